@@ -1,0 +1,51 @@
+# METADATA
+# title: AWS Config is recording in every region in scope
+# description: >-
+#   AWS Config keeps a history of every resource's configuration, showing what the SDE
+#   looked like at any past moment and who changed it - the record behind change
+#   control and incident investigation. A recorder that exists but is stopped records
+#   nothing.
+# custom:
+#   id: AWS-CFG-001
+#   severity: medium
+#   resource_types: [aws.region]
+#   remediation: >-
+#     Terraform: aws_config_configuration_recorder (recording_group all_supported = true),
+#     aws_config_delivery_channel and aws_config_configuration_recorder_status with
+#     is_enabled = true, in every region used.
+package sdescan.checks.aws.config_recorder
+
+import rego.v1
+
+recorders := input.resource.attributes.config_recorders
+
+where := sprintf("account %s region %s", [object.get(input.resource.scope, "account", "?"), object.get(input.resource.scope, "region", "?")])
+
+recording if {
+	some r in recorders
+	r.recording == true
+}
+
+unknown if {
+	some r in recorders
+	not is_boolean(object.get(r, "recording", null))
+}
+
+deny contains sprintf("AWS Config has no configuration recorder in %s", [where]) if {
+	count(recorders) == 0
+}
+
+deny contains sprintf("AWS Config recorder is not recording in %s", [where]) if {
+	count(recorders) > 0
+	not recording
+	not unknown
+}
+
+missing contains "attributes.config_recorders" if {
+	not "config_recorders" in object.keys(input.resource.attributes)
+}
+
+missing contains "attributes.config_recorders[].recording" if {
+	not recording
+	unknown
+}

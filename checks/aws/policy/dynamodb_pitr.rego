@@ -1,0 +1,24 @@
+# METADATA
+# title: DynamoDB tables have point-in-time recovery
+# description: >-
+#   Point-in-time recovery keeps continuous backups for 35 days, so a table damaged by a
+#   faulty job, an operator error or malicious writes can be restored to any second
+#   before the damage.
+# custom:
+#   id: AWS-DDB-001
+#   severity: medium
+#   resource_types: [aws.dynamodb.table]
+#   remediation: >-
+#     Terraform: aws_dynamodb_table with point_in_time_recovery { enabled = true }
+#     (aws dynamodb update-continuous-backups).
+package sdescan.checks.aws.dynamodb_pitr
+
+import rego.v1
+
+deny contains sprintf("DynamoDB table %s does not have point-in-time recovery", [object.get(input.resource.attributes, "table_name", input.resource.id)]) if {
+	input.resource.attributes.point_in_time_recovery_enabled == false
+}
+
+missing contains "attributes.point_in_time_recovery_enabled" if {
+	not "point_in_time_recovery_enabled" in object.keys(input.resource.attributes)
+}

@@ -1,0 +1,35 @@
+# METADATA
+# title: EC2 instances have no public IP address
+# description: >-
+#   An instance with a public IP address can be reached from (and can reach) the
+#   internet directly whenever a security group or route allows it. SDE analysis and
+#   processing machines should sit in private subnets, with access through the SDE's
+#   controlled entry points. Terminated instances are not judged.
+# custom:
+#   id: AWS-EC2-006
+#   severity: high
+#   resource_types: [aws.ec2.instance]
+#   remediation: >-
+#     Launch instances in private subnets without public addresses; release Elastic IPs.
+#     Terraform: aws_instance with associate_public_ip_address = false and a subnet
+#     whose map_public_ip_on_launch = false.
+package sdescan.checks.aws.ec2_public_ip
+
+import rego.v1
+
+attrs := input.resource.attributes
+
+default applicable := false
+
+applicable if not attrs.state == "terminated"
+
+deny contains msg if {
+	attrs.has_public_ip == true
+	ip := object.get(attrs, "public_ip_address", "")
+	suffix := {true: sprintf(" (%s)", [ip]), false: ""}[ip != ""]
+	msg := sprintf("instance %s has a public IP address%s", [object.get(attrs, "instance_id", input.resource.id), suffix])
+}
+
+missing contains "attributes.has_public_ip" if {
+	not "has_public_ip" in object.keys(attrs)
+}

@@ -1,0 +1,54 @@
+# METADATA
+# title: Active IAM access keys are younger than 90 days
+# description: >-
+#   Long-lived access keys end up in scripts, laptops and repositories; the older a key,
+#   the more places it may have leaked to. Rotating keys at least every 90 days limits
+#   how long a leaked key stays useful. Ages are measured from the collection time.
+# custom:
+#   id: AWS-IAM-004
+#   severity: medium
+#   resource_types: [aws.iam.user]
+#   remediation: >-
+#     Create a new key, move its users over, then deactivate and delete the old one
+#     (aws iam create-access-key / update-access-key --status Inactive /
+#     delete-access-key). Prefer IAM roles or IAM Identity Center over access keys.
+package sdescan.checks.aws.iam_access_key_age
+
+import rego.v1
+
+max_age_days := 90
+
+day_ns := ((24 * 60) * 60) * 1000000000
+
+as_of_ns := time.parse_rfc3339_ns(data.sdescan.params.as_of)
+
+attrs := input.resource.attributes
+
+name := object.get(attrs, "user_name", input.resource.id)
+
+deny contains msg if {
+	some k in attrs.access_keys
+	k.status == "Active"
+	age := floor((as_of_ns - time.parse_rfc3339_ns(k.created)) / day_ns)
+	age >= max_age_days
+	msg := sprintf("IAM user %s: active access key %s is %d days old (limit %d)", [name, k.access_key_id, age, max_age_days])
+}
+
+missing contains "attributes.access_keys" if {
+	not "access_keys" in object.keys(attrs)
+}
+
+missing contains sprintf("attributes.access_keys[%d].created", [i]) if {
+	some i, k in attrs.access_keys
+	k.status == "Active"
+	not k.created
+}
+
+missing contains sprintf("attributes.access_keys[%d].status", [i]) if {
+	some i, k in attrs.access_keys
+	not k.status
+}
+
+missing contains "data.sdescan.params.as_of" if {
+	not as_of_ns
+}

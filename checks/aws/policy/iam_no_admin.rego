@@ -1,0 +1,116 @@
+# METADATA
+# title: No IAM user, group or role is allowed every action on every resource
+# description: >-
+#   A policy allowing "*" on "*" (AdministratorAccess or an equivalent customer or
+#   inline policy) lets its holder read every dataset, switch off logging and cover
+#   their tracks. In an SDE, administration is split into narrower roles; full
+#   administrator rights belong only to the break-glass roles named in the
+#   configuration (break_glass_roles), whose use is monitored. A customer managed
+#   policy is judged where it is defined (aws.iam.policy, with the entities it is
+#   attached to); users, groups and roles are judged on AdministratorAccess and their
+#   inline policies.
+# custom:
+#   id: AWS-IAM-007
+#   severity: high
+#   resource_types: [aws.iam.user, aws.iam.group, aws.iam.role, aws.iam.policy]
+#   remediation: >-
+#     Detach AdministratorAccess and replace "*" on "*" statements with least-privilege
+#     policies (IAM Access Analyzer can generate one from CloudTrail activity). If a
+#     role must keep full rights for emergencies, name it in the configuration's
+#     break_glass_roles and alert on its use.
+package sdescan.checks.aws.iam_no_admin
+
+import rego.v1
+
+attrs := input.resource.attributes
+
+typ := input.resource.type
+
+break_glass := {r | some r in object.get(data.sdescan.params, "break_glass_roles", [])}
+
+kind := {"aws.iam.user": "user", "aws.iam.group": "group", "aws.iam.role": "role", "aws.iam.policy": "policy"}
+
+name_attr := {"aws.iam.user": "user_name", "aws.iam.group": "group_name", "aws.iam.role": "role_name", "aws.iam.policy": "policy_name"}
+
+name := object.get(attrs, name_attr[typ], input.resource.id)
+
+default applicable := false
+
+applicable if typ != "aws.iam.role"
+
+applicable if {
+	typ == "aws.iam.role"
+	not attrs.role_name in break_glass
+}
+
+admin_statement(s) if {
+	s.effect == "Allow"
+	some a in s.actions
+	a in {"*", "*:*"}
+	"*" in s.resources
+}
+
+# --- users, groups and roles ---
+
+deny contains sprintf("IAM %s %s has AdministratorAccess attached", [kind[typ], name]) if {
+	typ != "aws.iam.policy"
+	some p in attrs.attached_policies
+	endswith(p.policy_arn, ":iam::aws:policy/AdministratorAccess")
+}
+
+deny contains msg if {
+	typ != "aws.iam.policy"
+	some p in attrs.inline_policies
+	some s in p.statements
+	admin_statement(s)
+	msg := sprintf("IAM %s %s inline policy %s allows * on *", [kind[typ], name, p.policy_name])
+}
+
+missing contains sprintf("attributes.%s", [f]) if {
+	typ != "aws.iam.policy"
+	some f in ["attached_policies", "inline_policies"]
+	not f in object.keys(attrs)
+}
+
+missing contains "attributes.role_name" if {
+	typ == "aws.iam.role"
+	not attrs.role_name
+}
+
+# --- customer managed policies: judged with the entities they are attached to ---
+
+grantees contains sprintf("user %s", [u]) if {
+	some u in attrs.attached_users
+}
+
+grantees contains sprintf("group %s", [g]) if {
+	some g in attrs.attached_groups
+}
+
+grantees contains sprintf("role %s", [r]) if {
+	some r in attrs.attached_roles
+	not r in break_glass
+}
+
+policy_is_admin if {
+	typ == "aws.iam.policy"
+	some s in attrs.statements
+	admin_statement(s)
+}
+
+deny contains msg if {
+	policy_is_admin
+	count(grantees) > 0
+	msg := sprintf("IAM policy %s allows * on * and is attached to %s", [name, concat(", ", sort(grantees))])
+}
+
+missing contains "attributes.statements" if {
+	typ == "aws.iam.policy"
+	not "statements" in object.keys(attrs)
+}
+
+missing contains sprintf("attributes.%s", [f]) if {
+	policy_is_admin
+	some f in ["attached_users", "attached_groups", "attached_roles"]
+	not f in object.keys(attrs)
+}

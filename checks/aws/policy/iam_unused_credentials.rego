@@ -1,0 +1,87 @@
+# METADATA
+# title: No IAM credential unused for 45 days or more stays active
+# description: >-
+#   Console passwords and access keys nobody uses are forgotten credentials: no one will
+#   notice if they are stolen and used. A credential unused for 45 days or more (or never
+#   used and created 45 or more days ago) should be disabled. Ages are measured from the
+#   collection time.
+# custom:
+#   id: AWS-IAM-005
+#   severity: medium
+#   resource_types: [aws.iam.user]
+#   remediation: >-
+#     Deactivate unused access keys (aws iam update-access-key --status Inactive) and
+#     remove unused console passwords (aws iam delete-login-profile); delete the user if
+#     it is no longer needed.
+package sdescan.checks.aws.iam_unused_credentials
+
+import rego.v1
+
+max_idle_days := 45
+
+day_ns := ((24 * 60) * 60) * 1000000000
+
+as_of_ns := time.parse_rfc3339_ns(data.sdescan.params.as_of)
+
+attrs := input.resource.attributes
+
+name := object.get(attrs, "user_name", input.resource.id)
+
+days_since(t) := floor((as_of_ns - time.parse_rfc3339_ns(t)) / day_ns)
+
+# idle(last_used, created) is the number of days a credential has been idle: since its
+# last use, or since its creation when it has never been used (last_used null).
+idle(last_used, _) := days_since(last_used) if is_string(last_used)
+
+idle(last_used, created) := days_since(created) if last_used == null
+
+deny contains msg if {
+	attrs.password_enabled == true
+	d := idle(attrs.password_last_used, attrs.password_created)
+	d >= max_idle_days
+	msg := sprintf("IAM user %s: console password unused for %d days", [name, d])
+}
+
+deny contains msg if {
+	some k in attrs.access_keys
+	k.status == "Active"
+	d := idle(k.last_used, k.created)
+	d >= max_idle_days
+	msg := sprintf("IAM user %s: active access key %s unused for %d days", [name, k.access_key_id, d])
+}
+
+missing contains "attributes.password_enabled" if {
+	not "password_enabled" in object.keys(attrs)
+}
+
+missing contains "attributes.password_last_used" if {
+	attrs.password_enabled == true
+	not "password_last_used" in object.keys(attrs)
+}
+
+missing contains "attributes.password_created" if {
+	attrs.password_enabled == true
+	attrs.password_last_used == null
+	not attrs.password_created
+}
+
+missing contains "attributes.access_keys" if {
+	not "access_keys" in object.keys(attrs)
+}
+
+missing contains sprintf("attributes.access_keys[%d].last_used", [i]) if {
+	some i, k in attrs.access_keys
+	k.status == "Active"
+	not "last_used" in object.keys(k)
+}
+
+missing contains sprintf("attributes.access_keys[%d].created", [i]) if {
+	some i, k in attrs.access_keys
+	k.status == "Active"
+	k.last_used == null
+	not k.created
+}
+
+missing contains "data.sdescan.params.as_of" if {
+	not as_of_ns
+}

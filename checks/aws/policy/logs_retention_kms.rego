@@ -1,0 +1,42 @@
+# METADATA
+# title: CloudWatch log groups keep logs for a year and are KMS-encrypted
+# description: >-
+#   Logs are audit evidence: an investigation or an assessor may need events from many
+#   months back, so log groups keep events for at least 365 days (or never expire).
+#   Logs can also contain identifiers and query text, so they are encrypted with a KMS
+#   key whose policy limits who can read them.
+# custom:
+#   id: AWS-LOGS-001
+#   severity: low
+#   resource_types: [aws.logs.log_group]
+#   remediation: >-
+#     Terraform: aws_cloudwatch_log_group with retention_in_days = 365 (or more) and
+#     kms_key_id = aws_kms_key.logs.arn (the key policy must allow
+#     logs.<region>.amazonaws.com).
+package sdescan.checks.aws.logs_retention_kms
+
+import rego.v1
+
+min_days := 365
+
+attrs := input.resource.attributes
+
+name := object.get(attrs, "log_group_name", input.resource.id)
+
+# retention_in_days 0 means events never expire.
+deny contains sprintf("log group %s keeps events for %d days (need %d or more)", [name, attrs.retention_in_days, min_days]) if {
+	attrs.retention_in_days > 0
+	attrs.retention_in_days < min_days
+}
+
+deny contains sprintf("log group %s is not encrypted with a KMS key", [name]) if {
+	attrs.kms_encrypted == false
+}
+
+missing contains "attributes.retention_in_days" if {
+	not is_number(object.get(attrs, "retention_in_days", null))
+}
+
+missing contains "attributes.kms_encrypted" if {
+	not "kms_encrypted" in object.keys(attrs)
+}

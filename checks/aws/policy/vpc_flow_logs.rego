@@ -1,0 +1,46 @@
+# METADATA
+# title: Every VPC has flow logs capturing all traffic
+# description: >-
+#   VPC flow logs record every connection accepted or rejected in the network. They show
+#   where data went and which hosts talked to which, the evidence needed to detect or
+#   rule out exfiltration from the SDE. Logging only accepted or only rejected traffic
+#   leaves half the picture out.
+# custom:
+#   id: AWS-VPC-001
+#   severity: medium
+#   resource_types: [aws.ec2.vpc]
+#   remediation: >-
+#     Terraform: aws_flow_log with vpc_id, traffic_type = "ALL" and a CloudWatch Logs or
+#     S3 destination with adequate retention.
+package sdescan.checks.aws.vpc_flow_logs
+
+import rego.v1
+
+attrs := input.resource.attributes
+
+all_traffic(f) if {
+	f.traffic_type == "ALL"
+	object.get(f, "status", "ACTIVE") == "ACTIVE"
+}
+
+any_all_traffic if {
+	some f in attrs.flow_logs
+	all_traffic(f)
+}
+
+vpc := object.get(attrs, "vpc_id", input.resource.id)
+
+deny contains sprintf("VPC %s has no flow logs", [vpc]) if {
+	count(attrs.flow_logs) == 0
+}
+
+deny contains msg if {
+	count(attrs.flow_logs) > 0
+	not any_all_traffic
+	kinds := concat(", ", sort({sprintf("%s (%s)", [object.get(f, "traffic_type", "?"), object.get(f, "status", "?")]) | some f in attrs.flow_logs}))
+	msg := sprintf("VPC %s has no active flow log capturing ALL traffic (has: %s)", [vpc, kinds])
+}
+
+missing contains "attributes.flow_logs" if {
+	not "flow_logs" in object.keys(attrs)
+}
