@@ -74,9 +74,10 @@ type Engine struct {
 	checks   []*Check
 	byID     map[string]*Check
 	byType   map[string][]int // resource type -> indexes into checks
+	typeIdx  map[string]int   // resource type -> index of its combined query
 	compiler *ast.Compiler
 	sources  map[string][]byte // policy file -> source, for evidence packs
-	// BatchSize is how many resources of one type are evaluated per query.
+	// BatchSize is how many resources of one type a worker takes at a time.
 	BatchSize int
 }
 
@@ -129,6 +130,21 @@ func NewEngine(sources ...PolicySource) (*Engine, error) {
 		}
 		modules[fmt.Sprintf("sdescan-wrapper-%d.rego", i)] = w
 	}
+	var types []string
+	for t := range e.byType {
+		types = append(types, t)
+	}
+	sort.Strings(types)
+	e.typeIdx = map[string]int{}
+	for k, t := range types {
+		e.typeIdx[t] = k
+		name := fmt.Sprintf("sdescan-type-%d.rego", k)
+		m, err := ast.ParseModuleWithOpts(name, typeModule(k, e.byType[t]), ast.ParserOptions{RegoVersion: ast.RegoV1})
+		if err != nil {
+			return nil, fmt.Errorf("internal: wrapper for type %s: %w", t, err)
+		}
+		modules[name] = m
+	}
 	comp := ast.NewCompiler()
 	comp.Compile(modules)
 	if comp.Failed() {
@@ -138,26 +154,37 @@ func NewEngine(sources ...PolicySource) (*Engine, error) {
 	return e, nil
 }
 
-// wrapperModule evaluates one check over a batch of resources and returns, per
-// resource, [applicable, deny, missing]. Each resource is bound with `with` over a
-// small batch input, which keeps the cost linear in the number of resources.
+// wrapperModule evaluates one check over input.resource into
+// row = [applicable, deny, missing].
 func wrapperModule(i int, c *Check) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "package sdescan_eval.c%d\n\nimport rego.v1\n\n", i)
-	if c.hasApplicable {
-		fmt.Fprintf(&b, "app(r) := x if {\n\tx := %s.applicable with input.resource as r\n} else := false\n\n", c.Package)
-	} else {
-		b.WriteString("app(_) := true\n\n")
-	}
-	fmt.Fprintf(&b, "deny(r) := x if {\n\tx := %s.deny with input.resource as r\n} else := set()\n\n", c.Package)
+	missing := "set()"
 	if c.hasMissing {
-		fmt.Fprintf(&b, "missing(r) := x if {\n\tx := %s.missing with input.resource as r\n} else := set()\n\n", c.Package)
-	} else {
-		b.WriteString("missing(_) := set()\n\n")
+		missing = c.Package + ".missing"
 	}
-	b.WriteString("out := [row |\n\tsome r in input.batch\n\trow := one(r)\n]\n\n")
-	b.WriteString("one(r) := [false, set(), set()] if app(r) != true\n\n")
-	b.WriteString("one(r) := [true, deny(r), missing(r)] if app(r) == true\n")
+	if c.hasApplicable {
+		fmt.Fprintf(&b, "row := [true, %s.deny, %s] if %s.applicable == true\n\n", c.Package, missing, c.Package)
+		fmt.Fprintf(&b, "row := [false, set(), set()] if not %s.applicable == true\n\n", c.Package)
+	} else {
+		fmt.Fprintf(&b, "row := [true, %s.deny, %s]\n\n", c.Package, missing)
+	}
+	b.WriteString("out := [row]\n")
+	return b.String()
+}
+
+// typeModule evaluates every check of one resource type: `one` over input.resource,
+// `out` over each resource of input.batch. Each resource replaces the whole input
+// (`with input as`), which costs nothing; binding it under a key of a batch input
+// (`with input.resource as`) copies the batch each time and is quadratic.
+func typeModule(k int, checks []int) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "package sdescan_eval.t%d\n\nimport rego.v1\n\none := [\n", k)
+	for _, ci := range checks {
+		fmt.Fprintf(&b, "\tdata.sdescan_eval.c%d.row,\n", ci)
+	}
+	b.WriteString("]\n\n")
+	fmt.Fprintf(&b, "out := [rows |\n\tsome r in input.batch\n\trows := data.sdescan_eval.t%d.one with input as {\"resource\": r}\n]\n", k)
 	return b.String()
 }
 
@@ -185,23 +212,40 @@ func (e *Engine) Check(id string) (*Check, bool) {
 // Sources returns the policy files the engine was built from, by name.
 func (e *Engine) Sources() map[string][]byte { return e.sources }
 
-// prepared holds one prepared query per check for one evaluation run.
-type prepared []rego.PreparedEvalQuery
+// prepared holds the prepared queries of one evaluation run: one per check (used
+// to isolate a failure) and one per resource type (all of its checks at once).
+type prepared struct {
+	check []rego.PreparedEvalQuery // per check: [row] over input.resource
+	one   []rego.PreparedEvalQuery // per type: rows of all its checks over input.resource
+	batch []rego.PreparedEvalQuery // per type: rows per resource of input.batch
+}
 
-func (e *Engine) prepare(ctx context.Context, p Params) (prepared, error) {
+func (e *Engine) prepare(ctx context.Context, p Params) (*prepared, error) {
 	store := inmem.NewFromObject(map[string]any{"sdescan": map[string]any{"params": p.value()}})
-	out := make(prepared, len(e.checks))
-	for i, c := range e.checks {
-		pq, err := rego.New(
+	q := func(query string) (rego.PreparedEvalQuery, error) {
+		return rego.New(
 			rego.Compiler(e.compiler),
 			rego.Store(store),
-			rego.Query(fmt.Sprintf("data.sdescan_eval.c%d.out", i)),
+			rego.Query(query),
 			rego.StrictBuiltinErrors(true),
 		).PrepareForEval(ctx)
+	}
+	out := &prepared{check: make([]rego.PreparedEvalQuery, len(e.checks)), one: make([]rego.PreparedEvalQuery, len(e.typeIdx)), batch: make([]rego.PreparedEvalQuery, len(e.typeIdx))}
+	for i, c := range e.checks {
+		pq, err := q(fmt.Sprintf("data.sdescan_eval.c%d.out", i))
 		if err != nil {
 			return nil, fmt.Errorf("prepare %s (%s): %w", c.ID, c.File, err)
 		}
-		out[i] = pq
+		out.check[i] = pq
+	}
+	for t, k := range e.typeIdx {
+		var err error
+		if out.one[k], err = q(fmt.Sprintf("data.sdescan_eval.t%d.one", k)); err != nil {
+			return nil, fmt.Errorf("prepare checks of %s: %w", t, err)
+		}
+		if out.batch[k], err = q(fmt.Sprintf("data.sdescan_eval.t%d.out", k)); err != nil {
+			return nil, fmt.Errorf("prepare checks of %s: %w", t, err)
+		}
 	}
 	return out, nil
 }
@@ -296,48 +340,75 @@ func Classification(r *Resource, tag string) string {
 	return strings.ToLower(strings.TrimSpace(r.Tags[tag]))
 }
 
-func (e *Engine) runJob(ctx context.Context, pq prepared, facts *Facts, j job, tag string) []Finding {
-	terms := make([]*ast.Term, len(j.items))
-	classes := make([]string, len(j.items))
-	convErr := make([]error, len(j.items))
-	for k, ri := range j.items {
+func (e *Engine) runJob(ctx context.Context, pq *prepared, facts *Facts, j job, tag string) []Finding {
+	cis := e.byType[j.typ]
+	k := e.typeIdx[j.typ]
+	n := len(j.items)
+	classes := make([]string, n)
+	convErr := make([]error, n)
+	inputs := make([]ast.Value, n)
+	terms := make([]*ast.Term, 0, n)
+	for x, ri := range j.items {
 		r := &facts.Resources[ri]
-		classes[k] = Classification(r, tag)
-		v, err := resourceValue(r, classes[k])
+		classes[x] = Classification(r, tag)
+		v, err := resourceValue(r, classes[x])
 		if err != nil {
-			convErr[k] = err
-			v = ast.NewObject()
+			convErr[x] = err
+			continue
 		}
-		terms[k] = ast.NewTerm(v)
+		inputs[x] = ast.NewObject(ast.Item(ast.StringTerm("resource"), ast.NewTerm(v)))
+		terms = append(terms, ast.NewTerm(v))
 	}
-	var out []Finding
-	for _, ci := range e.byType[j.typ] {
-		c := e.checks[ci]
-		rows, err := evalBatch(ctx, pq[ci], terms)
-		if err != nil && len(terms) > 1 {
-			// Isolate the resource that broke the batch: evaluate one at a time.
-			rows = make([]row, len(terms))
-			for k := range terms {
-				r1, err1 := evalBatch(ctx, pq[ci], terms[k:k+1])
-				if err1 != nil {
-					rows[k] = row{err: err1}
-					continue
-				}
-				rows[k] = r1[0]
-			}
-		} else if err != nil {
-			rows = []row{{err: err}}
+	// rows[x*len(cis)+c] is check c on resource x.
+	rows := make([]row, n*len(cis))
+	batchErr := evalRows(ctx, pq.batch[k], ast.NewObject(ast.Item(ast.StringTerm("batch"), ast.ArrayTerm(terms...))), func(list []any) error {
+		if len(list) != len(terms) {
+			return errors.New("check produced a malformed result")
 		}
-		for k, ri := range j.items {
-			r := &facts.Resources[ri]
-			f := Finding{CheckID: c.ID, ResourceID: r.ID, ResourceType: r.Type, Severity: c.Severity, Classification: classes[k], Messages: []string{}}
-			rw := rows[k]
-			switch {
-			case convErr[k] != nil:
-				f.Status, f.Messages = Error, []string{"cannot read resource attributes: " + convErr[k].Error()}
-			case len(missingRequired(r, c.Requires)) > 0:
+		t := 0
+		for x := range n {
+			if convErr[x] != nil {
+				continue
+			}
+			if err := decodeRows(list[t], rows[x*len(cis):(x+1)*len(cis)]); err != nil {
+				return err
+			}
+			t++
+		}
+		return nil
+	})
+	if batchErr != nil {
+		// Isolate what broke the batch: each resource on its own, then each check.
+		for x := range n {
+			if convErr[x] != nil {
+				continue
+			}
+			mine := rows[x*len(cis) : (x+1)*len(cis)]
+			err := evalRows(ctx, pq.one[k], inputs[x], func(list []any) error { return decodeRowList(list, mine) })
+			if err == nil {
+				continue
+			}
+			for c, ci := range cis {
+				one := mine[c : c+1]
+				if err := evalRows(ctx, pq.check[ci], inputs[x], func(list []any) error { return decodeRowList(list, one) }); err != nil {
+					one[0] = row{err: err}
+				}
+			}
+		}
+	}
+	out := make([]Finding, 0, n*len(cis))
+	for x, ri := range j.items {
+		r := &facts.Resources[ri]
+		for c, ci := range cis {
+			chk := e.checks[ci]
+			f := Finding{CheckID: chk.ID, ResourceID: r.ID, ResourceType: r.Type, Severity: chk.Severity, Classification: classes[x], Messages: []string{}}
+			rw := rows[x*len(cis)+c]
+			switch missing := missingRequired(r, chk.Requires); {
+			case convErr[x] != nil:
+				f.Status, f.Messages = Error, []string{"cannot read resource attributes: " + convErr[x].Error()}
+			case len(missing) > 0:
 				f.Status = Error
-				for _, m := range missingRequired(r, c.Requires) {
+				for _, m := range missing {
 					f.Messages = append(f.Messages, "cannot assess, fact missing: attributes."+m)
 				}
 			case rw.err != nil:
@@ -367,41 +438,55 @@ type row struct {
 	err        error
 }
 
-// evalBatch evaluates one prepared check query over a batch; a panic inside OPA is
-// turned into an error for the batch.
-func evalBatch(ctx context.Context, pq rego.PreparedEvalQuery, terms []*ast.Term) (rows []row, err error) {
+// evalRows evaluates a prepared query whose result is a list and hands the list to
+// decode; a panic inside OPA becomes an error.
+func evalRows(ctx context.Context, pq rego.PreparedEvalQuery, input ast.Value, decode func([]any) error) (err error) {
 	defer func() {
 		if r := recover(); r != nil {
-			rows, err = nil, fmt.Errorf("panic: %v", r)
+			err = fmt.Errorf("panic: %v", r)
 		}
 	}()
-	input := ast.NewObject(ast.Item(ast.StringTerm("batch"), ast.ArrayTerm(terms...)))
 	rs, err := pq.Eval(ctx, rego.EvalParsedInput(input))
 	if err != nil {
-		return nil, err
+		return err
 	}
 	if len(rs) != 1 || len(rs[0].Expressions) != 1 {
-		return nil, errors.New("check produced no result (is its package path right?)")
+		return errors.New("check produced no result (is its package path right?)")
 	}
 	list, ok := rs[0].Expressions[0].Value.([]any)
-	if !ok || len(list) != len(terms) {
-		return nil, errors.New("check produced a malformed result")
+	if !ok {
+		return errors.New("check produced a malformed result")
 	}
-	rows = make([]row, len(list))
+	return decode(list)
+}
+
+// decodeRowList decodes a list of rows into rows.
+func decodeRowList(list []any, rows []row) error {
+	return decodeRows(any(list), rows)
+}
+
+// decodeRows decodes [[applicable, deny, missing], ...] into rows.
+func decodeRows(v any, rows []row) error {
+	list, ok := v.([]any)
+	if !ok || len(list) != len(rows) {
+		return errors.New("check produced a malformed result")
+	}
 	for k, item := range list {
 		t, ok := item.([]any)
 		if !ok || len(t) != 3 {
-			return nil, errors.New("check produced a malformed result")
+			return errors.New("check produced a malformed result")
 		}
+		var err error
+		rows[k] = row{}
 		rows[k].applicable, _ = t[0].(bool)
 		if rows[k].deny, err = messages(t[1], "deny"); err != nil {
-			return nil, err
+			return err
 		}
 		if rows[k].missing, err = messages(t[2], "missing"); err != nil {
-			return nil, err
+			return err
 		}
 	}
-	return rows, nil
+	return nil
 }
 
 // messages turns a Rego set of messages into sorted strings.

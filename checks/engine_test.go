@@ -171,8 +171,8 @@ func TestDecodeFactsErrors(t *testing.T) {
 	}
 }
 
-func xTestBuiltinChecksLoad(t *testing.T) {
-	e, err := NewEngine(PolicySource{})
+func TestBuiltinChecksLoad(t *testing.T) {
+	e, err := NewEngine(Builtin())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -77,6 +77,9 @@ type CollectorRun struct {
 	Status    string         `json:"status"`
 	Errors    []CollectError `json:"errors,omitempty"`
 	APICalls  map[string]int `json:"api_calls,omitempty"`
+	// Covers lists the resource types (glob patterns) the run collects; empty means
+	// every type named "<collector>.*". A check over a type no run covers is not assessed.
+	Covers []string `json:"covers,omitempty"`
 }
 
 // Facts is everything collected in one scan: the input of evaluation.
