@@ -1,0 +1,620 @@
+package controls
+
+import (
+	"fmt"
+	"math"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/sdescan/sdescan/checks"
+)
+
+// Requirement statuses, never optimistic (see docs/scoring.md).
+const (
+	Met         = "met"
+	NotMet      = "not_met"
+	Partial     = "partial"
+	NotAssessed = "not_assessed"
+	Waived      = "waived"
+)
+
+// Check statuses, the roll-up of one check over every resource it applies to.
+const (
+	CheckPass        = "pass"
+	CheckFail        = "fail"
+	CheckWaived      = "waived"
+	CheckPartial     = "partial"      // assessed some resources, but a hole remains
+	CheckNotAssessed = "not_assessed" // assessed nothing, because of a hole
+	CheckNoResources = "no_resources" // collection succeeded and found nothing it applies to
+)
+
+// sensitiveClasses are the classifications whose findings weigh double.
+var sensitiveClasses = map[string]bool{"identifiable": true, "pseudonymised": true}
+
+// Input is everything the roll-up needs.
+type Input struct {
+	Tool         checks.Version
+	Facts        *checks.Facts
+	Findings     []checks.Finding
+	Checks       []*checks.Check
+	Catalogue    *Catalogue
+	Attestations []*Attestation
+	Waivers      []*Waiver
+	// AsOf is the assessment time: attestation and waiver expiry are judged at it.
+	AsOf time.Time
+	// Frameworks limits the frameworks reported (all when empty).
+	Frameworks []string
+	// ExpiringDays flags waivers and attestations expiring within this many days (default 30).
+	ExpiringDays int
+}
+
+// Assessment is the result of a scan: the stable JSON contract of docs/output.md.
+type Assessment struct {
+	Tool          checks.Version      `json:"tool"`
+	AsOf          string              `json:"as_of"`
+	Risk          Risk                `json:"risk"`
+	Frameworks    []FrameworkResult   `json:"frameworks"`
+	Checks        []CheckResult       `json:"checks"`
+	Findings      []Finding           `json:"findings"`
+	CollectorRuns []RunResult         `json:"collector_runs"`
+	Attestations  []AttestationResult `json:"attestations"`
+	Waivers       []WaiverResult      `json:"waivers"`
+}
+
+// Risk is the board-level score (see docs/scoring.md).
+type Risk struct {
+	Score            float64 `json:"score"`
+	RAG              string  `json:"rag"`
+	AssessedWeight   int     `json:"assessed_weight"`
+	FailedWeight     int     `json:"failed_weight"`
+	WaivedWeight     int     `json:"waived_weight"`
+	CriticalFailures int     `json:"critical_failures"`
+	// NotAssessed counts checks that could not be fully assessed (collector error,
+	// no collector for their resources, or evaluation errors).
+	NotAssessed       int      `json:"not_assessed"`
+	NotAssessedChecks []string `json:"not_assessed_checks"`
+}
+
+// Counts of requirements per status.
+type Counts struct {
+	Met         int `json:"met"`
+	NotMet      int `json:"not_met"`
+	Partial     int `json:"partial"`
+	NotAssessed int `json:"not_assessed"`
+	Waived      int `json:"waived"`
+}
+
+func (c *Counts) add(status string) {
+	switch status {
+	case Met:
+		c.Met++
+	case NotMet:
+		c.NotMet++
+	case Partial:
+		c.Partial++
+	case NotAssessed:
+		c.NotAssessed++
+	case Waived:
+		c.Waived++
+	}
+}
+
+// Coverage partitions requirements by the evidence actually gathered for them.
+type Coverage struct {
+	// Automated: at least one resource was assessed by a mapped check.
+	Automated int `json:"automated"`
+	// Attested: no automated evidence, but a valid attestation.
+	Attested int `json:"attested"`
+	// None: neither.
+	None int `json:"none"`
+}
+
+// FrameworkResult is one framework's standing.
+type FrameworkResult struct {
+	ID         string  `json:"id"`
+	Title      string  `json:"title"`
+	Version    string  `json:"version"`
+	Source     string  `json:"source"`
+	Vocabulary string  `json:"vocabulary"`
+	Score      float64 `json:"score"`
+	RAG        string  `json:"rag"`
+	PercentMet float64 `json:"percent_met"`
+	// Status is the framework's own verdict in its vocabulary.
+	Status       string              `json:"status"`
+	Counts       Counts              `json:"counts"`
+	Coverage     Coverage            `json:"coverage"`
+	Groups       []GroupResult       `json:"groups,omitempty"`
+	Requirements []RequirementResult `json:"requirements"`
+}
+
+// GroupResult rolls requirements up into a framework's hierarchy
+// (SATRE capabilities and pillars, CAF principles and objectives).
+type GroupResult struct {
+	ID     string `json:"id"`
+	Title  string `json:"title"`
+	Parent string `json:"parent,omitempty"`
+	Met    bool   `json:"met"`
+	Label  string `json:"label"`
+	Counts Counts `json:"counts"`
+}
+
+// RequirementResult is one requirement's status with the reasons for it.
+type RequirementResult struct {
+	ID     string `json:"id"`
+	Title  string `json:"title"`
+	Status string `json:"status"`
+	// Label is the status in the framework's vocabulary (e.g. CAF "Partially achieved").
+	Label        string           `json:"label"`
+	Safe         string           `json:"safe,omitempty"`
+	Importance   string           `json:"importance,omitempty"`
+	Group        string           `json:"group,omitempty"`
+	Reasons      []string         `json:"reasons"`
+	Checks       []RequirementRef `json:"checks"`
+	Attestations []RequirementRef `json:"attestations"`
+}
+
+// RequirementRef is a check or attestation cited by a requirement and how it stood.
+type RequirementRef struct {
+	ID     string `json:"id"`
+	Status string `json:"status"`
+}
+
+// CheckResult is one check's roll-up over every resource it applies to.
+type CheckResult struct {
+	ID       string           `json:"id"`
+	Title    string           `json:"title"`
+	Severity checks.Severity  `json:"severity"`
+	Status   string           `json:"status"`
+	Pass     int              `json:"pass"`
+	Fail     int              `json:"fail"`
+	Waived   int              `json:"waived"`
+	Error    int              `json:"error"`
+	Reasons  []string         `json:"reasons"`
+	// Types are the resource types the check reads.
+	Types []string `json:"resource_types"`
+}
+
+func (c *CheckResult) assessed() int { return c.Pass + c.Fail + c.Waived }
+
+// Finding is a check's result on one resource, with the waiver that covers it.
+type Finding struct {
+	checks.Finding
+	Waiver *WaiverRef `json:"waiver"`
+}
+
+// RunResult summarises one collector run.
+type RunResult struct {
+	Collector string                `json:"collector"`
+	Scope     string                `json:"scope"`
+	Status    string                `json:"status"`
+	Errors    []checks.CollectError `json:"errors"`
+	APICalls  map[string]int        `json:"api_calls,omitempty"`
+}
+
+// Assess rolls findings up into requirement statuses, framework results and the risk score.
+func Assess(in Input) *Assessment {
+	asOf := in.AsOf.UTC()
+	expiring := in.ExpiringDays
+	if expiring <= 0 {
+		expiring = 30
+	}
+	a := &Assessment{Tool: in.Tool, AsOf: asOf.Format(time.RFC3339)}
+
+	// Waivers: expired ones never apply.
+	wres := make([]WaiverResult, len(in.Waivers))
+	for i, w := range in.Waivers {
+		wres[i] = WaiverResult{Waiver: *w, Status: "unused"}
+		days := int(math.Floor(endOfDay(w.expires).Sub(asOf).Hours() / 24))
+		wres[i].DaysLeft = days
+		if w.Expired(asOf) {
+			wres[i].Status = "expired"
+		} else if days < expiring {
+			wres[i].Expiring = true
+		}
+	}
+
+	// Findings with waivers applied.
+	a.Findings = make([]Finding, len(in.Findings))
+	for i, f := range in.Findings {
+		a.Findings[i] = Finding{Finding: f}
+		if a.Findings[i].Messages == nil {
+			a.Findings[i].Messages = []string{}
+		}
+		if f.Status != checks.Fail {
+			continue
+		}
+		for wi, w := range in.Waivers {
+			if wres[wi].Status == "expired" || !w.Matches(f.CheckID, f.ResourceID) {
+				continue
+			}
+			a.Findings[i].Waiver = &WaiverRef{ID: w.ID, Reason: w.Reason, Approver: w.Approver, Expires: w.Expires}
+			wres[wi].Applied++
+			wres[wi].Status = "active"
+			break
+		}
+	}
+	a.Waivers = wres
+	sort.SliceStable(a.Waivers, func(i, j int) bool { return a.Waivers[i].ID < a.Waivers[j].ID })
+
+	a.CollectorRuns = runResults(in.Facts)
+	a.Checks = rollChecks(in.Checks, a.Findings, in.Facts)
+	byCheck := map[string]*CheckResult{}
+	for i := range a.Checks {
+		byCheck[a.Checks[i].ID] = &a.Checks[i]
+	}
+	att := judgeAttestations(in.Attestations, in.Catalogue.Kinds, asOf)
+	// Every kind cited by a reported framework appears, missing ones included.
+	want := map[string]bool{}
+	for _, fw := range in.Catalogue.Frameworks {
+		if !selected(in.Frameworks, fw.ID) {
+			continue
+		}
+		for _, r := range fw.Requirements {
+			for _, k := range r.Attestations {
+				want[k] = true
+			}
+		}
+	}
+	for k := range want {
+		if _, ok := att[k]; !ok {
+			kind := in.Catalogue.Kinds[k]
+			att[k] = AttestationResult{ID: k, Title: kind.Title, Status: AttMissing, Reason: "no attestation supplied"}
+		}
+	}
+	a.Attestations = sortedAttestationResults(att)
+
+	a.Risk = riskOf(a.Findings, func(string) bool { return true })
+	for _, c := range a.Checks {
+		if c.Status == CheckPartial || c.Status == CheckNotAssessed {
+			a.Risk.NotAssessedChecks = append(a.Risk.NotAssessedChecks, c.ID)
+		}
+	}
+	a.Risk.NotAssessed = len(a.Risk.NotAssessedChecks)
+	if a.Risk.NotAssessedChecks == nil {
+		a.Risk.NotAssessedChecks = []string{}
+	}
+
+	for _, fw := range in.Catalogue.Frameworks {
+		if !selected(in.Frameworks, fw.ID) {
+			continue
+		}
+		a.Frameworks = append(a.Frameworks, assessFramework(fw, byCheck, att, a.Findings))
+	}
+	if a.Frameworks == nil {
+		a.Frameworks = []FrameworkResult{}
+	}
+	return a
+}
+
+func selected(list []string, id string) bool {
+	if len(list) == 0 {
+		return true
+	}
+	for _, s := range list {
+		if s == id {
+			return true
+		}
+	}
+	return false
+}
+
+func runResults(f *checks.Facts) []RunResult {
+	out := []RunResult{}
+	if f == nil {
+		return out
+	}
+	for _, r := range f.Runs {
+		errs := r.Errors
+		if errs == nil {
+			errs = []checks.CollectError{}
+		}
+		out = append(out, RunResult{Collector: r.Collector, Scope: r.Scope, Status: r.Status, Errors: errs, APICalls: r.APICalls})
+	}
+	return out
+}
+
+// collectorOf names the collector that produces a resource type: the part of the
+// type before its first dot ("aws.s3.bucket" -> "aws").
+func collectorOf(resourceType string) string {
+	c, _, _ := strings.Cut(resourceType, ".")
+	return c
+}
+
+// runCovers reports whether a run collects a resource type.
+func runCovers(r checks.CollectorRun, typ string) bool {
+	if len(r.Covers) == 0 {
+		return r.Collector == collectorOf(typ)
+	}
+	for _, p := range r.Covers {
+		if Glob(p, typ) {
+			return true
+		}
+	}
+	return false
+}
+
+// errorHides reports whether a collect error hid resources of a type.
+func errorHides(e checks.CollectError, run checks.CollectorRun, typ string) bool {
+	if len(e.ResourceTypes) == 0 {
+		return runCovers(run, typ)
+	}
+	for _, p := range e.ResourceTypes {
+		if Glob(p, typ) {
+			return true
+		}
+	}
+	return false
+}
+
+func describeCollectError(e checks.CollectError) string {
+	var where []string
+	for _, s := range []string{e.Collector, e.Account, e.Region, e.Service, e.API, e.Resource} {
+		if s != "" {
+			where = append(where, s)
+		}
+	}
+	msg := e.Message
+	if len(msg) > 160 {
+		msg = msg[:157] + "..."
+	}
+	return fmt.Sprintf("collection failed (%s): %s", strings.Join(where, " "), msg)
+}
+
+// rollChecks summarises each check over its findings and the collection holes
+// that touch its resource types.
+func rollChecks(list []*checks.Check, findings []Finding, facts *checks.Facts) []CheckResult {
+	idx := map[string]int{}
+	out := make([]CheckResult, len(list))
+	for i, c := range list {
+		out[i] = CheckResult{ID: c.ID, Title: c.Title, Severity: c.Severity, Types: c.ResourceTypes, Reasons: []string{}}
+		idx[c.ID] = i
+	}
+	for _, f := range findings {
+		i, ok := idx[f.CheckID]
+		if !ok {
+			continue
+		}
+		c := &out[i]
+		switch f.Status {
+		case checks.Pass:
+			c.Pass++
+		case checks.Fail:
+			if f.Waiver != nil {
+				c.Waived++
+			} else {
+				c.Fail++
+			}
+		case checks.Error:
+			c.Error++
+		}
+	}
+	var runs []checks.CollectorRun
+	if facts != nil {
+		runs = facts.Runs
+	}
+	for i := range out {
+		c := &out[i]
+		holes := 0
+		if c.Error > 0 {
+			holes++
+			c.Reasons = append(c.Reasons, fmt.Sprintf("could not assess %d resource(s): a fact it needs is missing or evaluation failed", c.Error))
+		}
+		for _, t := range c.Types {
+			covered := false
+			seen := map[string]bool{}
+			for _, r := range runs {
+				if !runCovers(r, t) {
+					continue
+				}
+				covered = true
+				hid := false
+				for _, e := range r.Errors {
+					if errorHides(e, r, t) {
+						hid = true
+						if d := describeCollectError(e); !seen[d] {
+							seen[d] = true
+							c.Reasons = append(c.Reasons, d)
+						}
+					}
+				}
+				if r.Status == checks.RunFailed && !hid {
+					hid = true
+					if d := fmt.Sprintf("collection failed (%s %s)", r.Collector, r.Scope); !seen[d] {
+						seen[d] = true
+						c.Reasons = append(c.Reasons, d)
+					}
+				}
+				if hid {
+					holes++
+				}
+			}
+			if !covered {
+				holes++
+				c.Reasons = append(c.Reasons, fmt.Sprintf("no %s collector ran in this scan, so no %s was assessed", collectorOf(t), t))
+			}
+		}
+		switch {
+		case c.Fail > 0:
+			c.Status = CheckFail
+		case c.Waived > 0:
+			c.Status = CheckWaived
+		case holes > 0 && c.assessed() > 0:
+			c.Status = CheckPartial
+		case holes > 0:
+			c.Status = CheckNotAssessed
+		case c.assessed() == 0:
+			c.Status = CheckNoResources
+			c.Reasons = append(c.Reasons, "no resource in scope that it applies to")
+		default:
+			c.Status = CheckPass
+		}
+		sort.Strings(c.Reasons)
+	}
+	return out
+}
+
+// assessFramework decides each requirement's status and the framework's figures.
+func assessFramework(fw *Framework, byCheck map[string]*CheckResult, att map[string]AttestationResult, findings []Finding) FrameworkResult {
+	res := FrameworkResult{ID: fw.ID, Title: fw.Title, Version: fw.Version, Source: fw.Source, Vocabulary: fw.Vocabulary}
+	inFramework := map[string]bool{}
+	for _, r := range fw.Requirements {
+		rr, automated, attested := assessRequirement(r, byCheck, att)
+		rr.Label = requirementLabel(fw.Vocabulary, rr.Status)
+		res.Requirements = append(res.Requirements, rr)
+		res.Counts.add(rr.Status)
+		switch {
+		case automated:
+			res.Coverage.Automated++
+		case attested:
+			res.Coverage.Attested++
+		default:
+			res.Coverage.None++
+		}
+		for _, c := range r.Checks {
+			inFramework[c] = true
+		}
+	}
+	risk := riskOf(findings, func(id string) bool { return inFramework[id] })
+	res.Score, res.RAG = risk.Score, risk.RAG
+	if n := len(fw.Requirements); n > 0 {
+		res.PercentMet = round1(100 * float64(res.Counts.Met) / float64(n))
+	}
+	res.Groups = groupResults(fw, res.Requirements)
+	res.Status = frameworkStatus(fw, res)
+	return res
+}
+
+func assessRequirement(r Requirement, byCheck map[string]*CheckResult, att map[string]AttestationResult) (rr RequirementResult, automated, attested bool) {
+	rr = RequirementResult{ID: r.ID, Title: r.Title, Safe: r.Safe, Importance: r.Importance, Group: r.Group,
+		Reasons: []string{}, Checks: []RequirementRef{}, Attestations: []RequirementRef{}}
+	var failing, waived, holes []string
+	assessed := 0
+	for _, id := range r.Checks {
+		c := byCheck[id]
+		if c == nil {
+			holes = append(holes, id+": check not loaded")
+			rr.Checks = append(rr.Checks, RequirementRef{ID: id, Status: CheckNotAssessed})
+			continue
+		}
+		rr.Checks = append(rr.Checks, RequirementRef{ID: id, Status: c.Status})
+		assessed += c.assessed()
+		switch c.Status {
+		case CheckFail:
+			failing = append(failing, fmt.Sprintf("%s fails on %d resource(s): %s", c.ID, c.Fail, c.Title))
+			if c.Waived > 0 {
+				waived = append(waived, fmt.Sprintf("%s: %d failure(s) waived", c.ID, c.Waived))
+			}
+		case CheckWaived:
+			waived = append(waived, fmt.Sprintf("%s: %d failure(s) waived", c.ID, c.Waived))
+		case CheckPartial, CheckNotAssessed:
+			for _, why := range c.Reasons {
+				holes = append(holes, c.ID+": "+why)
+			}
+		}
+	}
+	automated = assessed > 0
+	for _, k := range r.Attestations {
+		s, ok := att[k]
+		if !ok {
+			s = AttestationResult{ID: k, Status: AttMissing, Reason: "no attestation supplied"}
+		}
+		rr.Attestations = append(rr.Attestations, RequirementRef{ID: k, Status: s.Status})
+		switch s.Status {
+		case AttValid:
+			attested = true
+		case AttMissing:
+			holes = append(holes, fmt.Sprintf("attestation %s missing", k))
+		default:
+			holes = append(holes, fmt.Sprintf("attestation %s %s: %s", k, s.Status, s.Reason))
+		}
+	}
+	if len(r.Checks) > 0 && !automated {
+		holes = append(holes, "no in-scope resource was assessed by its checks")
+	}
+	switch {
+	case len(r.Checks) == 0 && len(r.Attestations) == 0:
+		rr.Status = NotAssessed
+		rr.Reasons = append(rr.Reasons, "no automated check or attestation evidences this requirement yet")
+	case len(failing) > 0:
+		rr.Status = NotMet
+	case len(waived) > 0:
+		rr.Status = Waived
+	case !automated && !attested:
+		rr.Status = NotAssessed
+	case len(holes) > 0:
+		rr.Status = Partial
+	default:
+		rr.Status = Met
+	}
+	rr.Reasons = append(rr.Reasons, failing...)
+	rr.Reasons = append(rr.Reasons, waived...)
+	rr.Reasons = append(rr.Reasons, dedupe(holes)...)
+	return rr, automated, attested
+}
+
+func dedupe(in []string) []string {
+	seen := map[string]bool{}
+	out := in[:0:0]
+	for _, s := range in {
+		if !seen[s] {
+			seen[s] = true
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// FindingWeight is a finding's weight in the risk score: its severity's weight,
+// doubled on a resource classified identifiable or pseudonymised.
+func FindingWeight(f checks.Finding) int {
+	w := f.Severity.Weight()
+	if sensitiveClasses[f.Classification] {
+		w *= 2
+	}
+	return w
+}
+
+// riskOf scores the pass/fail findings of the checks keep selects.
+func riskOf(findings []Finding, keep func(checkID string) bool) Risk {
+	var r Risk
+	for _, f := range findings {
+		if !keep(f.CheckID) || (f.Status != checks.Pass && f.Status != checks.Fail) {
+			continue
+		}
+		w := FindingWeight(f.Finding)
+		r.AssessedWeight += w
+		if f.Status == checks.Fail {
+			if f.Waiver != nil {
+				r.WaivedWeight += w
+				continue
+			}
+			r.FailedWeight += w
+			if f.Severity == checks.Critical {
+				r.CriticalFailures++
+			}
+		}
+	}
+	r.Score, r.RAG = ScoreRAG(r.AssessedWeight, r.FailedWeight, r.CriticalFailures)
+	r.NotAssessedChecks = []string{}
+	return r
+}
+
+// ScoreRAG applies the published formula: score = 100 x (1 - failed / assessed),
+// rounded to one decimal; green at 90 or more with no critical failure, amber at
+// 70 or more, red otherwise. Nothing assessed scores 0, red.
+func ScoreRAG(assessed, failed, criticalFailures int) (float64, string) {
+	if assessed <= 0 {
+		return 0, "red"
+	}
+	score := round1(100 * (1 - float64(failed)/float64(assessed)))
+	switch {
+	case score >= 90 && criticalFailures == 0:
+		return score, "green"
+	case score >= 70:
+		return score, "amber"
+	}
+	return score, "red"
+}
+
+func round1(x float64) float64 { return math.Round(x*10) / 10 }

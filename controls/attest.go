@@ -1,0 +1,236 @@
+package controls
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+)
+
+// dateLayout is how dates are written in attestation and waiver files.
+const dateLayout = "2006-01-02"
+
+// Attestation is one piece of human evidence from an attestations file.
+type Attestation struct {
+	ID         string            `yaml:"id" json:"id"`
+	AttestedBy string            `yaml:"attested_by" json:"attested_by"`
+	Role       string            `yaml:"role,omitempty" json:"role,omitempty"`
+	Date       string            `yaml:"date" json:"date"`
+	Expires    string            `yaml:"expires,omitempty" json:"expires,omitempty"`
+	Statement  string            `yaml:"statement" json:"statement"`
+	Scope      string            `yaml:"scope,omitempty" json:"scope,omitempty"`
+	Documents  []Document        `yaml:"documents,omitempty" json:"documents,omitempty"`
+	Details    map[string]string `yaml:"details,omitempty" json:"details,omitempty"`
+
+	// File is the attestations file it came from (as given by the user).
+	File string `yaml:"-" json:"file"`
+	// Problems found while loading (a missing document, a digest mismatch):
+	// an attestation with problems is invalid, not valid.
+	Problems []string `yaml:"-" json:"problems,omitempty"`
+
+	date, expires time.Time
+}
+
+// Document backs an attestation: a file beside it (digest recorded) or a URL.
+type Document struct {
+	Path   string `yaml:"path,omitempty" json:"path,omitempty"`
+	URL    string `yaml:"url,omitempty" json:"url,omitempty"`
+	SHA256 string `yaml:"sha256,omitempty" json:"sha256,omitempty"`
+	Title  string `yaml:"title,omitempty" json:"title,omitempty"`
+	Size   int64  `yaml:"-" json:"size,omitempty"`
+}
+
+// maxDocumentSize bounds how much of one attested document is hashed.
+const maxDocumentSize = 512 << 20
+
+// ParseAttestations parses an attestations file. Documents are not read here
+// (see LoadAttestations); kinds are checked against the catalogue when given.
+func ParseAttestations(data []byte, file string, kinds map[string]*AttestationKind) ([]*Attestation, error) {
+	if err := compiledSchemas(); err != nil {
+		return nil, err
+	}
+	var doc struct {
+		Attestations []*Attestation `yaml:"attestations"`
+	}
+	if err := decodeValidated(data, attestationsSc, &doc); err != nil {
+		return nil, fmt.Errorf("%s: %w", file, err)
+	}
+	for i, a := range doc.Attestations {
+		a.File = file
+		var err error
+		if a.date, err = parseDate(a.Date); err != nil {
+			return nil, fmt.Errorf("%s: attestations[%d] (%s): date: %w", file, i, a.ID, err)
+		}
+		if a.Expires != "" {
+			if a.expires, err = parseDate(a.Expires); err != nil {
+				return nil, fmt.Errorf("%s: attestations[%d] (%s): expires: %w", file, i, a.ID, err)
+			}
+			if a.expires.Before(a.date) {
+				return nil, fmt.Errorf("%s: attestations[%d] (%s): expires %s is before its date %s", file, i, a.ID, a.Expires, a.Date)
+			}
+		}
+		if kinds != nil {
+			if _, ok := kinds[a.ID]; !ok {
+				return nil, fmt.Errorf("%s: attestations[%d]: unknown attestation kind %q (list them with `sdescan controls attestations`)", file, i, a.ID)
+			}
+		}
+	}
+	return doc.Attestations, nil
+}
+
+// LoadAttestations reads an attestations file and records the digest of every
+// document it cites by path (relative to the file). A missing or altered document
+// is a problem of that attestation, which then does not count as evidence.
+func LoadAttestations(file string, kinds map[string]*AttestationKind) ([]*Attestation, error) {
+	data, err := os.ReadFile(file)
+	if err != nil {
+		return nil, err
+	}
+	list, err := ParseAttestations(data, file, kinds)
+	if err != nil {
+		return nil, err
+	}
+	dir := filepath.Dir(file)
+	for _, a := range list {
+		for i := range a.Documents {
+			d := &a.Documents[i]
+			if d.Path == "" {
+				continue
+			}
+			sum, size, err := digestFile(filepath.Join(dir, filepath.FromSlash(d.Path)))
+			switch {
+			case err != nil:
+				a.Problems = append(a.Problems, fmt.Sprintf("document %s: %v", d.Path, cleanPathError(err)))
+			case d.SHA256 != "" && d.SHA256 != sum:
+				a.Problems = append(a.Problems, fmt.Sprintf("document %s has changed since it was attested (sha256 %s, attested %s)", d.Path, sum[:12], d.SHA256[:12]))
+			default:
+				d.SHA256, d.Size = sum, size
+			}
+		}
+	}
+	return list, nil
+}
+
+func cleanPathError(err error) string {
+	if os.IsNotExist(err) {
+		return "not found"
+	}
+	return err.Error()
+}
+
+func digestFile(p string) (string, int64, error) {
+	fh, err := os.Open(p)
+	if err != nil {
+		return "", 0, err
+	}
+	defer fh.Close()
+	st, err := fh.Stat()
+	if err != nil {
+		return "", 0, err
+	}
+	if !st.Mode().IsRegular() {
+		return "", 0, fmt.Errorf("not a regular file")
+	}
+	h := sha256.New()
+	n, err := io.Copy(h, io.LimitReader(fh, maxDocumentSize+1))
+	if err != nil {
+		return "", 0, err
+	}
+	if n > maxDocumentSize {
+		return "", 0, fmt.Errorf("larger than %d MiB", maxDocumentSize>>20)
+	}
+	return hex.EncodeToString(h.Sum(nil)), n, nil
+}
+
+func parseDate(s string) (time.Time, error) {
+	t, err := time.Parse(dateLayout, strings.TrimSpace(s))
+	if err != nil {
+		return time.Time{}, fmt.Errorf("%q is not a date (want YYYY-MM-DD)", s)
+	}
+	return t, nil
+}
+
+// endOfDay is the last instant a date-valued expiry still holds.
+func endOfDay(t time.Time) time.Time { return t.Add(24*time.Hour - time.Nanosecond) }
+
+// Attestation statuses.
+const (
+	AttValid   = "valid"
+	AttExpired = "expired"
+	AttInvalid = "invalid"
+	AttMissing = "missing"
+)
+
+// AttestationResult is how one attestation kind stands at the assessment time.
+type AttestationResult struct {
+	ID      string `json:"id"`
+	Title   string `json:"title"`
+	Status  string `json:"status"`
+	Date    string `json:"date,omitempty"`
+	Expires string `json:"expires,omitempty"`
+	// DaysLeft until expiry (negative once expired); absent when it never expires.
+	DaysLeft   *int       `json:"days_left,omitempty"`
+	AttestedBy string     `json:"attested_by,omitempty"`
+	File       string     `json:"file,omitempty"`
+	Documents  []Document `json:"documents,omitempty"`
+	Reason     string     `json:"reason,omitempty"`
+}
+
+// judgeAttestations decides, per attestation kind, the best evidence supplied:
+// a valid attestation wins over an expired or invalid one, a newer over an older.
+func judgeAttestations(list []*Attestation, kinds map[string]*AttestationKind, asOf time.Time) map[string]AttestationResult {
+	out := map[string]AttestationResult{}
+	rank := map[string]int{AttValid: 3, AttExpired: 2, AttInvalid: 1}
+	for _, a := range list {
+		k := kinds[a.ID]
+		r := AttestationResult{ID: a.ID, Date: a.Date, AttestedBy: a.AttestedBy, File: a.File, Documents: a.Documents}
+		if k != nil {
+			r.Title = k.Title
+		}
+		expiry := a.expires
+		if k != nil && k.MaxAgeDays != nil && *k.MaxAgeDays > 0 {
+			byAge := a.date.AddDate(0, 0, *k.MaxAgeDays)
+			if expiry.IsZero() || byAge.Before(expiry) {
+				expiry = byAge
+			}
+		}
+		if !expiry.IsZero() {
+			r.Expires = expiry.Format(dateLayout)
+			days := int(endOfDay(expiry).Sub(asOf).Hours() / 24)
+			if asOf.After(endOfDay(expiry)) {
+				days = -int(asOf.Sub(endOfDay(expiry)).Hours()/24) - 1
+			}
+			r.DaysLeft = &days
+		}
+		switch {
+		case a.date.After(asOf):
+			r.Status, r.Reason = AttInvalid, fmt.Sprintf("dated %s, after the assessment time %s", a.Date, asOf.Format(dateLayout))
+		case len(a.Problems) > 0:
+			r.Status, r.Reason = AttInvalid, strings.Join(a.Problems, "; ")
+		case !expiry.IsZero() && asOf.After(endOfDay(expiry)):
+			r.Status, r.Reason = AttExpired, fmt.Sprintf("expired on %s", r.Expires)
+		default:
+			r.Status = AttValid
+		}
+		prev, seen := out[a.ID]
+		if !seen || rank[r.Status] > rank[prev.Status] || (rank[r.Status] == rank[prev.Status] && r.Date > prev.Date) {
+			out[a.ID] = r
+		}
+	}
+	return out
+}
+
+// sortedAttestationResults lists results by kind ID.
+func sortedAttestationResults(m map[string]AttestationResult) []AttestationResult {
+	out := make([]AttestationResult, 0, len(m))
+	for _, r := range m {
+		out = append(out, r)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
+	return out
+}
