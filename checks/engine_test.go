@@ -39,18 +39,18 @@ func TestEvaluateStatuses(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := map[string]Status{
-		"TEST-001 b/ok":      Pass,
-		"TEST-001 b/off":     Fail,
-		"TEST-001 b/unknown": Error,
-		"TEST-001 b/log":     NotApplicable,
-		"TEST-001 b/badtime": Pass,
-		"TEST-002 b/ok":      Pass,
-		"TEST-002 b/off":     Pass,
-		"TEST-002 b/unknown": Pass,
+		"TEST-001 b/ok":        Pass,
+		"TEST-001 b/off":       Fail,
+		"TEST-001 b/unknown":   Error,
+		"TEST-001 b/log":       NotApplicable,
+		"TEST-001 b/badtime":   Pass,
+		"TEST-002 b/ok":        Pass,
+		"TEST-002 b/off":       Pass,
+		"TEST-002 b/unknown":   Pass,
 		"TEST-001 b/nocreated": Pass,
 		"TEST-002 b/nocreated": Error, // custom.requires: [created]
-		"TEST-002 b/log":     Pass,
-		"TEST-002 b/badtime": Error,
+		"TEST-002 b/log":       Pass,
+		"TEST-002 b/badtime":   Error,
 	}
 	if len(got) != len(want) {
 		t.Fatalf("got %d findings, want %d: %+v", len(got), len(want), got)
@@ -155,12 +155,12 @@ func TestFactsRoundTripStable(t *testing.T) {
 
 func TestDecodeFactsErrors(t *testing.T) {
 	cases := map[string]string{
-		`{"resources":[{"id":"a","type":"t"},{"id":"a","type":"t"}]}`:                  "in.json: resource a: duplicate id",
-		"{\n\"resources\": [\n{\"id\": 1}]}":                                              "in.json: line 3:",
-		`{"resources":[], "extra": 1}`:                                                   "in.json:",
-		`{"runs":[{"collector":"aws","status":"fine"}]}`:                                 `unknown status "fine"`,
-		`{"resources":[{"type":"t"}]}`:                                                   "missing id",
-		`{"resources":[]} {}`:                                                            "unexpected data",
+		`{"resources":[{"id":"a","type":"t"},{"id":"a","type":"t"}]}`: "in.json: resource a: duplicate id",
+		"{\n\"resources\": [\n{\"id\": 1}]}":                          "in.json: line 3:",
+		`{"resources":[], "extra": 1}`:                                "in.json:",
+		`{"runs":[{"collector":"aws","status":"fine"}]}`:              `unknown status "fine"`,
+		`{"resources":[{"type":"t"}]}`:                                "missing id",
+		`{"resources":[]} {}`:                                         "unexpected data",
 		`{"runs":[{"collector":"aws","status":"ok","errors":[{"collector":"aws","message":"x"}]}]}`: "status ok but 1 errors",
 	}
 	for in, want := range cases {

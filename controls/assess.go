@@ -162,15 +162,15 @@ type RequirementRef struct {
 
 // CheckResult is one check's roll-up over every resource it applies to.
 type CheckResult struct {
-	ID       string           `json:"id"`
-	Title    string           `json:"title"`
-	Severity checks.Severity  `json:"severity"`
-	Status   string           `json:"status"`
-	Pass     int              `json:"pass"`
-	Fail     int              `json:"fail"`
-	Waived   int              `json:"waived"`
-	Error    int              `json:"error"`
-	Reasons  []string         `json:"reasons"`
+	ID       string          `json:"id"`
+	Title    string          `json:"title"`
+	Severity checks.Severity `json:"severity"`
+	Status   string          `json:"status"`
+	Pass     int             `json:"pass"`
+	Fail     int             `json:"fail"`
+	Waived   int             `json:"waived"`
+	Error    int             `json:"error"`
+	Reasons  []string        `json:"reasons"`
 	// Types are the resource types the check reads.
 	Types []string `json:"resource_types"`
 }
