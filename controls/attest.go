@@ -3,9 +3,12 @@ package controls
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
+	"path"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -87,33 +90,11 @@ func ParseAttestations(data []byte, file string, kinds map[string]*AttestationKi
 // document it cites by path (relative to the file). A missing or altered document
 // is a problem of that attestation, which then does not count as evidence.
 func LoadAttestations(file string, kinds map[string]*AttestationKind) ([]*Attestation, error) {
-	data, err := os.ReadFile(file)
+	abs, err := filepath.Abs(file)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("%s: %w", file, err)
 	}
-	list, err := ParseAttestations(data, file, kinds)
-	if err != nil {
-		return nil, err
-	}
-	dir := filepath.Dir(file)
-	for _, a := range list {
-		for i := range a.Documents {
-			d := &a.Documents[i]
-			if d.Path == "" {
-				continue
-			}
-			sum, size, err := digestFile(filepath.Join(dir, filepath.FromSlash(d.Path)))
-			switch {
-			case err != nil:
-				a.Problems = append(a.Problems, fmt.Sprintf("document %s: %v", d.Path, cleanPathError(err)))
-			case d.SHA256 != "" && d.SHA256 != sum:
-				a.Problems = append(a.Problems, fmt.Sprintf("document %s has changed since it was attested (sha256 %s, attested %s)", d.Path, sum[:12], d.SHA256[:12]))
-			default:
-				d.SHA256, d.Size = sum, size
-			}
-		}
-	}
-	return list, nil
+	return LoadAttestationsFS(os.DirFS(filepath.Dir(abs)), filepath.Base(abs), file, kinds)
 }
 
 func cleanPathError(err error) string {
@@ -121,30 +102,6 @@ func cleanPathError(err error) string {
 		return "not found"
 	}
 	return err.Error()
-}
-
-func digestFile(p string) (string, int64, error) {
-	fh, err := os.Open(p)
-	if err != nil {
-		return "", 0, err
-	}
-	defer fh.Close()
-	st, err := fh.Stat()
-	if err != nil {
-		return "", 0, err
-	}
-	if !st.Mode().IsRegular() {
-		return "", 0, fmt.Errorf("not a regular file")
-	}
-	h := sha256.New()
-	n, err := io.Copy(h, io.LimitReader(fh, maxDocumentSize+1))
-	if err != nil {
-		return "", 0, err
-	}
-	if n > maxDocumentSize {
-		return "", 0, fmt.Errorf("larger than %d MiB", maxDocumentSize>>20)
-	}
-	return hex.EncodeToString(h.Sum(nil)), n, nil
 }
 
 func parseDate(s string) (time.Time, error) {
@@ -156,7 +113,18 @@ func parseDate(s string) (time.Time, error) {
 }
 
 // endOfDay is the last instant a date-valued expiry still holds.
-func endOfDay(t time.Time) time.Time { return t.Add(24*time.Hour - time.Nanosecond) }
+func endOfDay(t time.Time) time.Time { return t.Add(day - time.Nanosecond) }
+
+const day = 24 * time.Hour
+
+// floorDays is d in whole days, rounded down (integer arithmetic, no float error).
+func floorDays(d time.Duration) int {
+	n := d / day
+	if d%day < 0 {
+		n--
+	}
+	return int(n)
+}
 
 // Attestation statuses.
 const (
@@ -201,9 +169,11 @@ func judgeAttestations(list []*Attestation, kinds map[string]*AttestationKind, a
 		}
 		if !expiry.IsZero() {
 			r.Expires = expiry.Format(dateLayout)
-			days := int(endOfDay(expiry).Sub(asOf).Hours() / 24)
+			// Whole days, in integer arithmetic: a float of hours rounds
+			// 207.99999… days up to 208 when asOf is a midnight.
+			days := int(endOfDay(expiry).Sub(asOf) / day)
 			if asOf.After(endOfDay(expiry)) {
-				days = -int(asOf.Sub(endOfDay(expiry)).Hours()/24) - 1
+				days = -int(asOf.Sub(endOfDay(expiry))/day) - 1
 			}
 			r.DaysLeft = &days
 		}
@@ -233,4 +203,72 @@ func sortedAttestationResults(m map[string]AttestationResult) []AttestationResul
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
 	return out
+}
+
+// LoadAttestationsFS is LoadAttestations over a file system: the file and the
+// documents it cites (relative to it) are read from fsys; name is how the file is
+// reported.
+func LoadAttestationsFS(fsys fs.FS, file, name string, kinds map[string]*AttestationKind) ([]*Attestation, error) {
+	data, err := fs.ReadFile(fsys, file)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", name, cleanFSError(err))
+	}
+	list, err := ParseAttestations(data, name, kinds)
+	if err != nil {
+		return nil, err
+	}
+	dir := path.Dir(file)
+	for _, a := range list {
+		for i := range a.Documents {
+			d := &a.Documents[i]
+			if d.Path == "" {
+				continue
+			}
+			sum, size, err := digestFSFile(fsys, path.Join(dir, d.Path))
+			switch {
+			case err != nil:
+				a.Problems = append(a.Problems, fmt.Sprintf("document %s: %v", d.Path, cleanPathError(err)))
+			case d.SHA256 != "" && d.SHA256 != sum:
+				a.Problems = append(a.Problems, fmt.Sprintf("document %s has changed since it was attested (sha256 %s, attested %s)", d.Path, sum[:12], d.SHA256[:12]))
+			default:
+				d.SHA256, d.Size = sum, size
+			}
+		}
+	}
+	return list, nil
+}
+
+func cleanFSError(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
+
+func digestFSFile(fsys fs.FS, p string) (string, int64, error) {
+	if !fs.ValidPath(p) {
+		return "", 0, fmt.Errorf("path leaves the attestation folder")
+	}
+	fh, err := fsys.Open(p)
+	if err != nil {
+		return "", 0, err
+	}
+	defer fh.Close()
+	st, err := fh.Stat()
+	if err != nil {
+		return "", 0, err
+	}
+	if !st.Mode().IsRegular() {
+		return "", 0, fmt.Errorf("not a regular file")
+	}
+	h := sha256.New()
+	n, err := io.Copy(h, io.LimitReader(fh, maxDocumentSize+1))
+	if err != nil {
+		return "", 0, err
+	}
+	if n > maxDocumentSize {
+		return "", 0, fmt.Errorf("larger than %d MiB", maxDocumentSize>>20)
+	}
+	return hex.EncodeToString(h.Sum(nil)), n, nil
 }

@@ -1,0 +1,308 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/sdescan/sdescan/checks"
+	"github.com/sdescan/sdescan/controls"
+	"github.com/sdescan/sdescan/reports"
+)
+
+// assessOptions are the flags shared by scan and evaluate.
+type assessOptions struct {
+	config         string
+	policyDirs     []string
+	attestations   []string
+	waivers        []string
+	frameworks     []string
+	frameworkFiles []string
+	asOf           string
+	format         string
+	output         string
+	outputDir      string
+	failOn         string
+	strict         bool
+}
+
+func (o *assessOptions) addFlags(cmd *cobra.Command) {
+	f := cmd.Flags()
+	f.StringVarP(&o.config, "config", "c", "", "configuration file (sdescan.yaml; see `sdescan init`)")
+	f.StringArrayVar(&o.policyDirs, "policy", nil, "directory of extra Rego checks (repeatable)")
+	f.StringArrayVar(&o.attestations, "attestations", nil, "attestations file (repeatable)")
+	f.StringArrayVar(&o.waivers, "waivers", nil, "waivers file (repeatable)")
+	f.StringArrayVar(&o.frameworks, "framework", nil, "report only this framework ID (repeatable; default all)")
+	f.StringArrayVar(&o.frameworkFiles, "framework-file", nil, "add a framework of your own from a YAML file (repeatable)")
+	f.StringVar(&o.asOf, "as-of", "", "assessment time (YYYY-MM-DD or RFC 3339; default: when the facts were collected)")
+	f.StringVarP(&o.format, "format", "f", "table", "output format: table or json")
+	f.StringVarP(&o.output, "output", "o", "", "write the report to FILE instead of stdout")
+	f.StringVar(&o.outputDir, "output-dir", "", "also write assessment.json into DIR")
+	f.StringVar(&o.failOn, "fail-on", "", "exit 1 when a failing, unwaived finding is at or above: critical, high, medium or low")
+	f.BoolVar(&o.strict, "strict", false, "exit 3 when any collector run did not complete")
+}
+
+// inputs are the files an assessment reads, wherever they come from.
+type inputs struct {
+	facts     *checks.Facts
+	factsName string
+	// demo, when set, supplies the attestation, waiver and framework files named below.
+	demo           fs.FS
+	demoAttest     []string
+	demoWaivers    []string
+	demoFrameworks []string
+}
+
+// run assesses the inputs and writes the report; the returned error carries the exit code.
+func (o *assessOptions) run(ctx context.Context, g *globalOptions, in inputs) error {
+	cfg := &Config{}
+	if o.config != "" {
+		c, err := loadConfig(o.config)
+		if err != nil {
+			return inputError(err)
+		}
+		cfg = c
+	}
+	if !contains(reports.Formats, o.format) {
+		return inputError(fmt.Errorf("--format %q: want %s", o.format, strings.Join(reports.Formats, " or ")))
+	}
+	failOn := o.failOn
+	if failOn == "" {
+		failOn = cfg.FailOn
+	}
+	var gate checks.Severity
+	if failOn != "" {
+		s, err := checks.ParseSeverity(failOn)
+		if err != nil {
+			return inputError(fmt.Errorf("--fail-on: %w", err))
+		}
+		gate = s
+	}
+	asOf := in.facts.AsOf()
+	if o.asOf != "" {
+		t, err := parseAsOf(o.asOf)
+		if err != nil {
+			return inputError(err)
+		}
+		asOf = t
+	}
+	if asOf.IsZero() {
+		return inputError(fmt.Errorf("%s: no collected_at time; give --as-of", in.factsName))
+	}
+
+	sources := []checks.PolicySource{checks.Builtin()}
+	for _, d := range append(append([]string{}, cfg.PolicyDirs...), o.policyDirs...) {
+		st, err := os.Stat(d)
+		if err != nil || !st.IsDir() {
+			return inputError(fmt.Errorf("%s: not a readable directory of checks", d))
+		}
+		sources = append(sources, checks.DirSource(d))
+	}
+	engine, err := checks.NewEngine(sources...)
+	if err != nil {
+		return inputError(err)
+	}
+	resolve := func(id string) (string, bool) {
+		c, ok := engine.Check(id)
+		if !ok {
+			return "", false
+		}
+		return c.ID, true
+	}
+	cat, err := controls.LoadBuiltin(resolve)
+	if err != nil {
+		return inputError(err)
+	}
+	for _, name := range in.demoFrameworks {
+		data, err := fs.ReadFile(in.demo, name)
+		if err != nil {
+			return inputError(fmt.Errorf("demo %s: %w", name, err))
+		}
+		if err := addFramework(cat, data, "demo/"+name, resolve); err != nil {
+			return inputError(err)
+		}
+	}
+	for _, file := range append(append([]string{}, cfg.FrameworkFiles...), o.frameworkFiles...) {
+		data, err := os.ReadFile(file)
+		if err != nil {
+			return inputError(fmt.Errorf("%s: %w", file, cleanOSError(err)))
+		}
+		if err := addFramework(cat, data, file, resolve); err != nil {
+			return inputError(err)
+		}
+	}
+	selected := append(append([]string{}, cfg.Frameworks...), o.frameworks...)
+	for _, id := range selected {
+		if _, ok := cat.Framework(id); !ok {
+			return inputError(fmt.Errorf("unknown framework %q (see `sdescan controls list`)", id))
+		}
+	}
+
+	var atts []*controls.Attestation
+	for _, name := range in.demoAttest {
+		list, err := controls.LoadAttestationsFS(in.demo, name, "demo/"+name, cat.Kinds)
+		if err != nil {
+			return inputError(err)
+		}
+		atts = append(atts, list...)
+	}
+	for _, file := range append(append([]string{}, cfg.Attestations...), o.attestations...) {
+		list, err := controls.LoadAttestations(file, cat.Kinds)
+		if err != nil {
+			return inputError(err)
+		}
+		atts = append(atts, list...)
+	}
+	var waivers []*controls.Waiver
+	for _, name := range in.demoWaivers {
+		data, err := fs.ReadFile(in.demo, name)
+		if err != nil {
+			return inputError(fmt.Errorf("demo/%s: %w", name, err))
+		}
+		list, err := controls.ParseWaivers(data, "demo/"+name, resolve)
+		if err != nil {
+			return inputError(err)
+		}
+		waivers = append(waivers, list...)
+	}
+	for _, file := range append(append([]string{}, cfg.Waivers...), o.waivers...) {
+		list, err := controls.LoadWaivers(file, resolve)
+		if err != nil {
+			return inputError(fmt.Errorf("%w", err))
+		}
+		waivers = append(waivers, list...)
+	}
+
+	start := time.Now()
+	findings, err := engine.Evaluate(ctx, in.facts, checks.Params{AsOf: asOf, ClassificationTag: cfg.ClassificationTag, BreakGlassRoles: cfg.BreakGlassRoles})
+	if err != nil {
+		return err
+	}
+	slog.Debug("evaluated", "checks", len(engine.Checks()), "resources", len(in.facts.Resources), "findings", len(findings), "elapsed", time.Since(start))
+	a := controls.Assess(controls.Input{
+		Tool:         checks.Version{Name: "sdescan", Version: Version},
+		Facts:        in.facts,
+		Findings:     findings,
+		Checks:       engine.Checks(),
+		Catalogue:    cat,
+		Attestations: atts,
+		Waivers:      waivers,
+		AsOf:         asOf,
+		Frameworks:   selected,
+		ExpiringDays: cfg.ExpiringDays,
+	})
+
+	if err := o.write(g, a); err != nil {
+		return err
+	}
+	if gate != "" {
+		if n := gateFailures(a, gate); n > 0 {
+			return &exitError{code: ExitGateFailed, err: fmt.Errorf("gate failed: %d unwaived finding(s) at or above %s", n, gate)}
+		}
+	}
+	if o.strict {
+		for _, r := range in.facts.Runs {
+			if r.Status != checks.RunOK {
+				return &exitError{code: ExitIncomplete, err: fmt.Errorf("scan incomplete: collector %s (%s) is %s with %d error(s)", r.Collector, r.Scope, r.Status, len(r.Errors))}
+			}
+		}
+	}
+	return nil
+}
+
+func addFramework(cat *controls.Catalogue, data []byte, name string, resolve controls.CheckResolver) error {
+	fw, err := controls.ParseFramework(data, name)
+	if err != nil {
+		return err
+	}
+	return cat.Add(fw, resolve)
+}
+
+// write renders the report to stdout or --output, and assessment.json to --output-dir.
+// Files are written whole (temporary file, then rename) so a failed run leaves no
+// half-written report behind.
+func (o *assessOptions) write(g *globalOptions, a *controls.Assessment) error {
+	var buf bytes.Buffer
+	if err := reports.Write(&buf, o.format, a); err != nil {
+		return err
+	}
+	if o.outputDir != "" {
+		var js bytes.Buffer
+		if err := reports.JSON(&js, a); err != nil {
+			return err
+		}
+		if err := os.MkdirAll(o.outputDir, 0o755); err != nil {
+			return inputError(fmt.Errorf("%s: %w", o.outputDir, cleanOSError(err)))
+		}
+		if err := writeFileAtomic(filepath.Join(o.outputDir, "assessment.json"), js.Bytes()); err != nil {
+			return inputError(err)
+		}
+	}
+	if o.output != "" {
+		return inputError(writeFileAtomic(o.output, buf.Bytes()))
+	}
+	_, err := io.Copy(g.stdout, &buf)
+	return err
+}
+
+func writeFileAtomic(file string, data []byte) error {
+	tmp, err := os.CreateTemp(filepath.Dir(file), "."+filepath.Base(file)+".*")
+	if err != nil {
+		return fmt.Errorf("%s: %w", file, cleanOSError(err))
+	}
+	_, werr := tmp.Write(data)
+	cerr := tmp.Close()
+	if err := errors.Join(werr, cerr); err != nil {
+		os.Remove(tmp.Name())
+		return fmt.Errorf("%s: %w", file, err)
+	}
+	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
+		os.Remove(tmp.Name())
+		return fmt.Errorf("%s: %w", file, err)
+	}
+	if err := os.Rename(tmp.Name(), file); err != nil {
+		os.Remove(tmp.Name())
+		return fmt.Errorf("%s: %w", file, cleanOSError(err))
+	}
+	return nil
+}
+
+// gateFailures counts failing, unwaived findings at or above the gate severity.
+func gateFailures(a *controls.Assessment, gate checks.Severity) int {
+	n := 0
+	for _, f := range a.Findings {
+		if f.Status == checks.Fail && f.Waiver == nil && f.Severity.Rank() >= gate.Rank() {
+			n++
+		}
+	}
+	return n
+}
+
+func parseAsOf(s string) (time.Time, error) {
+	if t, err := time.Parse(time.RFC3339, s); err == nil {
+		return t.UTC(), nil
+	}
+	if t, err := time.Parse("2006-01-02", s); err == nil {
+		return t.UTC(), nil
+	}
+	return time.Time{}, fmt.Errorf("--as-of %q: want YYYY-MM-DD or an RFC 3339 time", s)
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}

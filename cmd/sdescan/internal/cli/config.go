@@ -1,0 +1,85 @@
+package cli
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+
+	"gopkg.in/yaml.v3"
+)
+
+// Config is sdescan.yaml. Relative paths are relative to the file.
+type Config struct {
+	// Frameworks limits the frameworks reported (all when empty).
+	Frameworks []string `yaml:"frameworks"`
+	// FrameworkFiles adds frameworks of your own (same format as the built-in ones).
+	FrameworkFiles []string `yaml:"framework_files"`
+	// Attestations and Waivers are files of human evidence and accepted risks.
+	Attestations []string `yaml:"attestations"`
+	Waivers      []string `yaml:"waivers"`
+	// PolicyDirs hold extra Rego checks (same format as the built-in ones).
+	PolicyDirs []string `yaml:"policy_dirs"`
+	// ClassificationTag is the tag key holding a resource's data classification.
+	ClassificationTag string `yaml:"classification_tag"`
+	// BreakGlassRoles are IAM roles allowed administrator access.
+	BreakGlassRoles []string `yaml:"break_glass_roles"`
+	// FailOn is the default of --fail-on.
+	FailOn string `yaml:"fail_on"`
+	// ExpiringDays flags attestations and waivers expiring within this many days.
+	ExpiringDays int `yaml:"expiring_days"`
+}
+
+// loadConfig reads and strictly validates a configuration file.
+func loadConfig(file string) (*Config, error) {
+	data, err := os.ReadFile(file)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", file, cleanOSError(err))
+	}
+	var c Config
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	dec.KnownFields(true)
+	if err := dec.Decode(&c); err != nil && !errors.Is(err, io.EOF) {
+		return nil, fmt.Errorf("%s: %s", file, yamlMessage(err))
+	}
+	if c.ExpiringDays < 0 {
+		return nil, fmt.Errorf("%s: expiring_days must not be negative", file)
+	}
+	dir := filepath.Dir(file)
+	for _, list := range []*[]string{&c.FrameworkFiles, &c.Attestations, &c.Waivers, &c.PolicyDirs} {
+		for i, p := range *list {
+			if p == "" {
+				return nil, fmt.Errorf("%s: empty path in list", file)
+			}
+			if !filepath.IsAbs(p) {
+				(*list)[i] = filepath.Join(dir, p)
+			}
+		}
+	}
+	return &c, nil
+}
+
+func yamlMessage(err error) string {
+	var te *yaml.TypeError
+	if errors.As(err, &te) && len(te.Errors) > 0 {
+		return oneLine(trimYAML(te.Errors[0]))
+	}
+	return oneLine(trimYAML(err.Error()))
+}
+
+func trimYAML(s string) string {
+	if len(s) > 6 && s[:6] == "yaml: " {
+		return s[6:]
+	}
+	return s
+}
+
+func cleanOSError(err error) error {
+	var pe *os.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}

@@ -1,0 +1,183 @@
+package cli
+
+import (
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/olekukonko/tablewriter"
+	"github.com/olekukonko/tablewriter/tw"
+	"github.com/spf13/cobra"
+
+	"github.com/sdescan/sdescan/checks"
+	"github.com/sdescan/sdescan/controls"
+)
+
+// builtinCatalogue loads the embedded checks and frameworks.
+func builtinCatalogue() (*checks.Engine, *controls.Catalogue, error) {
+	engine, err := checks.NewEngine(checks.Builtin())
+	if err != nil {
+		return nil, nil, err
+	}
+	cat, err := controls.LoadBuiltin(func(id string) (string, bool) {
+		c, ok := engine.Check(id)
+		if !ok {
+			return "", false
+		}
+		return c.ID, true
+	})
+	return engine, cat, err
+}
+
+func listFormat(f string) error {
+	if f != "table" && f != "json" {
+		return inputError(fmt.Errorf("--format %q: want table or json", f))
+	}
+	return nil
+}
+
+func newControlsCmd(g *globalOptions) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "controls",
+		Short: "List and show the frameworks, requirements and attestation kinds",
+	}
+	var format string
+	list := &cobra.Command{
+		Use:   "list",
+		Short: "List the built-in frameworks",
+		Args:  exactArgs(0),
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := listFormat(format); err != nil {
+				return err
+			}
+			_, cat, err := builtinCatalogue()
+			if err != nil {
+				return err
+			}
+			type row struct {
+				ID           string `json:"id"`
+				Title        string `json:"title"`
+				Version      string `json:"version"`
+				Source       string `json:"source"`
+				Requirements int    `json:"requirements"`
+			}
+			rows := []row{}
+			for _, f := range cat.Frameworks {
+				rows = append(rows, row{f.ID, f.Title, f.Version, f.Source, len(f.Requirements)})
+			}
+			if format == "json" {
+				return checks.WriteJSON(g.stdout, rows)
+			}
+			t := table(g)
+			t.Header("ID", "Title", "Version", "Requirements")
+			for _, r := range rows {
+				if err := t.Append(r.ID, r.Title, r.Version, r.Requirements); err != nil {
+					return err
+				}
+			}
+			return t.Render()
+		},
+	}
+	list.Flags().StringVarP(&format, "format", "f", "table", "table or json")
+
+	var showFormat string
+	show := &cobra.Command{
+		Use:   "show FRAMEWORK",
+		Short: "Show a framework's requirements with the checks and attestations that evidence them",
+		Args:  exactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := listFormat(showFormat); err != nil {
+				return err
+			}
+			_, cat, err := builtinCatalogue()
+			if err != nil {
+				return err
+			}
+			fw, ok := cat.Framework(args[0])
+			if !ok {
+				var ids []string
+				for _, f := range cat.Frameworks {
+					ids = append(ids, f.ID)
+				}
+				return inputError(fmt.Errorf("unknown framework %q (one of %s)", args[0], strings.Join(ids, ", ")))
+			}
+			if showFormat == "json" {
+				return checks.WriteJSON(g.stdout, fw)
+			}
+			fmt.Fprintf(g.stdout, "%s: %s\nversion %s, %s\nsource %s\n", fw.ID, fw.Title, fw.Version, fw.Publisher, fw.Source)
+			if fw.Attribution != "" {
+				fmt.Fprintf(g.stdout, "%s\n", fw.Attribution)
+			}
+			fmt.Fprintln(g.stdout)
+			t := table(g)
+			t.Header("ID", "Requirement", "Checks", "Attestations")
+			for _, r := range fw.Requirements {
+				title := r.Title
+				if r.Importance != "" {
+					title += " [" + r.Importance + "]"
+				}
+				if err := t.Append(r.ID, title, strings.Join(r.Checks, " "), strings.Join(r.Attestations, " ")); err != nil {
+					return err
+				}
+			}
+			return t.Render()
+		},
+	}
+	show.Flags().StringVarP(&showFormat, "format", "f", "table", "table or json")
+
+	var attFormat string
+	atts := &cobra.Command{
+		Use:   "attestations",
+		Short: "List the attestation kinds an attestations file may contain",
+		Args:  exactArgs(0),
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := listFormat(attFormat); err != nil {
+				return err
+			}
+			_, cat, err := builtinCatalogue()
+			if err != nil {
+				return err
+			}
+			kinds := sortedKinds(cat)
+			if attFormat == "json" {
+				return checks.WriteJSON(g.stdout, kinds)
+			}
+			t := table(g)
+			t.Header("ID", "Title", "Max age (days)", "Question")
+			for _, k := range kinds {
+				if err := t.Append(k.ID, k.Title, maxAge(k), k.Question); err != nil {
+					return err
+				}
+			}
+			return t.Render()
+		},
+	}
+	atts.Flags().StringVarP(&attFormat, "format", "f", "table", "table or json")
+	cmd.AddCommand(list, show, atts)
+	return cmd
+}
+
+func maxAge(k *controls.AttestationKind) string {
+	if k.MaxAgeDays == nil || *k.MaxAgeDays == 0 {
+		return "never expires"
+	}
+	return strconv.Itoa(*k.MaxAgeDays)
+}
+
+func sortedKinds(cat *controls.Catalogue) []*controls.AttestationKind {
+	out := make([]*controls.AttestationKind, 0, len(cat.Kinds))
+	for _, k := range cat.Kinds {
+		out = append(out, k)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
+	return out
+}
+
+func table(g *globalOptions) *tablewriter.Table {
+	return tablewriter.NewTable(g.stdout,
+		tablewriter.WithHeaderAutoFormat(tw.Off),
+		tablewriter.WithRowAutoWrap(tw.WrapNormal),
+		tablewriter.WithRowMaxWidth(70),
+	)
+}

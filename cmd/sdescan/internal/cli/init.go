@@ -1,0 +1,138 @@
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/spf13/cobra"
+)
+
+const configTemplate = `# sdescan configuration. Relative paths are relative to this file.
+# Reference: docs/configuration.md.
+
+# Frameworks to report (default: all). IDs from ` + "`sdescan controls list`" + `.
+frameworks: []
+#  - sde-2022
+#  - dspt-ndg
+#  - dspt-caf
+#  - five-safes
+#  - cyber-essentials
+#  - satre-v2
+
+# Frameworks of your own (e.g. a regional policy), same format as the built-in ones.
+framework_files: []
+
+# Human evidence no scanner can collect, and accepted risks.
+attestations:
+  - attestations.yaml
+waivers:
+  - waivers.yaml
+
+# Directories of extra Rego checks (see docs/writing-checks.md).
+policy_dirs: []
+
+# Tag key that says what data a resource holds. Findings on resources tagged
+# identifiable or pseudonymised count double in the risk score.
+classification_tag: data-classification
+
+# IAM roles allowed administrator access (AWS-IAM-007 accepts them; monitor their use).
+break_glass_roles: []
+
+# Default for --fail-on: critical, high, medium or low (empty: never fail the gate).
+fail_on: ""
+
+# Flag attestations and waivers that expire within this many days.
+expiring_days: 30
+`
+
+const waiversTemplate = `# Accepted risks. A waiver turns a failing check on matching resources into "waived"
+# until it expires; every report lists it. Expired waivers stop applying.
+#
+#   - id: W-001                      # optional, unique
+#     check: AWS-S3-005              # check ID (sdescan controls show ...)
+#     resource: "arn:aws:s3:::logs-*" # resource ID pattern: * any characters, ? one
+#     reason: Why the risk is accepted (at least 10 characters)
+#     approver: Name and role of who accepted it
+#     approved_on: "2026-01-31"      # optional
+#     expires: "2026-12-31"          # last day it applies
+#     reference: RISK-0001           # optional risk register reference
+waivers: []
+`
+
+func attestationsTemplate() (string, error) {
+	_, cat, err := builtinCatalogue()
+	if err != nil {
+		return "", err
+	}
+	var b strings.Builder
+	b.WriteString(`# Human evidence: who attests what, when, backed by which documents. Document paths
+# are relative to this file and must stay inside its folder; sdescan records their
+# sha256. An attestation older than its kind's maximum age (or past "expires") is
+# expired and leaves the requirements that need it partial.
+#
+#   - id: pentest                      # kind, from the list below
+#     attested_by: Name, role
+#     date: "2026-03-12"               # when the attested fact was established
+#     statement: What is attested, in words an assessor can check
+#     scope: optional
+#     expires: "2026-12-31"            # optional, earlier than the kind's maximum age
+#     documents:
+#       - path: evidence/pentest-summary.pdf
+#       - url: https://intranet.example/record/123
+#
+# Kinds (maximum age in days):
+`)
+	for _, k := range sortedKinds(cat) {
+		fmt.Fprintf(&b, "#   %-32s %-14s %s\n", k.ID, maxAge(k), k.Title)
+	}
+	b.WriteString("attestations: []\n")
+	return b.String(), nil
+}
+
+func newInitCmd(g *globalOptions) *cobra.Command {
+	var dir string
+	var force bool
+	cmd := &cobra.Command{
+		Use:   "init",
+		Short: "Write a commented sdescan.yaml and attestation and waiver templates",
+		Args:  exactArgs(0),
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			att, err := attestationsTemplate()
+			if err != nil {
+				return err
+			}
+			files := []struct{ name, body string }{
+				{"sdescan.yaml", configTemplate},
+				{"attestations.yaml", att},
+				{"waivers.yaml", waiversTemplate},
+			}
+			if err := os.MkdirAll(dir, 0o755); err != nil {
+				return inputError(fmt.Errorf("%s: %w", dir, cleanOSError(err)))
+			}
+			if !force {
+				for _, f := range files {
+					p := filepath.Join(dir, f.name)
+					if _, err := os.Stat(p); err == nil {
+						return inputError(fmt.Errorf("%s already exists (use --force to overwrite)", p))
+					} else if !errors.Is(err, os.ErrNotExist) {
+						return inputError(fmt.Errorf("%s: %w", p, cleanOSError(err)))
+					}
+				}
+			}
+			for _, f := range files {
+				p := filepath.Join(dir, f.name)
+				if err := writeFileAtomic(p, []byte(f.body)); err != nil {
+					return inputError(err)
+				}
+				fmt.Fprintf(g.stdout, "wrote %s\n", p)
+			}
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&dir, "dir", ".", "directory to write the files into")
+	cmd.Flags().BoolVar(&force, "force", false, "overwrite existing files")
+	return cmd
+}

@@ -1,0 +1,129 @@
+// Package cli holds sdescan's commands: flags, configuration, and exit codes.
+// The work itself is done by the checks, controls and reports packages.
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"strings"
+
+	"github.com/spf13/cobra"
+)
+
+// Version is set at build time by the Makefile (-ldflags -X).
+var Version = "0.1.0-dev"
+
+// Exit codes, as docs and CI pipelines rely on them.
+const (
+	ExitOK         = 0 // assessed; no gate failed
+	ExitGateFailed = 1 // a failing, unwaived finding at or above --fail-on
+	ExitInput      = 2 // usage error or input that cannot be read or is malformed
+	ExitIncomplete = 3 // --strict and a collector run did not complete
+)
+
+// exitError carries an exit code with its one-line message.
+type exitError struct {
+	code int
+	err  error
+}
+
+func (e *exitError) Error() string { return e.err.Error() }
+func (e *exitError) Unwrap() error { return e.err }
+
+// inputError marks a usage or input problem (exit 2).
+func inputError(err error) error {
+	if err == nil {
+		return nil
+	}
+	var ee *exitError
+	if errors.As(err, &ee) {
+		return err
+	}
+	return &exitError{code: ExitInput, err: err}
+}
+
+// Main runs sdescan with args and returns the process exit code.
+func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	root := newRoot(stdout, stderr)
+	root.SetArgs(args)
+	err := root.ExecuteContext(ctx)
+	if err == nil {
+		return ExitOK
+	}
+	code := ExitInput
+	var ee *exitError
+	if errors.As(err, &ee) {
+		code = ee.code
+	}
+	if msg := oneLine(err.Error()); msg != "" {
+		fmt.Fprintf(stderr, "sdescan: %s\n", msg)
+	}
+	return code
+}
+
+func oneLine(s string) string {
+	s = strings.TrimSpace(s)
+	if i := strings.IndexByte(s, '\n'); i >= 0 {
+		s = s[:i]
+	}
+	return s
+}
+
+type globalOptions struct {
+	verbose bool
+	stdout  io.Writer
+	stderr  io.Writer
+}
+
+func (g *globalOptions) logger() *slog.Logger {
+	level := slog.LevelWarn
+	if g.verbose {
+		level = slog.LevelDebug
+	}
+	return slog.New(slog.NewTextHandler(g.stderr, &slog.HandlerOptions{Level: level}))
+}
+
+func newRoot(stdout, stderr io.Writer) *cobra.Command {
+	g := &globalOptions{stdout: stdout, stderr: stderr}
+	root := &cobra.Command{
+		Use:   "sdescan",
+		Short: "Assess an NHS secure data environment against accreditation frameworks",
+		Long: `sdescan assesses a secure data environment (SDE / trusted research environment)
+against NHS England's SDE policy guidelines, the Data Security and Protection Toolkit,
+the Five Safes, Cyber Essentials and SATRE, and says how far it is from accreditation.
+
+It reads; it never changes what it scans. A collector error, an access denied or a
+missing attestation is reported as not assessed, never as met.
+
+Exit codes: 0 ok, 1 gate failed (--fail-on), 2 usage or input error,
+3 scan incomplete (collector errors) with --strict.`,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+		Version:       Version,
+		PersistentPreRun: func(cmd *cobra.Command, _ []string) {
+			slog.SetDefault(g.logger())
+		},
+	}
+	root.SetOut(stdout)
+	root.SetErr(stderr)
+	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return inputError(err) })
+	root.PersistentFlags().BoolVarP(&g.verbose, "verbose", "v", false, "log progress and details to stderr")
+	root.AddCommand(
+		newScanCmd(g),
+		newEvaluateCmd(g),
+		newControlsCmd(g),
+		newInitCmd(g),
+		newVersionCmd(g),
+	)
+	return root
+}
+
+// exactArgs is cobra.ExactArgs with an input-error exit code.
+func exactArgs(n int) cobra.PositionalArgs {
+	return func(cmd *cobra.Command, args []string) error {
+		return inputError(cobra.ExactArgs(n)(cmd, args))
+	}
+}
