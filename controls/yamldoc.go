@@ -18,7 +18,7 @@ import (
 )
 
 // AttestationsSchema and WaiversSchema are the JSON Schemas of the user's files;
-// editors can use them for completion (see docs/attestations.md).
+// editors can use them for completion (see docs/configuration.md).
 var (
 	//go:embed schema/attestations.schema.json
 	AttestationsSchema []byte

@@ -12,7 +12,6 @@ import (
 )
 
 const (
-	specPath      = "../../../../shared/reference/satre-specification-v2.yaml"
 	frameworksDir = "../../frameworks"
 	regenCommand  = "go run ./controls/internal/satregen -spec ../shared/reference/satre-specification-v2.yaml -mapping controls/frameworks/satre-v2.mapping.yaml -out controls/frameworks/satre-v2.yaml"
 )
@@ -21,9 +20,7 @@ const (
 // fails if it differs from the checked-in copy. A missing spec is a failure:
 // CI must have shared/ beside the repository.
 func TestGeneratedSATREUpToDate(t *testing.T) {
-	if _, err := os.Stat(specPath); err != nil {
-		t.Fatalf("SATRE specification not found at %s (shared/ must sit beside the repository): %v", specPath, err)
-	}
+	specPath := findSpec(t)
 	mapping := filepath.Join(frameworksDir, "satre-v2.mapping.yaml")
 	got, err := generateFiles(specPath, mapping)
 	if err != nil {
@@ -318,5 +315,30 @@ func decodeFile(t *testing.T, path string, v any) {
 	dec.KnownFields(true)
 	if err := dec.Decode(v); err != nil {
 		t.Fatalf("%s: %v", path, err)
+	}
+}
+
+// findSpec locates the SATRE specification: $SDESCAN_REFERENCE_DIR if set, else
+// shared/reference in the repository's parent folder or any folder above it.
+func findSpec(t *testing.T) string {
+	t.Helper()
+	const name = "satre-specification-v2.yaml"
+	if dir := os.Getenv("SDESCAN_REFERENCE_DIR"); dir != "" {
+		return filepath.Join(dir, name)
+	}
+	dir, err := filepath.Abs("../../../..")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for {
+		p := filepath.Join(dir, "shared", "reference", name)
+		if _, err := os.Stat(p); err == nil {
+			return p
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			t.Fatalf("SATRE specification %s not found in shared/reference beside the repository or above it; set SDESCAN_REFERENCE_DIR", name)
+		}
+		dir = parent
 	}
 }

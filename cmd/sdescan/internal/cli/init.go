@@ -11,7 +11,7 @@ import (
 )
 
 const configTemplate = `# sdescan configuration. Relative paths are relative to this file.
-# Reference: docs/configuration.md.
+# Reference: docs/configuration.md in the sdescan repository.
 
 # Frameworks to report (default: all). IDs from ` + "`sdescan controls list`" + `.
 frameworks: []
