@@ -154,12 +154,11 @@ func (f *Facts) Validate() error {
 
 // ReadFactsFile reads, validates and normalises a facts file; errors name the file.
 func ReadFactsFile(path string) (*Facts, error) {
-	fh, err := os.Open(path)
+	data, err := os.ReadFile(path)
 	if err != nil {
 		return nil, err
 	}
-	defer fh.Close()
-	return DecodeFacts(fh, path)
+	return DecodeFactsBytes(data, path)
 }
 
 // DecodeFacts decodes facts JSON; name is used in error messages.
@@ -168,6 +167,11 @@ func DecodeFacts(r io.Reader, name string) (*Facts, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
+	return DecodeFactsBytes(data, name)
+}
+
+// DecodeFactsBytes is DecodeFacts over bytes already read.
+func DecodeFactsBytes(data []byte, name string) (*Facts, error) {
 	var f Facts
 	if err := DecodeJSONStrict(data, &f); err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)

@@ -1,7 +1,7 @@
 package cli
 
 import (
-	"bytes"
+	"bufio"
 	"context"
 	"errors"
 	"fmt"
@@ -229,38 +229,42 @@ func addFramework(cat *controls.Catalogue, data []byte, name string, resolve con
 }
 
 // write renders the report to stdout or --output, and assessment.json to --output-dir.
-// Files are written whole (temporary file, then rename) so a failed run leaves no
-// half-written report behind.
+// Files are streamed into a temporary file and renamed into place, so a failed run
+// never leaves a half-written report behind.
 func (o *assessOptions) write(g *globalOptions, a *controls.Assessment) error {
-	var buf bytes.Buffer
-	if err := reports.Write(&buf, o.format, a); err != nil {
-		return err
-	}
 	if o.outputDir != "" {
-		var js bytes.Buffer
-		if err := reports.JSON(&js, a); err != nil {
-			return err
-		}
 		if err := os.MkdirAll(o.outputDir, 0o755); err != nil {
 			return inputError(fmt.Errorf("%s: %w", o.outputDir, cleanOSError(err)))
 		}
-		if err := writeFileAtomic(filepath.Join(o.outputDir, "assessment.json"), js.Bytes()); err != nil {
+		if err := writeFileAtomic(filepath.Join(o.outputDir, "assessment.json"), func(w io.Writer) error { return reports.JSON(w, a) }); err != nil {
 			return inputError(err)
 		}
 	}
+	render := func(w io.Writer) error { return reports.Write(w, o.format, a) }
 	if o.output != "" {
-		return inputError(writeFileAtomic(o.output, buf.Bytes()))
+		return inputError(writeFileAtomic(o.output, render))
 	}
-	_, err := io.Copy(g.stdout, &buf)
-	return err
+	bw := bufio.NewWriterSize(g.stdout, 1<<16)
+	if err := render(bw); err != nil {
+		return err
+	}
+	return bw.Flush()
 }
 
-func writeFileAtomic(file string, data []byte) error {
+// writeFileAtomic streams content into a temporary file beside file, then renames it.
+func writeFileAtomic(file string, content func(io.Writer) error) error {
+	if file == os.DevNull {
+		return content(io.Discard)
+	}
 	tmp, err := os.CreateTemp(filepath.Dir(file), "."+filepath.Base(file)+".*")
 	if err != nil {
 		return fmt.Errorf("%s: %w", file, cleanOSError(err))
 	}
-	_, werr := tmp.Write(data)
+	bw := bufio.NewWriterSize(tmp, 1<<16)
+	werr := content(bw)
+	if werr == nil {
+		werr = bw.Flush()
+	}
 	cerr := tmp.Close()
 	if err := errors.Join(werr, cerr); err != nil {
 		os.Remove(tmp.Name())

@@ -3,6 +3,7 @@ package cli
 import (
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -124,7 +125,8 @@ func newInitCmd(g *globalOptions) *cobra.Command {
 			}
 			for _, f := range files {
 				p := filepath.Join(dir, f.name)
-				if err := writeFileAtomic(p, []byte(f.body)); err != nil {
+				body := f.body
+				if err := writeFileAtomic(p, func(w io.Writer) error { _, err := io.WriteString(w, body); return err }); err != nil {
 					return inputError(err)
 				}
 				fmt.Fprintf(g.stdout, "wrote %s\n", p)
