@@ -115,8 +115,9 @@ func groupResults(fw *Framework, reqs []RequirementResult) []GroupResult {
 			}
 			met[g.ID] = ok
 		case fw.Vocabulary == VocabSATRE:
-			// A capability is met when all its Mandatory statements score 1 or more.
-			met[g.ID] = a.mandatoryUnscored == 0
+			// A capability is met when all its Mandatory statements score 1 or more,
+			// and (so that nothing is met by default) at least one statement does.
+			met[g.ID] = a.mandatoryUnscored == 0 && a.counts.Met+a.counts.Waived > 0
 		default:
 			met[g.ID] = total > 0 && a.counts.Met == total
 		}
@@ -135,6 +136,8 @@ func groupResults(fw *Framework, reqs []RequirementResult) []GroupResult {
 			gr.Label = "Not assessed"
 		case fw.Vocabulary == VocabSATRE && gr.Met && a.mandatory == 0 && len(children[g.ID]) == 0:
 			gr.Label = "met (no mandatory statements)"
+		case fw.Vocabulary == VocabSATRE && !gr.Met && a.counts.NotAssessed > 0 && a.counts.Met+a.counts.NotMet+a.counts.Partial+a.counts.Waived == 0:
+			gr.Label = "not assessed"
 		case gr.Met:
 			gr.Label = "met"
 		default:
@@ -152,10 +155,13 @@ func frameworkStatus(fw *Framework, res FrameworkResult) string {
 	switch fw.Vocabulary {
 	case VocabDSPT, VocabCAF:
 		// The DSPT's published statuses: every standard met, some not met, or on the way.
+		// Nothing unassessed counts as approaching: a standard without evidence is not met.
 		switch {
+		case c.NotAssessed == n:
+			return "Not assessed"
 		case c.Met == n:
 			return "Standards Met"
-		case c.NotMet > 0:
+		case c.NotMet > 0 || c.NotAssessed > 0:
 			return "Not Met"
 		}
 		return "Approaching Standards"
