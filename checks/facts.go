@@ -93,9 +93,12 @@ type Facts struct {
 
 // AsOf is the moment the facts describe: the collection time, else the latest run end.
 func (f *Facts) AsOf() time.Time {
-	t := f.CollectedAt
+	if !f.CollectedAt.IsZero() {
+		return f.CollectedAt.UTC()
+	}
+	var t time.Time
 	for _, r := range f.Runs {
-		if t.IsZero() && r.Ended.After(t) {
+		if r.Ended.After(t) {
 			t = r.Ended
 		}
 	}

@@ -45,7 +45,8 @@ type Input struct {
 	AsOf time.Time
 	// Frameworks limits the frameworks reported (all when empty).
 	Frameworks []string
-	// ExpiringDays flags waivers and attestations expiring within this many days (default 30).
+	// ExpiringDays flags waivers expiring within this many days (default 30, also when 0);
+	// attestations report their days_left instead.
 	ExpiringDays int
 }
 
@@ -173,6 +174,10 @@ type CheckResult struct {
 	Reasons  []string        `json:"reasons"`
 	// Types are the resource types the check reads.
 	Types []string `json:"resource_types"`
+
+	// incomplete: a collection hole or an evaluation error touched the check, even
+	// if what was assessed already fails.
+	incomplete bool
 }
 
 func (c *CheckResult) assessed() int { return c.Pass + c.Fail + c.Waived }
@@ -205,7 +210,7 @@ func Assess(in Input) *Assessment {
 	wres := make([]WaiverResult, len(in.Waivers))
 	for i, w := range in.Waivers {
 		wres[i] = WaiverResult{Waiver: *w, Status: "unused"}
-		days := int(math.Floor(endOfDay(w.expires).Sub(asOf).Hours() / 24))
+		days := floorDays(endOfDay(w.expires).Sub(asOf))
 		wres[i].DaysLeft = days
 		if w.Expired(asOf) {
 			wres[i].Status = "expired"
@@ -266,7 +271,7 @@ func Assess(in Input) *Assessment {
 
 	a.Risk = riskOf(a.Findings, func(string) bool { return true })
 	for _, c := range a.Checks {
-		if c.Status == CheckPartial || c.Status == CheckNotAssessed {
+		if c.incomplete {
 			a.Risk.NotAssessedChecks = append(a.Risk.NotAssessedChecks, c.ID)
 		}
 	}
@@ -400,9 +405,9 @@ func rollChecks(list []*checks.Check, findings []Finding, facts *checks.Facts) [
 			holes++
 			c.Reasons = append(c.Reasons, fmt.Sprintf("could not assess %d resource(s): a fact it needs is missing or evaluation failed", c.Error))
 		}
+		seen := map[string]bool{}
 		for _, t := range c.Types {
 			covered := false
-			seen := map[string]bool{}
 			for _, r := range runs {
 				if !runCovers(r, t) {
 					continue
@@ -434,6 +439,7 @@ func rollChecks(list []*checks.Check, findings []Finding, facts *checks.Facts) [
 				c.Reasons = append(c.Reasons, fmt.Sprintf("no %s collector ran in this scan, so no %s was assessed", collectorOf(t), t))
 			}
 		}
+		c.incomplete = holes > 0
 		switch {
 		case c.Fail > 0:
 			c.Status = CheckFail
@@ -507,7 +513,8 @@ func assessRequirement(r Requirement, byCheck map[string]*CheckResult, att map[s
 			}
 		case CheckWaived:
 			waived = append(waived, fmt.Sprintf("%s: %d failure(s) waived", c.ID, c.Waived))
-		case CheckPartial, CheckNotAssessed:
+		}
+		if c.incomplete {
 			for _, why := range c.Reasons {
 				holes = append(holes, c.ID+": "+why)
 			}

@@ -152,9 +152,13 @@ func failingRequirements(a *controls.Assessment) []failing {
 
 // notAssessed says which checks could not be fully assessed and why.
 func notAssessed(a *controls.Assessment) []string {
+	incomplete := map[string]bool{}
+	for _, id := range a.Risk.NotAssessedChecks {
+		incomplete[id] = true
+	}
 	var out []string
 	for _, c := range a.Checks {
-		if c.Status != controls.CheckNotAssessed && c.Status != controls.CheckPartial {
+		if !incomplete[c.ID] {
 			continue
 		}
 		why := "incomplete evidence"
@@ -164,7 +168,11 @@ func notAssessed(a *controls.Assessment) []string {
 				why += fmt.Sprintf(" (+%d more)", len(c.Reasons)-1)
 			}
 		}
-		out = append(out, fmt.Sprintf("%s %s: %s", c.ID, strings.ReplaceAll(c.Status, "_", " "), why))
+		state := "not assessed"
+		if c.Pass+c.Fail+c.Waived > 0 {
+			state = "only partly assessed"
+		}
+		out = append(out, fmt.Sprintf("%s %s: %s", c.ID, state, why))
 	}
 	return out
 }
@@ -175,3 +183,4 @@ func clip(s string, n int) string {
 	}
 	return string([]rune(s)[:n-1]) + "…"
 }
+

@@ -110,6 +110,7 @@ func TestExitCodes(t *testing.T) {
 	write(t, dir, "bad-waivers.yaml", "waivers:\n  - check: AWS-S3-001\n    resource: \"*\"\n")
 	write(t, dir, "bad-attestations.yaml", "attestations:\n  - id: pentest\n    date: soon\n")
 	write(t, dir, "unknown-kind.yaml", "attestations:\n  - id: no-such-kind\n    attested_by: A Person\n    date: \"2026-01-01\"\n    statement: Something that was attested.\n")
+	write(t, dir, "nothing.json", `{"tool":{"name":"sdescan","version":"0.1.0"},"collected_at":"2026-11-20T09:00:00Z","runs":[],"resources":[]}`)
 	write(t, dir, "bad-config.yaml", "frameworks: [sde-2022]\nno_such_key: 1\n")
 	write(t, dir, "not-yaml.yaml", "waivers: [\n")
 	write(t, dir, "policies/broken.rego", badRego)
@@ -127,6 +128,7 @@ func TestExitCodes(t *testing.T) {
 		{"gate fails on critical", []string{"scan", "--demo", "--fail-on", "critical"}, 1, "gate failed"},
 		{"gate from evaluate", []string{"evaluate", facts, "--fail-on", "low"}, 1, "gate failed"},
 		{"strict with collector errors", []string{"scan", "--demo", "--strict"}, 3, "scan incomplete"},
+		{"strict with nothing collected", []string{"evaluate", "nothing.json", "--strict"}, 3, "no collector run"},
 		{"gate wins over strict", []string{"scan", "--demo", "--strict", "--fail-on", "high"}, 1, "gate failed"},
 		{"unknown command", []string{"frobnicate"}, 2, "unknown command"},
 		{"unknown flag", []string{"scan", "--nope"}, 2, "unknown flag"},

@@ -211,6 +211,9 @@ func (o *assessOptions) run(ctx context.Context, g *globalOptions, in inputs) er
 		}
 	}
 	if o.strict {
+		if len(in.facts.Runs) == 0 {
+			return &exitError{code: ExitIncomplete, err: fmt.Errorf("scan incomplete: %s records no collector run, so nothing was collected", in.factsName)}
+		}
 		for _, r := range in.facts.Runs {
 			if r.Status != checks.RunOK {
 				return &exitError{code: ExitIncomplete, err: fmt.Errorf("scan incomplete: collector %s (%s) is %s with %d error(s)", r.Collector, r.Scope, r.Status, len(r.Errors))}
@@ -294,7 +297,7 @@ func gateFailures(a *controls.Assessment, gate checks.Severity) int {
 
 func parseAsOf(s string) (time.Time, error) {
 	if t, err := time.Parse(time.RFC3339, s); err == nil {
-		return t.UTC(), nil
+		return t.UTC().Truncate(time.Second), nil
 	}
 	if t, err := time.Parse("2006-01-02", s); err == nil {
 		return t.UTC(), nil

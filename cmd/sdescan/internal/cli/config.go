@@ -28,7 +28,7 @@ type Config struct {
 	BreakGlassRoles []string `yaml:"break_glass_roles"`
 	// FailOn is the default of --fail-on.
 	FailOn string `yaml:"fail_on"`
-	// ExpiringDays flags attestations and waivers expiring within this many days.
+	// ExpiringDays flags waivers expiring within this many days (default 30).
 	ExpiringDays int `yaml:"expiring_days"`
 }
 

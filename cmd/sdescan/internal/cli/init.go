@@ -45,7 +45,7 @@ break_glass_roles: []
 # Default for --fail-on: critical, high, medium or low (empty: never fail the gate).
 fail_on: ""
 
-# Flag attestations and waivers that expire within this many days.
+# Flag waivers that expire within this many days (attestations show days left).
 expiring_days: 30
 `
 
