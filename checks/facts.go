@@ -238,8 +238,5 @@ func firstLine(s string) string {
 // WriteJSON writes v as indented JSON with a trailing newline. Map keys come out
 // sorted, so the same value always gives the same bytes.
 func WriteJSON(w io.Writer, v any) error {
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	enc.SetEscapeHTML(false)
-	return enc.Encode(v)
+	return writeJSON(w, v)
 }

@@ -188,7 +188,11 @@ func (o *assessOptions) run(ctx context.Context, g *globalOptions, in inputs) er
 	if err != nil {
 		return err
 	}
-	slog.Debug("evaluated", "checks", len(engine.Checks()), "resources", len(in.facts.Resources), "findings", len(findings), "elapsed", time.Since(start))
+	// The resources are no longer needed: let the collector reclaim them before the
+	// report is built (the roll-up reads only the collector runs).
+	nResources := len(in.facts.Resources)
+	in.facts.Resources = nil
+	slog.Debug("evaluated", "checks", len(engine.Checks()), "resources", nResources, "findings", len(findings), "elapsed", time.Since(start))
 	a := controls.Assess(controls.Input{
 		Tool:         checks.Version{Name: "sdescan", Version: Version},
 		Facts:        in.facts,
