@@ -54,6 +54,11 @@ const maxDocumentSize = 512 << 20
 // ParseAttestations parses an attestations file. Documents are not read here
 // (see LoadAttestations); kinds are checked against the catalogue when given.
 func ParseAttestations(data []byte, file string, kinds map[string]*AttestationKind) ([]*Attestation, error) {
+	list, err := parseAttestations(data, file, kinds)
+	return list, oneLine(err)
+}
+
+func parseAttestations(data []byte, file string, kinds map[string]*AttestationKind) ([]*Attestation, error) {
 	if err := compiledSchemas(); err != nil {
 		return nil, err
 	}

@@ -115,6 +115,11 @@ func LoadBuiltin(resolve CheckResolver) (*Catalogue, error) {
 // LoadFS loads attestations.yaml and every framework file of a directory tree.
 // Mapping overlays (*.mapping.yaml) are generator inputs and are skipped.
 func LoadFS(fsys fs.FS, name string, resolve CheckResolver) (*Catalogue, error) {
+	cat, err := loadFS(fsys, name, resolve)
+	return cat, oneLine(err)
+}
+
+func loadFS(fsys fs.FS, name string, resolve CheckResolver) (*Catalogue, error) {
 	cat := &Catalogue{Kinds: map[string]*AttestationKind{}, byID: map[string]*Framework{}}
 	data, err := fs.ReadFile(fsys, "attestations.yaml")
 	if err != nil {
@@ -145,7 +150,7 @@ func LoadFS(fsys fs.FS, name string, resolve CheckResolver) (*Catalogue, error) 
 		if err != nil {
 			return nil, err
 		}
-		if err := cat.Add(fw, resolve); err != nil {
+		if err := cat.add(fw, resolve); err != nil {
 			return nil, err
 		}
 	}
@@ -158,6 +163,16 @@ func LoadFS(fsys fs.FS, name string, resolve CheckResolver) (*Catalogue, error) 
 // Add validates a framework's references against the catalogue's attestation kinds
 // and the checks, canonicalises its check IDs, and adds it.
 func (c *Catalogue) Add(fw *Framework, resolve CheckResolver) error {
+	return oneLine(c.add(fw, resolve))
+}
+
+func (c *Catalogue) add(fw *Framework, resolve CheckResolver) error {
+	if c.byID == nil { // a Catalogue built by hand, not by LoadFS
+		c.byID = map[string]*Framework{}
+		for _, f := range c.Frameworks {
+			c.byID[f.ID] = f
+		}
+	}
 	if _, dup := c.byID[fw.ID]; dup {
 		return fmt.Errorf("%s: framework id %s is already defined in %s", fw.File, fw.ID, c.byID[fw.ID].File)
 	}
@@ -233,8 +248,37 @@ func yamlError(err error) error {
 	return errors.New(s)
 }
 
+// oneLine keeps an error on one line: ids, keys and values quoted from a file
+// may hold line breaks, which are shown escaped. The original error stays
+// reachable with errors.Is/As.
+func oneLine(err error) error {
+	if err == nil {
+		return nil
+	}
+	msg := err.Error()
+	if !strings.ContainsAny(msg, "\r\n") {
+		return err
+	}
+	return &lineError{msg: lineBreaks.Replace(msg), err: err}
+}
+
+var lineBreaks = strings.NewReplacer("\r\n", `\n`, "\n", `\n`, "\r", `\r`)
+
+type lineError struct {
+	msg string
+	err error
+}
+
+func (e *lineError) Error() string { return e.msg }
+func (e *lineError) Unwrap() error { return e.err }
+
 // ParseAttestationKinds parses the attestation-kind catalogue.
 func ParseAttestationKinds(data []byte, file string) ([]*AttestationKind, error) {
+	kinds, err := parseAttestationKinds(data, file)
+	return kinds, oneLine(err)
+}
+
+func parseAttestationKinds(data []byte, file string) ([]*AttestationKind, error) {
 	var doc struct {
 		Attestations []*AttestationKind `yaml:"attestations"`
 	}
@@ -265,6 +309,11 @@ func ParseAttestationKinds(data []byte, file string) ([]*AttestationKind, error)
 
 // ParseFramework parses and validates one framework file (not its check IDs: see Catalogue.Add).
 func ParseFramework(data []byte, file string) (*Framework, error) {
+	fw, err := parseFramework(data, file)
+	return fw, oneLine(err)
+}
+
+func parseFramework(data []byte, file string) (*Framework, error) {
 	var fw Framework
 	if err := decodeYAMLStrict(data, &fw); err != nil {
 		return nil, fmt.Errorf("%s: %w", file, err)

@@ -24,6 +24,11 @@ type Waiver struct {
 
 // ParseWaivers parses a waivers file; check IDs are canonicalised with resolve.
 func ParseWaivers(data []byte, file string, resolve CheckResolver) ([]*Waiver, error) {
+	list, err := parseWaivers(data, file, resolve)
+	return list, oneLine(err)
+}
+
+func parseWaivers(data []byte, file string, resolve CheckResolver) ([]*Waiver, error) {
 	if err := compiledSchemas(); err != nil {
 		return nil, err
 	}
