@@ -22,7 +22,7 @@ demo: build
 
 test:
 	$(GO) test ./...
-	$(GO) tool opa test checks/
+	$(GO) tool opa test checks/aws/policy
 
 lint:
 	$(GO) vet ./...
