@@ -218,8 +218,9 @@ func frameworkOrder(id string) string {
 	return "99" + id
 }
 
-// decodeYAMLStrict decodes exactly one YAML document into v, rejecting unknown keys.
-func decodeYAMLStrict(data []byte, v any) error {
+// DecodeYAMLStrict decodes exactly one YAML document into v, rejecting unknown
+// keys; its errors are one line without yaml.v3's prefix.
+func DecodeYAMLStrict(data []byte, v any) error {
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	dec.KnownFields(true)
 	if err := dec.Decode(v); err != nil {
@@ -282,7 +283,7 @@ func parseAttestationKinds(data []byte, file string) ([]*AttestationKind, error)
 	var doc struct {
 		Attestations []*AttestationKind `yaml:"attestations"`
 	}
-	if err := decodeYAMLStrict(data, &doc); err != nil {
+	if err := DecodeYAMLStrict(data, &doc); err != nil {
 		return nil, fmt.Errorf("%s: %w", file, err)
 	}
 	seen := map[string]bool{}
@@ -315,7 +316,7 @@ func ParseFramework(data []byte, file string) (*Framework, error) {
 
 func parseFramework(data []byte, file string) (*Framework, error) {
 	var fw Framework
-	if err := decodeYAMLStrict(data, &fw); err != nil {
+	if err := DecodeYAMLStrict(data, &fw); err != nil {
 		return nil, fmt.Errorf("%s: %w", file, err)
 	}
 	fw.File = file

@@ -4,11 +4,10 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 
-	"gopkg.in/yaml.v3"
+	"github.com/sdescan/sdescan/controls"
 )
 
 // Config is sdescan.yaml. Relative paths are relative to the file.
@@ -39,10 +38,10 @@ func loadConfig(file string) (*Config, error) {
 		return nil, fmt.Errorf("%s: %w", file, cleanOSError(err))
 	}
 	var c Config
-	dec := yaml.NewDecoder(bytes.NewReader(data))
-	dec.KnownFields(true)
-	if err := dec.Decode(&c); err != nil && !errors.Is(err, io.EOF) {
-		return nil, fmt.Errorf("%s: %s", file, yamlMessage(err))
+	if len(bytes.TrimSpace(data)) > 0 { // an empty file is the default configuration
+		if err := controls.DecodeYAMLStrict(data, &c); err != nil {
+			return nil, fmt.Errorf("%s: %w", file, err)
+		}
 	}
 	if c.ExpiringDays < 0 {
 		return nil, fmt.Errorf("%s: expiring_days must not be negative", file)
@@ -59,21 +58,6 @@ func loadConfig(file string) (*Config, error) {
 		}
 	}
 	return &c, nil
-}
-
-func yamlMessage(err error) string {
-	var te *yaml.TypeError
-	if errors.As(err, &te) && len(te.Errors) > 0 {
-		return oneLine(trimYAML(te.Errors[0]))
-	}
-	return oneLine(trimYAML(err.Error()))
-}
-
-func trimYAML(s string) string {
-	if len(s) > 6 && s[:6] == "yaml: " {
-		return s[6:]
-	}
-	return s
 }
 
 func cleanOSError(err error) error {
