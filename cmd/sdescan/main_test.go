@@ -123,6 +123,7 @@ func TestExitCodes(t *testing.T) {
 		stderr string // substring of the one-line message
 	}{
 		{"version", []string{"version"}, 0, ""},
+		{"iam-policy", []string{"iam-policy"}, 0, ""},
 		{"demo", []string{"scan", "--demo"}, 0, ""},
 		{"evaluate demo facts", []string{"evaluate", facts}, 0, ""},
 		{"gate fails on critical", []string{"scan", "--demo", "--fail-on", "critical"}, 1, "gate failed"},

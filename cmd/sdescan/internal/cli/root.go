@@ -117,6 +117,7 @@ Exit codes: 0 ok, 1 gate failed (--fail-on), 2 usage or input error,
 		newControlsCmd(g),
 		newInitCmd(g),
 		newVersionCmd(g),
+		newIAMPolicyCmd(g),
 	)
 	return root
 }
