@@ -436,7 +436,7 @@ func rollChecks(list []*checks.Check, findings []Finding, facts *checks.Facts) [
 			}
 			if !covered {
 				holes++
-				c.Reasons = append(c.Reasons, fmt.Sprintf("no %s collector ran in this scan, so no %s was assessed", collectorOf(t), t))
+				c.Reasons = append(c.Reasons, fmt.Sprintf("no collector in this scan reads %s, so none was assessed", t))
 			}
 		}
 		c.incomplete = holes > 0

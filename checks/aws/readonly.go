@@ -29,6 +29,7 @@ var readOnly = []Operation{
 	{"STS", "GetCallerIdentity", "sts:GetCallerIdentity"},
 	{"STS", "AssumeRole", "sts:AssumeRole"},
 	{"S3", "ListBuckets", "s3:ListAllMyBuckets"},
+	{"S3 Control", "GetPublicAccessBlock", "s3:GetAccountPublicAccessBlock"},
 	{"S3", "GetBucketLocation", "s3:GetBucketLocation"},
 	{"S3", "GetBucketEncryption", "s3:GetEncryptionConfiguration"},
 	{"S3", "GetBucketVersioning", "s3:GetBucketVersioning"},
@@ -109,12 +110,12 @@ func ReadOnlyGuard(calls *Calls) func(*middleware.Stack) error {
 	return func(stack *middleware.Stack) error {
 		return stack.Initialize.Add(middleware.InitializeMiddlewareFunc("sdescan.ReadOnlyGuard",
 			func(ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler) (middleware.InitializeOutput, middleware.Metadata, error) {
-				svc, op := awsmiddleware.GetServiceID(ctx), awsmiddleware.GetOperationName(ctx)
+				svc, op := operationOf(ctx)
 				if !IsAllowed(svc, op) {
 					return middleware.InitializeOutput{}, middleware.Metadata{}, &RefusedError{Service: svc, Operation: op}
 				}
 				if calls != nil {
-					calls.add(strings.ToLower(svc) + ":" + op)
+					calls.add(strings.ToLower(strings.ReplaceAll(svc, " ", "")) + ":" + op)
 				}
 				return next.HandleInitialize(ctx, in)
 			}), middleware.Before)
@@ -143,4 +144,17 @@ func IAMPolicy() ([]byte, error) {
 		}},
 	}
 	return json.MarshalIndent(doc, "", "  ")
+}
+
+// operationOf names the operation being invoked: every client sets smithy's
+// context values before running its stack; older clients set only the AWS ones.
+func operationOf(ctx context.Context) (service, operation string) {
+	service, operation = middleware.GetServiceID(ctx), middleware.GetOperationName(ctx)
+	if service == "" {
+		service = awsmiddleware.GetServiceID(ctx)
+	}
+	if operation == "" {
+		operation = awsmiddleware.GetOperationName(ctx)
+	}
+	return service, operation
 }

@@ -14,7 +14,7 @@ import (
 	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 
-	"github.com/sdescan/sdescan/checks/aws/internal/mototest"
+	"github.com/sdescan/sdescan/checks/aws/mototest"
 )
 
 // TestReadOnlyGuardAgainstMoto proves against a real emulator that reads go

@@ -4,41 +4,77 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 
+	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/spf13/cobra"
 
 	"github.com/sdescan/sdescan/checks"
+	"github.com/sdescan/sdescan/checks/aws"
 	"github.com/sdescan/sdescan/fixtures"
 )
 
 func newScanCmd(g *globalOptions) *cobra.Command {
 	o := &assessOptions{}
-	var demo bool
+	var demo, useAWS bool
+	var region, profile, saveFacts string
 	cmd := &cobra.Command{
 		Use:   "scan",
 		Short: "Collect facts from the estate, evaluate the checks and report",
 		Long: `scan collects facts from the configured sources, evaluates every check, rolls the
 findings up into framework requirements and prints the result.
 
+--aws reads the AWS account of the current credentials (the SDK's default chain:
+environment, shared profiles, SSO, instance or task roles; AWS_ENDPOINT_URL is
+honoured), read-only: see docs/aws.md for what it collects today.
+
 --demo assesses the bundled demo estate (two AWS accounts, attestations, waivers and a
 regional policy framework) with no credentials and no network.`,
 		Example: `  sdescan scan --demo
   sdescan scan --demo --format json --output assessment.json
-  sdescan scan --demo --fail-on high`,
+  sdescan scan --aws --region eu-west-2 --fail-on high --save-facts facts.json`,
 		Args: exactArgs(0),
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if !demo {
-				return inputError(errors.New("no collector is configured in this build yet: use `sdescan scan --demo`, or `sdescan evaluate FACTS.json` on collected facts"))
+			var in inputs
+			switch {
+			case demo && useAWS:
+				return inputError(errors.New("--demo and --aws are exclusive"))
+			case demo:
+				var err error
+				if in, err = demoInputs(); err != nil {
+					return err
+				}
+			case useAWS:
+				var opts []func(*config.LoadOptions) error
+				if region != "" {
+					opts = append(opts, config.WithRegion(region))
+				}
+				if profile != "" {
+					opts = append(opts, config.WithSharedConfigProfile(profile))
+				}
+				cfg, err := config.LoadDefaultConfig(cmd.Context(), opts...)
+				if err != nil {
+					return inputError(fmt.Errorf("aws configuration: %w", err))
+				}
+				facts := aws.Collect(cmd.Context(), cfg, aws.Options{Version: Version})
+				in = inputs{facts: facts, factsName: "aws scan"}
+			default:
+				return inputError(errors.New("nothing to scan: use --aws (your AWS account) or --demo, or `sdescan evaluate FACTS.json`"))
 			}
-			in, err := demoInputs()
-			if err != nil {
-				return err
+			if saveFacts != "" {
+				if err := writeFileAtomic(saveFacts, func(w io.Writer) error { return checks.WriteJSON(w, in.facts) }); err != nil {
+					return inputError(err)
+				}
 			}
 			return o.run(cmd.Context(), g, in)
 		},
 	}
 	cmd.Flags().BoolVar(&demo, "demo", false, "assess the bundled demo estate (no credentials, no network)")
+	cmd.Flags().BoolVar(&useAWS, "aws", false, "collect from the AWS account of the current credentials (read-only)")
+	cmd.Flags().StringVar(&region, "region", "", "AWS region (default: from the environment or profile)")
+	cmd.Flags().StringVar(&profile, "profile", "", "AWS shared-config profile")
+	cmd.Flags().StringVar(&saveFacts, "save-facts", "", "also write the collected facts to FILE (for `sdescan evaluate`)")
 	o.addFlags(cmd)
 	return cmd
 }

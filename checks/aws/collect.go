@@ -1,0 +1,146 @@
+package aws
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+	"sync"
+	"time"
+
+	sdkaws "github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/sts"
+	"github.com/aws/smithy-go"
+
+	"github.com/sdescan/sdescan/checks"
+)
+
+// Covers lists the resource types this collector gathers today. A check over any
+// other aws.* type finds no collector for it and is reported not assessed.
+var Covers = []string{"aws.s3.bucket"}
+
+// Options say what to collect.
+type Options struct {
+	// Version of sdescan, recorded in the facts.
+	Version string
+	// Now gives the collection time (tests fix it); default time.Now.
+	Now func() time.Time
+}
+
+// Collect reads one AWS account with the given SDK configuration (credentials,
+// region, endpoint) and returns its facts. Every call goes through the read-only
+// guard. A failure to read something is a CollectError in the run, never an
+// invented resource: what could not be read is not assessed.
+func Collect(ctx context.Context, base sdkaws.Config, opts Options) *checks.Facts {
+	now := opts.Now
+	if now == nil {
+		now = time.Now
+	}
+	c := &collector{calls: &Calls{}}
+	c.cfg = base.Copy()
+	c.cfg.APIOptions = append(c.cfg.APIOptions, ReadOnlyGuard(c.calls))
+	if c.cfg.Region == "" {
+		c.cfg.Region = "us-east-1"
+	}
+	started := now().UTC().Truncate(time.Second)
+	run := checks.CollectorRun{Collector: "aws", Started: started, Covers: append([]string(nil), Covers...)}
+
+	id, err := sts.NewFromConfig(c.cfg).GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
+	if err != nil {
+		run.Scope = "unknown account"
+		c.fail(checks.CollectError{Service: "sts", API: "GetCallerIdentity", Message: errorMessage(err)})
+	} else {
+		c.account = sdkaws.ToString(id.Account)
+		run.Scope = c.account
+		c.collectS3(ctx)
+	}
+
+	run.Ended = now().UTC().Truncate(time.Second)
+	run.Errors = c.errors
+	run.APICalls = c.calls.Snapshot()
+	switch {
+	case c.account == "":
+		run.Status = checks.RunFailed
+	case len(c.errors) > 0:
+		run.Status = checks.RunPartial
+	default:
+		run.Status = checks.RunOK
+	}
+	facts := &checks.Facts{
+		Tool:        checks.Version{Name: "sdescan", Version: opts.Version},
+		CollectedAt: run.Ended,
+		Runs:        []checks.CollectorRun{run},
+		Resources:   c.resources,
+	}
+	facts.Normalize()
+	return facts
+}
+
+type collector struct {
+	cfg     sdkaws.Config
+	calls   *Calls
+	account string
+
+	mu        sync.Mutex
+	errors    []checks.CollectError
+	resources []checks.Resource
+}
+
+func (c *collector) fail(e checks.CollectError) {
+	e.Collector = "aws"
+	if e.Account == "" {
+		e.Account = c.account
+	}
+	slog.Warn("aws collection error", "service", e.Service, "api", e.API, "resource", e.Resource, "error", e.Message)
+	c.mu.Lock()
+	c.errors = append(c.errors, e)
+	c.mu.Unlock()
+}
+
+func (c *collector) add(r checks.Resource) {
+	c.mu.Lock()
+	c.resources = append(c.resources, r)
+	c.mu.Unlock()
+}
+
+// errorCode returns the AWS error code of err, if any.
+func errorCode(err error) string {
+	var ae smithy.APIError
+	if errors.As(err, &ae) {
+		return ae.ErrorCode()
+	}
+	return ""
+}
+
+// errorMessage is an error as one line, for a CollectError.
+func errorMessage(err error) string {
+	var ae smithy.APIError
+	if errors.As(err, &ae) {
+		msg := ae.ErrorCode()
+		if m := ae.ErrorMessage(); m != "" {
+			msg += ": " + m
+		}
+		return oneLine(msg)
+	}
+	var refused *RefusedError
+	if errors.As(err, &refused) {
+		return refused.Error()
+	}
+	return oneLine(err.Error())
+}
+
+func oneLine(s string) string {
+	s = strings.TrimSpace(s)
+	if i := strings.IndexByte(s, '\n'); i >= 0 {
+		s = s[:i]
+	}
+	if len(s) > 400 {
+		s = s[:397] + "..."
+	}
+	return s
+}
+
+func resourceID(account, region, kind, name string) string {
+	return fmt.Sprintf("aws://%s/%s/%s/%s", account, region, kind, name)
+}

@@ -1,0 +1,177 @@
+package aws
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/santhosh-tekuri/jsonschema/v6"
+
+	"github.com/sdescan/sdescan/checks"
+	"github.com/sdescan/sdescan/checks/aws/mototest"
+	"github.com/sdescan/sdescan/checks/schema"
+)
+
+var fixedNow = func() time.Time { return time.Date(2026, 11, 20, 9, 0, 0, 0, time.UTC) }
+
+func validateFacts(t *testing.T, f *checks.Facts) {
+	t.Helper()
+	var buf bytes.Buffer
+	if err := checks.WriteJSON(&buf, f); err != nil {
+		t.Fatal(err)
+	}
+	sv, err := jsonschema.UnmarshalJSON(bytes.NewReader(schema.Facts))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := jsonschema.NewCompiler()
+	if err := c.AddResource("facts.schema.json", sv); err != nil {
+		t.Fatal(err)
+	}
+	s, err := c.Compile("facts.schema.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	inst, err := jsonschema.UnmarshalJSON(&buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Validate(inst); err != nil {
+		t.Fatalf("collected facts do not match facts.schema.json: %v", err)
+	}
+}
+
+func evaluate(t *testing.T, f *checks.Facts) map[string]checks.Finding {
+	t.Helper()
+	e, err := checks.NewEngine(checks.Builtin())
+	if err != nil {
+		t.Fatal(err)
+	}
+	fs, err := e.Evaluate(context.Background(), f, checks.Params{AsOf: f.AsOf()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]checks.Finding{}
+	for _, x := range fs {
+		out[x.CheckID+" "+x.ResourceID] = x
+	}
+	return out
+}
+
+const (
+	goodID = mototest.GoodBucketID
+	badID  = mototest.BadBucketID
+)
+
+var s3Checks = []string{"AWS-S3-001", "AWS-S3-002", "AWS-S3-003", "AWS-S3-004", "AWS-S3-005", "AWS-S3-006"}
+
+// TestCollectS3AgainstMoto runs the real collector and the real checks against
+// seeded buckets in moto: every seeded misconfiguration is found on the right
+// bucket, and the compliant bucket has no finding.
+func TestCollectS3AgainstMoto(t *testing.T) {
+	moto := mototest.Start(t)
+	moto.SeedS3(t)
+	f := Collect(context.Background(), moto.Config(), Options{Version: "test", Now: fixedNow})
+	if len(f.Runs) != 1 || f.Runs[0].Status != checks.RunOK || f.Runs[0].Scope != "123456789012" {
+		t.Fatalf("run = %+v, want one ok run for account 123456789012", f.Runs)
+	}
+	validateFacts(t, f)
+	if len(f.Resources) != 3 {
+		t.Fatalf("%d resources, want 3 buckets", len(f.Resources))
+	}
+	got := evaluate(t, f)
+	for _, id := range s3Checks {
+		if g := got[id+" "+goodID]; g.Status != checks.Pass {
+			t.Errorf("%s on the compliant bucket: %s %v, want pass", id, g.Status, g.Messages)
+		}
+		if b := got[id+" "+badID]; b.Status != checks.Fail {
+			t.Errorf("%s on the misconfigured bucket: %s %v, want fail", id, b.Status, b.Messages)
+		}
+	}
+	if c := got["AWS-S3-001 "+badID].Classification; c != "identifiable" {
+		t.Errorf("classification of the bad bucket = %q, want identifiable (from its tag)", c)
+	}
+	// Calls: each per-bucket read once per bucket, listing once.
+	calls := f.Runs[0].APICalls
+	if calls["s3:ListBuckets"] != 1 || calls["s3:GetBucketEncryption"] != 3 || calls["s3control:GetPublicAccessBlock"] != 1 {
+		t.Errorf("api calls %v", calls)
+	}
+}
+
+// denyProxy forwards to moto but answers AccessDenied for requests matching deny.
+func denyProxy(t *testing.T, moto *mototest.Server, deny func(*http.Request) bool) *mototest.Server {
+	t.Helper()
+	target, err := url.Parse(moto.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rp := httputil.NewSingleHostReverseProxy(target)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if deny(r) {
+			_, _ = io.Copy(io.Discard, r.Body)
+			w.Header().Set("Content-Type", "application/xml")
+			w.WriteHeader(http.StatusForbidden)
+			fmt.Fprint(w, `<?xml version="1.0" encoding="UTF-8"?><Error><Code>AccessDenied</Code><Message>Access Denied</Message><RequestId>TEST</RequestId></Error>`)
+			return
+		}
+		rp.ServeHTTP(w, r)
+	}))
+	t.Cleanup(srv.Close)
+	return &mototest.Server{URL: srv.URL}
+}
+
+// TestCollectS3Failures: what could not be read is never a pass. Access denied on
+// bucket policies leaves AWS-S3-004 in error on every bucket with the run partial;
+// a failed STS call fails the run with no resources; the rest is unchanged.
+func TestCollectS3Failures(t *testing.T) {
+	moto := mototest.Start(t)
+	moto.SeedS3(t)
+
+	t.Run("policy access denied", func(t *testing.T) {
+		proxy := denyProxy(t, moto, func(r *http.Request) bool { _, ok := r.URL.Query()["policy"]; return ok })
+		f := Collect(context.Background(), proxy.Config(), Options{Version: "test", Now: fixedNow})
+		if f.Runs[0].Status != checks.RunPartial || len(f.Runs[0].Errors) != 3 {
+			t.Fatalf("run status %s with %d errors, want partial with 3 (one per bucket): %+v", f.Runs[0].Status, len(f.Runs[0].Errors), f.Runs[0].Errors)
+		}
+		for _, e := range f.Runs[0].Errors {
+			if e.API != "GetBucketPolicy" || !strings.Contains(e.Message, "AccessDenied") || e.Resource == "" {
+				t.Errorf("collect error %+v", e)
+			}
+		}
+		validateFacts(t, f)
+		got := evaluate(t, f)
+		for _, id := range []string{goodID, badID} {
+			if s := got["AWS-S3-004 "+id].Status; s != checks.Error {
+				t.Errorf("AWS-S3-004 on %s is %s, want error (policy unreadable)", id, s)
+			}
+		}
+		// Unaffected checks keep their results.
+		if s := got["AWS-S3-003 "+goodID].Status; s != checks.Pass {
+			t.Errorf("AWS-S3-003 on the good bucket is %s, want pass", s)
+		}
+		if s := got["AWS-S3-003 "+badID].Status; s != checks.Fail {
+			t.Errorf("AWS-S3-003 on the bad bucket is %s, want fail", s)
+		}
+	})
+
+	t.Run("no identity", func(t *testing.T) {
+		proxy := denyProxy(t, moto, func(r *http.Request) bool {
+			body, _ := io.ReadAll(r.Body)
+			r.Body = io.NopCloser(bytes.NewReader(body))
+			return strings.Contains(string(body), "GetCallerIdentity")
+		})
+		f := Collect(context.Background(), proxy.Config(), Options{Version: "test", Now: fixedNow})
+		if f.Runs[0].Status != checks.RunFailed || len(f.Resources) != 0 || len(f.Runs[0].Errors) != 1 {
+			t.Fatalf("run %+v with %d resources, want failed with one error and none", f.Runs[0], len(f.Resources))
+		}
+		validateFacts(t, f)
+	})
+}

@@ -1,0 +1,149 @@
+// Package mototest starts a real local AWS API emulator (moto_server) for tests.
+// moto is preinstalled on this project's machines; a missing moto fails the test.
+package mototest
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
+	"github.com/aws/smithy-go/middleware"
+)
+
+// Region is the region tests use.
+const Region = "eu-west-2"
+
+// Server is a running moto_server.
+type Server struct {
+	URL string
+}
+
+// Start runs moto_server on a free port until the test ends.
+func Start(t testing.TB) *Server {
+	t.Helper()
+	bin, err := exec.LookPath("moto_server")
+	if err != nil {
+		t.Fatalf("moto_server not found on PATH: the AWS tests need the moto emulator (preinstalled on the project's machines): %v", err)
+	}
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	port := l.Addr().(*net.TCPAddr).Port
+	l.Close()
+	ctx, cancel := context.WithCancel(context.Background())
+	cmd := exec.CommandContext(ctx, bin, "-H", "127.0.0.1", "-p", fmt.Sprint(port))
+	var logs strings.Builder
+	cmd.Stdout, cmd.Stderr = &logs, &logs
+	cmd.Env = append(os.Environ(), "MOTO_ALLOW_NONEXISTENT_REGION=false")
+	if err := cmd.Start(); err != nil {
+		cancel()
+		t.Fatalf("start moto_server: %v", err)
+	}
+	t.Cleanup(func() {
+		cancel()
+		_ = cmd.Wait()
+	})
+	s := &Server{URL: fmt.Sprintf("http://127.0.0.1:%d", port)}
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		resp, err := http.Get(s.URL + "/moto-api/")
+		if err == nil {
+			resp.Body.Close()
+			return s
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("moto_server did not start on port %d within 30s: %v\n%s", port, err, logs.String())
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+// Config returns an SDK configuration for the emulator with static test
+// credentials, plus any extra API options.
+func (s *Server) Config(apiOptions ...func(*middleware.Stack) error) aws.Config {
+	cfg := aws.Config{
+		Region:       Region,
+		Credentials:  credentials.NewStaticCredentialsProvider("testing", "testing", ""),
+		BaseEndpoint: aws.String(s.URL),
+	}
+	for _, o := range apiOptions {
+		cfg.APIOptions = append(cfg.APIOptions, o)
+	}
+	return cfg
+}
+
+// Reset clears everything the emulator holds.
+func (s *Server) Reset(t testing.TB) {
+	t.Helper()
+	resp, err := http.Post(s.URL+"/moto-api/reset", "application/json", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+}
+
+const tlsPolicy = `{"Version":"2012-10-17","Statement":[{"Sid":"DenyInsecureTransport","Effect":"Deny","Principal":"*","Action":"s3:*","Resource":["arn:aws:s3:::%[1]s","arn:aws:s3:::%[1]s/*"],"Condition":{"Bool":{"aws:SecureTransport":"false"}}}]}`
+
+// Resource IDs of the buckets SeedS3 creates.
+const (
+	GoodBucketID = "aws://123456789012/eu-west-2/s3/bucket/sde-good-data"
+	BadBucketID  = "aws://123456789012/eu-west-2/s3/bucket/sde-bad-data"
+	LogBucketID  = "aws://123456789012/eu-west-2/s3/bucket/sde-access-logs"
+)
+
+// SeedS3 creates, with the SDK itself (outside sdescan's read-only guard), a
+// compliant bucket (KMS encryption, versioning, Block Public Access, TLS-only
+// policy, access logging; tagged pseudonymised), a misconfigured one (no
+// encryption setting, no versioning, public-read ACL, no policy, no logging;
+// tagged identifiable) and the log bucket the compliant one logs to.
+func (s *Server) SeedS3(t testing.TB) {
+	t.Helper()
+	ctx := context.Background()
+	c := s3.NewFromConfig(s.Config(), func(o *s3.Options) { o.UsePathStyle = true })
+	must := func(what string, _ any, err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatalf("seed %s: %v", what, err)
+		}
+	}
+	loc := &s3types.CreateBucketConfiguration{LocationConstraint: s3types.BucketLocationConstraint(Region)}
+	block := &s3types.PublicAccessBlockConfiguration{BlockPublicAcls: aws.Bool(true), IgnorePublicAcls: aws.Bool(true), BlockPublicPolicy: aws.Bool(true), RestrictPublicBuckets: aws.Bool(true)}
+	for _, b := range []string{"sde-access-logs", "sde-good-data", "sde-bad-data"} {
+		o, err := c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String(b), CreateBucketConfiguration: loc})
+		must("bucket "+b, o, err)
+	}
+	ol, err := c.PutBucketAcl(ctx, &s3.PutBucketAclInput{Bucket: aws.String("sde-access-logs"), ACL: s3types.BucketCannedACL("log-delivery-write")})
+	must("log bucket acl", ol, err)
+	good := aws.String("sde-good-data")
+	o1, err := c.PutBucketEncryption(ctx, &s3.PutBucketEncryptionInput{Bucket: good, ServerSideEncryptionConfiguration: &s3types.ServerSideEncryptionConfiguration{Rules: []s3types.ServerSideEncryptionRule{{
+		ApplyServerSideEncryptionByDefault: &s3types.ServerSideEncryptionByDefault{SSEAlgorithm: s3types.ServerSideEncryptionAwsKms, KMSMasterKeyID: aws.String("arn:aws:kms:eu-west-2:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab")},
+		BucketKeyEnabled:                   aws.Bool(true)}}}})
+	must("encryption", o1, err)
+	o2, err := c.PutBucketVersioning(ctx, &s3.PutBucketVersioningInput{Bucket: good, VersioningConfiguration: &s3types.VersioningConfiguration{Status: s3types.BucketVersioningStatusEnabled}})
+	must("versioning", o2, err)
+	o3, err := c.PutPublicAccessBlock(ctx, &s3.PutPublicAccessBlockInput{Bucket: good, PublicAccessBlockConfiguration: block})
+	must("public access block", o3, err)
+	o4, err := c.PutBucketPolicy(ctx, &s3.PutBucketPolicyInput{Bucket: good, Policy: aws.String(fmt.Sprintf(tlsPolicy, "sde-good-data"))})
+	must("policy", o4, err)
+	o5, err := c.PutBucketLogging(ctx, &s3.PutBucketLoggingInput{Bucket: good, BucketLoggingStatus: &s3types.BucketLoggingStatus{LoggingEnabled: &s3types.LoggingEnabled{TargetBucket: aws.String("sde-access-logs"), TargetPrefix: aws.String("good/")}}})
+	must("logging", o5, err)
+	o6, err := c.PutBucketTagging(ctx, &s3.PutBucketTaggingInput{Bucket: good, Tagging: &s3types.Tagging{TagSet: []s3types.Tag{{Key: aws.String("data-classification"), Value: aws.String("pseudonymised")}}}})
+	must("tags", o6, err)
+
+	bad := aws.String("sde-bad-data")
+	o7, err := c.PutBucketAcl(ctx, &s3.PutBucketAclInput{Bucket: bad, ACL: s3types.BucketCannedACLPublicRead})
+	must("public-read acl", o7, err)
+	o8, err := c.PutBucketTagging(ctx, &s3.PutBucketTaggingInput{Bucket: bad, Tagging: &s3types.Tagging{TagSet: []s3types.Tag{{Key: aws.String("data-classification"), Value: aws.String("identifiable")}}}})
+	must("tags", o8, err)
+}
