@@ -18,7 +18,7 @@ import (
 
 // Covers lists the resource types this collector gathers today. A check over any
 // other aws.* type finds no collector for it and is reported not assessed.
-var Covers = []string{"aws.s3.bucket"}
+var Covers = []string{"aws.s3.bucket", "aws.ec2.security_group"}
 
 // Options say what to collect.
 type Options struct {
@@ -54,6 +54,7 @@ func Collect(ctx context.Context, base sdkaws.Config, opts Options) *checks.Fact
 		c.account = sdkaws.ToString(id.Account)
 		run.Scope = c.account
 		c.collectS3(ctx)
+		c.collectSecurityGroups(ctx)
 	}
 
 	run.Ended = now().UTC().Truncate(time.Second)

@@ -79,13 +79,18 @@ var s3Checks = []string{"AWS-S3-001", "AWS-S3-002", "AWS-S3-003", "AWS-S3-004", 
 func TestCollectS3AgainstMoto(t *testing.T) {
 	moto := mototest.Start(t)
 	moto.SeedS3(t)
+	goodSG, badSG := moto.SeedEC2(t)
 	f := Collect(context.Background(), moto.Config(), Options{Version: "test", Now: fixedNow})
 	if len(f.Runs) != 1 || f.Runs[0].Status != checks.RunOK || f.Runs[0].Scope != "123456789012" {
 		t.Fatalf("run = %+v, want one ok run for account 123456789012", f.Runs)
 	}
 	validateFacts(t, f)
-	if len(f.Resources) != 3 {
-		t.Fatalf("%d resources, want 3 buckets", len(f.Resources))
+	byType := map[string]int{}
+	for _, r := range f.Resources {
+		byType[r.Type]++
+	}
+	if byType["aws.s3.bucket"] != 3 || byType["aws.ec2.security_group"] < 2 {
+		t.Fatalf("resources by type %v, want 3 buckets and the seeded security groups", byType)
 	}
 	got := evaluate(t, f)
 	for _, id := range s3Checks {
@@ -95,6 +100,14 @@ func TestCollectS3AgainstMoto(t *testing.T) {
 		if b := got[id+" "+badID]; b.Status != checks.Fail {
 			t.Errorf("%s on the misconfigured bucket: %s %v, want fail", id, b.Status, b.Messages)
 		}
+	}
+	for _, id := range []string{"AWS-EC2-001", "AWS-EC2-002"} {
+		if g := got[id+" "+goodSG]; g.Status != checks.Pass {
+			t.Errorf("%s on the internal-only group: %s %v, want pass", id, g.Status, g.Messages)
+		}
+	}
+	if b := got["AWS-EC2-001 "+badSG]; b.Status != checks.Fail {
+		t.Errorf("AWS-EC2-001 on the group open to SSH: %s, want fail", b.Status)
 	}
 	if c := got["AWS-S3-001 "+badID].Classification; c != "identifiable" {
 		t.Errorf("classification of the bad bucket = %q, want identifiable (from its tag)", c)

@@ -28,6 +28,7 @@ type Operation struct {
 var readOnly = []Operation{
 	{"STS", "GetCallerIdentity", "sts:GetCallerIdentity"},
 	{"STS", "AssumeRole", "sts:AssumeRole"},
+	{"EC2", "DescribeSecurityGroups", "ec2:DescribeSecurityGroups"},
 	{"S3", "ListBuckets", "s3:ListAllMyBuckets"},
 	{"S3 Control", "GetPublicAccessBlock", "s3:GetAccountPublicAccessBlock"},
 	{"S3", "GetBucketLocation", "s3:GetBucketLocation"},

@@ -39,6 +39,7 @@ func awsEnv(t *testing.T, moto *mototest.Server) []string {
 func TestScanAWSAgainstMoto(t *testing.T) {
 	moto := mototest.Start(t)
 	moto.SeedS3(t)
+	_, badSG := moto.SeedEC2(t)
 	dir := t.TempDir()
 	env := awsEnv(t, moto)
 	r := runEnv(t, dir, env, "scan", "--aws", "--region", "eu-west-2", "--format", "json", "--save-facts", "facts.json")
@@ -85,8 +86,12 @@ func TestScanAWSAgainstMoto(t *testing.T) {
 			t.Errorf("%s on the misconfigured bucket: %q, want fail", id, s)
 		}
 	}
+	collected := map[string]bool{"AWS-EC2-001": true, "AWS-EC2-002": true} // security groups
+	if s := status["AWS-EC2-001 "+badSG]; s != "fail" {
+		t.Errorf("AWS-EC2-001 on the group open to SSH: %q, want fail", s)
+	}
 	for _, c := range a.Checks {
-		if !strings.HasPrefix(c.ID, "AWS-S3-") && c.Status != "not_assessed" {
+		if !strings.HasPrefix(c.ID, "AWS-S3-") && !collected[c.ID] && c.Status != "not_assessed" {
 			t.Errorf("check %s is %s, but the collector does not read its resources yet: want not_assessed", c.ID, c.Status)
 		}
 	}

@@ -15,6 +15,8 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/ec2"
+	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
 	"github.com/aws/smithy-go/middleware"
@@ -146,4 +148,29 @@ func (s *Server) SeedS3(t testing.TB) {
 	must("public-read acl", o7, err)
 	o8, err := c.PutBucketTagging(ctx, &s3.PutBucketTaggingInput{Bucket: bad, Tagging: &s3types.Tagging{TagSet: []s3types.Tag{{Key: aws.String("data-classification"), Value: aws.String("identifiable")}}}})
 	must("tags", o8, err)
+}
+
+// SeedEC2 creates two security groups in the default VPC: one allowing SSH from
+// anywhere (misconfigured) and one allowing HTTPS from a private range only. It
+// returns their resource IDs.
+func (s *Server) SeedEC2(t testing.TB) (goodID, badID string) {
+	t.Helper()
+	ctx := context.Background()
+	c := ec2.NewFromConfig(s.Config())
+	group := func(name, cidr string, port int32) string {
+		t.Helper()
+		g, err := c.CreateSecurityGroup(ctx, &ec2.CreateSecurityGroupInput{GroupName: aws.String(name), Description: aws.String(name)})
+		if err != nil {
+			t.Fatalf("seed security group %s: %v", name, err)
+		}
+		_, err = c.AuthorizeSecurityGroupIngress(ctx, &ec2.AuthorizeSecurityGroupIngressInput{GroupId: g.GroupId, IpPermissions: []ec2types.IpPermission{{
+			IpProtocol: aws.String("tcp"), FromPort: aws.Int32(port), ToPort: aws.Int32(port),
+			IpRanges: []ec2types.IpRange{{CidrIp: aws.String(cidr)}},
+		}}})
+		if err != nil {
+			t.Fatalf("seed ingress of %s: %v", name, err)
+		}
+		return fmt.Sprintf("aws://123456789012/%s/ec2/security-group/%s", Region, aws.ToString(g.GroupId))
+	}
+	return group("sde-https-internal", "10.0.0.0/8", 443), group("sde-ssh-open", "0.0.0.0/0", 22)
 }
