@@ -18,7 +18,7 @@ import (
 
 // Covers lists the resource types this collector gathers today. A check over any
 // other aws.* type finds no collector for it and is reported not assessed.
-var Covers = []string{"aws.s3.bucket", "aws.ec2.security_group"}
+var Covers = []string{"aws.account", "aws.cloudtrail.trail", "aws.ec2.security_group", "aws.s3.bucket"}
 
 // Options say what to collect.
 type Options struct {
@@ -55,6 +55,7 @@ func Collect(ctx context.Context, base sdkaws.Config, opts Options) *checks.Fact
 		run.Scope = c.account
 		c.collectS3(ctx)
 		c.collectSecurityGroups(ctx)
+		c.collectAccount(ctx)
 	}
 
 	run.Ended = now().UTC().Truncate(time.Second)
@@ -82,6 +83,8 @@ type collector struct {
 	cfg     sdkaws.Config
 	calls   *Calls
 	account string
+	// accountPAB is the account's S3 Block Public Access (nil: not read).
+	accountPAB map[string]any
 
 	mu        sync.Mutex
 	errors    []checks.CollectError

@@ -80,6 +80,7 @@ func TestCollectS3AgainstMoto(t *testing.T) {
 	moto := mototest.Start(t)
 	moto.SeedS3(t)
 	goodSG, badSG := moto.SeedEC2(t)
+	trailID := moto.SeedAccount(t)
 	f := Collect(context.Background(), moto.Config(), Options{Version: "test", Now: fixedNow})
 	if len(f.Runs) != 1 || f.Runs[0].Status != checks.RunOK || f.Runs[0].Scope != "123456789012" {
 		t.Fatalf("run = %+v, want one ok run for account 123456789012", f.Runs)
@@ -89,7 +90,7 @@ func TestCollectS3AgainstMoto(t *testing.T) {
 	for _, r := range f.Resources {
 		byType[r.Type]++
 	}
-	if byType["aws.s3.bucket"] != 3 || byType["aws.ec2.security_group"] < 2 {
+	if byType["aws.s3.bucket"] != 4 || byType["aws.account"] != 1 || byType["aws.cloudtrail.trail"] != 1 || byType["aws.ec2.security_group"] < 2 {
 		t.Fatalf("resources by type %v, want 3 buckets and the seeded security groups", byType)
 	}
 	got := evaluate(t, f)
@@ -109,12 +110,25 @@ func TestCollectS3AgainstMoto(t *testing.T) {
 	if b := got["AWS-EC2-001 "+badSG]; b.Status != checks.Fail {
 		t.Errorf("AWS-EC2-001 on the group open to SSH: %s, want fail", b.Status)
 	}
+	account := "aws://123456789012/global/account"
+	for key, want := range map[string]checks.Status{
+		"AWS-IAM-001 " + account: checks.Fail, // moto's root user has no MFA
+		"AWS-IAM-002 " + account: checks.Pass, // nor access keys
+		"AWS-IAM-006 " + account: checks.Fail, // minimum length 8
+		"AWS-CT-001 " + account:  checks.Pass, // multi-region, logging, management events
+		"AWS-CT-002 " + trailID:  checks.Pass, // log file validation
+		"AWS-CT-003 " + trailID:  checks.Fail, // no KMS key
+	} {
+		if g := got[key]; g.Status != want {
+			t.Errorf("%s: %s %v, want %s", key, g.Status, g.Messages, want)
+		}
+	}
 	if c := got["AWS-S3-001 "+badID].Classification; c != "identifiable" {
 		t.Errorf("classification of the bad bucket = %q, want identifiable (from its tag)", c)
 	}
 	// Calls: each per-bucket read once per bucket, listing once.
 	calls := f.Runs[0].APICalls
-	if calls["s3:ListBuckets"] != 1 || calls["s3:GetBucketEncryption"] != 3 || calls["s3control:GetPublicAccessBlock"] != 1 {
+	if calls["s3:ListBuckets"] != 1 || calls["s3:GetBucketEncryption"] != 4 || calls["s3control:GetPublicAccessBlock"] != 1 {
 		t.Errorf("api calls %v", calls)
 	}
 }

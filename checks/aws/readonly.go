@@ -28,7 +28,12 @@ type Operation struct {
 var readOnly = []Operation{
 	{"STS", "GetCallerIdentity", "sts:GetCallerIdentity"},
 	{"STS", "AssumeRole", "sts:AssumeRole"},
+	{"CloudTrail", "DescribeTrails", "cloudtrail:DescribeTrails"},
+	{"CloudTrail", "GetTrailStatus", "cloudtrail:GetTrailStatus"},
+	{"CloudTrail", "GetEventSelectors", "cloudtrail:GetEventSelectors"},
 	{"EC2", "DescribeSecurityGroups", "ec2:DescribeSecurityGroups"},
+	{"IAM", "GetAccountSummary", "iam:GetAccountSummary"},
+	{"IAM", "GetAccountPasswordPolicy", "iam:GetAccountPasswordPolicy"},
 	{"S3", "ListBuckets", "s3:ListAllMyBuckets"},
 	{"S3 Control", "GetPublicAccessBlock", "s3:GetAccountPublicAccessBlock"},
 	{"S3", "GetBucketLocation", "s3:GetBucketLocation"},

@@ -52,6 +52,7 @@ func (c *collector) collectS3(ctx context.Context) {
 		buckets = append(buckets, page.Buckets...)
 	}
 	account := c.accountPublicAccessBlock(ctx)
+	c.accountPAB = account
 
 	jobs := make(chan s3types.Bucket)
 	var done = make(chan struct{})

@@ -86,7 +86,10 @@ func TestScanAWSAgainstMoto(t *testing.T) {
 			t.Errorf("%s on the misconfigured bucket: %q, want fail", id, s)
 		}
 	}
-	collected := map[string]bool{"AWS-EC2-001": true, "AWS-EC2-002": true} // security groups
+	// The checks over what the collector reads today: buckets, security groups,
+	// the account and its trails.
+	collected := map[string]bool{"AWS-EC2-001": true, "AWS-EC2-002": true, "AWS-IAM-001": true, "AWS-IAM-002": true,
+		"AWS-IAM-006": true, "AWS-CT-001": true, "AWS-CT-002": true, "AWS-CT-003": true}
 	if s := status["AWS-EC2-001 "+badSG]; s != "fail" {
 		t.Errorf("AWS-EC2-001 on the group open to SSH: %q, want fail", s)
 	}

@@ -15,8 +15,11 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/cloudtrail"
+	cttypes "github.com/aws/aws-sdk-go-v2/service/cloudtrail/types"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
 	"github.com/aws/smithy-go/middleware"
@@ -173,4 +176,34 @@ func (s *Server) SeedEC2(t testing.TB) (goodID, badID string) {
 		return fmt.Sprintf("aws://123456789012/%s/ec2/security-group/%s", Region, aws.ToString(g.GroupId))
 	}
 	return group("sde-https-internal", "10.0.0.0/8", 443), group("sde-ssh-open", "0.0.0.0/0", 22)
+}
+
+// SeedAccount sets a weak password policy (minimum length 8) and a multi-region
+// trail with log file validation, logging, without KMS encryption, writing to a
+// new bucket. It returns the trail's resource ID.
+func (s *Server) SeedAccount(t testing.TB) (trailID string) {
+	t.Helper()
+	ctx := context.Background()
+	cfg := s.Config()
+	if _, err := iam.NewFromConfig(cfg).UpdateAccountPasswordPolicy(ctx, &iam.UpdateAccountPasswordPolicyInput{MinimumPasswordLength: aws.Int32(8)}); err != nil {
+		t.Fatalf("seed password policy: %v", err)
+	}
+	s3c := s3.NewFromConfig(cfg, func(o *s3.Options) { o.UsePathStyle = true })
+	if _, err := s3c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("sde-audit-trail"),
+		CreateBucketConfiguration: &s3types.CreateBucketConfiguration{LocationConstraint: s3types.BucketLocationConstraint(Region)}}); err != nil {
+		t.Fatalf("seed trail bucket: %v", err)
+	}
+	ct := cloudtrail.NewFromConfig(cfg)
+	if _, err := ct.CreateTrail(ctx, &cloudtrail.CreateTrailInput{Name: aws.String("sde-trail"), S3BucketName: aws.String("sde-audit-trail"),
+		IsMultiRegionTrail: aws.Bool(true), EnableLogFileValidation: aws.Bool(true), IncludeGlobalServiceEvents: aws.Bool(true)}); err != nil {
+		t.Fatalf("seed trail: %v", err)
+	}
+	if _, err := ct.PutEventSelectors(ctx, &cloudtrail.PutEventSelectorsInput{TrailName: aws.String("sde-trail"), EventSelectors: []cttypes.EventSelector{{
+		IncludeManagementEvents: aws.Bool(true), ReadWriteType: cttypes.ReadWriteTypeAll}}}); err != nil {
+		t.Fatalf("seed trail event selectors: %v", err)
+	}
+	if _, err := ct.StartLogging(ctx, &cloudtrail.StartLoggingInput{Name: aws.String("sde-trail")}); err != nil {
+		t.Fatalf("seed trail logging: %v", err)
+	}
+	return fmt.Sprintf("aws://123456789012/%s/cloudtrail/trail/sde-trail", Region)
 }
