@@ -16,6 +16,22 @@ var (
 	trailTypes   = []string{"aws.account", "aws.cloudtrail.trail"}
 )
 
+func init() {
+	register(service{
+		name:    "account",
+		covers:  []string{"aws.account", "aws.cloudtrail.trail"},
+		collect: (*collector).collectAccount,
+		ops: []Operation{
+			{"IAM", "GetAccountSummary", "iam:GetAccountSummary"},
+			{"IAM", "GetAccountPasswordPolicy", "iam:GetAccountPasswordPolicy"},
+			{"CloudTrail", "DescribeTrails", "cloudtrail:DescribeTrails"},
+			{"CloudTrail", "GetTrailStatus", "cloudtrail:GetTrailStatus"},
+			{"CloudTrail", "GetEventSelectors", "cloudtrail:GetEventSelectors"},
+			{"S3 Control", "GetPublicAccessBlock", "s3:GetAccountPublicAccessBlock"},
+		},
+	})
+}
+
 // collectAccount reads the account-wide settings (root user, password policy,
 // account Block Public Access, the trails that log the account) into one
 // aws.account resource, and the trails homed in the region as aws.cloudtrail.trail.
@@ -53,8 +69,8 @@ func (c *collector) collectAccount(ctx context.Context) {
 		c.fail(checks.CollectError{Service: "iam", API: "GetAccountPasswordPolicy", ResourceTypes: accountTypes, Message: errorMessage(err)})
 	}
 
-	if c.accountPAB != nil {
-		attrs["s3_public_access_block"] = c.accountPAB
+	if pab := c.accountPublicAccessBlock(ctx); pab != nil {
+		attrs["s3_public_access_block"] = pab
 	}
 	if trails, ok := c.collectTrails(ctx); ok {
 		attrs["cloudtrail_trails"] = trails

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"sort"
 	"strings"
 	"sync"
 	"time"
@@ -16,9 +17,35 @@ import (
 	"github.com/sdescan/sdescan/checks"
 )
 
-// Covers lists the resource types this collector gathers today. A check over any
-// other aws.* type finds no collector for it and is reported not assessed.
-var Covers = []string{"aws.account", "aws.cloudtrail.trail", "aws.ec2.security_group", "aws.s3.bucket"}
+// service is one part of the collection: the resource types it produces, the
+// operations it may call (its share of the read-only allow-list) and the function
+// that collects. Each service registers itself from its own file.
+type service struct {
+	name    string
+	covers  []string
+	ops     []Operation
+	collect func(c *collector, ctx context.Context)
+}
+
+var services []service
+
+// register adds a service; called from init functions only.
+func register(s service) {
+	services = append(services, s)
+	sort.Slice(services, func(i, j int) bool { return services[i].name < services[j].name })
+	buildAllowList()
+}
+
+// Covers lists the resource types this collector gathers. A check over any other
+// aws.* type finds no collector for it and is reported not assessed.
+func Covers() []string {
+	var out []string
+	for _, s := range services {
+		out = append(out, s.covers...)
+	}
+	sort.Strings(out)
+	return out
+}
 
 // Options say what to collect.
 type Options struct {
@@ -44,7 +71,7 @@ func Collect(ctx context.Context, base sdkaws.Config, opts Options) *checks.Fact
 		c.cfg.Region = "us-east-1"
 	}
 	started := now().UTC().Truncate(time.Second)
-	run := checks.CollectorRun{Collector: "aws", Started: started, Covers: append([]string(nil), Covers...)}
+	run := checks.CollectorRun{Collector: "aws", Started: started, Covers: Covers()}
 
 	id, err := sts.NewFromConfig(c.cfg).GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
 	if err != nil {
@@ -53,9 +80,9 @@ func Collect(ctx context.Context, base sdkaws.Config, opts Options) *checks.Fact
 	} else {
 		c.account = sdkaws.ToString(id.Account)
 		run.Scope = c.account
-		c.collectS3(ctx)
-		c.collectSecurityGroups(ctx)
-		c.collectAccount(ctx)
+		for _, s := range services {
+			s.collect(c, ctx)
+		}
 	}
 
 	run.Ended = now().UTC().Truncate(time.Second)
@@ -83,8 +110,9 @@ type collector struct {
 	cfg     sdkaws.Config
 	calls   *Calls
 	account string
-	// accountPAB is the account's S3 Block Public Access (nil: not read).
-	accountPAB map[string]any
+	// The account's S3 Block Public Access, read once (nil: could not be read).
+	accountPABOnce sync.Once
+	accountPAB     map[string]any
 
 	mu        sync.Mutex
 	errors    []checks.CollectError

@@ -12,6 +12,15 @@ import (
 
 var securityGroupTypes = []string{"aws.ec2.security_group"}
 
+func init() {
+	register(service{
+		name:    "ec2-security-groups",
+		covers:  securityGroupTypes,
+		collect: (*collector).collectSecurityGroups,
+		ops:     []Operation{{"EC2", "DescribeSecurityGroups", "ec2:DescribeSecurityGroups"}},
+	})
+}
+
 // collectSecurityGroups reads every security group of the configured region.
 func (c *collector) collectSecurityGroups(ctx context.Context) {
 	region := c.cfg.Region

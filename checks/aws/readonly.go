@@ -22,45 +22,37 @@ type Operation struct {
 	Action  string // the IAM action, e.g. "s3:ListAllMyBuckets"
 }
 
-// readOnly is the allow-list: every operation the collector may send. Anything
-// else is refused before it is signed, so a bug cannot change an estate. Only
-// read operations belong here (and AssumeRole, which changes nothing).
-var readOnly = []Operation{
+// baseOps are the operations every collection needs; each service adds its own
+// (see register). Together they are the allow-list: every operation the collector
+// may send. Anything else is refused before it is signed, so a bug cannot change
+// an estate. Only read operations belong here (and AssumeRole, which changes nothing).
+var baseOps = []Operation{
 	{"STS", "GetCallerIdentity", "sts:GetCallerIdentity"},
 	{"STS", "AssumeRole", "sts:AssumeRole"},
-	{"CloudTrail", "DescribeTrails", "cloudtrail:DescribeTrails"},
-	{"CloudTrail", "GetTrailStatus", "cloudtrail:GetTrailStatus"},
-	{"CloudTrail", "GetEventSelectors", "cloudtrail:GetEventSelectors"},
-	{"EC2", "DescribeSecurityGroups", "ec2:DescribeSecurityGroups"},
-	{"IAM", "GetAccountSummary", "iam:GetAccountSummary"},
-	{"IAM", "GetAccountPasswordPolicy", "iam:GetAccountPasswordPolicy"},
-	{"S3", "ListBuckets", "s3:ListAllMyBuckets"},
-	{"S3 Control", "GetPublicAccessBlock", "s3:GetAccountPublicAccessBlock"},
-	{"S3", "GetBucketLocation", "s3:GetBucketLocation"},
-	{"S3", "GetBucketEncryption", "s3:GetEncryptionConfiguration"},
-	{"S3", "GetBucketVersioning", "s3:GetBucketVersioning"},
-	{"S3", "GetPublicAccessBlock", "s3:GetBucketPublicAccessBlock"},
-	{"S3", "GetBucketPolicy", "s3:GetBucketPolicy"},
-	{"S3", "GetBucketPolicyStatus", "s3:GetBucketPolicyStatus"},
-	{"S3", "GetBucketAcl", "s3:GetBucketAcl"},
-	{"S3", "GetBucketLogging", "s3:GetBucketLogging"},
-	{"S3", "GetBucketTagging", "s3:GetBucketTagging"},
-	{"S3", "GetObjectLockConfiguration", "s3:GetBucketObjectLockConfiguration"},
-	{"S3", "GetBucketReplication", "s3:GetReplicationConfiguration"},
-	{"S3", "GetBucketOwnershipControls", "s3:GetBucketOwnershipControls"},
 }
 
-var allowed = func() map[string]Operation {
-	m := make(map[string]Operation, len(readOnly))
-	for _, op := range readOnly {
-		m[op.Service+"/"+op.Name] = op
+// readOnly is the allow-list, built once every service has registered.
+var readOnly []Operation
+
+var allowed map[string]Operation
+
+func buildAllowList() {
+	readOnly = append([]Operation(nil), baseOps...)
+	for _, s := range services {
+		readOnly = append(readOnly, s.ops...)
 	}
-	return m
-}()
+	allowed = make(map[string]Operation, len(readOnly))
+	for _, op := range readOnly {
+		allowed[op.Service+"/"+op.Name] = op
+	}
+}
 
 // AllowedOperations returns the allow-list, sorted by service and operation.
 func AllowedOperations() []Operation {
-	out := append([]Operation(nil), readOnly...)
+	out := make([]Operation, 0, len(allowed))
+	for _, op := range allowed {
+		out = append(out, op)
+	}
 	sort.Slice(out, func(i, j int) bool {
 		if out[i].Service != out[j].Service {
 			return out[i].Service < out[j].Service

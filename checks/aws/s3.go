@@ -20,6 +20,28 @@ const s3Workers = 8
 
 var bucketTypes = []string{"aws.s3.bucket"}
 
+func init() {
+	register(service{
+		name:    "s3",
+		covers:  bucketTypes,
+		collect: (*collector).collectS3,
+		ops: []Operation{
+			{"S3", "ListBuckets", "s3:ListAllMyBuckets"},
+			{"S3", "GetBucketLocation", "s3:GetBucketLocation"},
+			{"S3", "GetBucketEncryption", "s3:GetEncryptionConfiguration"},
+			{"S3", "GetBucketVersioning", "s3:GetBucketVersioning"},
+			{"S3", "GetPublicAccessBlock", "s3:GetBucketPublicAccessBlock"},
+			{"S3", "GetBucketPolicy", "s3:GetBucketPolicy"},
+			{"S3", "GetBucketPolicyStatus", "s3:GetBucketPolicyStatus"},
+			{"S3", "GetBucketAcl", "s3:GetBucketAcl"},
+			{"S3", "GetBucketLogging", "s3:GetBucketLogging"},
+			{"S3", "GetBucketTagging", "s3:GetBucketTagging"},
+			{"S3", "GetBucketOwnershipControls", "s3:GetBucketOwnershipControls"},
+			{"S3 Control", "GetPublicAccessBlock", "s3:GetAccountPublicAccessBlock"},
+		},
+	})
+}
+
 // Error codes that mean "not configured", not "could not read".
 var s3Absent = map[string]bool{
 	"ServerSideEncryptionConfigurationNotFoundError": true,
@@ -52,7 +74,6 @@ func (c *collector) collectS3(ctx context.Context) {
 		buckets = append(buckets, page.Buckets...)
 	}
 	account := c.accountPublicAccessBlock(ctx)
-	c.accountPAB = account
 
 	jobs := make(chan s3types.Bucket)
 	var done = make(chan struct{})
@@ -74,9 +95,14 @@ func (c *collector) collectS3(ctx context.Context) {
 	}
 }
 
-// accountPublicAccessBlock reads the account-level Block Public Access settings;
-// nil when they could not be read (the error is recorded).
+// accountPublicAccessBlock returns the account-level Block Public Access settings,
+// read once per collection; nil when they could not be read (the error is recorded).
 func (c *collector) accountPublicAccessBlock(ctx context.Context) map[string]any {
+	c.accountPABOnce.Do(func() { c.accountPAB = c.readAccountPublicAccessBlock(ctx) })
+	return c.accountPAB
+}
+
+func (c *collector) readAccountPublicAccessBlock(ctx context.Context) map[string]any {
 	cc := s3control.NewFromConfig(c.cfg, func(o *s3control.Options) {
 		if c.cfg.BaseEndpoint != nil {
 			// A custom endpoint (an emulator, a VPC endpoint) is used as given: the
