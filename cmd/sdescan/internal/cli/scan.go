@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"log/slog"
+	"sort"
 
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/spf13/cobra"
@@ -58,6 +60,17 @@ regional policy framework) with no credentials and no network.`,
 					return inputError(fmt.Errorf("aws configuration: %w", err))
 				}
 				facts := aws.Collect(cmd.Context(), cfg, aws.Options{Version: Version})
+				for _, run := range facts.Runs {
+					slog.Info("aws collection", "scope", run.Scope, "status", run.Status, "errors", len(run.Errors), "resources", len(facts.Resources))
+					ops := make([]string, 0, len(run.APICalls))
+					for op := range run.APICalls {
+						ops = append(ops, op)
+					}
+					sort.Strings(ops)
+					for _, op := range ops {
+						slog.Debug("api calls", "operation", op, "count", run.APICalls[op])
+					}
+				}
 				in = inputs{facts: facts, factsName: "aws scan"}
 			default:
 				return inputError(errors.New("nothing to scan: use --aws (your AWS account) or --demo, or `sdescan evaluate FACTS.json`"))
