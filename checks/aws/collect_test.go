@@ -3,12 +3,6 @@ package aws
 import (
 	"bytes"
 	"context"
-	"fmt"
-	"io"
-	"net/http"
-	"net/http/httptest"
-	"net/http/httputil"
-	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -133,28 +127,6 @@ func TestCollectS3AgainstMoto(t *testing.T) {
 	}
 }
 
-// denyProxy forwards to moto but answers AccessDenied for requests matching deny.
-func denyProxy(t *testing.T, moto *mototest.Server, deny func(*http.Request) bool) *mototest.Server {
-	t.Helper()
-	target, err := url.Parse(moto.URL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	rp := httputil.NewSingleHostReverseProxy(target)
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if deny(r) {
-			_, _ = io.Copy(io.Discard, r.Body)
-			w.Header().Set("Content-Type", "application/xml")
-			w.WriteHeader(http.StatusForbidden)
-			fmt.Fprint(w, `<?xml version="1.0" encoding="UTF-8"?><Error><Code>AccessDenied</Code><Message>Access Denied</Message><RequestId>TEST</RequestId></Error>`)
-			return
-		}
-		rp.ServeHTTP(w, r)
-	}))
-	t.Cleanup(srv.Close)
-	return &mototest.Server{URL: srv.URL}
-}
-
 // TestCollectS3Failures: what could not be read is never a pass. Access denied on
 // bucket policies leaves AWS-S3-004 in error on every bucket with the run partial;
 // a failed STS call fails the run with no resources; the rest is unchanged.
@@ -163,7 +135,7 @@ func TestCollectS3Failures(t *testing.T) {
 	moto.SeedS3(t)
 
 	t.Run("policy access denied", func(t *testing.T) {
-		proxy := denyProxy(t, moto, func(r *http.Request) bool { _, ok := r.URL.Query()["policy"]; return ok })
+		proxy := moto.Deny(t, func(q mototest.Request) bool { _, ok := q.HTTP.URL.Query()["policy"]; return ok })
 		f := Collect(context.Background(), proxy.Config(), Options{Version: "test", Now: fixedNow})
 		if f.Runs[0].Status != checks.RunPartial || len(f.Runs[0].Errors) != 3 {
 			t.Fatalf("run status %s with %d errors, want partial with 3 (one per bucket): %+v", f.Runs[0].Status, len(f.Runs[0].Errors), f.Runs[0].Errors)
@@ -190,11 +162,7 @@ func TestCollectS3Failures(t *testing.T) {
 	})
 
 	t.Run("no identity", func(t *testing.T) {
-		proxy := denyProxy(t, moto, func(r *http.Request) bool {
-			body, _ := io.ReadAll(r.Body)
-			r.Body = io.NopCloser(bytes.NewReader(body))
-			return strings.Contains(string(body), "GetCallerIdentity")
-		})
+		proxy := moto.Deny(t, func(q mototest.Request) bool { return q.Op == "GetCallerIdentity" })
 		f := Collect(context.Background(), proxy.Config(), Options{Version: "test", Now: fixedNow})
 		if f.Runs[0].Status != checks.RunFailed || len(f.Resources) != 0 || len(f.Runs[0].Errors) != 1 {
 			t.Fatalf("run %+v with %d resources, want failed with one error and none", f.Runs[0], len(f.Resources))

@@ -1,0 +1,195 @@
+package aws
+
+import (
+	"context"
+	"time"
+
+	sdkaws "github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/ec2"
+	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
+
+	"github.com/sdescan/sdescan/checks"
+)
+
+var (
+	ec2InstanceTypes = []string{"aws.ec2.instance"}
+	ec2VolumeTypes   = []string{"aws.ec2.volume"}
+	ec2SnapshotTypes = []string{"aws.ec2.snapshot"}
+)
+
+func init() {
+	register(service{
+		name:    "ec2-compute",
+		covers:  []string{"aws.ec2.instance", "aws.ec2.volume", "aws.ec2.snapshot"},
+		collect: (*collector).collectCompute,
+		ops: []Operation{
+			{"EC2", "DescribeInstances", "ec2:DescribeInstances"},
+			{"EC2", "DescribeVolumes", "ec2:DescribeVolumes"},
+			{"EC2", "DescribeSnapshots", "ec2:DescribeSnapshots"},
+		},
+	})
+}
+
+// collectCompute reads the instances, EBS volumes and the account's own EBS
+// snapshots of the configured region: one paginated listing each, nothing per
+// resource. A listing that fails is recorded and its type is left unassessed; the
+// other two are unaffected.
+func (c *collector) collectCompute(ctx context.Context) {
+	client := ec2.NewFromConfig(c.cfg)
+	c.collectInstances(ctx, client)
+	c.collectVolumes(ctx, client)
+	c.collectSnapshots(ctx, client)
+}
+
+func (c *collector) ec2Resource(typ, kind, id string, tags []ec2types.Tag, attrs map[string]any) checks.Resource {
+	region := c.cfg.Region
+	return checks.Resource{
+		ID:         resourceID(c.account, region, kind, id),
+		Type:       typ,
+		Source:     "aws",
+		Scope:      checks.Scope{Account: c.account, Region: region},
+		Tags:       ec2Tags(tags),
+		Attributes: attrs,
+	}
+}
+
+func (c *collector) collectInstances(ctx context.Context, client *ec2.Client) {
+	var instances []ec2types.Instance
+	p := ec2.NewDescribeInstancesPaginator(client, &ec2.DescribeInstancesInput{})
+	for p.HasMorePages() {
+		page, err := p.NextPage(ctx)
+		if err != nil {
+			c.fail(checks.CollectError{Region: c.cfg.Region, Service: "ec2", API: "DescribeInstances", ResourceTypes: ec2InstanceTypes, Message: errorMessage(err)})
+			return
+		}
+		for _, r := range page.Reservations {
+			instances = append(instances, r.Instances...)
+		}
+	}
+	for _, in := range instances {
+		id := sdkaws.ToString(in.InstanceId)
+		c.add(c.ec2Resource("aws.ec2.instance", "ec2/instance", id, in.Tags, instanceAttributes(in)))
+	}
+}
+
+func instanceAttributes(in ec2types.Instance) map[string]any {
+	attrs := map[string]any{
+		"instance_id":   sdkaws.ToString(in.InstanceId),
+		"instance_type": string(in.InstanceType),
+	}
+	if in.State != nil && in.State.Name != "" {
+		attrs["state"] = string(in.State.Name)
+	}
+	attrSetString(attrs, "image_id", in.ImageId)
+	attrSetString(attrs, "vpc_id", in.VpcId)
+	attrSetString(attrs, "subnet_id", in.SubnetId)
+	attrSetTime(attrs, "launch_time", in.LaunchTime)
+	if in.IamInstanceProfile != nil {
+		attrSetString(attrs, "iam_instance_profile_arn", in.IamInstanceProfile.Arn)
+	}
+	groups := make([]any, 0, len(in.SecurityGroups))
+	for _, g := range in.SecurityGroups {
+		groups = append(groups, sdkaws.ToString(g.GroupId))
+	}
+	attrs["security_group_ids"] = groups
+	if m := in.MetadataOptions; m != nil {
+		md := map[string]any{}
+		if m.HttpTokens != "" {
+			md["http_tokens"] = string(m.HttpTokens)
+		}
+		if m.HttpEndpoint != "" {
+			md["http_endpoint"] = string(m.HttpEndpoint)
+		}
+		if h := sdkaws.ToInt32(m.HttpPutResponseHopLimit); h >= 1 {
+			md["http_put_response_hop_limit"] = int(h)
+		}
+		attrs["metadata_options"] = md
+	}
+	// A public address on the primary interface (PublicIpAddress) or on any other
+	// attached interface (an Elastic IP on a secondary ENI) makes it reachable.
+	public := sdkaws.ToString(in.PublicIpAddress) != ""
+	for _, ni := range in.NetworkInterfaces {
+		if ni.Association != nil && sdkaws.ToString(ni.Association.PublicIp) != "" {
+			public = true
+		}
+	}
+	attrs["has_public_ip"] = public
+	attrSetString(attrs, "public_ip_address", in.PublicIpAddress)
+	return attrs
+}
+
+func (c *collector) collectVolumes(ctx context.Context, client *ec2.Client) {
+	var volumes []ec2types.Volume
+	p := ec2.NewDescribeVolumesPaginator(client, &ec2.DescribeVolumesInput{})
+	for p.HasMorePages() {
+		page, err := p.NextPage(ctx)
+		if err != nil {
+			c.fail(checks.CollectError{Region: c.cfg.Region, Service: "ec2", API: "DescribeVolumes", ResourceTypes: ec2VolumeTypes, Message: errorMessage(err)})
+			return
+		}
+		volumes = append(volumes, page.Volumes...)
+	}
+	for _, v := range volumes {
+		id := sdkaws.ToString(v.VolumeId)
+		attrs := map[string]any{
+			"volume_id": id,
+			"encrypted": sdkaws.ToBool(v.Encrypted),
+			"size_gib":  int(sdkaws.ToInt32(v.Size)),
+		}
+		attrSetString(attrs, "kms_key_id", v.KmsKeyId)
+		if v.State != "" {
+			attrs["state"] = string(v.State)
+		}
+		attached := make([]any, 0, len(v.Attachments))
+		for _, a := range v.Attachments {
+			if i := sdkaws.ToString(a.InstanceId); i != "" {
+				attached = append(attached, i)
+			}
+		}
+		attrs["attached_instance_ids"] = attached
+		c.add(c.ec2Resource("aws.ec2.volume", "ec2/volume", id, v.Tags, attrs))
+	}
+}
+
+// collectSnapshots reads the snapshots the account owns (OwnerIds=self): public
+// and shared snapshots of others are not the account's data to judge.
+func (c *collector) collectSnapshots(ctx context.Context, client *ec2.Client) {
+	var snapshots []ec2types.Snapshot
+	p := ec2.NewDescribeSnapshotsPaginator(client, &ec2.DescribeSnapshotsInput{OwnerIds: []string{"self"}})
+	for p.HasMorePages() {
+		page, err := p.NextPage(ctx)
+		if err != nil {
+			c.fail(checks.CollectError{Region: c.cfg.Region, Service: "ec2", API: "DescribeSnapshots", ResourceTypes: ec2SnapshotTypes, Message: errorMessage(err)})
+			return
+		}
+		snapshots = append(snapshots, page.Snapshots...)
+	}
+	for _, s := range snapshots {
+		id := sdkaws.ToString(s.SnapshotId)
+		attrs := map[string]any{
+			"snapshot_id": id,
+			"encrypted":   sdkaws.ToBool(s.Encrypted),
+		}
+		attrSetString(attrs, "volume_id", s.VolumeId)
+		attrSetString(attrs, "kms_key_id", s.KmsKeyId)
+		attrSetTime(attrs, "start_time", s.StartTime)
+		if s.State != "" {
+			attrs["state"] = string(s.State)
+		}
+		c.add(c.ec2Resource("aws.ec2.snapshot", "ec2/snapshot", id, s.Tags, attrs))
+	}
+}
+
+// attrSetString sets attrs[key] to *v when it is a non-empty string.
+func attrSetString(attrs map[string]any, key string, v *string) {
+	if s := sdkaws.ToString(v); s != "" {
+		attrs[key] = s
+	}
+}
+
+// attrSetTime sets attrs[key] to t as RFC3339 UTC when t is set.
+func attrSetTime(attrs map[string]any, key string, t *time.Time) {
+	if t != nil && !t.IsZero() {
+		attrs[key] = t.UTC().Format(time.RFC3339)
+	}
+}
