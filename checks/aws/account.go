@@ -19,6 +19,7 @@ var (
 func init() {
 	register(service{
 		name:    "account",
+		global:  true,
 		covers:  []string{"aws.account", "aws.cloudtrail.trail"},
 		collect: (*collector).collectAccount,
 		ops: []Operation{

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	sdkaws "github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/aws/smithy-go"
 
@@ -21,9 +22,12 @@ import (
 // operations it may call (its share of the read-only allow-list) and the function
 // that collects. Each service registers itself from its own file.
 type service struct {
-	name    string
-	covers  []string
-	ops     []Operation
+	name   string
+	covers []string
+	ops    []Operation
+	// global services run once per account, in the home region; the others run in
+	// every region in scope, reading c.cfg.Region.
+	global  bool
 	collect func(c *collector, ctx context.Context)
 }
 
@@ -53,7 +57,17 @@ type Options struct {
 	Version string
 	// Now gives the collection time (tests fix it); default time.Now.
 	Now func() time.Time
+	// Regions in scope. Empty: the configuration's region. AllRegions: every
+	// region enabled for the account (ec2:DescribeRegions). The first region (or
+	// the configuration's) is home: global services run there.
+	Regions []string
 }
+
+// AllRegions in Options.Regions asks for every region enabled for the account.
+const AllRegions = "all"
+
+// regionWorkers bounds how many regions are read at once.
+const regionWorkers = 4
 
 // Collect reads one AWS account with the given SDK configuration (credentials,
 // region, endpoint) and returns its facts. Every call goes through the read-only
@@ -64,9 +78,12 @@ func Collect(ctx context.Context, base sdkaws.Config, opts Options) *checks.Fact
 	if now == nil {
 		now = time.Now
 	}
-	c := &collector{calls: &Calls{}}
+	c := &collector{state: &state{calls: &Calls{}}}
 	c.cfg = base.Copy()
 	c.cfg.APIOptions = append(c.cfg.APIOptions, ReadOnlyGuard(c.calls))
+	if len(opts.Regions) > 0 && opts.Regions[0] != AllRegions {
+		c.cfg.Region = opts.Regions[0]
+	}
 	if c.cfg.Region == "" {
 		c.cfg.Region = "us-east-1"
 	}
@@ -80,13 +97,32 @@ func Collect(ctx context.Context, base sdkaws.Config, opts Options) *checks.Fact
 	} else {
 		c.account = sdkaws.ToString(id.Account)
 		run.Scope = c.account
+		regions := c.regions(ctx, opts.Regions)
 		for _, s := range services {
-			s.collect(c, ctx)
+			if s.global {
+				s.collect(c, ctx)
+			}
 		}
+		sem := make(chan struct{}, regionWorkers)
+		var wg sync.WaitGroup
+		for _, region := range regions {
+			rc := c.inRegion(region)
+			wg.Add(1)
+			sem <- struct{}{}
+			go func() {
+				defer func() { <-sem; wg.Done() }()
+				for _, s := range services {
+					if !s.global {
+						s.collect(rc, ctx)
+					}
+				}
+			}()
+		}
+		wg.Wait()
 	}
 
 	run.Ended = now().UTC().Truncate(time.Second)
-	run.Errors = c.errors
+	run.Errors = sortedErrors(c.errors)
 	run.APICalls = c.calls.Snapshot()
 	switch {
 	case c.account == "":
@@ -106,8 +142,69 @@ func Collect(ctx context.Context, base sdkaws.Config, opts Options) *checks.Fact
 	return facts
 }
 
+// regions resolves the regions in scope; the home region comes first.
+func (c *collector) regions(ctx context.Context, want []string) []string {
+	if len(want) == 0 {
+		return []string{c.cfg.Region}
+	}
+	if len(want) == 1 && want[0] == AllRegions {
+		out, err := ec2.NewFromConfig(c.cfg).DescribeRegions(ctx, &ec2.DescribeRegionsInput{})
+		if err != nil {
+			// Without the list, only the home region is read, and the run says so.
+			c.fail(checks.CollectError{Region: c.cfg.Region, Service: "ec2", API: "DescribeRegions", Message: "could not list the enabled regions, so only " + c.cfg.Region + " was read: " + errorMessage(err)})
+			return []string{c.cfg.Region}
+		}
+		list := []string{c.cfg.Region}
+		for _, r := range out.Regions {
+			if name := sdkaws.ToString(r.RegionName); name != c.cfg.Region {
+				list = append(list, name)
+			}
+		}
+		sort.Strings(list[1:])
+		return list
+	}
+	seen := map[string]bool{}
+	var list []string
+	for _, r := range want {
+		if r != "" && !seen[r] {
+			seen[r] = true
+			list = append(list, r)
+		}
+	}
+	return list
+}
+
+// inRegion is the collector for one region: its own SDK configuration, the
+// account's shared state.
+func (c *collector) inRegion(region string) *collector {
+	rc := &collector{cfg: c.cfg.Copy(), state: c.state}
+	rc.cfg.Region = region
+	return rc
+}
+
+// sortedErrors orders collect errors so output does not depend on scheduling.
+func sortedErrors(errs []checks.CollectError) []checks.CollectError {
+	out := append([]checks.CollectError(nil), errs...)
+	sort.SliceStable(out, func(i, j int) bool {
+		a, b := out[i], out[j]
+		for _, p := range [][2]string{{a.Region, b.Region}, {a.Service, b.Service}, {a.API, b.API}, {a.Resource, b.Resource}, {a.Message, b.Message}} {
+			if p[0] != p[1] {
+				return p[0] < p[1]
+			}
+		}
+		return false
+	})
+	return out
+}
+
+// collector reads one account in one region (cfg.Region); state is shared by the
+// account's regions.
 type collector struct {
-	cfg     sdkaws.Config
+	cfg sdkaws.Config
+	*state
+}
+
+type state struct {
 	calls   *Calls
 	account string
 	// The account's S3 Block Public Access, read once (nil: could not be read).

@@ -31,6 +31,7 @@ var (
 func init() {
 	register(service{
 		name:    "iam",
+		global:  true,
 		covers:  iamTypes,
 		collect: (*collector).collectIAM,
 		ops: []Operation{

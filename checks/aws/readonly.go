@@ -29,6 +29,7 @@ type Operation struct {
 // AssumeRole, which changes nothing); a test proves every entry is called.
 var baseOps = []Operation{
 	{"STS", "GetCallerIdentity", "sts:GetCallerIdentity"},
+	{"EC2", "DescribeRegions", "ec2:DescribeRegions"},
 }
 
 // readOnly is the allow-list, built once every service has registered.

@@ -23,6 +23,7 @@ var bucketTypes = []string{"aws.s3.bucket"}
 func init() {
 	register(service{
 		name:    "s3",
+		global:  true,
 		covers:  bucketTypes,
 		collect: (*collector).collectS3,
 		ops: []Operation{

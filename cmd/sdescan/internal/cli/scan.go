@@ -7,7 +7,9 @@ import (
 	"io"
 	"io/fs"
 	"log/slog"
+	"slices"
 	"sort"
+	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/spf13/cobra"
@@ -49,8 +51,17 @@ regional policy framework) with no credentials and no network.`,
 				}
 			case useAWS:
 				var opts []func(*config.LoadOptions) error
-				if region != "" {
-					opts = append(opts, config.WithRegion(region))
+				var regions []string
+				for _, r := range strings.Split(region, ",") {
+					if r = strings.TrimSpace(r); r != "" {
+						regions = append(regions, r)
+					}
+				}
+				if slices.Contains(regions, aws.AllRegions) && len(regions) > 1 {
+					return inputError(fmt.Errorf("--region %q: %q cannot be combined with named regions", region, aws.AllRegions))
+				}
+				if len(regions) > 0 && regions[0] != aws.AllRegions {
+					opts = append(opts, config.WithRegion(regions[0]))
 				}
 				if profile != "" {
 					opts = append(opts, config.WithSharedConfigProfile(profile))
@@ -59,7 +70,7 @@ regional policy framework) with no credentials and no network.`,
 				if err != nil {
 					return inputError(fmt.Errorf("aws configuration: %w", err))
 				}
-				facts := aws.Collect(cmd.Context(), cfg, aws.Options{Version: Version})
+				facts := aws.Collect(cmd.Context(), cfg, aws.Options{Version: Version, Regions: regions})
 				for _, run := range facts.Runs {
 					slog.Info("aws collection", "scope", run.Scope, "status", run.Status, "errors", len(run.Errors), "resources", len(facts.Resources))
 					ops := make([]string, 0, len(run.APICalls))
@@ -85,7 +96,7 @@ regional policy framework) with no credentials and no network.`,
 	}
 	cmd.Flags().BoolVar(&demo, "demo", false, "assess the bundled demo estate (no credentials, no network)")
 	cmd.Flags().BoolVar(&useAWS, "aws", false, "collect from the AWS account of the current credentials (read-only)")
-	cmd.Flags().StringVar(&region, "region", "", "AWS region (default: from the environment or profile)")
+	cmd.Flags().StringVar(&region, "region", "", "AWS regions, comma-separated (the first is home), or \"all\" for every enabled region (default: from the environment or profile)")
 	cmd.Flags().StringVar(&profile, "profile", "", "AWS shared-config profile")
 	cmd.Flags().StringVar(&saveFacts, "save-facts", "", "also write the collected facts to FILE (for `sdescan evaluate`)")
 	o.addFlags(cmd)
