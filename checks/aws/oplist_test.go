@@ -18,6 +18,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/guardduty"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/kms"
+	"github.com/aws/aws-sdk-go-v2/service/organizations"
 	"github.com/aws/aws-sdk-go-v2/service/rds"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/s3control"
@@ -36,6 +37,7 @@ var serviceIDs = map[string]string{
 	"github.com/aws/aws-sdk-go-v2/service/guardduty":      guardduty.ServiceID,
 	"github.com/aws/aws-sdk-go-v2/service/iam":            iam.ServiceID,
 	"github.com/aws/aws-sdk-go-v2/service/kms":            kms.ServiceID,
+	"github.com/aws/aws-sdk-go-v2/service/organizations":  organizations.ServiceID,
 	"github.com/aws/aws-sdk-go-v2/service/rds":            rds.ServiceID,
 	"github.com/aws/aws-sdk-go-v2/service/s3":             s3.ServiceID,
 	"github.com/aws/aws-sdk-go-v2/service/s3control":      s3control.ServiceID,

@@ -22,7 +22,9 @@ import (
 func newScanCmd(g *globalOptions) *cobra.Command {
 	o := &assessOptions{}
 	var demo, useAWS bool
-	var region, profile, saveFacts string
+	var region, profile, saveFacts, roleName, externalID string
+	var org bool
+	var accounts []string
 	cmd := &cobra.Command{
 		Use:   "scan",
 		Short: "Collect facts from the estate, evaluate the checks and report",
@@ -37,7 +39,8 @@ honoured), read-only: see docs/aws.md for what it collects today.
 regional policy framework) with no credentials and no network.`,
 		Example: `  sdescan scan --demo
   sdescan scan --demo --format json --output assessment.json
-  sdescan scan --aws --region eu-west-2 --fail-on high --save-facts facts.json`,
+  sdescan scan --aws --region eu-west-2 --fail-on high --save-facts facts.json
+  sdescan scan --aws --org --role-name SdescanReadOnly --external-id "$EXTERNAL_ID" --region all`,
 		Args: exactArgs(0),
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			var in inputs
@@ -70,7 +73,13 @@ regional policy framework) with no credentials and no network.`,
 				if err != nil {
 					return inputError(fmt.Errorf("aws configuration: %w", err))
 				}
-				facts := aws.Collect(cmd.Context(), cfg, aws.Options{Version: Version, Regions: regions})
+				collectOpts := aws.Options{Version: Version, Regions: regions}
+				var facts *checks.Facts
+				if org || len(accounts) > 0 {
+					facts = aws.CollectAccounts(cmd.Context(), cfg, aws.AccountsOptions{Options: collectOpts, Org: org, Accounts: accounts, RoleName: roleName, ExternalID: externalID})
+				} else {
+					facts = aws.Collect(cmd.Context(), cfg, collectOpts)
+				}
 				for _, run := range facts.Runs {
 					slog.Info("aws collection", "scope", run.Scope, "status", run.Status, "errors", len(run.Errors), "resources", len(facts.Resources))
 					ops := make([]string, 0, len(run.APICalls))
@@ -98,6 +107,10 @@ regional policy framework) with no credentials and no network.`,
 	cmd.Flags().BoolVar(&useAWS, "aws", false, "collect from the AWS account of the current credentials (read-only)")
 	cmd.Flags().StringVar(&region, "region", "", "AWS regions, comma-separated (the first is home), or \"all\" for every enabled region (default: from the environment or profile)")
 	cmd.Flags().StringVar(&profile, "profile", "", "AWS shared-config profile")
+	cmd.Flags().BoolVar(&org, "org", false, "read every active account of the AWS Organization (from the management or a delegated administrator account)")
+	cmd.Flags().StringSliceVar(&accounts, "accounts", nil, "limit to these account IDs (with --org), or read these accounts through --role-name")
+	cmd.Flags().StringVar(&roleName, "role-name", aws.DefaultRoleName, "role assumed in each account other than the caller's")
+	cmd.Flags().StringVar(&externalID, "external-id", "", "external ID passed when assuming --role-name")
 	cmd.Flags().StringVar(&saveFacts, "save-facts", "", "also write the collected facts to FILE (for `sdescan evaluate`)")
 	o.addFlags(cmd)
 	return cmd
