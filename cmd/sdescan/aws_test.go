@@ -68,6 +68,7 @@ func TestScanAWSAgainstMoto(t *testing.T) {
 		CollectorRuns []struct {
 			Status string `json:"status"`
 			Scope  string `json:"scope"`
+			Errors []any  `json:"errors"`
 		} `json:"collector_runs"`
 	}
 	if err := json.Unmarshal([]byte(r.stdout), &a); err != nil {
@@ -136,5 +137,15 @@ func TestScanAWSAgainstMoto(t *testing.T) {
 	}
 	if g := runEnv(t, dir, env, "scan", "--aws", "--region", "eu-west-2", "--fail-on", "high"); g.code != 1 {
 		t.Errorf("--fail-on high: exit %d, want 1", g.code)
+	}
+	// collect writes facts only; evaluating them gives the scan's findings.
+	if c := runEnv(t, dir, env, "collect", "--aws", "--region", "eu-west-2", "-o", "shard.json"); c.code != 0 || c.stdout != "" {
+		t.Fatalf("collect: exit %d, stdout %q: %s", c.code, c.stdout, c.stderr)
+	}
+	if e := run(t, dir, "evaluate", "shard.json", "--format", "json"); e.code != 0 || !strings.Contains(e.stdout, mototest.BadBucketID) {
+		t.Errorf("evaluate of the collected shard: exit %d: %s", e.code, e.stderr)
+	}
+	if c := runEnv(t, dir, env, "collect", "--aws"); c.code != 2 || !strings.Contains(c.stderr, "-o") {
+		t.Errorf("collect without -o: exit %d %q, want 2", c.code, c.stderr)
 	}
 }

@@ -114,6 +114,7 @@ Exit codes: 0 ok, 1 gate failed (--fail-on), 2 usage or input error,
 	root.AddCommand(
 		newScanCmd(g),
 		newEvaluateCmd(g),
+		newCollectCmd(g),
 		newControlsCmd(g),
 		newInitCmd(g),
 		newVersionCmd(g),

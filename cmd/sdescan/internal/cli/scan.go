@@ -6,25 +6,19 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"log/slog"
-	"slices"
-	"sort"
 	"strings"
 
-	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/spf13/cobra"
 
 	"github.com/sdescan/sdescan/checks"
-	"github.com/sdescan/sdescan/checks/aws"
 	"github.com/sdescan/sdescan/fixtures"
 )
 
 func newScanCmd(g *globalOptions) *cobra.Command {
 	o := &assessOptions{}
 	var demo, useAWS bool
-	var region, profile, saveFacts, roleName, externalID string
-	var org bool
-	var accounts []string
+	var saveFacts string
+	src := &awsSource{}
 	cmd := &cobra.Command{
 		Use:   "scan",
 		Short: "Collect facts from the estate, evaluate the checks and report",
@@ -53,43 +47,9 @@ regional policy framework) with no credentials and no network.`,
 					return err
 				}
 			case useAWS:
-				var opts []func(*config.LoadOptions) error
-				var regions []string
-				for _, r := range strings.Split(region, ",") {
-					if r = strings.TrimSpace(r); r != "" {
-						regions = append(regions, r)
-					}
-				}
-				if slices.Contains(regions, aws.AllRegions) && len(regions) > 1 {
-					return inputError(fmt.Errorf("--region %q: %q cannot be combined with named regions", region, aws.AllRegions))
-				}
-				if len(regions) > 0 && regions[0] != aws.AllRegions {
-					opts = append(opts, config.WithRegion(regions[0]))
-				}
-				if profile != "" {
-					opts = append(opts, config.WithSharedConfigProfile(profile))
-				}
-				cfg, err := config.LoadDefaultConfig(cmd.Context(), opts...)
+				facts, err := src.collect(cmd.Context())
 				if err != nil {
-					return inputError(fmt.Errorf("aws configuration: %w", err))
-				}
-				collectOpts := aws.Options{Version: Version, Regions: regions}
-				var facts *checks.Facts
-				if org || len(accounts) > 0 {
-					facts = aws.CollectAccounts(cmd.Context(), cfg, aws.AccountsOptions{Options: collectOpts, Org: org, Accounts: accounts, RoleName: roleName, ExternalID: externalID})
-				} else {
-					facts = aws.Collect(cmd.Context(), cfg, collectOpts)
-				}
-				for _, run := range facts.Runs {
-					slog.Info("aws collection", "scope", run.Scope, "status", run.Status, "errors", len(run.Errors), "resources", len(facts.Resources))
-					ops := make([]string, 0, len(run.APICalls))
-					for op := range run.APICalls {
-						ops = append(ops, op)
-					}
-					sort.Strings(ops)
-					for _, op := range ops {
-						slog.Debug("api calls", "operation", op, "count", run.APICalls[op])
-					}
+					return err
 				}
 				in = inputs{facts: facts, factsName: "aws scan"}
 			default:
@@ -105,12 +65,7 @@ regional policy framework) with no credentials and no network.`,
 	}
 	cmd.Flags().BoolVar(&demo, "demo", false, "assess the bundled demo estate (no credentials, no network)")
 	cmd.Flags().BoolVar(&useAWS, "aws", false, "collect from the AWS account of the current credentials (read-only)")
-	cmd.Flags().StringVar(&region, "region", "", "AWS regions, comma-separated (the first is home), or \"all\" for every enabled region (default: from the environment or profile)")
-	cmd.Flags().StringVar(&profile, "profile", "", "AWS shared-config profile")
-	cmd.Flags().BoolVar(&org, "org", false, "read every active account of the AWS Organization (from the management or a delegated administrator account)")
-	cmd.Flags().StringSliceVar(&accounts, "accounts", nil, "limit to these account IDs (with --org), or read these accounts through --role-name")
-	cmd.Flags().StringVar(&roleName, "role-name", aws.DefaultRoleName, "role assumed in each account other than the caller's")
-	cmd.Flags().StringVar(&externalID, "external-id", "", "external ID passed when assuming --role-name")
+	src.addFlags(cmd)
 	cmd.Flags().StringVar(&saveFacts, "save-facts", "", "also write the collected facts to FILE (for `sdescan evaluate`)")
 	o.addFlags(cmd)
 	return cmd
@@ -138,23 +93,78 @@ func demoInputs() (inputs, error) {
 
 func newEvaluateCmd(g *globalOptions) *cobra.Command {
 	o := &assessOptions{}
+	var merge bool
 	cmd := &cobra.Command{
-		Use:   "evaluate FACTS.json",
+		Use:   "evaluate FACTS.json [--merge SHARD.json...]",
 		Short: "Evaluate the checks over saved facts and report",
 		Long: `evaluate reads a facts file (docs/facts.md), evaluates every check, rolls the
 findings up into framework requirements and prints the result. The assessment time is
-when the facts were collected, so the same facts give the same result on any day.`,
+when the facts were collected, so the same facts give the same result on any day.
+
+--merge joins facts collected in shards (sdescan collect, one per account or group of
+accounts; see docs/scale.md): a resource in two shards must be identical, and two shards
+must not have run the same collector over the same scope.`,
 		Example: `  sdescan evaluate facts.json --attestations attestations.yaml --waivers waivers.yaml
-  sdescan evaluate facts.json --format json --output assessment.json --fail-on high`,
-		Args: exactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			facts, err := checks.ReadFactsFile(args[0])
-			if err != nil {
-				return inputError(err)
+  sdescan evaluate facts.json --format json --output assessment.json --fail-on high
+  sdescan evaluate --merge shard-0.json shard-1.json shard-2.json`,
+		Args: func(cmd *cobra.Command, args []string) error {
+			if len(args) == 0 {
+				return inputError(errors.New("evaluate needs a facts file"))
 			}
-			return o.run(cmd.Context(), g, inputs{facts: facts, factsName: args[0]})
+			if len(args) > 1 && !merge {
+				return inputError(fmt.Errorf("%d facts files given: use --merge to join shards", len(args)))
+			}
+			return nil
+		},
+		RunE: func(cmd *cobra.Command, args []string) error {
+			shards := make([]*checks.Facts, len(args))
+			for i, file := range args {
+				f, err := checks.ReadFactsFile(file)
+				if err != nil {
+					return inputError(err)
+				}
+				shards[i] = f
+			}
+			facts, name := shards[0], args[0]
+			if len(shards) > 1 {
+				merged, err := checks.Merge(shards, args)
+				if err != nil {
+					return inputError(err)
+				}
+				facts, name = merged, strings.Join(args, "+")
+			}
+			return o.run(cmd.Context(), g, inputs{facts: facts, factsName: name})
 		},
 	}
+	cmd.Flags().BoolVar(&merge, "merge", false, "join several facts files (shards)")
 	o.addFlags(cmd)
+	return cmd
+}
+
+func newCollectCmd(g *globalOptions) *cobra.Command {
+	src := &awsSource{}
+	var output string
+	cmd := &cobra.Command{
+		Use:   "collect --aws -o FACTS.json",
+		Short: "Collect facts only (one shard of a large estate), for evaluate",
+		Long: `collect reads the estate, read-only, and writes the facts without evaluating them.
+Large estates are collected in shards (for example one per account, in parallel jobs)
+and joined with ` + "`sdescan evaluate --merge`" + `: see docs/scale.md.`,
+		Example: `  sdescan collect --aws --accounts 111111111111 --region all -o shard-111111111111.json`,
+		Args:    exactArgs(0),
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if output == "" {
+				return inputError(errors.New("collect needs -o FACTS.json"))
+			}
+			facts, err := src.collect(cmd.Context())
+			if err != nil {
+				return err
+			}
+			return inputError(writeFileAtomic(output, func(w io.Writer) error { return checks.WriteJSON(w, facts) }))
+		},
+	}
+	cmd.Flags().Bool("aws", true, "collect from AWS (the only source of collect today)")
+	cmd.Flags().StringVarP(&output, "output", "o", "", "write the facts to FILE")
+	src.addFlags(cmd)
 	return cmd
 }

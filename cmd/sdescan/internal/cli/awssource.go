@@ -1,0 +1,76 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"slices"
+	"sort"
+	"strings"
+
+	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/spf13/cobra"
+
+	"github.com/sdescan/sdescan/checks"
+	"github.com/sdescan/sdescan/checks/aws"
+)
+
+// awsSource holds the flags that say which AWS estate to read (scan and collect).
+type awsSource struct {
+	region, profile, roleName, externalID string
+	org                                   bool
+	accounts                              []string
+}
+
+func (a *awsSource) addFlags(cmd *cobra.Command) {
+	f := cmd.Flags()
+	f.StringVar(&a.region, "region", "", "AWS regions, comma-separated (the first is home), or \"all\" for every enabled region (default: from the environment or profile)")
+	f.StringVar(&a.profile, "profile", "", "AWS shared-config profile")
+	f.BoolVar(&a.org, "org", false, "read every active account of the AWS Organization (from the management or a delegated administrator account)")
+	f.StringSliceVar(&a.accounts, "accounts", nil, "limit to these account IDs (with --org), or read these accounts through --role-name")
+	f.StringVar(&a.roleName, "role-name", aws.DefaultRoleName, "role assumed in each account other than the caller's")
+	f.StringVar(&a.externalID, "external-id", "", "external ID passed when assuming --role-name")
+}
+
+// collect reads the estate, read-only, and logs what it did.
+func (a *awsSource) collect(ctx context.Context) (*checks.Facts, error) {
+	var regions []string
+	for _, r := range strings.Split(a.region, ",") {
+		if r = strings.TrimSpace(r); r != "" {
+			regions = append(regions, r)
+		}
+	}
+	if slices.Contains(regions, aws.AllRegions) && len(regions) > 1 {
+		return nil, inputError(fmt.Errorf("--region %q: %q cannot be combined with named regions", a.region, aws.AllRegions))
+	}
+	var opts []func(*config.LoadOptions) error
+	if len(regions) > 0 && regions[0] != aws.AllRegions {
+		opts = append(opts, config.WithRegion(regions[0]))
+	}
+	if a.profile != "" {
+		opts = append(opts, config.WithSharedConfigProfile(a.profile))
+	}
+	cfg, err := config.LoadDefaultConfig(ctx, opts...)
+	if err != nil {
+		return nil, inputError(fmt.Errorf("aws configuration: %w", err))
+	}
+	collectOpts := aws.Options{Version: Version, Regions: regions}
+	var facts *checks.Facts
+	if a.org || len(a.accounts) > 0 {
+		facts = aws.CollectAccounts(ctx, cfg, aws.AccountsOptions{Options: collectOpts, Org: a.org, Accounts: a.accounts, RoleName: a.roleName, ExternalID: a.externalID})
+	} else {
+		facts = aws.Collect(ctx, cfg, collectOpts)
+	}
+	for _, run := range facts.Runs {
+		slog.Info("aws collection", "scope", run.Scope, "status", run.Status, "errors", len(run.Errors))
+		ops := make([]string, 0, len(run.APICalls))
+		for op := range run.APICalls {
+			ops = append(ops, op)
+		}
+		sort.Strings(ops)
+		for _, op := range ops {
+			slog.Debug("api calls", "scope", run.Scope, "operation", op, "count", run.APICalls[op])
+		}
+	}
+	return facts, nil
+}
