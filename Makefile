@@ -40,6 +40,7 @@ fuzz:
 
 bench:
 	$(GO) test ./checks ./cmd/sdescan -run '^$$' -bench . -benchmem -benchtime 3x -timeout 30m
+	$(GO) test ./checks/aws -run '^$$' -bench CollectMoto -benchtime 1x -timeout 30m
 
 # docs/controls.md is generated from the catalogue, never edited by hand.
 docs:

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/aws/aws-sdk-go-v2/service/appstream"
 	"github.com/aws/aws-sdk-go-v2/service/cloudtrail"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
 	"github.com/aws/aws-sdk-go-v2/service/configservice"
@@ -22,13 +23,18 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/rds"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/s3control"
+	"github.com/aws/aws-sdk-go-v2/service/sagemaker"
 	"github.com/aws/aws-sdk-go-v2/service/securityhub"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
+	"github.com/aws/aws-sdk-go-v2/service/workspaces"
 )
 
 // serviceIDs maps the import path of each AWS SDK service package to its service
 // ID, as the read-only guard sees it.
 var serviceIDs = map[string]string{
+	"github.com/aws/aws-sdk-go-v2/service/appstream":      appstream.ServiceID,
+	"github.com/aws/aws-sdk-go-v2/service/sagemaker":      sagemaker.ServiceID,
+	"github.com/aws/aws-sdk-go-v2/service/workspaces":     workspaces.ServiceID,
 	"github.com/aws/aws-sdk-go-v2/service/cloudtrail":     cloudtrail.ServiceID,
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs": cloudwatchlogs.ServiceID,
 	"github.com/aws/aws-sdk-go-v2/service/configservice":  configservice.ServiceID,

@@ -65,7 +65,8 @@ func Start(t testing.TB) *Server {
 		resp, err := http.Get(s.URL + "/moto-api/")
 		if err == nil {
 			resp.Body.Close()
-			return s
+			// moto does not implement AppStream 2.0: answer it as an empty account.
+			return s.WithAppStream(t, EmptyAppStream)
 		}
 		if time.Now().After(deadline) {
 			t.Fatalf("moto_server did not start on port %d within 30s: %v\n%s", port, err, logs.String())
