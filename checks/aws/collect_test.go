@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	sdkaws "github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/santhosh-tekuri/jsonschema/v6"
 
 	"github.com/sdescan/sdescan/checks"
@@ -169,4 +170,30 @@ func TestCollectS3Failures(t *testing.T) {
 		}
 		validateFacts(t, f)
 	})
+}
+
+// assertCalls checks the API calls a collection made, per operation.
+func assertCalls(t *testing.T, calls, want map[string]int) {
+	t.Helper()
+	for op, n := range want {
+		if calls[op] != n {
+			t.Errorf("%s called %d times, want %d (all: %v)", op, calls[op], n, calls)
+		}
+	}
+}
+
+// assertDeterministic collects again and compares the facts byte for byte.
+func assertDeterministic(t *testing.T, cfg sdkaws.Config, f *checks.Facts) {
+	t.Helper()
+	again := Collect(context.Background(), cfg, Options{Version: "test", Now: fixedNow})
+	var a, b bytes.Buffer
+	if err := checks.WriteJSON(&a, f); err != nil {
+		t.Fatal(err)
+	}
+	if err := checks.WriteJSON(&b, again); err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(a.Bytes(), b.Bytes()) {
+		t.Error("two collections of the same estate differ")
+	}
 }

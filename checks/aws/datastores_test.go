@@ -151,30 +151,15 @@ func TestCollectDatastoresAgainstMoto(t *testing.T) {
 
 	// Calls: one listing each; per-resource reads once per resource.
 	calls := f.Runs[0].APICalls
-	for op, n := range map[string]int{
+	assertCalls(t, calls, map[string]int{
 		"rds:DescribeDBInstances": 1, "rds:DescribeDBClusters": 1,
 		"dynamodb:ListTables": 1, "dynamodb:DescribeTable": 2, "dynamodb:DescribeContinuousBackups": 2, "dynamodb:ListTagsOfResource": 2,
 		"kms:ListKeys": 1, "kms:ListAliases": 1, "kms:DescribeKey": 4, "kms:ListResourceTags": 4,
 		"kms:GetKeyRotationStatus":         3, // good, bad and disabled: customer managed, symmetric, KMS key material
 		"cloudwatchlogs:DescribeLogGroups": 1,
-	} {
-		if calls[op] != n {
-			t.Errorf("%s called %d times, want %d (all: %v)", op, calls[op], n, calls)
-		}
-	}
+	})
 
-	// Deterministic: a second collection gives the same facts, byte for byte.
-	again := Collect(context.Background(), moto.Config(), Options{Version: "test", Now: fixedNow})
-	var a, b bytes.Buffer
-	if err := checks.WriteJSON(&a, f); err != nil {
-		t.Fatal(err)
-	}
-	if err := checks.WriteJSON(&b, again); err != nil {
-		t.Fatal(err)
-	}
-	if !bytes.Equal(a.Bytes(), b.Bytes()) {
-		t.Error("two collections of the same estate differ")
-	}
+	assertDeterministic(t, moto.Config(), f)
 }
 
 // TestCollectDatastoresFailures: what could not be read is never a pass. A denied

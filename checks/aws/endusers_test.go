@@ -267,28 +267,13 @@ func TestCollectEndUserServices(t *testing.T) {
 	// Calls: one listing each (two pages of stacks); per-resource reads once per
 	// resource.
 	calls := f.Runs[0].APICalls
-	for op, n := range map[string]int{
+	assertCalls(t, calls, map[string]int{
 		"sagemaker:ListNotebookInstances": 1, "sagemaker:DescribeNotebookInstance": 3, "sagemaker:ListTags": 3,
 		"workspaces:DescribeWorkspaces": 1, "workspaces:DescribeTags": 3,
 		"appstream:DescribeStacks": 2, "appstream:DescribeFleets": 1, "appstream:DescribeImageBuilders": 1, "appstream:ListTagsForResource": 7,
-	} {
-		if calls[op] != n {
-			t.Errorf("%s called %d times, want %d (all: %v)", op, calls[op], n, calls)
-		}
-	}
+	})
 
-	// Deterministic: a second collection gives the same facts, byte for byte.
-	again := Collect(context.Background(), srv.Config(), Options{Version: "test", Now: fixedNow})
-	var a, b bytes.Buffer
-	if err := checks.WriteJSON(&a, f); err != nil {
-		t.Fatal(err)
-	}
-	if err := checks.WriteJSON(&b, again); err != nil {
-		t.Fatal(err)
-	}
-	if !bytes.Equal(a.Bytes(), b.Bytes()) {
-		t.Error("two collections of the same estate differ")
-	}
+	assertDeterministic(t, srv.Config(), f)
 }
 
 // TestCollectEndUserServicesFailures: what could not be read is never a pass. A
