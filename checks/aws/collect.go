@@ -11,6 +11,7 @@ import (
 	"time"
 
 	sdkaws "github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/aws/smithy-go"
@@ -66,8 +67,12 @@ type Options struct {
 // AllRegions in Options.Regions asks for every region enabled for the account.
 const AllRegions = "all"
 
-// regionWorkers bounds how many regions are read at once.
-const regionWorkers = 4
+// regionWorkers bounds how many regions are read at once; maxAttempts is how many
+// times a throttled or failed call is tried.
+const (
+	regionWorkers = 4
+	maxAttempts   = 6
+)
 
 // Collect reads one AWS account with the given SDK configuration (credentials,
 // region, endpoint) and returns its facts. Every call goes through the read-only
@@ -81,6 +86,13 @@ func Collect(ctx context.Context, base sdkaws.Config, opts Options) *checks.Fact
 	c := &collector{state: &state{calls: &Calls{}}}
 	c.cfg = base.Copy()
 	c.cfg.APIOptions = append(c.cfg.APIOptions, ReadOnlyGuard(c.calls))
+	// Throttling is retried with the SDK's adaptive mode (client-side rate limiting
+	// after throttles), up to 6 attempts; only what still fails becomes an error.
+	c.cfg.Retryer = func() sdkaws.Retryer {
+		return retry.NewAdaptiveMode(func(o *retry.AdaptiveModeOptions) {
+			o.StandardOptions = append(o.StandardOptions, func(so *retry.StandardOptions) { so.MaxAttempts = maxAttempts })
+		})
+	}
 	if len(opts.Regions) > 0 && opts.Regions[0] != AllRegions {
 		c.cfg.Region = opts.Regions[0]
 	}

@@ -197,3 +197,26 @@ func assertDeterministic(t *testing.T, cfg sdkaws.Config, f *checks.Facts) {
 		t.Error("two collections of the same estate differ")
 	}
 }
+
+// TestThrottlingIsRetried: throttled calls (in each protocol's own throttling
+// error) are retried with backoff and never become collect errors or findings.
+func TestThrottlingIsRetried(t *testing.T) {
+	moto := mototest.Start(t)
+	moto.SeedS3(t)
+	throttled := map[string]bool{"GetCallerIdentity": true, "DescribeSecurityGroups": true, "ListTables": true, "GetAccountAuthorizationDetails": true}
+	proxy := moto.Throttle(t, 1, func(q mototest.Request) bool {
+		_, enc := q.HTTP.URL.Query()["encryption"]
+		return throttled[q.Op] || enc
+	})
+	want := Collect(context.Background(), moto.Config(), Options{Version: "test", Now: fixedNow})
+	got := Collect(context.Background(), proxy.Config(), Options{Version: "test", Now: fixedNow})
+	if got.Runs[0].Status != checks.RunOK || len(got.Runs[0].Errors) != 0 {
+		t.Fatalf("run %s with errors %+v: throttling must be retried, not reported", got.Runs[0].Status, got.Runs[0].Errors)
+	}
+	var a, b bytes.Buffer
+	_ = checks.WriteJSON(&a, want.Resources)
+	_ = checks.WriteJSON(&b, got.Resources)
+	if !bytes.Equal(a.Bytes(), b.Bytes()) {
+		t.Error("a throttled collection differs from an unthrottled one")
+	}
+}

@@ -12,6 +12,7 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 )
 
@@ -39,6 +40,13 @@ var credentialScope = regexp.MustCompile(`Credential=[^/]+/[^/]+/[^/]+/([^/]+)/a
 // tests can prove error messages are masked too.
 func (s *Server) Deny(t testing.TB, deny func(Request) bool) *Server {
 	t.Helper()
+	return s.respond(t, deny, writeDenied)
+}
+
+// respond returns a proxy that answers the requests match selects with write and
+// forwards the rest to s.
+func (s *Server) respond(t testing.TB, match func(Request) bool, write func(http.ResponseWriter, Request, string)) *Server {
+	t.Helper()
 	target, err := url.Parse(s.URL)
 	if err != nil {
 		t.Fatal(err)
@@ -58,7 +66,7 @@ func (s *Server) Deny(t testing.TB, deny func(Request) bool) *Server {
 				q.Form, q.Op = form, form.Get("Action")
 			}
 		}
-		if !deny(q) {
+		if !match(q) {
 			r.Body = io.NopCloser(bytes.NewReader(body))
 			rp.ServeHTTP(w, r)
 			return
@@ -67,7 +75,7 @@ func (s *Server) Deny(t testing.TB, deny func(Request) bool) *Server {
 		if k := q.Form.Get("AccessKeyId"); k != "" {
 			msg += " on access key " + k
 		}
-		writeDenied(w, q, msg)
+		write(w, q, msg)
 	}))
 	t.Cleanup(srv.Close)
 	return &Server{URL: srv.URL}
@@ -97,6 +105,56 @@ func writeDenied(w http.ResponseWriter, q Request, msg string) {
 		w.Header().Set("Content-Type", "application/json")
 		w.Header().Set("X-Amzn-ErrorType", "AccessDeniedException")
 		w.WriteHeader(http.StatusForbidden)
+		_ = json.NewEncoder(w).Encode(map[string]string{"message": msg})
+	}
+}
+
+// Throttle returns a proxy that answers each distinct request matching match (same
+// operation, path, query and body) with the protocol's throttling error `times`
+// times, as AWS does under load, before forwarding it; everything else is forwarded.
+func (s *Server) Throttle(t testing.TB, times int, match func(Request) bool) *Server {
+	t.Helper()
+	var mu sync.Mutex
+	seen := map[string]int{}
+	return s.respond(t, func(q Request) bool {
+		if !match(q) {
+			return false
+		}
+		key := q.Service + " " + q.Op + " " + q.HTTP.Method + " " + q.HTTP.URL.String() + " " + string(q.Body)
+		mu.Lock()
+		defer mu.Unlock()
+		if seen[key] >= times {
+			return false
+		}
+		seen[key]++
+		return true
+	}, writeThrottled)
+}
+
+func writeThrottled(w http.ResponseWriter, q Request, _ string) {
+	const msg = "Rate exceeded"
+	switch {
+	case q.HTTP.Header.Get("X-Amz-Target") != "":
+		w.Header().Set("Content-Type", "application/x-amz-json-1.1")
+		w.Header().Set("X-Amzn-ErrorType", "ThrottlingException")
+		w.WriteHeader(http.StatusBadRequest)
+		_ = json.NewEncoder(w).Encode(map[string]string{"__type": "ThrottlingException", "message": msg})
+	case q.Form != nil && q.Service == "ec2":
+		w.Header().Set("Content-Type", "text/xml")
+		w.WriteHeader(http.StatusServiceUnavailable)
+		fmt.Fprintf(w, `<Response><Errors><Error><Code>RequestLimitExceeded</Code><Message>%s</Message></Error></Errors><RequestID>TEST</RequestID></Response>`, msg)
+	case q.Form != nil:
+		w.Header().Set("Content-Type", "text/xml")
+		w.WriteHeader(http.StatusBadRequest)
+		fmt.Fprintf(w, `<ErrorResponse><Error><Type>Sender</Type><Code>Throttling</Code><Message>%s</Message></Error><RequestId>TEST</RequestId></ErrorResponse>`, msg)
+	case q.Service == "s3":
+		w.Header().Set("Content-Type", "application/xml")
+		w.WriteHeader(http.StatusServiceUnavailable)
+		fmt.Fprintf(w, `<?xml version="1.0" encoding="UTF-8"?><Error><Code>SlowDown</Code><Message>%s</Message><RequestId>TEST</RequestId></Error>`, msg)
+	default:
+		w.Header().Set("Content-Type", "application/json")
+		w.Header().Set("X-Amzn-ErrorType", "ThrottlingException")
+		w.WriteHeader(http.StatusTooManyRequests)
 		_ = json.NewEncoder(w).Encode(map[string]string{"message": msg})
 	}
 }
