@@ -58,10 +58,34 @@ type Options struct {
 	Version string
 	// Now gives the collection time (tests fix it); default time.Now.
 	Now func() time.Time
+	// Progress, when set, hears when each service starts and ends in each
+	// account and region (global services report the region "global").
+	Progress func(ProgressEvent)
 	// Regions in scope. Empty: the configuration's region. AllRegions: every
 	// region enabled for the account (ec2:DescribeRegions). The first region (or
 	// the configuration's) is home: global services run there.
 	Regions []string
+}
+
+// ProgressEvent is one service starting (Done false) or ending in an account and region.
+type ProgressEvent struct {
+	Account, Region, Service string
+	Done                     bool
+	// Services is how many services run in this region (global: the global ones).
+	Services int
+	// Errors recorded by the account so far.
+	Errors int
+}
+
+// ServiceCount returns how many global or regional services a collection runs.
+func ServiceCount(global bool) int {
+	n := 0
+	for _, s := range services {
+		if s.global == global {
+			n++
+		}
+	}
+	return n
 }
 
 // AllRegions in Options.Regions asks for every region enabled for the account.
@@ -112,7 +136,7 @@ func Collect(ctx context.Context, base sdkaws.Config, opts Options) *checks.Fact
 		regions := c.regions(ctx, opts.Regions)
 		for _, s := range services {
 			if s.global {
-				s.collect(c, ctx)
+				c.run(ctx, s, "global", opts.Progress)
 			}
 		}
 		sem := make(chan struct{}, regionWorkers)
@@ -125,7 +149,7 @@ func Collect(ctx context.Context, base sdkaws.Config, opts Options) *checks.Fact
 				defer func() { <-sem; wg.Done() }()
 				for _, s := range services {
 					if !s.global {
-						s.collect(rc, ctx)
+						rc.run(ctx, s, rc.cfg.Region, opts.Progress)
 					}
 				}
 			}()
@@ -152,6 +176,22 @@ func Collect(ctx context.Context, base sdkaws.Config, opts Options) *checks.Fact
 	}
 	facts.Normalize()
 	return facts
+}
+
+// run collects one service, telling progress before and after.
+func (c *collector) run(ctx context.Context, s service, region string, progress func(ProgressEvent)) {
+	tell := func(done bool) {
+		if progress == nil {
+			return
+		}
+		c.mu.Lock()
+		n := len(c.errors)
+		c.mu.Unlock()
+		progress(ProgressEvent{Account: c.account, Region: region, Service: s.name, Done: done, Services: ServiceCount(s.global), Errors: n})
+	}
+	tell(false)
+	s.collect(c, ctx)
+	tell(true)
 }
 
 // regions resolves the regions in scope; the home region comes first.
@@ -233,7 +273,7 @@ func (c *collector) fail(e checks.CollectError) {
 	if e.Account == "" {
 		e.Account = c.account
 	}
-	slog.Warn("aws collection error", "service", e.Service, "api", e.API, "resource", e.Resource, "error", e.Message)
+	slog.Debug("aws collection error", "service", e.Service, "api", e.API, "resource", e.Resource, "error", e.Message)
 	c.mu.Lock()
 	c.errors = append(c.errors, e)
 	c.mu.Unlock()

@@ -71,8 +71,15 @@ func TestScanAWSAgainstMoto(t *testing.T) {
 			Errors []any  `json:"errors"`
 		} `json:"collector_runs"`
 	}
+	// stdout holds only the result (it parses as JSON); progress went to stderr,
+	// as plain lines since stderr is not a terminal here.
 	if err := json.Unmarshal([]byte(r.stdout), &a); err != nil {
 		t.Fatal(err)
+	}
+	for _, line := range []string{"sdescan: aws 123456789012 global: ", "sdescan: aws 123456789012 eu-west-2: "} {
+		if !strings.Contains(r.stderr, line) {
+			t.Errorf("stderr lacks the progress line %q:\n%s", line, r.stderr)
+		}
 	}
 	if len(a.CollectorRuns) != 1 || a.CollectorRuns[0].Status != "ok" || a.CollectorRuns[0].Scope != "123456789012" {
 		t.Fatalf("collector runs %+v", a.CollectorRuns)

@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"fmt"
+	"io"
 	"log/slog"
 	"slices"
 	"sort"
@@ -32,8 +33,8 @@ func (a *awsSource) addFlags(cmd *cobra.Command) {
 	f.StringVar(&a.externalID, "external-id", "", "external ID passed when assuming --role-name")
 }
 
-// collect reads the estate, read-only, and logs what it did.
-func (a *awsSource) collect(ctx context.Context) (*checks.Facts, error) {
+// collect reads the estate, read-only, showing progress on stderr.
+func (a *awsSource) collect(ctx context.Context, stderr io.Writer) (*checks.Facts, error) {
 	var regions []string
 	for _, r := range strings.Split(a.region, ",") {
 		if r = strings.TrimSpace(r); r != "" {
@@ -54,13 +55,15 @@ func (a *awsSource) collect(ctx context.Context) (*checks.Facts, error) {
 	if err != nil {
 		return nil, inputError(fmt.Errorf("aws configuration: %w", err))
 	}
-	collectOpts := aws.Options{Version: Version, Regions: regions}
+	prog := newProgress(stderr)
+	collectOpts := aws.Options{Version: Version, Regions: regions, Progress: prog.event}
 	var facts *checks.Facts
 	if a.org || len(a.accounts) > 0 {
 		facts = aws.CollectAccounts(ctx, cfg, aws.AccountsOptions{Options: collectOpts, Org: a.org, Accounts: a.accounts, RoleName: a.roleName, ExternalID: a.externalID})
 	} else {
 		facts = aws.Collect(ctx, cfg, collectOpts)
 	}
+	prog.wait()
 	for _, run := range facts.Runs {
 		slog.Info("aws collection", "scope", run.Scope, "status", run.Status, "errors", len(run.Errors))
 		ops := make([]string, 0, len(run.APICalls))

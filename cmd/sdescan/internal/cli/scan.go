@@ -47,7 +47,7 @@ regional policy framework) with no credentials and no network.`,
 					return err
 				}
 			case useAWS:
-				facts, err := src.collect(cmd.Context())
+				facts, err := src.collect(cmd.Context(), g.stderr)
 				if err != nil {
 					return err
 				}
@@ -156,7 +156,7 @@ and joined with ` + "`sdescan evaluate --merge`" + `: see docs/scale.md.`,
 			if output == "" {
 				return inputError(errors.New("collect needs -o FACTS.json"))
 			}
-			facts, err := src.collect(cmd.Context())
+			facts, err := src.collect(cmd.Context(), g.stderr)
 			if err != nil {
 				return err
 			}
