@@ -325,3 +325,24 @@ func oneLine(s string) string {
 func resourceID(account, region, kind, name string) string {
 	return fmt.Sprintf("aws://%s/%s/%s/%s", account, region, kind, name)
 }
+
+// pager is what every AWS SDK paginator provides.
+type pager[Out, Opt any] interface {
+	HasMorePages() bool
+	NextPage(context.Context, ...func(*Opt)) (*Out, error)
+}
+
+// listAll reads every page of a listing. A listing is used whole or not at all:
+// on an error it returns the error and nothing, so a half-read listing can never
+// pass for a complete one.
+func listAll[Out, Opt, Item any](ctx context.Context, p pager[Out, Opt], items func(*Out) []Item) ([]Item, error) {
+	var out []Item
+	for p.HasMorePages() {
+		page, err := p.NextPage(ctx)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, items(page)...)
+	}
+	return out, nil
+}

@@ -74,15 +74,11 @@ func (c *collector) readConcurrently(n int, read func(i int) resourceRead) {
 func (c *collector) collectDynamoDB(ctx context.Context) {
 	region := c.cfg.Region
 	client := dynamodb.NewFromConfig(c.cfg)
-	var names []string
-	p := dynamodb.NewListTablesPaginator(client, &dynamodb.ListTablesInput{})
-	for p.HasMorePages() {
-		page, err := p.NextPage(ctx)
-		if err != nil {
-			c.fail(checks.CollectError{Region: region, Service: "dynamodb", API: "ListTables", ResourceTypes: ddbTableTypes, Message: errorMessage(err)})
-			return
-		}
-		names = append(names, page.TableNames...)
+	names, err := listAll(ctx, dynamodb.NewListTablesPaginator(client, &dynamodb.ListTablesInput{}),
+		func(o *dynamodb.ListTablesOutput) []string { return o.TableNames })
+	if err != nil {
+		c.fail(checks.CollectError{Region: region, Service: "dynamodb", API: "ListTables", ResourceTypes: ddbTableTypes, Message: errorMessage(err)})
+		return
 	}
 	c.readConcurrently(len(names), func(i int) resourceRead {
 		return c.readTable(ctx, client, region, names[i])

@@ -25,15 +25,11 @@ func init() {
 func (c *collector) collectSecurityGroups(ctx context.Context) {
 	region := c.cfg.Region
 	client := ec2.NewFromConfig(c.cfg)
-	p := ec2.NewDescribeSecurityGroupsPaginator(client, &ec2.DescribeSecurityGroupsInput{})
-	var groups []ec2types.SecurityGroup
-	for p.HasMorePages() {
-		page, err := p.NextPage(ctx)
-		if err != nil {
-			c.fail(checks.CollectError{Region: region, Service: "ec2", API: "DescribeSecurityGroups", ResourceTypes: securityGroupTypes, Message: errorMessage(err)})
-			return
-		}
-		groups = append(groups, page.SecurityGroups...)
+	groups, err := listAll(ctx, ec2.NewDescribeSecurityGroupsPaginator(client, &ec2.DescribeSecurityGroupsInput{}),
+		func(o *ec2.DescribeSecurityGroupsOutput) []ec2types.SecurityGroup { return o.SecurityGroups })
+	if err != nil {
+		c.fail(checks.CollectError{Region: region, Service: "ec2", API: "DescribeSecurityGroups", ResourceTypes: securityGroupTypes, Message: errorMessage(err)})
+		return
 	}
 	for _, g := range groups {
 		id := sdkaws.ToString(g.GroupId)

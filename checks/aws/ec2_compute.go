@@ -119,15 +119,11 @@ func instanceAttributes(in ec2types.Instance) map[string]any {
 }
 
 func (c *collector) collectVolumes(ctx context.Context, client *ec2.Client) {
-	var volumes []ec2types.Volume
-	p := ec2.NewDescribeVolumesPaginator(client, &ec2.DescribeVolumesInput{})
-	for p.HasMorePages() {
-		page, err := p.NextPage(ctx)
-		if err != nil {
-			c.fail(checks.CollectError{Region: c.cfg.Region, Service: "ec2", API: "DescribeVolumes", ResourceTypes: ec2VolumeTypes, Message: errorMessage(err)})
-			return
-		}
-		volumes = append(volumes, page.Volumes...)
+	volumes, err := listAll(ctx, ec2.NewDescribeVolumesPaginator(client, &ec2.DescribeVolumesInput{}),
+		func(o *ec2.DescribeVolumesOutput) []ec2types.Volume { return o.Volumes })
+	if err != nil {
+		c.fail(checks.CollectError{Region: c.cfg.Region, Service: "ec2", API: "DescribeVolumes", ResourceTypes: ec2VolumeTypes, Message: errorMessage(err)})
+		return
 	}
 	for _, v := range volumes {
 		id := sdkaws.ToString(v.VolumeId)
@@ -154,15 +150,11 @@ func (c *collector) collectVolumes(ctx context.Context, client *ec2.Client) {
 // collectSnapshots reads the snapshots the account owns (OwnerIds=self): public
 // and shared snapshots of others are not the account's data to judge.
 func (c *collector) collectSnapshots(ctx context.Context, client *ec2.Client) {
-	var snapshots []ec2types.Snapshot
-	p := ec2.NewDescribeSnapshotsPaginator(client, &ec2.DescribeSnapshotsInput{OwnerIds: []string{"self"}})
-	for p.HasMorePages() {
-		page, err := p.NextPage(ctx)
-		if err != nil {
-			c.fail(checks.CollectError{Region: c.cfg.Region, Service: "ec2", API: "DescribeSnapshots", ResourceTypes: ec2SnapshotTypes, Message: errorMessage(err)})
-			return
-		}
-		snapshots = append(snapshots, page.Snapshots...)
+	snapshots, err := listAll(ctx, ec2.NewDescribeSnapshotsPaginator(client, &ec2.DescribeSnapshotsInput{OwnerIds: []string{"self"}}),
+		func(o *ec2.DescribeSnapshotsOutput) []ec2types.Snapshot { return o.Snapshots })
+	if err != nil {
+		c.fail(checks.CollectError{Region: c.cfg.Region, Service: "ec2", API: "DescribeSnapshots", ResourceTypes: ec2SnapshotTypes, Message: errorMessage(err)})
+		return
 	}
 	for _, s := range snapshots {
 		id := sdkaws.ToString(s.SnapshotId)

@@ -35,15 +35,11 @@ func init() {
 func (c *collector) collectKMS(ctx context.Context) {
 	region := c.cfg.Region
 	client := kms.NewFromConfig(c.cfg)
-	var keys []kmstypes.KeyListEntry
-	p := kms.NewListKeysPaginator(client, &kms.ListKeysInput{})
-	for p.HasMorePages() {
-		page, err := p.NextPage(ctx)
-		if err != nil {
-			c.fail(checks.CollectError{Region: region, Service: "kms", API: "ListKeys", ResourceTypes: kmsKeyTypes, Message: errorMessage(err)})
-			return
-		}
-		keys = append(keys, page.Keys...)
+	keys, err := listAll(ctx, kms.NewListKeysPaginator(client, &kms.ListKeysInput{}),
+		func(o *kms.ListKeysOutput) []kmstypes.KeyListEntry { return o.Keys })
+	if err != nil {
+		c.fail(checks.CollectError{Region: region, Service: "kms", API: "ListKeys", ResourceTypes: kmsKeyTypes, Message: errorMessage(err)})
+		return
 	}
 	if len(keys) == 0 {
 		return

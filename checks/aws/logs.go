@@ -28,15 +28,11 @@ func init() {
 func (c *collector) collectLogGroups(ctx context.Context) {
 	region := c.cfg.Region
 	client := cloudwatchlogs.NewFromConfig(c.cfg)
-	var groups []logstypes.LogGroup
-	p := cloudwatchlogs.NewDescribeLogGroupsPaginator(client, &cloudwatchlogs.DescribeLogGroupsInput{})
-	for p.HasMorePages() {
-		page, err := p.NextPage(ctx)
-		if err != nil {
-			c.fail(checks.CollectError{Region: region, Service: "logs", API: "DescribeLogGroups", ResourceTypes: logGroupTypes, Message: errorMessage(err)})
-			return
-		}
-		groups = append(groups, page.LogGroups...)
+	groups, err := listAll(ctx, cloudwatchlogs.NewDescribeLogGroupsPaginator(client, &cloudwatchlogs.DescribeLogGroupsInput{}),
+		func(o *cloudwatchlogs.DescribeLogGroupsOutput) []logstypes.LogGroup { return o.LogGroups })
+	if err != nil {
+		c.fail(checks.CollectError{Region: region, Service: "logs", API: "DescribeLogGroups", ResourceTypes: logGroupTypes, Message: errorMessage(err)})
+		return
 	}
 	for _, g := range groups {
 		name := sdkaws.ToString(g.LogGroupName)

@@ -37,31 +37,19 @@ func (c *collector) collectRDS(ctx context.Context) {
 	region := c.cfg.Region
 	client := rds.NewFromConfig(c.cfg)
 
-	var instances []rdstypes.DBInstance
-	pi := rds.NewDescribeDBInstancesPaginator(client, &rds.DescribeDBInstancesInput{})
-	for pi.HasMorePages() {
-		page, err := pi.NextPage(ctx)
-		if err != nil {
-			c.fail(checks.CollectError{Region: region, Service: "rds", API: "DescribeDBInstances", ResourceTypes: rdsInstanceTypes, Message: errorMessage(err)})
-			instances = nil
-			break
-		}
-		instances = append(instances, page.DBInstances...)
+	instances, err := listAll(ctx, rds.NewDescribeDBInstancesPaginator(client, &rds.DescribeDBInstancesInput{}),
+		func(o *rds.DescribeDBInstancesOutput) []rdstypes.DBInstance { return o.DBInstances })
+	if err != nil {
+		c.fail(checks.CollectError{Region: region, Service: "rds", API: "DescribeDBInstances", ResourceTypes: rdsInstanceTypes, Message: errorMessage(err)})
 	}
 	for _, db := range instances {
 		c.add(c.rdsInstance(region, db))
 	}
 
-	var clusters []rdstypes.DBCluster
-	pc := rds.NewDescribeDBClustersPaginator(client, &rds.DescribeDBClustersInput{})
-	for pc.HasMorePages() {
-		page, err := pc.NextPage(ctx)
-		if err != nil {
-			c.fail(checks.CollectError{Region: region, Service: "rds", API: "DescribeDBClusters", ResourceTypes: rdsClusterTypes, Message: errorMessage(err)})
-			clusters = nil
-			break
-		}
-		clusters = append(clusters, page.DBClusters...)
+	clusters, err := listAll(ctx, rds.NewDescribeDBClustersPaginator(client, &rds.DescribeDBClustersInput{}),
+		func(o *rds.DescribeDBClustersOutput) []rdstypes.DBCluster { return o.DBClusters })
+	if err != nil {
+		c.fail(checks.CollectError{Region: region, Service: "rds", API: "DescribeDBClusters", ResourceTypes: rdsClusterTypes, Message: errorMessage(err)})
 	}
 	for _, cl := range clusters {
 		c.add(c.rdsCluster(region, cl))

@@ -64,15 +64,11 @@ func (c *collector) s3Client(region string) *s3.Client {
 
 func (c *collector) collectS3(ctx context.Context) {
 	client := c.s3Client("")
-	var buckets []s3types.Bucket
-	p := s3.NewListBucketsPaginator(client, &s3.ListBucketsInput{})
-	for p.HasMorePages() {
-		page, err := p.NextPage(ctx)
-		if err != nil {
-			c.fail(checks.CollectError{Service: "s3", API: "ListBuckets", ResourceTypes: bucketTypes, Message: errorMessage(err)})
-			return
-		}
-		buckets = append(buckets, page.Buckets...)
+	buckets, err := listAll(ctx, s3.NewListBucketsPaginator(client, &s3.ListBucketsInput{}),
+		func(o *s3.ListBucketsOutput) []s3types.Bucket { return o.Buckets })
+	if err != nil {
+		c.fail(checks.CollectError{Service: "s3", API: "ListBuckets", ResourceTypes: bucketTypes, Message: errorMessage(err)})
+		return
 	}
 	account := c.accountPublicAccessBlock(ctx)
 

@@ -33,15 +33,13 @@ func init() {
 func (c *collector) collectSageMaker(ctx context.Context) {
 	region := c.cfg.Region
 	client := sagemaker.NewFromConfig(c.cfg)
-	var notebooks []smtypes.NotebookInstanceSummary
-	p := sagemaker.NewListNotebookInstancesPaginator(client, &sagemaker.ListNotebookInstancesInput{})
-	for p.HasMorePages() {
-		page, err := p.NextPage(ctx)
-		if err != nil {
-			c.fail(checks.CollectError{Region: region, Service: "sagemaker", API: "ListNotebookInstances", ResourceTypes: smNotebookTypes, Message: errorMessage(err)})
-			return
-		}
-		notebooks = append(notebooks, page.NotebookInstances...)
+	notebooks, err := listAll(ctx, sagemaker.NewListNotebookInstancesPaginator(client, &sagemaker.ListNotebookInstancesInput{}),
+		func(o *sagemaker.ListNotebookInstancesOutput) []smtypes.NotebookInstanceSummary {
+			return o.NotebookInstances
+		})
+	if err != nil {
+		c.fail(checks.CollectError{Region: region, Service: "sagemaker", API: "ListNotebookInstances", ResourceTypes: smNotebookTypes, Message: errorMessage(err)})
+		return
 	}
 	c.readConcurrently(len(notebooks), func(i int) resourceRead {
 		return c.readNotebook(ctx, client, region, notebooks[i])

@@ -42,15 +42,11 @@ func (c *collector) collectNetwork(ctx context.Context) {
 // flow_logs, so AWS-VPC-001 reports an error on each, never a pass or a fail.
 func (c *collector) collectVPCs(ctx context.Context, client *ec2.Client) {
 	region := c.cfg.Region
-	var vpcs []ec2types.Vpc
-	p := ec2.NewDescribeVpcsPaginator(client, &ec2.DescribeVpcsInput{})
-	for p.HasMorePages() {
-		page, err := p.NextPage(ctx)
-		if err != nil {
-			c.fail(checks.CollectError{Region: region, Service: "ec2", API: "DescribeVpcs", ResourceTypes: vpcTypes, Message: errorMessage(err)})
-			return
-		}
-		vpcs = append(vpcs, page.Vpcs...)
+	vpcs, err := listAll(ctx, ec2.NewDescribeVpcsPaginator(client, &ec2.DescribeVpcsInput{}),
+		func(o *ec2.DescribeVpcsOutput) []ec2types.Vpc { return o.Vpcs })
+	if err != nil {
+		c.fail(checks.CollectError{Region: region, Service: "ec2", API: "DescribeVpcs", ResourceTypes: vpcTypes, Message: errorMessage(err)})
+		return
 	}
 	if len(vpcs) == 0 {
 		return
@@ -117,15 +113,11 @@ func flowLogAttributes(f ec2types.FlowLog) map[string]any {
 }
 
 func (c *collector) collectSubnets(ctx context.Context, client *ec2.Client) {
-	var subnets []ec2types.Subnet
-	p := ec2.NewDescribeSubnetsPaginator(client, &ec2.DescribeSubnetsInput{})
-	for p.HasMorePages() {
-		page, err := p.NextPage(ctx)
-		if err != nil {
-			c.fail(checks.CollectError{Region: c.cfg.Region, Service: "ec2", API: "DescribeSubnets", ResourceTypes: subnetTypes, Message: errorMessage(err)})
-			return
-		}
-		subnets = append(subnets, page.Subnets...)
+	subnets, err := listAll(ctx, ec2.NewDescribeSubnetsPaginator(client, &ec2.DescribeSubnetsInput{}),
+		func(o *ec2.DescribeSubnetsOutput) []ec2types.Subnet { return o.Subnets })
+	if err != nil {
+		c.fail(checks.CollectError{Region: c.cfg.Region, Service: "ec2", API: "DescribeSubnets", ResourceTypes: subnetTypes, Message: errorMessage(err)})
+		return
 	}
 	for _, s := range subnets {
 		id := sdkaws.ToString(s.SubnetId)

@@ -29,15 +29,11 @@ func init() {
 func (c *collector) collectWorkSpaces(ctx context.Context) {
 	region := c.cfg.Region
 	client := workspaces.NewFromConfig(c.cfg)
-	var list []wstypes.Workspace
-	p := workspaces.NewDescribeWorkspacesPaginator(client, &workspaces.DescribeWorkspacesInput{})
-	for p.HasMorePages() {
-		page, err := p.NextPage(ctx)
-		if err != nil {
-			c.fail(checks.CollectError{Region: region, Service: "workspaces", API: "DescribeWorkspaces", ResourceTypes: wsWorkspaceTypes, Message: errorMessage(err)})
-			return
-		}
-		list = append(list, page.Workspaces...)
+	list, err := listAll(ctx, workspaces.NewDescribeWorkspacesPaginator(client, &workspaces.DescribeWorkspacesInput{}),
+		func(o *workspaces.DescribeWorkspacesOutput) []wstypes.Workspace { return o.Workspaces })
+	if err != nil {
+		c.fail(checks.CollectError{Region: region, Service: "workspaces", API: "DescribeWorkspaces", ResourceTypes: wsWorkspaceTypes, Message: errorMessage(err)})
+		return
 	}
 	c.readConcurrently(len(list), func(i int) resourceRead {
 		return c.readWorkspace(ctx, client, region, list[i])
