@@ -12,6 +12,7 @@ import (
 
 	sdkaws "github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
+	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/aws/smithy-go"
@@ -58,6 +59,9 @@ type Options struct {
 	Version string
 	// Now gives the collection time (tests fix it); default time.Now.
 	Now func() time.Time
+	// RequestTimeout bounds one API request (default 60 s); a request that times
+	// out is retried like a throttled one, then recorded as a collection error.
+	RequestTimeout time.Duration
 	// Progress, when set, hears when each service starts and ends in each
 	// account and region (global services report the region "global").
 	Progress func(ProgressEvent)
@@ -94,8 +98,9 @@ const AllRegions = "all"
 // regionWorkers bounds how many regions are read at once; maxAttempts is how many
 // times a throttled or failed call is tried.
 const (
-	regionWorkers = 4
-	maxAttempts   = 6
+	regionWorkers         = 4
+	maxAttempts           = 6
+	defaultRequestTimeout = 60 * time.Second
 )
 
 // Collect reads one AWS account with the given SDK configuration (credentials,
@@ -116,6 +121,18 @@ func Collect(ctx context.Context, base sdkaws.Config, opts Options) *checks.Fact
 		return retry.NewAdaptiveMode(func(o *retry.AdaptiveModeOptions) {
 			o.StandardOptions = append(o.StandardOptions, func(so *retry.StandardOptions) { so.MaxAttempts = maxAttempts })
 		})
+	}
+	timeout := opts.RequestTimeout
+	if timeout <= 0 {
+		timeout = defaultRequestTimeout
+	}
+	// A hung endpoint must not hang the scan: every request has a deadline (the
+	// SDK's client keeps its transport settings, a CA bundle for instance).
+	switch hc := c.cfg.HTTPClient.(type) {
+	case nil:
+		c.cfg.HTTPClient = awshttp.NewBuildableClient().WithTimeout(timeout)
+	case *awshttp.BuildableClient:
+		c.cfg.HTTPClient = hc.WithTimeout(timeout)
 	}
 	if len(opts.Regions) > 0 && opts.Regions[0] != AllRegions {
 		c.cfg.Region = opts.Regions[0]

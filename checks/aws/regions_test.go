@@ -2,8 +2,17 @@ package aws
 
 import (
 	"context"
+	"encoding/json"
+	"maps"
+	"net/http"
+	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
+	"regexp"
 	"slices"
+	"strings"
 	"testing"
+	"time"
 
 	sdkaws "github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
@@ -74,4 +83,81 @@ func TestAllRegions(t *testing.T) {
 	if !ok {
 		t.Errorf("errors %+v: want the DescribeRegions failure recorded", f.Runs[0].Errors)
 	}
+}
+
+// TestFailingRegionAndTimeout: a region that answers nothing but errors, and an
+// operation that hangs, are recorded and leave the rest of the collection intact.
+func TestFailingRegionAndTimeout(t *testing.T) {
+	moto := mototest.Start(t)
+	ctx := context.Background()
+	other := "eu-west-1"
+	regionOf := regexp.MustCompile(`Credential=[^/]+/[^/]+/([^/]+)/`)
+	proxy := moto.Deny(t, func(q mototest.Request) bool {
+		m := regionOf.FindStringSubmatch(q.HTTP.Header.Get("Authorization"))
+		return m != nil && m[1] == other
+	})
+	hung := hangProxy(t, proxy, func(r *http.Request) bool { return strings.Contains(r.Header.Get("X-Amz-Target"), "DescribeLogGroups") })
+	want := Collect(ctx, moto.Config(), Options{Version: "test", Now: fixedNow})
+	got := Collect(ctx, hung.Config(), Options{Version: "test", Now: fixedNow, Regions: []string{mototest.Region, other}, RequestTimeout: 500 * time.Millisecond})
+	if got.Runs[0].Status != checks.RunPartial {
+		t.Fatalf("run %s, want partial", got.Runs[0].Status)
+	}
+	var inOther, timedOut int
+	for _, e := range got.Runs[0].Errors {
+		switch {
+		case e.Region == other:
+			inOther++
+		case e.API == "DescribeLogGroups":
+			timedOut++
+		default:
+			t.Errorf("unexpected error %+v", e)
+		}
+	}
+	if inOther == 0 || timedOut != 1 {
+		t.Errorf("%d errors in %s and %d timeouts, want the failing region's errors and one timeout", inOther, other, timedOut)
+	}
+	// Everything of the home region that did not time out is as without the faults.
+	home := func(f *checks.Facts) map[string]string {
+		out := map[string]string{}
+		for _, r := range f.Resources {
+			if r.Scope.Region == mototest.Region && r.Type != "aws.logs.log_group" {
+				b, _ := json.Marshal(r)
+				out[r.ID] = string(b)
+			}
+		}
+		return out
+	}
+	if w, g := home(want), home(got); !maps.Equal(w, g) {
+		t.Errorf("home-region resources differ: %d without faults, %d with", len(w), len(g))
+	}
+	// The failing region yields its region resource with nothing judged on it (each
+	// check over it reports an error), and no other resource.
+	for _, r := range got.Resources {
+		if r.Scope.Region == other && (r.Type != "aws.region" || len(r.Attributes) != 0) {
+			t.Errorf("resource %s (%v) from the failing region", r.ID, r.Attributes)
+		}
+	}
+}
+
+// hangProxy forwards to s but holds matching requests well past the request timeout.
+func hangProxy(t *testing.T, s *mototest.Server, hang func(*http.Request) bool) *mototest.Server {
+	t.Helper()
+	target, err := url.Parse(s.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rp := httputil.NewSingleHostReverseProxy(target)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if hang(r) {
+			select {
+			case <-r.Context().Done():
+			case <-time.After(2 * time.Second): // 4 times the request timeout
+			}
+			w.WriteHeader(http.StatusGatewayTimeout)
+			return
+		}
+		rp.ServeHTTP(w, r)
+	}))
+	t.Cleanup(srv.Close)
+	return &mototest.Server{URL: srv.URL}
 }
