@@ -220,3 +220,27 @@ func TestThrottlingIsRetried(t *testing.T) {
 		t.Error("a throttled collection differs from an unthrottled one")
 	}
 }
+
+// assertTypeCounts checks how many resources of each type a collection produced.
+func assertTypeCounts(t *testing.T, f *checks.Facts, want map[string]int) {
+	t.Helper()
+	byType := map[string]int{}
+	for _, r := range f.Resources {
+		byType[r.Type]++
+	}
+	for typ, n := range want {
+		if byType[typ] != n {
+			t.Errorf("%d resources of type %s, want %d (all: %v)", byType[typ], typ, n, byType)
+		}
+	}
+}
+
+// assertFindings checks the status of each expected (check, resource) finding.
+func assertFindings(t *testing.T, got map[string]checks.Finding, want map[string]checks.Status) {
+	t.Helper()
+	for key, w := range want {
+		if g := got[key]; g.Status != w {
+			t.Errorf("%s: %s %v, want %s", key, g.Status, g.Messages, w)
+		}
+	}
+}

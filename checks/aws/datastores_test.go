@@ -83,22 +83,10 @@ func TestCollectDatastoresAgainstMoto(t *testing.T) {
 	}
 	validateFacts(t, f)
 
-	byType := map[string]int{}
-	for _, r := range f.Resources {
-		byType[r.Type]++
-	}
-	for typ, n := range map[string]int{"aws.rds.db_instance": 3, "aws.rds.db_cluster": 2, "aws.dynamodb.table": 2, "aws.kms.key": 4, "aws.logs.log_group": 3} {
-		if byType[typ] != n {
-			t.Errorf("%d resources of type %s, want %d (all: %v)", byType[typ], typ, n, byType)
-		}
-	}
+	assertTypeCounts(t, f, map[string]int{"aws.rds.db_instance": 3, "aws.rds.db_cluster": 2, "aws.dynamodb.table": 2, "aws.kms.key": 4, "aws.logs.log_group": 3})
 
 	got := evaluate(t, f)
-	for key, want := range expectedDatastoreFindings(ids) {
-		if g := got[key]; g.Status != want {
-			t.Errorf("%s: %s %v, want %s", key, g.Status, g.Messages, want)
-		}
-	}
+	assertFindings(t, got, expectedDatastoreFindings(ids))
 	// RDS-002 reads DB instances only.
 	if g, ok := got["AWS-RDS-002 "+ids.GoodDBCluster]; ok {
 		t.Errorf("AWS-RDS-002 judged a cluster: %+v", g)

@@ -177,22 +177,10 @@ func TestCollectEndUserServices(t *testing.T) {
 	}
 	validateFacts(t, f)
 
-	byType := map[string]int{}
-	for _, r := range f.Resources {
-		byType[r.Type]++
-	}
-	for typ, n := range map[string]int{"aws.sagemaker.notebook_instance": 3, "aws.workspaces.workspace": 3, "aws.appstream.stack": 2, "aws.appstream.fleet": 3, "aws.appstream.image_builder": 2} {
-		if byType[typ] != n {
-			t.Errorf("%d resources of type %s, want %d (all: %v)", byType[typ], typ, n, byType)
-		}
-	}
+	assertTypeCounts(t, f, map[string]int{"aws.sagemaker.notebook_instance": 3, "aws.workspaces.workspace": 3, "aws.appstream.stack": 2, "aws.appstream.fleet": 3, "aws.appstream.image_builder": 2})
 
 	got := evaluate(t, f)
-	for key, want := range expectedEndUserFindings(ids) {
-		if g := got[key]; g.Status != want {
-			t.Errorf("%s: %s %v, want %s", key, g.Status, g.Messages, want)
-		}
-	}
+	assertFindings(t, got, expectedEndUserFindings(ids))
 	// Each failure for the right reasons, and only those.
 	for key, want := range map[string][]string{
 		"AWS-SM-001 " + ids.OpenNotebook:             {"notebook sde-scratch allows root access", "notebook sde-scratch has direct internet access"},
