@@ -56,6 +56,10 @@ func (o *assessOptions) addFlags(cmd *cobra.Command) {
 type inputs struct {
 	facts     *checks.Facts
 	factsName string
+	// evidence, when set, holds the raw evidence the facts cite: a reference
+	// "evidence/aws/…" is that path in this file system (the directory of the
+	// facts file, or where the collector wrote it). nil: the facts cite none.
+	evidence fs.FS
 	// demo, when set, supplies the attestation, waiver and framework files named below.
 	demo           fs.FS
 	demoAttest     []string

@@ -1,0 +1,68 @@
+package checks
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestRedact(t *testing.T) {
+	tests := []struct {
+		name, in string
+		gone     []string
+		kept     []string
+	}{
+		{"access key id keeps last four", `{"AccessKeyId":"AKIAIOSFODNN7EXAMPLE"}`, []string{"AKIAIOSFODNN7EXAM"}, []string{"MPLE"}},
+		{"temporary key id", `<AccessKeyId>ASIAXXXXXXXXXXXX1234</AccessKeyId>`, []string{"ASIAXXXX"}, []string{"1234"}},
+		{"json secret and token", `{"SecretAccessKey":"wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY","SessionToken":"FwoGZXIvYXdzEJr\"x"}`, []string{"wJalrXUtnFEMI", "FwoGZXIvYXdzEJr"}, []string{`"SecretAccessKey":"REDACTED"`}},
+		{"xml secret", `<Credentials><SecretAccessKey>abc/def+ghi</SecretAccessKey><SessionToken>tok</SessionToken></Credentials>`, []string{"abc/def+ghi", ">tok<"}, []string{"<SessionToken>REDACTED</SessionToken>"}},
+		{"query string token", `https://x/?X-Amz-Security-Token=IQoJb3JpZ2lu&X-Amz-Signature=abcdef`, []string{"IQoJb3JpZ2lu", "abcdef"}, nil},
+		{"private key", "a -----BEGIN RSA PRIVATE KEY-----\nMIIEow\n-----END RSA PRIVATE KEY----- b", []string{"MIIEow"}, []string{"a ", " b"}},
+		{"github token", `token ghp_abcdefghijklmnopqrstuvwxyz0123456789`, []string{"ghp_abcdefghij"}, nil},
+		{"innocent text unchanged", `{"Name":"research-raw","Encrypted":true}`, nil, []string{`{"Name":"research-raw","Encrypted":true}`}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			out := string(Redact([]byte(tt.in)))
+			for _, g := range tt.gone {
+				if strings.Contains(out, g) {
+					t.Errorf("%q still in %s", g, out)
+				}
+			}
+			for _, k := range tt.kept {
+				if !strings.Contains(out, k) {
+					t.Errorf("%q lost from %s", k, out)
+				}
+			}
+		})
+	}
+}
+
+func TestEvidenceDir(t *testing.T) {
+	root := t.TempDir()
+	d := &EvidenceDir{Root: root}
+	ref, err := d.Put("evidence/aws/1/s3/x.json", []byte(`{"AccessKeyId":"AKIAIOSFODNN7EXAMPLE"}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, err := os.ReadFile(filepath.Join(root, "evidence/aws/1/s3/x.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if bytes.Contains(data, []byte("AKIAIOSFODNN7EXAM")) {
+		t.Errorf("sink did not redact: %s", data)
+	}
+	if again, err := d.Put(ref.Path, []byte(`{"AccessKeyId":"AKIAIOSFODNN7EXAMPLE"}`)); err != nil || again != ref {
+		t.Errorf("same content twice: %v %v", again, err)
+	}
+	if _, err := d.Put(ref.Path, []byte(`other`)); err == nil {
+		t.Error("different content under the same path was accepted")
+	}
+	for _, bad := range []string{"../x", "evidence/../x", "/evidence/x", "evidence/a b", "other/x"} {
+		if _, err := d.Put(bad, nil); err == nil {
+			t.Errorf("path %q accepted", bad)
+		}
+	}
+}
