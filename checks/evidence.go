@@ -99,7 +99,8 @@ func SafePathSegment(s string) string {
 var (
 	// AWS access key IDs (long-term AKIA…, temporary ASIA…, and the other
 	// documented prefixes) keep their last four characters.
-	accessKeyID = regexp.MustCompile(`\b(AKIA|ASIA|AGPA|AIDA|AROA|AIPA|ANPA|ANVA|APKA|ABIA|ACCA)[A-Z0-9]{12}([A-Z0-9]{4})\b`)
+	// No word boundaries: the ID may sit in an escaped string ("\u003eAKIA…").
+	accessKeyID = regexp.MustCompile(`(AKIA|ASIA|AGPA|AIDA|AROA|AIPA|ANPA|ANVA|APKA|ABIA|ACCA)[A-Z0-9]{12}([A-Z0-9]{4})`)
 	// Values of fields that hold secrets, in JSON, XML or query/form encoding.
 	secretJSON  = regexp.MustCompile(`(?i)("(?:SecretAccessKey|SessionToken|SecurityToken|aws_secret_access_key|aws_session_token|Password|PrivateKey|ClientSecret|Token)"\s*:\s*)"(?:[^"\\]|\\.)*"`)
 	secretXML   = regexp.MustCompile(`(?is)<(SecretAccessKey|SessionToken|SecurityToken|Password|PrivateKey)>[^<]*</(SecretAccessKey|SessionToken|SecurityToken|Password|PrivateKey)>`)

@@ -80,6 +80,9 @@ type CollectorRun struct {
 	// Covers lists the resource types (glob patterns) the run collects; empty means
 	// every type named "<collector>.*". A check over a type no run covers is not assessed.
 	Covers []string `json:"covers,omitempty"`
+	// Evidence is the raw evidence of the run that no resource cites: who the
+	// caller was, which regions were listed, listings that found nothing.
+	Evidence []EvidenceRef `json:"evidence,omitempty"`
 }
 
 // Facts is everything collected in one scan: the input of evaluation.

@@ -76,7 +76,7 @@ func (c *collector) collectAccount(ctx context.Context) {
 	if trails, ok := c.collectTrails(ctx); ok {
 		attrs["cloudtrail_trails"] = trails
 	}
-	c.add(checks.Resource{
+	c.add(ctx, checks.Resource{
 		ID:         "aws://" + c.account + "/global/account",
 		Type:       "aws.account",
 		Source:     "aws",
@@ -114,13 +114,14 @@ func (c *collector) collectTrails(ctx context.Context) (summaries []any, ok bool
 			"is_multi_region_trail": sdkaws.ToBool(t.IsMultiRegionTrail),
 			"is_organization_trail": sdkaws.ToBool(t.IsOrganizationTrail),
 		}
-		st, err := ct.GetTrailStatus(ctx, &cloudtrail.GetTrailStatusInput{Name: t.TrailARN})
+		tctx := cite(ctx)
+		st, err := ct.GetTrailStatus(tctx, &cloudtrail.GetTrailStatusInput{Name: t.TrailARN})
 		if err != nil {
 			c.fail(checks.CollectError{Region: region, Service: "cloudtrail", API: "GetTrailStatus", Resource: id, ResourceTypes: trailTypes, Message: errorMessage(err)})
 		} else {
 			sum["is_logging"] = sdkaws.ToBool(st.IsLogging)
 		}
-		sel, err := ct.GetEventSelectors(ctx, &cloudtrail.GetEventSelectorsInput{TrailName: t.TrailARN})
+		sel, err := ct.GetEventSelectors(tctx, &cloudtrail.GetEventSelectorsInput{TrailName: t.TrailARN})
 		if err != nil {
 			c.fail(checks.CollectError{Region: region, Service: "cloudtrail", API: "GetEventSelectors", Resource: id, ResourceTypes: trailTypes, Message: errorMessage(err)})
 		} else {
@@ -131,6 +132,8 @@ func (c *collector) collectTrails(ctx context.Context) (summaries []any, ok bool
 			}
 		}
 		summaries = append(summaries, sum)
+		// The account's trail summary rests on these reads too.
+		citeAlso(ctx, ownCitations(tctx))
 		if home != region {
 			continue // a shadow of a trail homed elsewhere: judged where it lives
 		}
@@ -151,7 +154,7 @@ func (c *collector) collectTrails(ctx context.Context) (summaries []any, ok bool
 		if g := sdkaws.ToString(t.CloudWatchLogsLogGroupArn); g != "" {
 			attrs["cloudwatch_logs_log_group_arn"] = g
 		}
-		c.add(checks.Resource{ID: id, Type: "aws.cloudtrail.trail", Source: "aws", Scope: checks.Scope{Account: c.account, Region: home}, Attributes: attrs})
+		c.add(tctx, checks.Resource{ID: id, Type: "aws.cloudtrail.trail", Source: "aws", Scope: checks.Scope{Account: c.account, Region: home}, Attributes: attrs})
 	}
 	return summaries, true
 }

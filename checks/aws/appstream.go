@@ -101,7 +101,7 @@ func (c *collector) collectAppStream(ctx context.Context) {
 		items = append(items, asItem{c.asImageBuilder(region, b), b.Arn})
 	}
 
-	c.readConcurrently(len(items), func(i int) resourceRead {
+	c.readConcurrently(ctx, len(items), func(ctx context.Context, i int) resourceRead {
 		return c.readAppStreamTags(ctx, client, region, items[i])
 	})
 }

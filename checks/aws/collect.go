@@ -65,6 +65,9 @@ type Options struct {
 	// Progress, when set, hears when each service starts and ends in each
 	// account and region (global services report the region "global").
 	Progress func(ProgressEvent)
+	// Evidence, when set, keeps every raw API response (redacted) and the
+	// resources cite the responses their facts come from. nil: none kept.
+	Evidence checks.EvidenceSink
 	// Regions in scope. Empty: the configuration's region. AllRegions: every
 	// region enabled for the account (ec2:DescribeRegions). The first region (or
 	// the configuration's) is home: global services run there.
@@ -115,6 +118,9 @@ func Collect(ctx context.Context, base sdkaws.Config, opts Options) *checks.Fact
 	c := &collector{state: &state{calls: &Calls{}}}
 	c.cfg = base.Copy()
 	c.cfg.APIOptions = append(c.cfg.APIOptions, ReadOnlyGuard(c.calls))
+	if opts.Evidence != nil {
+		c.cfg.APIOptions = append(c.cfg.APIOptions, evidenceRecorder(opts.Evidence, func() string { return c.account }, c.keep, evidenceFailed(c)))
+	}
 	// Throttling is retried with the SDK's adaptive mode (client-side rate limiting
 	// after throttles), up to 6 attempts; only what still fails becomes an error.
 	c.cfg.Retryer = func() sdkaws.Retryer {
@@ -177,6 +183,7 @@ func Collect(ctx context.Context, base sdkaws.Config, opts Options) *checks.Fact
 	run.Ended = now().UTC().Truncate(time.Second)
 	run.Errors = sortedErrors(c.errors)
 	run.APICalls = c.calls.Snapshot()
+	run.Evidence = c.uncited()
 	switch {
 	case c.account == "":
 		run.Status = checks.RunFailed
@@ -207,7 +214,7 @@ func (c *collector) run(ctx context.Context, s service, region string, progress 
 		progress(ProgressEvent{Account: c.account, Region: region, Service: s.name, Done: done, Services: ServiceCount(s.global), Errors: n})
 	}
 	tell(false)
-	s.collect(c, ctx)
+	s.collect(c, cite(ctx))
 	tell(true)
 }
 
@@ -279,8 +286,10 @@ type state struct {
 	// The account's S3 Block Public Access, read once (nil: could not be read).
 	accountPABOnce sync.Once
 	accountPAB     map[string]any
+	accountPABRefs []checks.EvidenceRef
 
 	mu        sync.Mutex
+	kept      map[string]checks.EvidenceRef // every response kept, by path
 	errors    []checks.CollectError
 	resources []checks.Resource
 }
@@ -296,7 +305,16 @@ func (c *collector) fail(e checks.CollectError) {
 	c.mu.Unlock()
 }
 
-func (c *collector) add(r checks.Resource) {
+// addCited records a resource whose evidence is already set.
+func (c *collector) addCited(r checks.Resource) {
+	c.mu.Lock()
+	c.resources = append(c.resources, r)
+	c.mu.Unlock()
+}
+
+// add records a resource; it cites the responses read in ctx's citation scopes.
+func (c *collector) add(ctx context.Context, r checks.Resource) {
+	r.Evidence = citations(ctx)
 	c.mu.Lock()
 	c.resources = append(c.resources, r)
 	c.mu.Unlock()

@@ -41,7 +41,10 @@ type resourceRead struct {
 // readConcurrently runs read for 0..n-1 on at most perResourceWorkers goroutines,
 // then records the errors and adds the resources in index order, so that the
 // output does not depend on scheduling.
-func (c *collector) readConcurrently(n int, read func(i int) resourceRead) {
+//
+// Each read runs in its own citation scope (nested in ctx's): the resource it
+// returns cites the responses it read and those of ctx's scopes (the listing).
+func (c *collector) readConcurrently(ctx context.Context, n int, read func(ctx context.Context, i int) resourceRead) {
 	results := make([]resourceRead, n)
 	next := make(chan int)
 	var wg sync.WaitGroup
@@ -50,7 +53,11 @@ func (c *collector) readConcurrently(n int, read func(i int) resourceRead) {
 		go func() {
 			defer wg.Done()
 			for i := range next {
-				results[i] = read(i)
+				rctx := cite(ctx)
+				results[i] = read(rctx, i)
+				if results[i].resource != nil {
+					results[i].resource.Evidence = citations(rctx)
+				}
 			}
 		}()
 	}
@@ -64,7 +71,7 @@ func (c *collector) readConcurrently(n int, read func(i int) resourceRead) {
 			c.fail(e)
 		}
 		if r.resource != nil {
-			c.add(*r.resource)
+			c.addCited(*r.resource)
 		}
 	}
 }
@@ -80,7 +87,7 @@ func (c *collector) collectDynamoDB(ctx context.Context) {
 		c.fail(checks.CollectError{Region: region, Service: "dynamodb", API: "ListTables", ResourceTypes: ddbTableTypes, Message: errorMessage(err)})
 		return
 	}
-	c.readConcurrently(len(names), func(i int) resourceRead {
+	c.readConcurrently(ctx, len(names), func(ctx context.Context, i int) resourceRead {
 		return c.readTable(ctx, client, region, names[i])
 	})
 }

@@ -42,7 +42,7 @@ func (c *collector) collectSecurityGroups(ctx context.Context) {
 		if v := sdkaws.ToString(g.VpcId); v != "" {
 			attrs["vpc_id"] = v
 		}
-		c.add(checks.Resource{
+		c.add(ctx, checks.Resource{
 			ID:         resourceID(c.account, region, "ec2/security-group", id),
 			Type:       "aws.ec2.security_group",
 			Source:     "aws",

@@ -54,6 +54,7 @@ func (c *collector) ec2Resource(typ, kind, id string, tags []ec2types.Tag, attrs
 }
 
 func (c *collector) collectInstances(ctx context.Context, client *ec2.Client) {
+	ctx = cite(ctx) // resources cite this listing only
 	var instances []ec2types.Instance
 	p := ec2.NewDescribeInstancesPaginator(client, &ec2.DescribeInstancesInput{})
 	for p.HasMorePages() {
@@ -68,7 +69,7 @@ func (c *collector) collectInstances(ctx context.Context, client *ec2.Client) {
 	}
 	for _, in := range instances {
 		id := sdkaws.ToString(in.InstanceId)
-		c.add(c.ec2Resource("aws.ec2.instance", "ec2/instance", id, in.Tags, instanceAttributes(in)))
+		c.add(ctx, c.ec2Resource("aws.ec2.instance", "ec2/instance", id, in.Tags, instanceAttributes(in)))
 	}
 }
 
@@ -119,6 +120,7 @@ func instanceAttributes(in ec2types.Instance) map[string]any {
 }
 
 func (c *collector) collectVolumes(ctx context.Context, client *ec2.Client) {
+	ctx = cite(ctx) // resources cite this listing only
 	volumes, err := listAll(ctx, ec2.NewDescribeVolumesPaginator(client, &ec2.DescribeVolumesInput{}),
 		func(o *ec2.DescribeVolumesOutput) []ec2types.Volume { return o.Volumes })
 	if err != nil {
@@ -143,13 +145,14 @@ func (c *collector) collectVolumes(ctx context.Context, client *ec2.Client) {
 			}
 		}
 		attrs["attached_instance_ids"] = attached
-		c.add(c.ec2Resource("aws.ec2.volume", "ec2/volume", id, v.Tags, attrs))
+		c.add(ctx, c.ec2Resource("aws.ec2.volume", "ec2/volume", id, v.Tags, attrs))
 	}
 }
 
 // collectSnapshots reads the snapshots the account owns (OwnerIds=self): public
 // and shared snapshots of others are not the account's data to judge.
 func (c *collector) collectSnapshots(ctx context.Context, client *ec2.Client) {
+	ctx = cite(ctx) // resources cite this listing only
 	snapshots, err := listAll(ctx, ec2.NewDescribeSnapshotsPaginator(client, &ec2.DescribeSnapshotsInput{OwnerIds: []string{"self"}}),
 		func(o *ec2.DescribeSnapshotsOutput) []ec2types.Snapshot { return o.Snapshots })
 	if err != nil {
@@ -168,7 +171,7 @@ func (c *collector) collectSnapshots(ctx context.Context, client *ec2.Client) {
 		if s.State != "" {
 			attrs["state"] = string(s.State)
 		}
-		c.add(c.ec2Resource("aws.ec2.snapshot", "ec2/snapshot", id, s.Tags, attrs))
+		c.add(ctx, c.ec2Resource("aws.ec2.snapshot", "ec2/snapshot", id, s.Tags, attrs))
 	}
 }
 

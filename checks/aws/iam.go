@@ -123,10 +123,10 @@ func (c *collector) collectIAM(ctx context.Context) {
 		if a == nil {
 			a = &iamAttachments{}
 		}
-		c.addIAMPolicy(pol, a)
+		c.addIAMPolicy(ctx, pol, a)
 	}
 	for _, g := range groups {
-		c.addIAMGroup(g, members[sdkaws.ToString(g.GroupName)])
+		c.addIAMGroup(ctx, g, members[sdkaws.ToString(g.GroupName)])
 	}
 	for _, r := range roles {
 		c.addIAMRole(ctx, client, r)
@@ -140,7 +140,7 @@ func (c *collector) iamID(kind, name string) string {
 	return resourceID(c.account, "global", "iam/"+kind, name)
 }
 
-func (c *collector) addIAMPolicy(pol iamtypes.ManagedPolicyDetail, a *iamAttachments) {
+func (c *collector) addIAMPolicy(ctx context.Context, pol iamtypes.ManagedPolicyDetail, a *iamAttachments) {
 	name := sdkaws.ToString(pol.PolicyName)
 	if name == "" {
 		// The name is the ARN's last segment (arn:aws:iam::<account>:policy/<path>/<name>).
@@ -175,10 +175,10 @@ func (c *collector) addIAMPolicy(pol iamtypes.ManagedPolicyDetail, a *iamAttachm
 	} else {
 		attrs["statements"] = iamStatements(stmts)
 	}
-	c.add(checks.Resource{ID: id, Type: "aws.iam.policy", Source: "aws", Scope: checks.Scope{Account: c.account}, Attributes: attrs})
+	c.add(ctx, checks.Resource{ID: id, Type: "aws.iam.policy", Source: "aws", Scope: checks.Scope{Account: c.account}, Attributes: attrs})
 }
 
-func (c *collector) addIAMGroup(g iamtypes.GroupDetail, members []string) {
+func (c *collector) addIAMGroup(ctx context.Context, g iamtypes.GroupDetail, members []string) {
 	name := sdkaws.ToString(g.GroupName)
 	id := c.iamID("group", name)
 	attrs := map[string]any{
@@ -190,10 +190,11 @@ func (c *collector) addIAMGroup(g iamtypes.GroupDetail, members []string) {
 	if inline, ok := c.iamInlinePolicies(g.GroupPolicyList, id, iamGroupTypes); ok {
 		attrs["inline_policies"] = inline
 	}
-	c.add(checks.Resource{ID: id, Type: "aws.iam.group", Source: "aws", Scope: checks.Scope{Account: c.account}, Attributes: attrs})
+	c.add(ctx, checks.Resource{ID: id, Type: "aws.iam.group", Source: "aws", Scope: checks.Scope{Account: c.account}, Attributes: attrs})
 }
 
 func (c *collector) addIAMRole(ctx context.Context, client *iam.Client, r iamtypes.RoleDetail) {
+	ctx = cite(ctx)
 	name := sdkaws.ToString(r.RoleName)
 	id := c.iamID("role", name)
 	path := sdkaws.ToString(r.Path)
@@ -231,12 +232,13 @@ func (c *collector) addIAMRole(ctx context.Context, client *iam.Client, r iamtyp
 	if last != nil {
 		attrs["last_used"] = iamTimeOrNull(last.LastUsedDate)
 	}
-	c.add(checks.Resource{ID: id, Type: "aws.iam.role", Source: "aws", Scope: checks.Scope{Account: c.account}, Tags: iamTags(r.Tags), Attributes: attrs})
+	c.add(ctx, checks.Resource{ID: id, Type: "aws.iam.role", Source: "aws", Scope: checks.Scope{Account: c.account}, Tags: iamTags(r.Tags), Attributes: attrs})
 }
 
 // iamUser is one user being read: its resource and the failures met, recorded in
 // user order once every user is read so that the errors are deterministic.
 type iamUser struct {
+	ctx    context.Context // the user's citation scope
 	detail iamtypes.UserDetail
 	res    checks.Resource
 	errs   []checks.CollectError
@@ -266,7 +268,7 @@ func (c *collector) collectIAMUsers(ctx context.Context, client *iam.Client, det
 			attrs["create_date"] = iamTime(*d.CreateDate)
 		}
 		id := c.iamID("user", name)
-		users[i] = &iamUser{detail: d, res: checks.Resource{ID: id, Type: "aws.iam.user", Source: "aws", Scope: checks.Scope{Account: c.account}, Tags: iamTags(d.Tags), Attributes: attrs}}
+		users[i] = &iamUser{ctx: cite(ctx), detail: d, res: checks.Resource{ID: id, Type: "aws.iam.user", Source: "aws", Scope: checks.Scope{Account: c.account}, Tags: iamTags(d.Tags), Attributes: attrs}}
 		if inline, ok := c.iamInlinePolicies(d.UserPolicyList, id, iamUserTypes); ok {
 			attrs["inline_policies"] = inline
 		}
@@ -279,7 +281,7 @@ func (c *collector) collectIAMUsers(ctx context.Context, client *iam.Client, det
 		go func() {
 			defer func() { done <- struct{}{} }()
 			for u := range jobs {
-				readIAMCredentials(ctx, client, u)
+				readIAMCredentials(u.ctx, client, u)
 			}
 		}()
 	}
@@ -296,7 +298,7 @@ func (c *collector) collectIAMUsers(ctx context.Context, client *iam.Client, det
 		for _, e := range u.errs {
 			c.fail(e)
 		}
-		c.add(u.res)
+		c.add(u.ctx, u.res)
 	}
 }
 
@@ -397,9 +399,10 @@ func (c *collector) iamPasswordsLastUsed(ctx context.Context, client *iam.Client
 		return
 	}
 	listed := map[string]*time.Time{}
+	lctx := cite(ctx)
 	p := iam.NewListUsersPaginator(client, &iam.ListUsersInput{})
 	for p.HasMorePages() {
-		page, err := p.NextPage(ctx)
+		page, err := p.NextPage(lctx)
 		if err != nil {
 			c.fail(checks.CollectError{Service: "iam", API: "ListUsers", ResourceTypes: iamUserTypes, Message: errorMessage(err)})
 			return
@@ -411,8 +414,9 @@ func (c *collector) iamPasswordsLastUsed(ctx context.Context, client *iam.Client
 	for _, u := range need {
 		name := sdkaws.ToString(u.detail.UserName)
 		when, ok := listed[name]
+		citeAlso(u.ctx, ownCitations(lctx))
 		if !ok {
-			out, err := client.GetUser(ctx, &iam.GetUserInput{UserName: u.detail.UserName})
+			out, err := client.GetUser(u.ctx, &iam.GetUserInput{UserName: u.detail.UserName})
 			if err != nil || out.User == nil {
 				if err == nil {
 					err = errors.New("GetUser returned no user")

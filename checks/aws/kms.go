@@ -45,7 +45,7 @@ func (c *collector) collectKMS(ctx context.Context) {
 		return
 	}
 	aliases := c.kmsAliases(ctx, client, region)
-	c.readConcurrently(len(keys), func(i int) resourceRead {
+	c.readConcurrently(ctx, len(keys), func(ctx context.Context, i int) resourceRead {
 		return c.readKey(ctx, client, region, keys[i], aliases)
 	})
 }

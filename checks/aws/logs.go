@@ -56,7 +56,7 @@ func (c *collector) collectLogGroups(ctx context.Context) {
 		if g.StoredBytes != nil {
 			attrs["stored_bytes"] = int(*g.StoredBytes)
 		}
-		c.add(checks.Resource{
+		c.add(ctx, checks.Resource{
 			ID:         resourceID(c.account, region, "logs/log-group", name),
 			Type:       "aws.logs.log_group",
 			Source:     "aws",

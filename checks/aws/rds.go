@@ -37,22 +37,24 @@ func (c *collector) collectRDS(ctx context.Context) {
 	region := c.cfg.Region
 	client := rds.NewFromConfig(c.cfg)
 
-	instances, err := listAll(ctx, rds.NewDescribeDBInstancesPaginator(client, &rds.DescribeDBInstancesInput{}),
+	ictx := cite(ctx)
+	instances, err := listAll(ictx, rds.NewDescribeDBInstancesPaginator(client, &rds.DescribeDBInstancesInput{}),
 		func(o *rds.DescribeDBInstancesOutput) []rdstypes.DBInstance { return o.DBInstances })
 	if err != nil {
 		c.fail(checks.CollectError{Region: region, Service: "rds", API: "DescribeDBInstances", ResourceTypes: rdsInstanceTypes, Message: errorMessage(err)})
 	}
 	for _, db := range instances {
-		c.add(c.rdsInstance(region, db))
+		c.add(ictx, c.rdsInstance(region, db))
 	}
 
-	clusters, err := listAll(ctx, rds.NewDescribeDBClustersPaginator(client, &rds.DescribeDBClustersInput{}),
+	cctx := cite(ctx)
+	clusters, err := listAll(cctx, rds.NewDescribeDBClustersPaginator(client, &rds.DescribeDBClustersInput{}),
 		func(o *rds.DescribeDBClustersOutput) []rdstypes.DBCluster { return o.DBClusters })
 	if err != nil {
 		c.fail(checks.CollectError{Region: region, Service: "rds", API: "DescribeDBClusters", ResourceTypes: rdsClusterTypes, Message: errorMessage(err)})
 	}
 	for _, cl := range clusters {
-		c.add(c.rdsCluster(region, cl))
+		c.add(cctx, c.rdsCluster(region, cl))
 	}
 }
 

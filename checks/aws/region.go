@@ -92,7 +92,7 @@ func (c *collector) collectRegion(ctx context.Context) {
 		fail("securityhub", "DescribeHub", err)
 	}
 
-	c.add(checks.Resource{
+	c.add(ctx, checks.Resource{
 		ID:         id,
 		Type:       "aws.region",
 		Source:     "aws",

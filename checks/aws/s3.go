@@ -95,7 +95,12 @@ func (c *collector) collectS3(ctx context.Context) {
 // accountPublicAccessBlock returns the account-level Block Public Access settings,
 // read once per collection; nil when they could not be read (the error is recorded).
 func (c *collector) accountPublicAccessBlock(ctx context.Context) map[string]any {
-	c.accountPABOnce.Do(func() { c.accountPAB = c.readAccountPublicAccessBlock(ctx) })
+	c.accountPABOnce.Do(func() {
+		own := cite(ctx)
+		c.accountPAB = c.readAccountPublicAccessBlock(own)
+		c.accountPABRefs = ownCitations(own)
+	})
+	citeAlso(ctx, c.accountPABRefs)
 	return c.accountPAB
 }
 
@@ -133,6 +138,7 @@ func pab(configured bool, acls, ignore, policy, restrict *bool) map[string]any {
 // is left out (checks that need it report an error, never a pass) and the failure
 // is recorded.
 func (c *collector) collectBucket(ctx context.Context, client *s3.Client, b s3types.Bucket, account map[string]any) {
+	ctx = cite(ctx)
 	name := sdkaws.ToString(b.Name)
 	region := c.cfg.Region
 	if b.BucketRegion != nil && *b.BucketRegion != "" {
@@ -265,7 +271,7 @@ func (c *collector) collectBucket(ctx context.Context, client *s3.Client, b s3ty
 			r.Tags[sdkaws.ToString(t.Key)] = sdkaws.ToString(t.Value)
 		}
 	}
-	c.add(r)
+	c.add(ctx, r)
 }
 
 // fixedS3ControlEndpoint resolves every S3 Control request to one base URL.

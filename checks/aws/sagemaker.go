@@ -41,7 +41,7 @@ func (c *collector) collectSageMaker(ctx context.Context) {
 		c.fail(checks.CollectError{Region: region, Service: "sagemaker", API: "ListNotebookInstances", ResourceTypes: smNotebookTypes, Message: errorMessage(err)})
 		return
 	}
-	c.readConcurrently(len(notebooks), func(i int) resourceRead {
+	c.readConcurrently(ctx, len(notebooks), func(ctx context.Context, i int) resourceRead {
 		return c.readNotebook(ctx, client, region, notebooks[i])
 	})
 }

@@ -41,6 +41,7 @@ func (c *collector) collectNetwork(ctx context.Context) {
 // When the flow logs cannot be read, the VPCs are still recorded without
 // flow_logs, so AWS-VPC-001 reports an error on each, never a pass or a fail.
 func (c *collector) collectVPCs(ctx context.Context, client *ec2.Client) {
+	ctx = cite(ctx) // resources cite this listing only
 	region := c.cfg.Region
 	vpcs, err := listAll(ctx, ec2.NewDescribeVpcsPaginator(client, &ec2.DescribeVpcsInput{}),
 		func(o *ec2.DescribeVpcsOutput) []ec2types.Vpc { return o.Vpcs })
@@ -66,7 +67,7 @@ func (c *collector) collectVPCs(ctx context.Context, client *ec2.Client) {
 			}
 			attrs["flow_logs"] = list
 		}
-		c.add(c.ec2Resource("aws.ec2.vpc", "ec2/vpc", id, v.Tags, attrs))
+		c.add(ctx, c.ec2Resource("aws.ec2.vpc", "ec2/vpc", id, v.Tags, attrs))
 	}
 }
 
@@ -113,6 +114,7 @@ func flowLogAttributes(f ec2types.FlowLog) map[string]any {
 }
 
 func (c *collector) collectSubnets(ctx context.Context, client *ec2.Client) {
+	ctx = cite(ctx) // resources cite this listing only
 	subnets, err := listAll(ctx, ec2.NewDescribeSubnetsPaginator(client, &ec2.DescribeSubnetsInput{}),
 		func(o *ec2.DescribeSubnetsOutput) []ec2types.Subnet { return o.Subnets })
 	if err != nil {
@@ -129,6 +131,6 @@ func (c *collector) collectSubnets(ctx context.Context, client *ec2.Client) {
 		attrSetString(attrs, "vpc_id", s.VpcId)
 		attrSetString(attrs, "availability_zone", s.AvailabilityZone)
 		attrSetString(attrs, "cidr_block", s.CidrBlock)
-		c.add(c.ec2Resource("aws.ec2.subnet", "ec2/subnet", id, s.Tags, attrs))
+		c.add(ctx, c.ec2Resource("aws.ec2.subnet", "ec2/subnet", id, s.Tags, attrs))
 	}
 }

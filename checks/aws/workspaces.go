@@ -35,7 +35,7 @@ func (c *collector) collectWorkSpaces(ctx context.Context) {
 		c.fail(checks.CollectError{Region: region, Service: "workspaces", API: "DescribeWorkspaces", ResourceTypes: wsWorkspaceTypes, Message: errorMessage(err)})
 		return
 	}
-	c.readConcurrently(len(list), func(i int) resourceRead {
+	c.readConcurrently(ctx, len(list), func(ctx context.Context, i int) resourceRead {
 		return c.readWorkspace(ctx, client, region, list[i])
 	})
 }

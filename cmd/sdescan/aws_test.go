@@ -1,7 +1,11 @@
 package main
 
 import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -137,6 +141,9 @@ func TestScanAWSAgainstMoto(t *testing.T) {
 			t.Errorf("%s contains the canary credentials", name)
 		}
 	}
+	// The raw responses are kept beside the saved facts, each cited reference
+	// resolves to its file and digest, and no kept byte holds the credentials.
+	assertEvidence(t, dir, saved)
 	// The saved facts evaluate to the same result.
 	again := run(t, dir, "evaluate", "facts.json", "--format", "json")
 	if again.code != 0 || again.stdout != r.stdout {
@@ -154,5 +161,50 @@ func TestScanAWSAgainstMoto(t *testing.T) {
 	}
 	if c := runEnv(t, dir, env, "collect", "--aws"); c.code != 2 || !strings.Contains(c.stderr, "-o") {
 		t.Errorf("collect without -o: exit %d %q, want 2", c.code, c.stderr)
+	}
+}
+
+// assertEvidence checks the evidence a facts file in dir cites, and greps every
+// file under dir for the canary credentials.
+func assertEvidence(t *testing.T, dir string, factsJSON []byte) {
+	t.Helper()
+	facts, err := checks.DecodeFactsBytes(factsJSON, "facts.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	refs := 0
+	for _, r := range facts.Resources {
+		if len(r.Evidence) == 0 {
+			t.Errorf("%s cites no evidence", r.ID)
+		}
+		for _, ref := range r.Evidence {
+			refs++
+			data, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(ref.Path)))
+			if err != nil {
+				t.Fatalf("%s cites %s: %v", r.ID, ref.Path, err)
+			}
+			if sum := sha256.Sum256(data); hex.EncodeToString(sum[:]) != ref.SHA256 {
+				t.Errorf("%s: %s does not match its sha256", r.ID, ref.Path)
+			}
+		}
+	}
+	if refs == 0 {
+		t.Fatal("the facts cite no evidence")
+	}
+	err = filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		if bytes.Contains(data, []byte(canarySecret)) || bytes.Contains(data, []byte(canaryKeyID)) {
+			t.Errorf("%s contains the canary credentials", p)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"path/filepath"
 	"slices"
 	"sort"
 	"strings"
@@ -19,7 +20,7 @@ import (
 // awsSource holds the flags that say which AWS estate to read (scan and collect).
 type awsSource struct {
 	region, profile, roleName, externalID string
-	org                                   bool
+	org, noEvidence                       bool
 	accounts                              []string
 }
 
@@ -31,10 +32,17 @@ func (a *awsSource) addFlags(cmd *cobra.Command) {
 	f.StringSliceVar(&a.accounts, "accounts", nil, "limit to these account IDs (with --org), or read these accounts through --role-name")
 	f.StringVar(&a.roleName, "role-name", aws.DefaultRoleName, "role assumed in each account other than the caller's")
 	f.StringVar(&a.externalID, "external-id", "", "external ID passed when assuming --role-name")
+	f.BoolVar(&a.noEvidence, "no-evidence", false, "do not keep the raw API responses (evidence/ beside the facts file; see docs/aws.md)")
 }
 
-// collect reads the estate, read-only, showing progress on stderr.
-func (a *awsSource) collect(ctx context.Context, stderr io.Writer) (*checks.Facts, error) {
+// evidenceRoot is where the raw API responses go: beside the facts file, so that
+// the facts' references ("evidence/aws/…") resolve from its directory.
+func evidenceRoot(factsFile string) string { return filepath.Dir(factsFile) }
+
+// collect reads the estate, read-only, showing progress on stderr. The raw API
+// responses are kept under root/evidence/ (none when root is empty or with
+// --no-evidence).
+func (a *awsSource) collect(ctx context.Context, stderr io.Writer, root string) (*checks.Facts, error) {
 	var regions []string
 	for _, r := range strings.Split(a.region, ",") {
 		if r = strings.TrimSpace(r); r != "" {
@@ -57,6 +65,9 @@ func (a *awsSource) collect(ctx context.Context, stderr io.Writer) (*checks.Fact
 	}
 	prog := newProgress(stderr)
 	collectOpts := aws.Options{Version: Version, Regions: regions, Progress: prog.event}
+	if root != "" && !a.noEvidence {
+		collectOpts.Evidence = &checks.EvidenceDir{Root: root}
+	}
 	var facts *checks.Facts
 	if a.org || len(a.accounts) > 0 {
 		facts = aws.CollectAccounts(ctx, cfg, aws.AccountsOptions{Options: collectOpts, Org: a.org, Accounts: a.accounts, RoleName: a.roleName, ExternalID: a.externalID})

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"os"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -47,11 +48,27 @@ regional policy framework) with no credentials and no network.`,
 					return err
 				}
 			case useAWS:
-				facts, err := src.collect(cmd.Context(), g.stderr)
+				// The raw responses go beside --save-facts, else to a
+				// temporary directory that lives as long as the scan.
+				root := ""
+				if saveFacts != "" {
+					root = evidenceRoot(saveFacts)
+				} else if !src.noEvidence {
+					tmp, err := os.MkdirTemp("", "sdescan-evidence-")
+					if err != nil {
+						return fmt.Errorf("evidence directory: %w", err)
+					}
+					defer os.RemoveAll(tmp)
+					root = tmp
+				}
+				facts, err := src.collect(cmd.Context(), g.stderr, root)
 				if err != nil {
 					return err
 				}
 				in = inputs{facts: facts, factsName: "aws scan"}
+				if root != "" && !src.noEvidence {
+					in.evidence = os.DirFS(root)
+				}
 			default:
 				return inputError(errors.New("nothing to scan: use --aws (your AWS account) or --demo, or `sdescan evaluate FACTS.json`"))
 			}
@@ -156,7 +173,7 @@ and joined with ` + "`sdescan evaluate --merge`" + `: see docs/scale.md.`,
 			if output == "" {
 				return inputError(errors.New("collect needs -o FACTS.json"))
 			}
-			facts, err := src.collect(cmd.Context(), g.stderr)
+			facts, err := src.collect(cmd.Context(), g.stderr, evidenceRoot(output))
 			if err != nil {
 				return err
 			}
