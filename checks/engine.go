@@ -332,14 +332,6 @@ func (e *Engine) Evaluate(ctx context.Context, facts *Facts, p Params) ([]Findin
 	return out, nil
 }
 
-// Classification returns the lower-cased value of the classification tag.
-func Classification(r *Resource, tag string) string {
-	if tag == "" {
-		tag = DefaultClassificationTag
-	}
-	return strings.ToLower(strings.TrimSpace(r.Tags[tag]))
-}
-
 func (e *Engine) runJob(ctx context.Context, pq *prepared, facts *Facts, j job, tag string) []Finding {
 	cis := e.byType[j.typ]
 	k := e.typeIdx[j.typ]
@@ -530,6 +522,9 @@ func resourceValue(r *Resource, class string) (ast.Value, error) {
 	items = append(items, ast.Item(ast.StringTerm("tags"), ast.ObjectTerm(tags...)))
 	if class != "" {
 		items = append(items, ast.Item(ast.StringTerm("classification"), ast.StringTerm(class)))
+	}
+	if h, ok, valid := RPOHours(r); ok && valid {
+		items = append(items, ast.Item(ast.StringTerm("backup_rpo_hours"), ast.FloatNumberTerm(h)))
 	}
 	attrs := r.Attributes
 	if attrs == nil {

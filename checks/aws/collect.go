@@ -115,7 +115,7 @@ func Collect(ctx context.Context, base sdkaws.Config, opts Options) *checks.Fact
 	if now == nil {
 		now = time.Now
 	}
-	c := &collector{state: &state{calls: &Calls{}}}
+	c := &collector{state: &state{calls: &Calls{}, now: now().UTC()}}
 	c.cfg = base.Copy()
 	c.cfg.APIOptions = append(c.cfg.APIOptions, ReadOnlyGuard(c.calls))
 	if opts.Evidence != nil {
@@ -283,6 +283,7 @@ type collector struct {
 type state struct {
 	calls   *Calls
 	account string
+	now     time.Time // when the collection started
 	// The account's S3 Block Public Access, read once (nil: could not be read).
 	accountPABOnce sync.Once
 	accountPAB     map[string]any

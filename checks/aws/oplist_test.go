@@ -11,11 +11,13 @@ import (
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/service/appstream"
+	"github.com/aws/aws-sdk-go-v2/service/backup"
 	"github.com/aws/aws-sdk-go-v2/service/cloudtrail"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
 	"github.com/aws/aws-sdk-go-v2/service/configservice"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
+	"github.com/aws/aws-sdk-go-v2/service/efs"
 	"github.com/aws/aws-sdk-go-v2/service/guardduty"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/kms"
@@ -33,6 +35,8 @@ import (
 // ID, as the read-only guard sees it.
 var serviceIDs = map[string]string{
 	"github.com/aws/aws-sdk-go-v2/service/appstream":      appstream.ServiceID,
+	"github.com/aws/aws-sdk-go-v2/service/backup":         backup.ServiceID,
+	"github.com/aws/aws-sdk-go-v2/service/efs":            efs.ServiceID,
 	"github.com/aws/aws-sdk-go-v2/service/sagemaker":      sagemaker.ServiceID,
 	"github.com/aws/aws-sdk-go-v2/service/workspaces":     workspaces.ServiceID,
 	"github.com/aws/aws-sdk-go-v2/service/cloudtrail":     cloudtrail.ServiceID,

@@ -65,8 +65,9 @@ func Start(t testing.TB) *Server {
 		resp, err := http.Get(s.URL + "/moto-api/")
 		if err == nil {
 			resp.Body.Close()
-			// moto does not implement AppStream 2.0: answer it as an empty account.
-			return s.WithAppStream(t, EmptyAppStream)
+			// moto does not implement AppStream 2.0, nor AWS Backup's selections,
+			// recovery points and jobs: answer them as an empty account.
+			return s.WithAppStream(t, EmptyAppStream).WithBackup(t, EmptyBackup)
 		}
 		if time.Now().After(deadline) {
 			t.Fatalf("moto_server did not start on port %d within 30s: %v\n%s", port, err, logs.String())
