@@ -31,6 +31,27 @@ func init() {
 			{"S3 Control", "GetPublicAccessBlock", "s3:GetAccountPublicAccessBlock"},
 		},
 	})
+	// Single-region trails homed outside the home region do not show there (not
+	// even as shadow trails): each other region in scope lists its own.
+	register(service{
+		name:    "cloudtrail",
+		covers:  []string{"aws.cloudtrail.trail"},
+		collect: (*collector).collectRegionalTrails,
+		ops: []Operation{
+			{"CloudTrail", "DescribeTrails", "cloudtrail:DescribeTrails"},
+			{"CloudTrail", "GetTrailStatus", "cloudtrail:GetTrailStatus"},
+			{"CloudTrail", "GetEventSelectors", "cloudtrail:GetEventSelectors"},
+		},
+	})
+}
+
+// collectRegionalTrails adds the trails homed in a region other than home (the
+// account service reads the home region's, shadows included).
+func (c *collector) collectRegionalTrails(ctx context.Context) {
+	if c.cfg.Region == c.home {
+		return
+	}
+	c.readTrails(ctx, false, []string{"aws.cloudtrail.trail"})
 }
 
 // collectAccount reads the account-wide settings (root user, password policy,
@@ -73,7 +94,7 @@ func (c *collector) collectAccount(ctx context.Context) {
 	if pab := c.accountPublicAccessBlock(ctx); pab != nil {
 		attrs["s3_public_access_block"] = pab
 	}
-	if trails, ok := c.collectTrails(ctx); ok {
+	if trails, ok := c.readTrails(ctx, true, trailTypes); ok {
 		attrs["cloudtrail_trails"] = trails
 	}
 	c.add(ctx, checks.Resource{
@@ -85,16 +106,19 @@ func (c *collector) collectAccount(ctx context.Context) {
 	})
 }
 
-// collectTrails lists every trail visible in the region (shadow trails of other
+// readTrails lists every trail visible in the region (shadow trails of other
 // regions' multi-region and organization trails included) with its status and
 // event selectors. It adds the trails homed in the region as resources and returns
 // the summaries for the account; ok is false when the trails could not be listed.
-func (c *collector) collectTrails(ctx context.Context) (summaries []any, ok bool) {
+//
+// shadows says whether to list the shadow copies of trails homed elsewhere (for
+// the account's summary); hidden is what a failure hides.
+func (c *collector) readTrails(ctx context.Context, shadows bool, hidden []string) (summaries []any, ok bool) {
 	region := c.cfg.Region
 	ct := cloudtrail.NewFromConfig(c.cfg)
-	out, err := ct.DescribeTrails(ctx, &cloudtrail.DescribeTrailsInput{IncludeShadowTrails: sdkaws.Bool(true)})
+	out, err := ct.DescribeTrails(ctx, &cloudtrail.DescribeTrailsInput{IncludeShadowTrails: sdkaws.Bool(shadows)})
 	if err != nil {
-		c.fail(checks.CollectError{Region: region, Service: "cloudtrail", API: "DescribeTrails", ResourceTypes: trailTypes, Message: errorMessage(err)})
+		c.fail(checks.CollectError{Region: region, Service: "cloudtrail", API: "DescribeTrails", ResourceTypes: hidden, Message: errorMessage(err)})
 		return nil, false
 	}
 	summaries = []any{}
@@ -117,13 +141,13 @@ func (c *collector) collectTrails(ctx context.Context) (summaries []any, ok bool
 		tctx := cite(ctx)
 		st, err := ct.GetTrailStatus(tctx, &cloudtrail.GetTrailStatusInput{Name: t.TrailARN})
 		if err != nil {
-			c.fail(checks.CollectError{Region: region, Service: "cloudtrail", API: "GetTrailStatus", Resource: id, ResourceTypes: trailTypes, Message: errorMessage(err)})
+			c.fail(checks.CollectError{Region: region, Service: "cloudtrail", API: "GetTrailStatus", Resource: id, ResourceTypes: hidden, Message: errorMessage(err)})
 		} else {
 			sum["is_logging"] = sdkaws.ToBool(st.IsLogging)
 		}
 		sel, err := ct.GetEventSelectors(tctx, &cloudtrail.GetEventSelectorsInput{TrailName: t.TrailARN})
 		if err != nil {
-			c.fail(checks.CollectError{Region: region, Service: "cloudtrail", API: "GetEventSelectors", Resource: id, ResourceTypes: trailTypes, Message: errorMessage(err)})
+			c.fail(checks.CollectError{Region: region, Service: "cloudtrail", API: "GetEventSelectors", Resource: id, ResourceTypes: hidden, Message: errorMessage(err)})
 		} else {
 			included, rw := managementEvents(sel)
 			sum["management_events_included"] = included

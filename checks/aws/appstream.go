@@ -66,6 +66,9 @@ func (c *collector) collectAppStream(ctx context.Context) {
 		}
 		return out.Stacks, out.NextToken, nil
 	})
+	if c.notOffered(err, "appstream") {
+		return
+	}
 	if err != nil {
 		c.fail(checks.CollectError{Region: region, Service: "appstream", API: "DescribeStacks", ResourceTypes: asStackTypes, Message: errorMessage(err)})
 	}

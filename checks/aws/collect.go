@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net"
 	"sort"
 	"strings"
 	"sync"
@@ -46,8 +47,14 @@ func register(s service) {
 // aws.* type finds no collector for it and is reported not assessed.
 func Covers() []string {
 	var out []string
+	seen := map[string]bool{}
 	for _, s := range services {
-		out = append(out, s.covers...)
+		for _, t := range s.covers {
+			if !seen[t] {
+				seen[t] = true
+				out = append(out, t)
+			}
+		}
 	}
 	sort.Strings(out)
 	return out
@@ -157,6 +164,7 @@ func Collect(ctx context.Context, base sdkaws.Config, opts Options) *checks.Fact
 		c.account = sdkaws.ToString(id.Account)
 		run.Scope = c.account
 		regions := c.regions(ctx, opts.Regions)
+		c.home = c.cfg.Region
 		for _, s := range services {
 			if s.global {
 				c.run(ctx, s, "global", opts.Progress)
@@ -283,6 +291,7 @@ type collector struct {
 type state struct {
 	calls   *Calls
 	account string
+	home    string    // the home region: global services run there
 	now     time.Time // when the collection started
 	// The account's S3 Block Public Access, read once (nil: could not be read).
 	accountPABOnce sync.Once
@@ -381,4 +390,18 @@ func listAll[Out, Opt, Item any](ctx context.Context, p pager[Out, Opt], items f
 		out = append(out, items(page)...)
 	}
 	return out, nil
+}
+
+// notOffered reports whether err says the service has no endpoint in the region
+// (its host name does not exist: AppStream 2.0 and WorkSpaces are offered in some
+// regions only). There is then nothing to collect there, which is a fact, not a
+// collection error. Any other failure, a DNS server that cannot be reached
+// included, is not this.
+func (c *collector) notOffered(err error, service string) bool {
+	var dns *net.DNSError
+	if err == nil || !errors.As(err, &dns) || !dns.IsNotFound || c.cfg.BaseEndpoint != nil {
+		return false
+	}
+	slog.Info("service not offered in region", "account", c.account, "region", c.cfg.Region, "service", service, "host", dns.Name)
+	return true
 }

@@ -116,6 +116,24 @@ func instanceAttributes(in ec2types.Instance) map[string]any {
 	}
 	attrs["has_public_ip"] = public
 	attrSetString(attrs, "public_ip_address", in.PublicIpAddress)
+	// IPv6 addresses are globally unique and routable: reachable from the internet
+	// whenever the subnet routes IPv6 to an internet gateway.
+	v6 := map[string]bool{}
+	if a := sdkaws.ToString(in.Ipv6Address); a != "" {
+		v6[a] = true
+	}
+	for _, ni := range in.NetworkInterfaces {
+		for _, a := range ni.Ipv6Addresses {
+			if s := sdkaws.ToString(a.Ipv6Address); s != "" {
+				v6[s] = true
+			}
+		}
+	}
+	list := make([]string, 0, len(v6))
+	for a := range v6 {
+		list = append(list, a)
+	}
+	attrs["ipv6_addresses"] = sortedCopy(list)
 	return attrs
 }
 

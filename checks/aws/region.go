@@ -170,6 +170,9 @@ func (c *collector) configRecorders(ctx context.Context, regionID string) ([]any
 		if g := r.RecordingGroup; g != nil {
 			rec["all_supported"] = g.AllSupported
 			rec["include_global_resource_types"] = g.IncludeGlobalResourceTypes
+			if g.RecordingStrategy != nil && g.RecordingStrategy.UseOnly != "" {
+				rec["recording_strategy"] = string(g.RecordingStrategy.UseOnly)
+			}
 		}
 		out = append(out, rec)
 	}

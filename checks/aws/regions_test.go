@@ -3,7 +3,10 @@ package aws
 import (
 	"context"
 	"encoding/json"
+	"errors"
+	"fmt"
 	"maps"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/http/httputil"
@@ -15,7 +18,10 @@ import (
 	"time"
 
 	sdkaws "github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/cloudtrail"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
 
 	"github.com/sdescan/sdescan/checks"
 	"github.com/sdescan/sdescan/checks/aws/mototest"
@@ -33,8 +39,20 @@ func TestCollectSeveralRegions(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// A single-region trail homed in the other region does not show in the home
+	// region's listing, not even as a shadow: it must still be collected.
+	if _, err := s3.NewFromConfig(cfg, func(o *s3.Options) { o.UsePathStyle = true }).CreateBucket(ctx, &s3.CreateBucketInput{Bucket: sdkaws.String("irish-trail"),
+		CreateBucketConfiguration: &s3types.CreateBucketConfiguration{LocationConstraint: s3types.BucketLocationConstraint(other)}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := cloudtrail.NewFromConfig(cfg).CreateTrail(ctx, &cloudtrail.CreateTrailInput{Name: sdkaws.String("irish-trail"), S3BucketName: sdkaws.String("irish-trail")}); err != nil {
+		t.Fatal(err)
+	}
 	f := Collect(ctx, moto.Config(), Options{Version: "test", Now: fixedNow, Regions: []string{mototest.Region, other}})
 	validateFacts(t, f)
+	if r := resourceByID(f, "aws://123456789012/eu-west-1/cloudtrail/trail/irish-trail"); r == nil || r.Attributes["is_multi_region_trail"] != false {
+		t.Errorf("single-region trail homed in %s: %+v", other, r)
+	}
 	perRegion := map[string]map[string]int{}
 	for _, r := range f.Resources {
 		if perRegion[r.Type] == nil {
@@ -160,4 +178,32 @@ func hangProxy(t *testing.T, s *mototest.Server, hang func(*http.Request) bool) 
 	}))
 	t.Cleanup(srv.Close)
 	return &mototest.Server{URL: srv.URL}
+}
+
+// TestNotOffered: only a "no such host" answer for the service's own AWS endpoint
+// means the service is not offered in the region; a DNS server that cannot be
+// reached, any other error, or a custom endpoint that does not resolve is a
+// collection error.
+func TestNotOffered(t *testing.T) {
+	nx := fmt.Errorf("operation error AppStream: DescribeStacks: %w", &url.Error{Op: "Post", URL: "https://appstream2.eu-north-1.amazonaws.com/",
+		Err: &net.OpError{Op: "dial", Err: &net.DNSError{Err: "no such host", Name: "appstream2.eu-north-1.amazonaws.com", IsNotFound: true}}})
+	unreachable := &net.DNSError{Err: "server misbehaving", Name: "appstream2.eu-north-1.amazonaws.com", IsTemporary: true}
+	aws := &collector{state: &state{}}
+	custom := &collector{state: &state{}}
+	custom.cfg.BaseEndpoint = sdkaws.String("https://vpce.example")
+	for _, tt := range []struct {
+		c    *collector
+		err  error
+		want bool
+	}{
+		{aws, nx, true},
+		{aws, unreachable, false},
+		{aws, errors.New("AccessDeniedException"), false},
+		{aws, nil, false},
+		{custom, nx, false},
+	} {
+		if got := tt.c.notOffered(tt.err, "appstream"); got != tt.want {
+			t.Errorf("notOffered(%v, custom endpoint %v) = %v, want %v", tt.err, tt.c.cfg.BaseEndpoint != nil, got, tt.want)
+		}
+	}
 }

@@ -31,6 +31,9 @@ func (c *collector) collectWorkSpaces(ctx context.Context) {
 	client := workspaces.NewFromConfig(c.cfg)
 	list, err := listAll(ctx, workspaces.NewDescribeWorkspacesPaginator(client, &workspaces.DescribeWorkspacesInput{}),
 		func(o *workspaces.DescribeWorkspacesOutput) []wstypes.Workspace { return o.Workspaces })
+	if c.notOffered(err, "workspaces") {
+		return
+	}
 	if err != nil {
 		c.fail(checks.CollectError{Region: region, Service: "workspaces", API: "DescribeWorkspaces", ResourceTypes: wsWorkspaceTypes, Message: errorMessage(err)})
 		return

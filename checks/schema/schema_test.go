@@ -151,7 +151,12 @@ func generateInput(factsJSON []byte) ([]byte, error) {
 					"classification": map[string]any{
 						"type":        "string",
 						"enum":        []any{"identifiable", "pseudonymised", "anonymised", "public"},
-						"description": "Lower-cased value of the configured classification tag (default data-classification); absent when the resource has none. Other values pass through lower-cased.",
+						"description": "The configured classification tag's value (default key data-classification, matched regardless of case and separators), normalised: known spellings (pseudonymized, PII, anonymized, aggregate, ...) map to the four classes; other values pass through lower-cased. Absent when the resource has none.",
+					},
+					"backup_rpo_hours": map[string]any{
+						"type":             "number",
+						"exclusiveMinimum": 0,
+						"description":      "Recovery point objective in hours from the backup-rpo-hours tag (key matched regardless of case and separators; 24, 24h, 1d, PT12H understood); absent when the resource has no such tag or its value cannot be read.",
 					},
 					"attributes": map[string]any{
 						"description": "The resource's attributes; see $defs/<type>.",

@@ -4,7 +4,8 @@
 #   AWS Config keeps a history of every resource's configuration, showing what the SDE
 #   looked like at any past moment and who changed it - the record behind change
 #   control and incident investigation. A recorder that exists but is stopped records
-#   nothing.
+#   nothing, and one that records only a chosen list of resource types misses
+#   everything else (recording all types, or all but named exclusions, passes).
 # custom:
 #   id: AWS-CFG-001
 #   severity: medium
@@ -39,6 +40,27 @@ deny contains sprintf("AWS Config recorder is not recording in %s", [where]) if 
 	count(recorders) > 0
 	not recording
 	not unknown
+}
+
+# A recorder that records every supported type, or every type but named exclusions.
+records_broadly(r) if r.all_supported == true
+
+records_broadly(r) if r.recording_strategy in {"ALL_SUPPORTED_RESOURCE_TYPES", "EXCLUSION_BY_RESOURCE_TYPES"}
+
+# Facts without the recording group say nothing about it.
+records_broadly(r) if not "all_supported" in object.keys(r)
+
+deny contains sprintf("AWS Config recorder %s records only selected resource types in %s", [r.name, where]) if {
+	some r in recorders
+	r.recording == true
+	not records_broadly(r)
+	not broad_recorder
+}
+
+broad_recorder if {
+	some r in recorders
+	r.recording == true
+	records_broadly(r)
 }
 
 missing contains "attributes.config_recorders" if {

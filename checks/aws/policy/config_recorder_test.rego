@@ -30,3 +30,11 @@ test_missing_status if {
 	check.missing == {"attributes.config_recorders[].recording"} with input as inp
 	count(check.deny) == 0 with input as inp
 }
+
+test_fail_selected_types_only if {
+	check.deny == {"AWS Config recorder default records only selected resource types in account 111111111111 region eu-west-2"} with input as region({"config_recorders": [{"name": "default", "recording": true, "all_supported": false, "recording_strategy": "INCLUSION_BY_RESOURCE_TYPES"}]})
+}
+
+test_pass_exclusions if {
+	count(check.deny) == 0 with input as region({"config_recorders": [{"name": "default", "recording": true, "all_supported": false, "recording_strategy": "EXCLUSION_BY_RESOURCE_TYPES"}]})
+}

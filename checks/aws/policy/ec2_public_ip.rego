@@ -4,7 +4,9 @@
 #   An instance with a public IP address can be reached from (and can reach) the
 #   internet directly whenever a security group or route allows it. SDE analysis and
 #   processing machines should sit in private subnets, with access through the SDE's
-#   controlled entry points. Terminated instances are not judged.
+#   controlled entry points. IPv6 addresses are globally routable, so an instance with
+#   one is reachable whenever its subnet routes IPv6 to an internet gateway; it is
+#   reported too. Terminated instances are not judged.
 # custom:
 #   id: AWS-EC2-006
 #   severity: high
@@ -28,6 +30,11 @@ deny contains msg if {
 	ip := object.get(attrs, "public_ip_address", "")
 	suffix := {true: sprintf(" (%s)", [ip]), false: ""}[ip != ""]
 	msg := sprintf("instance %s has a public IP address%s", [object.get(attrs, "instance_id", input.resource.id), suffix])
+}
+
+deny contains msg if {
+	count(object.get(attrs, "ipv6_addresses", [])) > 0
+	msg := sprintf("instance %s has a globally routable IPv6 address (%s): reachable from the internet unless its subnet routes IPv6 only through an egress-only gateway", [object.get(attrs, "instance_id", input.resource.id), concat(", ", attrs.ipv6_addresses)])
 }
 
 missing contains "attributes.has_public_ip" if {

@@ -29,3 +29,11 @@ test_missing if {
 	check.missing == {"attributes.has_public_ip"} with input as inp
 	count(check.deny) == 0 with input as inp
 }
+
+test_fail_ipv6 if {
+	check.deny == {"instance i-1 has a globally routable IPv6 address (2001:db8::10): reachable from the internet unless its subnet routes IPv6 only through an egress-only gateway"} with input as instance({"has_public_ip": false, "ipv6_addresses": ["2001:db8::10"]})
+}
+
+test_pass_no_ipv6 if {
+	count(check.deny) == 0 with input as instance({"has_public_ip": false, "ipv6_addresses": []})
+}

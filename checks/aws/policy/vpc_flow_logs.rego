@@ -4,7 +4,8 @@
 #   VPC flow logs record every connection accepted or rejected in the network. They show
 #   where data went and which hosts talked to which, the evidence needed to detect or
 #   rule out exfiltration from the SDE. Logging only accepted or only rejected traffic
-#   leaves half the picture out.
+#   leaves half the picture out, and a flow log whose delivery fails (its role or
+#   destination is broken) records nothing.
 # custom:
 #   id: AWS-VPC-001
 #   severity: medium
@@ -21,6 +22,7 @@ attrs := input.resource.attributes
 all_traffic(f) if {
 	f.traffic_type == "ALL"
 	object.get(f, "status", "ACTIVE") == "ACTIVE"
+	object.get(f, "deliver_logs_status", "SUCCESS") != "FAILED"
 }
 
 any_all_traffic if {
@@ -37,7 +39,7 @@ deny contains sprintf("VPC %s has no flow logs", [vpc]) if {
 deny contains msg if {
 	count(attrs.flow_logs) > 0
 	not any_all_traffic
-	kinds := concat(", ", sort({sprintf("%s (%s)", [object.get(f, "traffic_type", "?"), object.get(f, "status", "?")]) | some f in attrs.flow_logs}))
+	kinds := concat(", ", sort({sprintf("%s (%s, delivery %s)", [object.get(f, "traffic_type", "?"), object.get(f, "status", "?"), object.get(f, "deliver_logs_status", "?")]) | some f in attrs.flow_logs}))
 	msg := sprintf("VPC %s has no active flow log capturing ALL traffic (has: %s)", [vpc, kinds])
 }
 

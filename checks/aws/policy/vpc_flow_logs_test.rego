@@ -16,11 +16,15 @@ test_fail_none if {
 }
 
 test_fail_reject_only if {
-	check.deny == {"VPC vpc-1 has no active flow log capturing ALL traffic (has: REJECT (ACTIVE))"} with input as vpc([{"flow_log_id": "fl-1", "traffic_type": "REJECT", "status": "ACTIVE"}])
+	check.deny == {"VPC vpc-1 has no active flow log capturing ALL traffic (has: REJECT (ACTIVE, delivery ?))"} with input as vpc([{"flow_log_id": "fl-1", "traffic_type": "REJECT", "status": "ACTIVE"}])
 }
 
 test_missing if {
 	inp := {"resource": {"id": "v", "type": "aws.ec2.vpc", "attributes": {"vpc_id": "vpc-1"}}}
 	check.missing == {"attributes.flow_logs"} with input as inp
 	count(check.deny) == 0 with input as inp
+}
+
+test_fail_delivery_failed if {
+	check.deny == {"VPC vpc-1 has no active flow log capturing ALL traffic (has: ALL (ACTIVE, delivery FAILED))"} with input as vpc([{"flow_log_id": "fl-1", "traffic_type": "ALL", "status": "ACTIVE", "deliver_logs_status": "FAILED"}])
 }
