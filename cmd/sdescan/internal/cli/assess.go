@@ -34,6 +34,12 @@ type assessOptions struct {
 	outputDir      string
 	failOn         string
 	strict         bool
+
+	// pack says where to write an evidence pack (none when both are empty).
+	pack packOptions
+	// packOnly writes the pack alone: no report, and no gate or --strict exit
+	// (the pack command).
+	packOnly bool
 }
 
 func (o *assessOptions) addFlags(cmd *cobra.Command) {
@@ -70,6 +76,7 @@ type inputs struct {
 // run assesses the inputs and writes the report; the returned error carries the exit code.
 func (o *assessOptions) run(ctx context.Context, g *globalOptions, in inputs) error {
 	cfg := &Config{}
+	var err error
 	if o.config != "" {
 		c, err := loadConfig(o.config)
 		if err != nil {
@@ -91,6 +98,16 @@ func (o *assessOptions) run(ctx context.Context, g *globalOptions, in inputs) er
 			return inputError(fmt.Errorf("--fail-on: %w", err))
 		}
 		gate = s
+	}
+	var pk *packing
+	if o.pack.key != "" && !o.pack.enabled() {
+		return inputError(errors.New("--key signs an evidence pack: give --pack FILE.zip or --pack-dir DIR too"))
+	}
+	if o.pack.enabled() {
+		if pk, err = o.pack.prepare(in); err != nil {
+			return err
+		}
+		in.facts = pk.facts.Facts
 	}
 	asOf := in.facts.AsOf()
 	if o.asOf != "" {
@@ -153,21 +170,31 @@ func (o *assessOptions) run(ctx context.Context, g *globalOptions, in inputs) er
 	}
 
 	var atts []*controls.Attestation
+	var attSources []reports.AttestationSource
 	for _, name := range in.demoAttest {
 		list, err := controls.LoadAttestationsFS(in.demo, name, "demo/"+name, cat.Kinds)
 		if err != nil {
 			return inputError(err)
 		}
 		atts = append(atts, list...)
+		attSources = append(attSources, reports.AttestationSource{FS: in.demo, File: name, Name: "demo/" + name, Attestations: list})
 	}
 	for _, file := range append(append([]string{}, cfg.Attestations...), o.attestations...) {
-		list, err := controls.LoadAttestations(file, cat.Kinds)
+		// As controls.LoadAttestations: documents resolve beside the file.
+		abs, err := filepath.Abs(file)
+		if err != nil {
+			return inputError(fmt.Errorf("%s: %w", file, err))
+		}
+		fsys := os.DirFS(filepath.Dir(abs))
+		list, err := controls.LoadAttestationsFS(fsys, filepath.Base(abs), file, cat.Kinds)
 		if err != nil {
 			return inputError(err)
 		}
 		atts = append(atts, list...)
+		attSources = append(attSources, reports.AttestationSource{FS: fsys, File: filepath.Base(abs), Name: file, Attestations: list})
 	}
 	var waivers []*controls.Waiver
+	var waiverSources []reports.WaiverSource
 	for _, name := range in.demoWaivers {
 		data, err := fs.ReadFile(in.demo, name)
 		if err != nil {
@@ -178,13 +205,20 @@ func (o *assessOptions) run(ctx context.Context, g *globalOptions, in inputs) er
 			return inputError(err)
 		}
 		waivers = append(waivers, list...)
+		waiverSources = append(waiverSources, reports.WaiverSource{Name: "demo/" + name, Data: data})
 	}
 	for _, file := range append(append([]string{}, cfg.Waivers...), o.waivers...) {
-		list, err := controls.LoadWaivers(file, resolve)
+		// As controls.LoadWaivers, keeping the bytes for an evidence pack.
+		data, err := os.ReadFile(file)
 		if err != nil {
-			return inputError(fmt.Errorf("%w", err))
+			return inputError(err)
+		}
+		list, err := controls.ParseWaivers(data, file, resolve)
+		if err != nil {
+			return inputError(err)
 		}
 		waivers = append(waivers, list...)
+		waiverSources = append(waiverSources, reports.WaiverSource{Name: file, Data: data})
 	}
 
 	start := time.Now()
@@ -210,10 +244,40 @@ func (o *assessOptions) run(ctx context.Context, g *globalOptions, in inputs) er
 		ExpiringDays: cfg.ExpiringDays,
 	})
 
-	if err := o.write(g, a); err != nil {
-		return err
+	var built *reports.PackFiles
+	if pk != nil {
+		built, err = reports.BuildPack(&reports.Pack{
+			Tool:              checks.Version{Name: "sdescan", Version: Version},
+			Facts:             pk.facts,
+			AsOf:              asOf,
+			Frameworks:        selected,
+			ClassificationTag: cfg.ClassificationTag,
+			BreakGlassRoles:   cfg.BreakGlassRoles,
+			ExpiringDays:      cfg.ExpiringDays,
+			Policies:          sources,
+			Catalogue:         cat,
+			Attestations:      attSources,
+			Waivers:           waiverSources,
+			Findings:          findings,
+			Assessment:        a,
+			Key:               pk.key,
+		})
+		if err != nil {
+			return inputError(err)
+		}
 	}
-	if gate != "" {
+
+	if !o.packOnly {
+		if err := o.write(g, a); err != nil {
+			return err
+		}
+	}
+	if built != nil {
+		if err := o.pack.write(built); err != nil {
+			return err
+		}
+	}
+	if gate != "" && !o.packOnly {
 		if n := gateFailures(a, gate); n > 0 {
 			return &exitError{code: ExitGateFailed, err: fmt.Errorf("gate failed: %d unwaived finding(s) at or above %s", n, gate)}
 		}

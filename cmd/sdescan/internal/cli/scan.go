@@ -35,6 +35,7 @@ regional policy framework) with no credentials and no network.`,
 		Example: `  sdescan scan --demo
   sdescan scan --demo --format json --output assessment.json
   sdescan scan --aws --region eu-west-2 --fail-on high --save-facts facts.json
+  sdescan scan --demo --pack pack.zip --key sdescan-signing.key
   sdescan scan --aws --org --role-name SdescanReadOnly --external-id "$EXTERNAL_ID" --region all`,
 		Args: exactArgs(0),
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -85,6 +86,7 @@ regional policy framework) with no credentials and no network.`,
 	src.addFlags(cmd)
 	cmd.Flags().StringVar(&saveFacts, "save-facts", "", "also write the collected facts to FILE (for `sdescan evaluate`)")
 	o.addFlags(cmd)
+	o.pack.addFlags(cmd)
 	return cmd
 }
 

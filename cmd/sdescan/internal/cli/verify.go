@@ -1,0 +1,84 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/sdescan/sdescan/reports"
+)
+
+// verifyOptions are the flags of verify.
+type verifyOptions struct {
+	key string
+}
+
+func newVerifyCmd(g *globalOptions) *cobra.Command {
+	o := &verifyOptions{}
+	cmd := &cobra.Command{
+		Use:   "verify PACK [--key PREFIX.pub]",
+		Short: "Check an evidence pack: digests, signature, and that its findings follow from its facts",
+		Long: `verify checks an evidence pack (a zip file or a directory) without trusting the machine
+that wrote it:
+
+  - every file's sha256 and size match the manifest, and no file is missing or extra;
+  - with --key, manifest.sig is an ed25519 signature of manifest.json by that key
+    (without --key the signature is not checked, and verify says so);
+  - the packed checks, re-run over the packed facts with the packed catalogue,
+    attestations and waivers at the pack's assessment time, give exactly the packed
+    findings.json, assessment.json and reports.
+
+Each problem is printed on its own line. Exit codes: 0 valid, 1 invalid, 2 the pack
+or key cannot be read (or is unsafe to read: see the limits in docs/evidence-pack.md).`,
+		Example: `  sdescan verify pack.zip --key sdescan-signing.pub
+  sdescan verify pack/`,
+		Args: exactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return verifyRun(cmd.Context(), g, o, args[0])
+		},
+	}
+	cmd.Flags().StringVar(&o.key, "key", "", "the ed25519 public key (PKIX PEM) the pack must be signed with")
+	return cmd
+}
+
+func verifyRun(ctx context.Context, g *globalOptions, o *verifyOptions, pack string) error {
+	opts := reports.VerifyOptions{KeyName: o.key}
+	if o.key != "" {
+		data, err := os.ReadFile(o.key)
+		if err != nil {
+			return inputError(fmt.Errorf("%s: %w", o.key, cleanOSError(err)))
+		}
+		if opts.Key, err = reports.ParsePublicKey(data, o.key); err != nil {
+			return inputError(err)
+		}
+	}
+	v, err := reports.VerifyPack(ctx, pack, opts)
+	if err != nil {
+		return inputError(err)
+	}
+	var b strings.Builder
+	for _, w := range v.Warnings {
+		fmt.Fprintf(&b, "warning: %s\n", w)
+	}
+	for _, p := range v.Problems {
+		fmt.Fprintf(&b, "%s\n", p)
+	}
+	if len(v.Problems) == 0 {
+		sig := "signature not checked"
+		if v.SignatureChecked {
+			sig = "signature verified (key sha256 " + v.Manifest.PublicKey.SHA256 + ")"
+		}
+		fmt.Fprintf(&b, "%s: valid: %d files match the manifest; %s; findings and assessment follow from the packed facts (as of %s)\n",
+			pack, v.Files, sig, v.Manifest.Assessment.AsOf)
+	}
+	if _, err := fmt.Fprint(g.stdout, b.String()); err != nil {
+		return err
+	}
+	if len(v.Problems) > 0 {
+		return &exitError{code: ExitGateFailed, err: fmt.Errorf("%s: invalid evidence pack: %d problem(s)", pack, len(v.Problems))}
+	}
+	return nil
+}

@@ -1,0 +1,723 @@
+package reports
+
+import (
+	"archive/zip"
+	"bytes"
+	"crypto/ed25519"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/sdescan/sdescan/checks"
+	"github.com/sdescan/sdescan/controls"
+)
+
+// PackFormat names the layout of an evidence pack (docs/evidence-pack.md). It
+// changes only when a reader of the old layout would misread the new one.
+const PackFormat = "sdescan-evidence-pack/1"
+
+// Names of the fixed files of a pack.
+const (
+	PackManifest   = "manifest.json"
+	PackSignature  = "manifest.sig"
+	PackFacts      = "facts.json"
+	PackFindings   = "findings.json"
+	PackAssessment = "assessment.json"
+	// packFrameworks holds the catalogue: attestations.yaml (the attestation
+	// kinds) and one <id>.yaml per framework.
+	packFrameworks = "policies/frameworks"
+	packChecks     = "policies/checks"
+)
+
+// packReports are the human reports a pack carries, each rendered from the
+// assessment. verify re-renders and compares every one of them, so a renderer
+// added here (HTML, SARIF, OSCAL) is packed and verified with no other change.
+var packReports = []struct {
+	name   string
+	render func(io.Writer, *controls.Assessment) error
+}{
+	{"reports/summary.md", Markdown},
+}
+
+// Manifest is manifest.json: what the pack holds and how it was assessed.
+type Manifest struct {
+	Format string         `json:"format"`
+	Tool   checks.Version `json:"tool"`
+	// CollectedAt is when the facts were collected (also the time of every zip entry).
+	CollectedAt string `json:"collected_at"`
+	// Assessment holds the settings the assessment was made with; verify re-evaluates with them.
+	Assessment AssessmentParams `json:"assessment"`
+	Scope      []ScopeEntry     `json:"scope"`
+	Catalogue  CatalogueEntry   `json:"catalogue"`
+	// Policies are the sources of the checks, in the order they were loaded.
+	Policies     []PolicyEntry `json:"policies"`
+	Attestations []InputEntry  `json:"attestations"`
+	Waivers      []InputEntry  `json:"waivers"`
+	// PublicKey identifies the key that signed manifest.sig; absent when unsigned.
+	PublicKey *KeyEntry `json:"public_key,omitempty"`
+	// Files lists every file of the pack but manifest.json and manifest.sig, by path.
+	Files []FileEntry `json:"files"`
+}
+
+// AssessmentParams are the settings of the assessment that the facts do not carry.
+type AssessmentParams struct {
+	AsOf              string   `json:"as_of"`
+	Frameworks        []string `json:"frameworks"`
+	ClassificationTag string   `json:"classification_tag"`
+	BreakGlassRoles   []string `json:"break_glass_roles"`
+	ExpiringDays      int      `json:"expiring_days"`
+}
+
+// ScopeEntry is one collector run: what was scanned and how completely.
+type ScopeEntry struct {
+	Collector string `json:"collector"`
+	Scope     string `json:"scope"`
+	Status    string `json:"status"`
+}
+
+// CatalogueEntry names the catalogue: the checks' catalogue version recorded in the
+// facts, and every framework with the digest of its file in the pack.
+type CatalogueEntry struct {
+	Checks           checks.Version   `json:"checks"`
+	AttestationKinds FileRef          `json:"attestation_kinds"`
+	Frameworks       []FrameworkEntry `json:"frameworks"`
+}
+
+// FrameworkEntry is one framework of the catalogue.
+type FrameworkEntry struct {
+	ID      string `json:"id"`
+	Title   string `json:"title"`
+	Version string `json:"version"`
+	File    string `json:"file"`
+	SHA256  string `json:"sha256"`
+}
+
+// FileRef is a file of the pack and its digest.
+type FileRef struct {
+	File   string `json:"file"`
+	SHA256 string `json:"sha256"`
+}
+
+// PolicyEntry is one source of checks: Name is how sdescan named it when it
+// assessed ("builtin", or the --policy directory), Dir where its files are packed.
+type PolicyEntry struct {
+	Name  string `json:"name"`
+	Dir   string `json:"dir"`
+	Files int    `json:"files"`
+}
+
+// InputEntry is an attestations or waivers file: Name as it was given (and as
+// assessment.json reports it), File where it is packed. An attestations file has
+// a Dir: the folder its documents resolve in (the file's own folder on disk).
+type InputEntry struct {
+	Name string `json:"name"`
+	File string `json:"file"`
+	Dir  string `json:"dir,omitempty"`
+}
+
+// KeyEntry identifies a signing key.
+type KeyEntry struct {
+	Algorithm string `json:"algorithm"`
+	// SHA256 is the hex sha256 of the public key's PKIX DER encoding.
+	SHA256 string `json:"sha256"`
+}
+
+// FileEntry is one file of the pack.
+type FileEntry struct {
+	Path   string `json:"path"`
+	SHA256 string `json:"sha256"`
+	Size   int64  `json:"size"`
+}
+
+// PackedFacts are facts made ready for a pack: redacted, with the raw evidence they
+// cite read, checked and redacted. Assess Facts, not the facts given to
+// PreparePackFacts, so that the pack's findings follow from its facts.json.
+type PackedFacts struct {
+	Facts    *checks.Facts
+	json     []byte
+	evidence map[string][]byte // pack path -> redacted content
+}
+
+// PreparePackFacts redacts the facts and copies the raw evidence they cite from
+// evidence (nil: none), checking each file's sha256 against its reference. A
+// missing or mismatching evidence file is an error naming it: a pack is whole or
+// not at all. Evidence that redaction changes is cited by its new digest (and a
+// path that held a secret by its redacted path): f's evidence references are
+// updated in place, and the returned facts cite what the pack holds.
+func PreparePackFacts(f *checks.Facts, name string, evidence fs.FS) (*PackedFacts, error) {
+	pf := &PackedFacts{evidence: map[string][]byte{}}
+	type ref struct{ sum, path, redacted string }
+	refs := map[string]*ref{}
+	for i := range f.Resources {
+		r := &f.Resources[i]
+		for j := range r.Evidence {
+			e := &r.Evidence[j]
+			if err := checks.ValidEvidencePath(e.Path); err != nil {
+				return nil, fmt.Errorf("%s: resource %s: %w", name, r.ID, err)
+			}
+			if prev, ok := refs[e.Path]; ok {
+				if prev.sum != e.SHA256 {
+					return nil, fmt.Errorf("%s: evidence %s is cited with two different sha256", name, e.Path)
+				}
+				e.Path, e.SHA256 = prev.path, prev.redacted
+				continue
+			}
+			if evidence == nil {
+				return nil, fmt.Errorf("%s: no evidence directory to read it from", e.Path)
+			}
+			data, err := readLimited(evidence, e.Path, MaxEntrySize)
+			if err != nil {
+				return nil, fmt.Errorf("%s: %w", e.Path, err)
+			}
+			if got := sha256Hex(data); got != strings.ToLower(e.SHA256) {
+				return nil, fmt.Errorf("%s: sha256 %s does not match the %s cited by %s", e.Path, got, e.SHA256, name)
+			}
+			data = checks.Redact(data)
+			to := string(checks.Redact([]byte(e.Path)))
+			if _, taken := pf.evidence[to]; taken {
+				return nil, fmt.Errorf("%s: redacted, its name is that of other evidence (%s)", e.Path, to)
+			}
+			refs[e.Path] = &ref{sum: e.SHA256, path: to, redacted: sha256Hex(data)}
+			e.Path, e.SHA256 = to, refs[e.Path].redacted
+			pf.evidence[to] = data
+		}
+	}
+	var buf bytes.Buffer
+	if err := checks.WriteJSON(&buf, f); err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	redacted, err := checks.DecodeFactsBytes(checks.Redact(buf.Bytes()), name+" (redacted)")
+	if err != nil {
+		return nil, err
+	}
+	buf.Reset()
+	if err := checks.WriteJSON(&buf, redacted); err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	pf.Facts, pf.json = redacted, buf.Bytes()
+	return pf, nil
+}
+
+// readLimited reads a regular file of fsys, refusing one larger than limit.
+func readLimited(fsys fs.FS, name string, limit int64) ([]byte, error) {
+	fh, err := fsys.Open(name)
+	if err != nil {
+		return nil, cleanFSError(err)
+	}
+	defer fh.Close()
+	st, err := fh.Stat()
+	if err != nil {
+		return nil, cleanFSError(err)
+	}
+	if !st.Mode().IsRegular() {
+		return nil, errors.New("not a regular file")
+	}
+	data, err := io.ReadAll(io.LimitReader(fh, limit+1))
+	if err != nil {
+		return nil, cleanFSError(err)
+	}
+	if int64(len(data)) > limit {
+		return nil, fmt.Errorf("larger than %d MiB", limit>>20)
+	}
+	return data, nil
+}
+
+func cleanFSError(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		if errors.Is(pe.Err, fs.ErrNotExist) {
+			return notFound{}
+		}
+		return pe.Err
+	}
+	return err
+}
+
+// notFound says "not found" and is fs.ErrNotExist.
+type notFound struct{}
+
+func (notFound) Error() string        { return "not found" }
+func (notFound) Is(target error) bool { return target == fs.ErrNotExist }
+
+// AttestationSource is one attestations file as it was loaded: File in FS (its
+// documents resolve beside it), reported as Name.
+type AttestationSource struct {
+	FS           fs.FS
+	File         string
+	Name         string
+	Attestations []*controls.Attestation
+}
+
+// WaiverSource is one waivers file as it was read, reported as Name.
+type WaiverSource struct {
+	Name string
+	Data []byte
+}
+
+// Pack is everything an evidence pack is built from: the inputs of one
+// assessment and its result.
+type Pack struct {
+	Tool  checks.Version
+	Facts *PackedFacts
+	// AsOf is the assessment time.
+	AsOf              time.Time
+	Frameworks        []string
+	ClassificationTag string
+	BreakGlassRoles   []string
+	ExpiringDays      int
+	// Policies are the check sources in the order the engine loaded them.
+	Policies     []checks.PolicySource
+	Catalogue    *controls.Catalogue
+	Attestations []AttestationSource
+	Waivers      []WaiverSource
+	Findings     []checks.Finding
+	Assessment   *controls.Assessment
+	// Key signs manifest.json into manifest.sig; nil: unsigned.
+	Key ed25519.PrivateKey
+}
+
+// PackFiles is a built pack: every file by name, ready to be written as a zip or
+// a directory.
+type PackFiles struct {
+	files    map[string][]byte
+	modified time.Time
+}
+
+// Names returns the files of the pack, sorted.
+func (p *PackFiles) Names() []string {
+	names := make([]string, 0, len(p.files))
+	for n := range p.files {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return names
+}
+
+// File returns the content of one file of the pack.
+func (p *PackFiles) File(name string) ([]byte, bool) {
+	b, ok := p.files[name]
+	return b, ok
+}
+
+// packBuilder collects files, refusing a name twice.
+type packBuilder struct {
+	files map[string][]byte
+	total int64
+}
+
+func (b *packBuilder) add(name string, data []byte) error {
+	if err := ValidPackPath(name); err != nil {
+		return err
+	}
+	if _, dup := b.files[name]; dup {
+		return fmt.Errorf("%s: two files of the pack have this name", name)
+	}
+	if int64(len(data)) > MaxEntrySize {
+		return fmt.Errorf("%s: larger than the %d MiB a pack reader accepts", name, MaxEntrySize>>20)
+	}
+	b.total += int64(len(data))
+	if b.total > MaxTotalSize || len(b.files) >= MaxEntries {
+		return fmt.Errorf("%s: the pack would exceed the limits a pack reader accepts (%d files, %d MiB)", name, MaxEntries, MaxTotalSize>>20)
+	}
+	b.files[name] = data
+	return nil
+}
+
+// addGenerated adds a file sdescan wrote, redacted again as a defence in depth.
+func (b *packBuilder) addGenerated(name string, data []byte) error {
+	return b.add(name, checks.Redact(data))
+}
+
+// addCopied adds a file given to sdescan (a policy, an attestation, a document, a
+// waiver). Such a file cannot be redacted without changing what was assessed (and
+// the digest an attestation records), so one that holds what looks like a secret
+// is refused.
+func (b *packBuilder) addCopied(name, from string, data []byte) error {
+	if !bytes.Equal(checks.Redact(data), data) {
+		return fmt.Errorf("%s: holds what looks like a secret (a key, token or password); remove it before packing", from)
+	}
+	return b.add(name, data)
+}
+
+// BuildPack assembles the evidence pack of an assessment in memory. Nothing is
+// read from the wall clock or the environment: the same inputs and key give the
+// same files, byte for byte.
+func BuildPack(p *Pack) (*PackFiles, error) {
+	if p.Facts == nil || p.Assessment == nil || p.Catalogue == nil {
+		return nil, errors.New("evidence pack: facts, catalogue and assessment are required")
+	}
+	b := &packBuilder{files: map[string][]byte{}}
+	facts := p.Facts.Facts
+	collected := facts.AsOf()
+	if collected.IsZero() {
+		collected = p.AsOf.UTC()
+	}
+	m := &Manifest{
+		Format:      PackFormat,
+		Tool:        p.Tool,
+		CollectedAt: collected.Format(time.RFC3339),
+		Assessment: AssessmentParams{
+			AsOf:              p.AsOf.UTC().Format(time.RFC3339),
+			Frameworks:        nonNil(p.Frameworks),
+			ClassificationTag: p.ClassificationTag,
+			BreakGlassRoles:   nonNil(p.BreakGlassRoles),
+			ExpiringDays:      p.ExpiringDays,
+		},
+		Scope:        []ScopeEntry{},
+		Policies:     []PolicyEntry{},
+		Attestations: []InputEntry{},
+		Waivers:      []InputEntry{},
+	}
+	m.Catalogue.Checks = facts.Catalogue
+	for _, r := range facts.Runs {
+		m.Scope = append(m.Scope, ScopeEntry{Collector: r.Collector, Scope: r.Scope, Status: r.Status})
+	}
+
+	// Facts and the raw evidence they cite.
+	if err := b.addGenerated(PackFacts, p.Facts.json); err != nil {
+		return nil, err
+	}
+	for name, data := range p.Facts.evidence {
+		if err := b.addGenerated(name, data); err != nil {
+			return nil, err
+		}
+	}
+
+	// Findings, assessment and reports.
+	findings, err := renderFindings(p.AsOf, p.Findings)
+	if err != nil {
+		return nil, err
+	}
+	if err := b.add(PackFindings, findings); err != nil {
+		return nil, err
+	}
+	assessment, err := renderAssessment(p.Assessment)
+	if err != nil {
+		return nil, err
+	}
+	if err := b.add(PackAssessment, assessment); err != nil {
+		return nil, err
+	}
+	for _, r := range packReports {
+		data, err := renderReport(r.render, p.Assessment)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", r.name, err)
+		}
+		if err := b.add(r.name, data); err != nil {
+			return nil, err
+		}
+	}
+
+	// The checks, exactly as loaded.
+	for i, src := range p.Policies {
+		dir := path.Join(packChecks, "policy-"+strconv.Itoa(i))
+		if src.Name == "builtin" {
+			dir = path.Join(packChecks, "builtin")
+		}
+		n := 0
+		err := fs.WalkDir(src.FS, ".", func(f string, d fs.DirEntry, err error) error {
+			if err != nil {
+				return err
+			}
+			if d.IsDir() || !strings.HasSuffix(f, ".rego") || strings.HasSuffix(f, "_test.rego") {
+				return nil
+			}
+			data, err := readLimited(src.FS, f, MaxEntrySize)
+			if err != nil {
+				return fmt.Errorf("%s: %w", f, err)
+			}
+			n++
+			return b.addCopied(path.Join(dir, f), policyName(src.Name, f), data)
+		})
+		if err != nil {
+			return nil, fmt.Errorf("policy %s: %w", src.Name, err)
+		}
+		m.Policies = append(m.Policies, PolicyEntry{Name: src.Name, Dir: dir, Files: n})
+	}
+
+	// The catalogue, as loaded (aliases resolved to check IDs).
+	if err := addCatalogue(b, m, p.Catalogue); err != nil {
+		return nil, err
+	}
+
+	// Attestations with the documents they cite, and waivers.
+	for i, src := range p.Attestations {
+		root := path.Join("attestations", strconv.Itoa(i+1))
+		if err := addAttestations(b, root, src); err != nil {
+			return nil, err
+		}
+		m.Attestations = append(m.Attestations, InputEntry{Name: src.Name, File: path.Join(root, src.File), Dir: root})
+	}
+	for i, w := range p.Waivers {
+		file := path.Join("waivers", strconv.Itoa(i+1), "waivers.yaml")
+		if err := b.addCopied(file, w.Name, w.Data); err != nil {
+			return nil, err
+		}
+		m.Waivers = append(m.Waivers, InputEntry{Name: w.Name, File: file})
+	}
+
+	// The manifest lists every file; the signature covers the manifest.
+	names := make([]string, 0, len(b.files))
+	for n := range b.files {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	m.Files = make([]FileEntry, 0, len(names))
+	for _, n := range names {
+		m.Files = append(m.Files, FileEntry{Path: n, SHA256: sha256Hex(b.files[n]), Size: int64(len(b.files[n]))})
+	}
+	if p.Key != nil {
+		m.PublicKey = &KeyEntry{Algorithm: "ed25519", SHA256: KeyFingerprint(p.Key.Public().(ed25519.PublicKey))}
+	}
+	var mb bytes.Buffer
+	if err := checks.WriteJSON(&mb, m); err != nil {
+		return nil, fmt.Errorf("%s: %w", PackManifest, err)
+	}
+	manifest := checks.Redact(mb.Bytes())
+	if err := b.add(PackManifest, manifest); err != nil {
+		return nil, err
+	}
+	if p.Key != nil {
+		if err := b.add(PackSignature, ed25519.Sign(p.Key, manifest)); err != nil {
+			return nil, err
+		}
+	}
+	return &PackFiles{files: b.files, modified: collected.UTC()}, nil
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
+
+// policyName is how the engine names a policy file of a source (checks.readPolicies).
+func policyName(source, f string) string {
+	if source == "" || source == "builtin" {
+		return path.Join("builtin", f)
+	}
+	return filepath.Join(source, filepath.FromSlash(f))
+}
+
+func addCatalogue(b *packBuilder, m *Manifest, cat *controls.Catalogue) error {
+	ids := make([]string, 0, len(cat.Kinds))
+	for id := range cat.Kinds {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	kinds := struct {
+		Attestations []*controls.AttestationKind `yaml:"attestations"`
+	}{}
+	for _, id := range ids {
+		kinds.Attestations = append(kinds.Attestations, cat.Kinds[id])
+	}
+	file := path.Join(packFrameworks, "attestations.yaml")
+	data, err := marshalYAML(kinds)
+	if err != nil {
+		return fmt.Errorf("%s: %w", file, err)
+	}
+	if err := b.addGenerated(file, data); err != nil {
+		return err
+	}
+	m.Catalogue.AttestationKinds = FileRef{File: file, SHA256: sha256Hex(b.files[file])}
+	m.Catalogue.Frameworks = []FrameworkEntry{}
+	for _, fw := range cat.Frameworks {
+		if fw.ID == "attestations" {
+			return fmt.Errorf("%s: a framework with id %q cannot be packed beside the attestation kinds", fw.File, fw.ID)
+		}
+		file := path.Join(packFrameworks, fw.ID+".yaml")
+		data, err := marshalYAML(fw)
+		if err != nil {
+			return fmt.Errorf("%s: %w", file, err)
+		}
+		if err := b.addGenerated(file, data); err != nil {
+			return err
+		}
+		m.Catalogue.Frameworks = append(m.Catalogue.Frameworks, FrameworkEntry{ID: fw.ID, Title: fw.Title, Version: fw.Version, File: file, SHA256: sha256Hex(b.files[file])})
+	}
+	return nil
+}
+
+func marshalYAML(v any) ([]byte, error) {
+	var buf bytes.Buffer
+	enc := yaml.NewEncoder(&buf)
+	enc.SetIndent(2)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	if err := enc.Close(); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+// addAttestations copies an attestations file and every document it cites by path
+// that can be read. A document that cannot be found is left out: the attestation
+// is already invalid for it, and verify finds it missing just the same.
+func addAttestations(b *packBuilder, root string, src AttestationSource) error {
+	if !fs.ValidPath(src.File) {
+		return fmt.Errorf("%s: cannot be packed as %q", src.Name, src.File)
+	}
+	data, err := readLimited(src.FS, src.File, MaxEntrySize)
+	if err != nil {
+		return fmt.Errorf("%s: %w", src.Name, err)
+	}
+	if err := b.addCopied(path.Join(root, src.File), src.Name, data); err != nil {
+		return err
+	}
+	dir := path.Dir(src.File)
+	done := map[string]bool{}
+	for _, a := range src.Attestations {
+		for _, d := range a.Documents {
+			if d.Path == "" {
+				continue
+			}
+			p := path.Join(dir, d.Path)
+			if !fs.ValidPath(p) || done[p] {
+				continue // outside the attestation folder: invalid, nothing to pack
+			}
+			done[p] = true
+			data, err := readLimited(src.FS, p, MaxEntrySize)
+			if err != nil {
+				if errors.Is(err, fs.ErrNotExist) {
+					continue
+				}
+				return fmt.Errorf("%s: document %s: %w", src.Name, d.Path, err)
+			}
+			if len(a.Problems) == 0 && d.SHA256 != "" && sha256Hex(data) != d.SHA256 {
+				return fmt.Errorf("%s: document %s changed while the pack was written", src.Name, d.Path)
+			}
+			if err := b.addCopied(path.Join(root, p), src.Name+": "+d.Path, data); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// findingsFile is findings.json: every (check, resource) result of the evaluation,
+// before waivers, by check then resource.
+type findingsFile struct {
+	AsOf     string           `json:"as_of"`
+	Findings []checks.Finding `json:"findings"`
+}
+
+func renderFindings(asOf time.Time, list []checks.Finding) ([]byte, error) {
+	out := make([]checks.Finding, len(list))
+	copy(out, list)
+	for i := range out {
+		if out[i].Messages == nil {
+			out[i].Messages = []string{}
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		if out[i].CheckID != out[j].CheckID {
+			return out[i].CheckID < out[j].CheckID
+		}
+		return out[i].ResourceID < out[j].ResourceID
+	})
+	var buf bytes.Buffer
+	if err := checks.WriteJSON(&buf, findingsFile{AsOf: asOf.UTC().Format(time.RFC3339), Findings: out}); err != nil {
+		return nil, fmt.Errorf("%s: %w", PackFindings, err)
+	}
+	return checks.Redact(buf.Bytes()), nil
+}
+
+func renderAssessment(a *controls.Assessment) ([]byte, error) {
+	var buf bytes.Buffer
+	if err := JSON(&buf, a); err != nil {
+		return nil, fmt.Errorf("%s: %w", PackAssessment, err)
+	}
+	return checks.Redact(buf.Bytes()), nil
+}
+
+func renderReport(render func(io.Writer, *controls.Assessment) error, a *controls.Assessment) ([]byte, error) {
+	var buf bytes.Buffer
+	if err := render(&buf, a); err != nil {
+		return nil, err
+	}
+	return checks.Redact(buf.Bytes()), nil
+}
+
+func sha256Hex(data []byte) string {
+	sum := sha256.Sum256(data)
+	return hex.EncodeToString(sum[:])
+}
+
+// WriteZip writes the pack as a zip: entries sorted by name, Deflate, mode 0644,
+// every timestamp the collection time. The same pack gives the same bytes.
+func (p *PackFiles) WriteZip(w io.Writer) error {
+	zw := zip.NewWriter(w)
+	for _, name := range p.Names() {
+		h := &zip.FileHeader{Name: name, Method: zip.Deflate, Modified: p.modified}
+		h.SetMode(0o644)
+		fw, err := zw.CreateHeader(h)
+		if err != nil {
+			return fmt.Errorf("%s: %w", name, err)
+		}
+		if _, err := fw.Write(p.files[name]); err != nil {
+			return fmt.Errorf("%s: %w", name, err)
+		}
+	}
+	return zw.Close()
+}
+
+// WriteDir writes the pack as a directory, which must not exist or be empty. The
+// files are written into a temporary directory beside it and renamed into place,
+// so a failure never leaves half a pack.
+func (p *PackFiles) WriteDir(dir string) error {
+	if entries, err := os.ReadDir(dir); err == nil {
+		if len(entries) > 0 {
+			return fmt.Errorf("%s: directory is not empty; a pack directory must hold the pack alone", dir)
+		}
+	} else if !errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("%s: %w", dir, cleanPathErr(err))
+	}
+	parent := filepath.Dir(filepath.Clean(dir))
+	tmp, err := os.MkdirTemp(parent, "."+filepath.Base(dir)+".*")
+	if err != nil {
+		return fmt.Errorf("%s: %w", dir, cleanPathErr(err))
+	}
+	fail := func(err error) error {
+		os.RemoveAll(tmp)
+		return err
+	}
+	for _, name := range p.Names() {
+		file := filepath.Join(tmp, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(file), 0o755); err != nil {
+			return fail(fmt.Errorf("%s: %w", filepath.Join(dir, name), cleanPathErr(err)))
+		}
+		if err := os.WriteFile(file, p.files[name], 0o644); err != nil {
+			return fail(fmt.Errorf("%s: %w", filepath.Join(dir, name), cleanPathErr(err)))
+		}
+	}
+	if err := os.Chmod(tmp, 0o755); err != nil {
+		return fail(fmt.Errorf("%s: %w", dir, cleanPathErr(err)))
+	}
+	os.Remove(dir) // empty or absent, checked above
+	if err := os.Rename(tmp, dir); err != nil {
+		return fail(fmt.Errorf("%s: %w", dir, cleanPathErr(err)))
+	}
+	return nil
+}
+
+func cleanPathErr(err error) error {
+	var pe *os.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}

@@ -1,0 +1,389 @@
+package reports
+
+import (
+	"archive/zip"
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"hash"
+	"io"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+)
+
+// Limits of what a pack reader accepts (docs/evidence-pack.md). A pack beyond
+// them is refused before it can exhaust memory or disk.
+const (
+	// MaxEntries is the most files a pack may hold.
+	MaxEntries = 100_000
+	// MaxEntrySize is the largest file of a pack, uncompressed.
+	MaxEntrySize = 256 << 20
+	// MaxTotalSize is the most bytes all the files of a pack may hold, uncompressed.
+	MaxTotalSize = 1 << 30
+	// MaxRatio is the largest compression ratio of one zip entry of at least
+	// RatioFloor bytes; a higher ratio is a zip bomb, not evidence.
+	MaxRatio = 100
+	// RatioFloor is the size below which an entry's ratio is not checked.
+	RatioFloor = 1 << 20
+	// MaxNameLength is the longest path of a file in a pack.
+	MaxNameLength = 1024
+)
+
+// Limits bound what ReadPack accepts; DefaultLimits are the documented constants.
+type Limits struct {
+	Entries    int
+	EntrySize  int64
+	TotalSize  int64
+	Ratio      int64
+	RatioFloor int64
+}
+
+// DefaultLimits are the limits sdescan verify reads packs with.
+var DefaultLimits = Limits{Entries: MaxEntries, EntrySize: MaxEntrySize, TotalSize: MaxTotalSize, Ratio: MaxRatio, RatioFloor: RatioFloor}
+
+// PackEntry is one file read from a pack: its digest and size as read (never as
+// a zip header claims), and its content when it was kept.
+type PackEntry struct {
+	Name   string
+	Size   int64
+	SHA256 string
+	Data   []byte
+}
+
+// PackContents is a pack as read: every file by name.
+type PackContents struct {
+	// Source is the zip file or directory it was read from.
+	Source  string
+	Entries map[string]*PackEntry
+}
+
+// ValidPackPath accepts the path of a file in a pack: relative, slash-separated,
+// clean, with no "..", no backslash, no control character and no drive letter.
+func ValidPackPath(name string) error {
+	switch {
+	case name == "":
+		return errors.New("empty file name")
+	case len(name) > MaxNameLength:
+		return fmt.Errorf("%.40s…: file name longer than %d bytes", name, MaxNameLength)
+	case strings.ContainsRune(name, '\\'):
+		return fmt.Errorf("%q: backslash in path", name)
+	case strings.IndexFunc(name, func(r rune) bool { return r < 0x20 || r == 0x7f }) >= 0:
+		return fmt.Errorf("%q: control character in path", name)
+	case strings.HasPrefix(name, "/") || len(name) >= 2 && name[1] == ':':
+		return fmt.Errorf("%q: absolute path", name)
+	case name == ".." || strings.HasPrefix(name, "../") || strings.HasSuffix(name, "/..") || strings.Contains(name, "/../"):
+		return fmt.Errorf("%q: path escapes the pack", name)
+	case !fs.ValidPath(name) || name == ".":
+		return fmt.Errorf("%q: not a clean relative path", name)
+	}
+	return nil
+}
+
+// ReadPack reads a pack, a zip file or a directory, within the limits. keep says
+// which files' contents to hold in memory (nil: all); the others are only hashed.
+// Anything unsafe is refused with an error naming the pack and the file: a path
+// outside the pack, a symbolic link or other non-regular file, a duplicate name,
+// too many or too large files, or a zip entry compressed beyond the ratio limit.
+func ReadPack(name string, lim Limits, keep func(string) bool) (*PackContents, error) {
+	if keep == nil {
+		keep = func(string) bool { return true }
+	}
+	st, err := os.Stat(name)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", name, cleanPathErr(err))
+	}
+	pc := &PackContents{Source: name, Entries: map[string]*PackEntry{}}
+	r := &entryReader{lim: lim, keep: keep, pc: pc}
+	switch {
+	case st.IsDir():
+		err = r.readDir(name)
+	case st.Mode().IsRegular():
+		err = r.readZip(name, st.Size())
+	default:
+		err = errors.New("neither a zip file nor a directory")
+	}
+	if err == nil {
+		err = noFileParents(pc)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	return pc, nil
+}
+
+// noFileParents refuses a pack where one name is a file and also the folder of
+// another ("a" and "a/b"): no file system could hold both.
+func noFileParents(pc *PackContents) error {
+	for _, n := range sortedKeys(pc.Entries) {
+		for d := path.Dir(n); d != "."; d = path.Dir(d) {
+			if _, isFile := pc.Entries[d]; isFile {
+				return fmt.Errorf("%s: %s is a file, not a folder", n, d)
+			}
+		}
+	}
+	return nil
+}
+
+type entryReader struct {
+	lim   Limits
+	keep  func(string) bool
+	pc    *PackContents
+	total int64
+}
+
+// read hashes (and keeps) one entry, reading at most what the limits allow.
+func (r *entryReader) read(name string, src io.Reader, compressed int64) error {
+	if _, dup := r.pc.Entries[name]; dup {
+		return fmt.Errorf("%s: duplicate file name", name)
+	}
+	if len(r.pc.Entries) >= r.lim.Entries {
+		return fmt.Errorf("more than %d files", r.lim.Entries)
+	}
+	limit, why := r.lim.EntrySize, fmt.Sprintf("larger than %d bytes", r.lim.EntrySize)
+	if left := r.lim.TotalSize - r.total; left < limit {
+		limit, why = left, fmt.Sprintf("the files add up to more than %d bytes", r.lim.TotalSize)
+	}
+	if compressed >= 0 && compressed < limit {
+		if byRatio := max(r.lim.RatioFloor, r.lim.Ratio*compressed); byRatio < limit {
+			limit, why = byRatio, fmt.Sprintf("compressed more than %d:1 (a zip bomb?)", r.lim.Ratio)
+		}
+	}
+	h := sha256.New()
+	var buf *bytes.Buffer
+	var w io.Writer = h
+	if r.keep(name) {
+		buf = &bytes.Buffer{}
+		w = io.MultiWriter(h, buf)
+	}
+	n, err := io.Copy(w, io.LimitReader(src, limit+1))
+	if n > limit {
+		return fmt.Errorf("%s: %s", name, why)
+	}
+	if err != nil {
+		return fmt.Errorf("%s: %w", name, err)
+	}
+	r.total += n
+	e := &PackEntry{Name: name, Size: n, SHA256: hexSum(h)}
+	if buf != nil {
+		e.Data = buf.Bytes()
+	}
+	r.pc.Entries[name] = e
+	return nil
+}
+
+func hexSum(h hash.Hash) string { return hex.EncodeToString(h.Sum(nil)) }
+
+func (r *entryReader) readZip(file string, size int64) error {
+	f, err := os.Open(file)
+	if err != nil {
+		return cleanPathErr(err)
+	}
+	defer f.Close()
+	zr, err := zip.NewReader(f, size)
+	if err != nil && !errors.Is(err, zip.ErrInsecurePath) { // insecure names are refused below, by name
+		return fmt.Errorf("not a readable zip file: %w", err)
+	}
+	if len(zr.File) > r.lim.Entries {
+		return fmt.Errorf("%d entries, more than %d", len(zr.File), r.lim.Entries)
+	}
+	for _, zf := range zr.File {
+		name, mode := zf.Name, zf.Mode()
+		switch {
+		case mode&fs.ModeSymlink != 0:
+			return fmt.Errorf("%q: symbolic link", name)
+		case mode.IsDir() || strings.HasSuffix(name, "/"):
+			// Directory entries (added by some zip tools) carry nothing: check the name only.
+			if err := ValidPackPath(strings.TrimSuffix(name, "/")); err != nil {
+				return err
+			}
+			if zf.UncompressedSize64 != 0 || zf.CompressedSize64 > 2 {
+				return fmt.Errorf("%q: directory entry with content", name)
+			}
+			continue
+		case !mode.IsRegular():
+			return fmt.Errorf("%q: not a regular file (%s)", name, mode.Type())
+		}
+		if err := ValidPackPath(name); err != nil {
+			return err
+		}
+		if zf.Flags&0x1 != 0 {
+			return fmt.Errorf("%s: encrypted entry", name)
+		}
+		rc, err := zf.Open()
+		if err != nil {
+			return fmt.Errorf("%s: %w", name, err)
+		}
+		compressed := int64(-1)
+		if zf.CompressedSize64 <= uint64(r.lim.TotalSize) {
+			compressed = int64(zf.CompressedSize64)
+		}
+		err = r.read(name, rc, compressed)
+		rc.Close()
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (r *entryReader) readDir(dir string) error {
+	// The pack directory itself may be reached through a link the user chose;
+	// inside it, no link is followed.
+	dir, err := filepath.EvalSymlinks(dir)
+	if err != nil {
+		return cleanPathErr(err)
+	}
+	root, err := os.OpenRoot(dir)
+	if err != nil {
+		return cleanPathErr(err)
+	}
+	defer root.Close()
+	return filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return cleanPathErr(err)
+		}
+		rel, rerr := filepath.Rel(dir, p)
+		if rerr != nil {
+			return rerr
+		}
+		if rel == "." {
+			return nil
+		}
+		name := filepath.ToSlash(rel)
+		switch t := d.Type(); {
+		case t&fs.ModeSymlink != 0:
+			return fmt.Errorf("%s: symbolic link", name)
+		case d.IsDir():
+			return ValidPackPath(name)
+		case !t.IsRegular():
+			return fmt.Errorf("%s: not a regular file (%s)", name, t)
+		}
+		if err := ValidPackPath(name); err != nil {
+			return err
+		}
+		f, err := root.Open(rel)
+		if err != nil {
+			return fmt.Errorf("%s: %w", name, cleanPathErr(err))
+		}
+		defer f.Close()
+		st, err := f.Stat()
+		if err != nil {
+			return fmt.Errorf("%s: %w", name, cleanPathErr(err))
+		}
+		if !st.Mode().IsRegular() {
+			return fmt.Errorf("%s: not a regular file", name)
+		}
+		return r.read(name, f, -1)
+	})
+}
+
+// memFS serves the kept files of a pack as a read-only fs.FS, so that the loaders
+// read a pack exactly as they read files on disk.
+type memFS struct {
+	files map[string][]byte
+	dirs  map[string][]string // directory -> sorted child names
+}
+
+func newMemFS(pc *PackContents) *memFS {
+	m := &memFS{files: map[string][]byte{}, dirs: map[string][]string{".": nil}}
+	seen := map[string]bool{}
+	for name, e := range pc.Entries {
+		if e.Data == nil && e.Size > 0 {
+			continue
+		}
+		m.files[name] = e.Data
+		for child := name; child != "."; {
+			parent := path.Dir(child)
+			if !seen[child] {
+				seen[child] = true
+				m.dirs[parent] = append(m.dirs[parent], path.Base(child))
+			}
+			child = parent
+		}
+	}
+	for d := range m.dirs {
+		sort.Strings(m.dirs[d])
+	}
+	return m
+}
+
+func (m *memFS) Open(name string) (fs.File, error) {
+	if !fs.ValidPath(name) {
+		return nil, &fs.PathError{Op: "open", Path: name, Err: fs.ErrInvalid}
+	}
+	if data, ok := m.files[name]; ok {
+		return &memFile{info: memInfo{name: path.Base(name), size: int64(len(data))}, r: bytes.NewReader(data)}, nil
+	}
+	if children, ok := m.dirs[name]; ok {
+		entries := make([]fs.DirEntry, len(children))
+		for i, c := range children {
+			full := path.Join(name, c)
+			if data, isFile := m.files[full]; isFile {
+				entries[i] = fs.FileInfoToDirEntry(memInfo{name: c, size: int64(len(data))})
+			} else {
+				entries[i] = fs.FileInfoToDirEntry(memInfo{name: c, dir: true})
+			}
+		}
+		return &memDir{info: memInfo{name: path.Base(name), dir: true}, entries: entries}, nil
+	}
+	return nil, &fs.PathError{Op: "open", Path: name, Err: fs.ErrNotExist}
+}
+
+type memInfo struct {
+	name string
+	size int64
+	dir  bool
+}
+
+func (i memInfo) Name() string { return i.name }
+func (i memInfo) Size() int64  { return i.size }
+func (i memInfo) Mode() fs.FileMode {
+	if i.dir {
+		return fs.ModeDir | 0o555
+	}
+	return 0o444
+}
+func (i memInfo) ModTime() time.Time { return time.Time{} }
+func (i memInfo) IsDir() bool        { return i.dir }
+func (i memInfo) Sys() any           { return nil }
+
+type memFile struct {
+	info memInfo
+	r    *bytes.Reader
+}
+
+func (f *memFile) Stat() (fs.FileInfo, error) { return f.info, nil }
+func (f *memFile) Read(b []byte) (int, error) { return f.r.Read(b) }
+func (f *memFile) Close() error               { return nil }
+
+type memDir struct {
+	info    memInfo
+	entries []fs.DirEntry
+	off     int
+}
+
+func (d *memDir) Stat() (fs.FileInfo, error) { return d.info, nil }
+func (d *memDir) Read([]byte) (int, error) {
+	return 0, &fs.PathError{Op: "read", Path: d.info.name, Err: fs.ErrInvalid}
+}
+func (d *memDir) Close() error { return nil }
+func (d *memDir) ReadDir(n int) ([]fs.DirEntry, error) {
+	rest := d.entries[d.off:]
+	if n <= 0 {
+		d.off = len(d.entries)
+		return rest, nil
+	}
+	if len(rest) == 0 {
+		return nil, io.EOF
+	}
+	n = min(n, len(rest))
+	d.off += n
+	return rest[:n], nil
+}

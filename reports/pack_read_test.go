@@ -1,0 +1,215 @@
+package reports
+
+import (
+	"archive/zip"
+	"bytes"
+	"compress/flate"
+	"context"
+	"crypto/sha256"
+	"fmt"
+	"hash/crc32"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// zipEntry is one entry of a crafted zip.
+type zipEntry struct {
+	name string
+	data []byte
+	mode fs.FileMode // 0: 0644
+	// claimSize, when set, is the uncompressed size the header claims (a lie).
+	claimSize uint64
+}
+
+// craftZip writes entries as given, duplicates and hostile names included.
+func craftZip(t *testing.T, entries ...zipEntry) string {
+	t.Helper()
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	for _, e := range entries {
+		h := &zip.FileHeader{Name: e.name, Method: zip.Deflate}
+		mode := e.mode
+		if mode == 0 {
+			mode = 0o644
+		}
+		h.SetMode(mode)
+		if e.claimSize == 0 {
+			w, err := zw.CreateHeader(h)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := w.Write(e.data); err != nil {
+				t.Fatal(err)
+			}
+			continue
+		}
+		// A raw entry whose header lies about its size.
+		var comp bytes.Buffer
+		fw, _ := flate.NewWriter(&comp, flate.BestCompression)
+		fw.Write(e.data)
+		fw.Close()
+		h.CompressedSize64 = uint64(comp.Len())
+		h.UncompressedSize64 = e.claimSize
+		h.CRC32 = crc32.ChecksumIEEE(e.data)
+		w, err := zw.CreateRaw(h)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := w.Write(comp.Bytes()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	file := filepath.Join(t.TempDir(), "crafted.zip")
+	if err := os.WriteFile(file, buf.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return file
+}
+
+func ok(name string) zipEntry { return zipEntry{name: name, data: []byte("{}\n")} }
+
+// TestReadPackRefusesHostileZips: each way a crafted zip can attack its reader is
+// refused with one line naming the pack and the entry, before anything is trusted.
+func TestReadPackRefusesHostileZips(t *testing.T) {
+	zeros := make([]byte, 8<<20) // compresses about 1000:1
+	small := Limits{Entries: 4, EntrySize: 1000, TotalSize: 1500, Ratio: 100, RatioFloor: 1 << 20}
+	tests := []struct {
+		name    string
+		entries []zipEntry
+		lim     Limits
+		want    string
+	}{
+		{"parent path", []zipEntry{ok("manifest.json"), ok("../evil.json")}, DefaultLimits, `"../evil.json": path escapes the pack`},
+		{"parent inside", []zipEntry{ok("policies/../../evil.json")}, DefaultLimits, `path escapes the pack`},
+		{"absolute path", []zipEntry{ok("/etc/cron.d/evil")}, DefaultLimits, `"/etc/cron.d/evil": absolute path`},
+		{"drive letter", []zipEntry{ok("C:/evil")}, DefaultLimits, `"C:/evil": absolute path`},
+		{"backslashes", []zipEntry{ok(`..\..\evil.json`)}, DefaultLimits, `backslash in path`},
+		{"dot segment", []zipEntry{ok("a/./b.json")}, DefaultLimits, `"a/./b.json": not a clean relative path`},
+		{"empty segment", []zipEntry{ok("a//b.json")}, DefaultLimits, `not a clean relative path`},
+		{"control character", []zipEntry{ok("a\nb.json")}, DefaultLimits, `control character in path`},
+		{"symlink", []zipEntry{ok("manifest.json"), {name: "facts.json", data: []byte("/etc/passwd"), mode: fs.ModeSymlink | 0o777}}, DefaultLimits, `"facts.json": symbolic link`},
+		{"device", []zipEntry{{name: "dev", mode: fs.ModeDevice | 0o644}}, DefaultLimits, `"dev": not a regular file`},
+		{"file and folder", []zipEntry{ok("facts.json"), ok("facts.json/x.json")}, DefaultLimits, `facts.json/x.json: facts.json is a file, not a folder`},
+		{"duplicate names", []zipEntry{ok("manifest.json"), ok("facts.json"), ok("facts.json")}, DefaultLimits, `facts.json: duplicate file name`},
+		{"too many entries", []zipEntry{ok("a"), ok("b"), ok("c"), ok("d"), ok("e")}, small, `5 entries, more than 4`},
+		{"entry too large", []zipEntry{{name: "big", data: bytes.Repeat([]byte("x"), 1001)}}, small, `big: larger than 1000 bytes`},
+		{"total too large", []zipEntry{{name: "a", data: make([]byte, 900)}, {name: "b", data: make([]byte, 900)}}, small, `b: the files add up to more than 1500 bytes`},
+		{"zip bomb", []zipEntry{{name: "facts.json", data: zeros}}, DefaultLimits, `facts.json: compressed more than 100:1 (a zip bomb?)`},
+		// archive/zip stops at the first byte beyond the claimed size; the limits hold whatever the header says.
+		{"header lies about size", []zipEntry{{name: "facts.json", data: zeros, claimSize: 10}}, DefaultLimits, `facts.json: zip: not a valid zip file`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			file := craftZip(t, tt.entries...)
+			_, err := ReadPack(file, tt.lim, nil)
+			if err == nil {
+				t.Fatal("read without error")
+			}
+			msg := err.Error()
+			if !strings.HasPrefix(msg, file+": ") || !strings.Contains(msg, tt.want) || strings.Contains(msg, "\n") {
+				t.Fatalf("error %q, want one line naming %s and saying %q", msg, file, tt.want)
+			}
+			// verify refuses it the same way (exit 2), whatever it holds.
+			if tt.lim == DefaultLimits {
+				if _, err := VerifyPack(context.Background(), file, VerifyOptions{}); err == nil || !strings.Contains(err.Error(), tt.want) {
+					t.Fatalf("verify: %v", err)
+				}
+			}
+		})
+	}
+}
+
+// TestReadPackAcceptsWhatIsSafe: directory entries added by zip tools are allowed,
+// and a legitimate large, compressible file passes the ratio check.
+func TestReadPackAcceptsWhatIsSafe(t *testing.T) {
+	// Facts of many similar resources: about 10:1, far from a bomb's 1000:1.
+	var json []byte
+	for i := range 30000 {
+		sum := sha256.Sum256([]byte{byte(i), byte(i >> 8)})
+		json = fmt.Appendf(json, "{\"id\": \"aws://111111111111/eu-west-2/s3/bucket/research-%d\", \"sha256\": \"%x\"},\n", i, sum[:8])
+	}
+	file := craftZip(t, zipEntry{name: "evidence/", mode: fs.ModeDir | 0o755}, ok("evidence/a.json"), zipEntry{name: "facts.json", data: json})
+	pc, err := ReadPack(file, DefaultLimits, func(n string) bool { return n != "facts.json" })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(pc.Entries) != 2 || pc.Entries["facts.json"].Size != int64(len(json)) || pc.Entries["facts.json"].Data != nil || pc.Entries["evidence/a.json"].Data == nil {
+		t.Fatalf("entries %+v", pc.Entries)
+	}
+}
+
+// TestReadPackDirectory: in a directory pack, symbolic links (to files or to
+// directories, inside or outside the pack) and hostile names are refused.
+func TestReadPackDirectory(t *testing.T) {
+	outside := filepath.Join(t.TempDir(), "secret.txt")
+	if err := os.WriteFile(outside, []byte("secret"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name  string
+		setup func(t *testing.T, dir string)
+		want  string
+	}{
+		{"symlink to a file outside", func(t *testing.T, dir string) { symlink(t, outside, filepath.Join(dir, "facts.json")) }, "facts.json: symbolic link"},
+		{"symlink to a file inside", func(t *testing.T, dir string) { symlink(t, "manifest.json", filepath.Join(dir, "facts.json")) }, "facts.json: symbolic link"},
+		{"symlink to a directory", func(t *testing.T, dir string) { symlink(t, filepath.Dir(outside), filepath.Join(dir, "evidence")) }, "evidence: symbolic link"},
+		{"backslash in a name", func(t *testing.T, dir string) { writeFile(t, filepath.Join(dir, `a\b.json`), "{}") }, `"a\\b.json": backslash in path`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := t.TempDir()
+			writeFile(t, filepath.Join(dir, "manifest.json"), "{}")
+			tt.setup(t, dir)
+			_, err := ReadPack(dir, DefaultLimits, nil)
+			if err == nil || !strings.HasPrefix(err.Error(), dir+": ") || !strings.Contains(err.Error(), tt.want) {
+				t.Fatalf("error %v, want %q", err, tt.want)
+			}
+		})
+	}
+	small := Limits{Entries: 2, EntrySize: 10, TotalSize: 100, Ratio: 100, RatioFloor: 1 << 20}
+	dir := t.TempDir()
+	writeFile(t, filepath.Join(dir, "a"), "0123456789x")
+	if _, err := ReadPack(dir, small, nil); err == nil || !strings.Contains(err.Error(), "a: larger than 10 bytes") {
+		t.Fatalf("large file: %v", err)
+	}
+	dir = t.TempDir()
+	for _, n := range []string{"a", "b", "c"} {
+		writeFile(t, filepath.Join(dir, n), "x")
+	}
+	if _, err := ReadPack(dir, small, nil); err == nil || !strings.Contains(err.Error(), "more than 2 files") {
+		t.Fatalf("many files: %v", err)
+	}
+}
+
+func symlink(t *testing.T, target, link string) {
+	t.Helper()
+	if err := os.Symlink(target, link); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func writeFile(t *testing.T, file, body string) {
+	t.Helper()
+	if err := os.WriteFile(file, []byte(body), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestValidPackPath(t *testing.T) {
+	for _, good := range []string{"manifest.json", "evidence/aws/1/eu-west-2/s3/x-1.json", "a b/c.md", "..a/b..json"} {
+		if err := ValidPackPath(good); err != nil {
+			t.Errorf("%q: %v", good, err)
+		}
+	}
+	for _, bad := range []string{"", ".", "..", "a/..", "./a", "a/", "/a", "a\\b", "C:x", strings.Repeat("a", MaxNameLength+1), "a\x00b"} {
+		if err := ValidPackPath(bad); err == nil {
+			t.Errorf("%q accepted", bad)
+		}
+	}
+}
