@@ -22,13 +22,13 @@ demo: build
 
 test:
 	$(GO) test ./...
-	$(GO) tool opa test checks/aws/policy
+	$(GO) tool opa test checks/aws/policy checks/github/policy
 
 lint:
 	$(GO) vet ./...
 	@out=$$(gofmt -l $$(find . -name '*.go' -not -path './out/*')); \
 	  if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
-	$(GO) tool opa check --strict -s checks/schema/input.schema.json checks/aws/policy
+	$(GO) tool opa check --strict -s checks/schema/input.schema.json checks/aws/policy checks/github/policy
 	$(GO) tool opa fmt --list --fail checks/
 
 # Each fuzz target runs for FUZZTIME; a panic fails the run.

@@ -1,0 +1,269 @@
+package github
+
+import (
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/sdescan/sdescan/checks"
+)
+
+const notebookWithOutputs = `{"cells": [{"cell_type": "code", "source": ["df.head()"], "outputs": [{"output_type": "execute_result", "data": {"text/plain": ["nhs_number  age"]}}]}], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}`
+const notebookClean = `{"cells": [{"cell_type": "code", "source": ["df.head()"], "outputs": []}], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}`
+
+// fixtures builds the local repositories the tests read.
+func fixtures(t *testing.T) (dir string, repos map[string]string) {
+	t.Helper()
+	dir = t.TempDir()
+	code := map[string]string{"rtt/run.py": "print('ok')\n"}
+	with := func(m map[string]string, more map[string]string) map[string]string {
+		out := map[string]string{}
+		for k, v := range m {
+			out[k] = v
+		}
+		for k, v := range more {
+			out[k] = v
+		}
+		return out
+	}
+	repos = map[string]string{
+		"licence-LICENSE":     makeRepo(t, dir, "licence-LICENSE", step{write: with(code, map[string]string{"LICENSE": mitText})}),
+		"licence-LICENCE.md":  makeRepo(t, dir, "licence-LICENCE.md", step{write: with(code, map[string]string{"LICENCE.md": mitText})}),
+		"licence-COPYING":     makeRepo(t, dir, "licence-COPYING", step{write: with(code, map[string]string{"COPYING": mitText})}),
+		"licence-license.txt": makeRepo(t, dir, "licence-license.txt", step{write: with(code, map[string]string{"license.txt": mitText})}),
+		"no-licence":          makeRepo(t, dir, "no-licence", step{write: with(code, map[string]string{"README.md": "short"})}),
+		"non-osi":             makeRepo(t, dir, "non-osi", step{write: with(code, map[string]string{"LICENSE": jsonLicenceText})}),
+		"data-files": makeRepo(t, dir, "data-files", step{write: with(code, map[string]string{
+			"data/cohort.csv": "nhs_number,age\n", ".Rhistory": "load('x')\n", "analysis.RData": "RDX3",
+			"explore.ipynb": notebookWithOutputs, "clean.ipynb": notebookClean,
+		})}),
+		"secret-in-history": makeRepo(t, dir, "secret-in-history",
+			step{write: with(code, map[string]string{"config.py": "AWS_ACCESS_KEY_ID = \"" + PlantedSecret + "\"\n", "extract.xlsx": "PK"})},
+			step{remove: []string{"config.py", "extract.xlsx"}, write: map[string]string{"config.py.example": "AWS_ACCESS_KEY_ID = os.environ['AWS_ACCESS_KEY_ID']\n"}},
+		),
+		"gold": makeRepo(t, dir, "gold",
+			step{write: with(code, map[string]string{
+				"LICENSE": mitText, "README.md": goodReadme, "requirements.txt": "pandas==2.2.3\nnumpy==2.1.0  # arrays\n",
+				"pyproject.toml": "[project]\nname = \"rtt\"\n", "tests/test_run.py": "def test_ok():\n    assert True\n",
+				".github/workflows/test.yml": "on: [push]\n", "CHANGELOG.md": "# 1.0.0\n",
+			}), tag: "v1.0.0"},
+		),
+	}
+	return dir, repos
+}
+
+func collectOne(t *testing.T, root string) checks.Resource {
+	t.Helper()
+	res, run := CollectLocal(context.Background(), []string{root}, LocalOptions{})
+	if run.Status != checks.RunOK || len(res) != 1 {
+		t.Fatalf("%s: run %s, %d resources, errors %v", root, run.Status, len(res), run.Errors)
+	}
+	return res[0]
+}
+
+func TestLocalLicenceSpellings(t *testing.T) {
+	_, repos := fixtures(t)
+	cases := []struct {
+		repo, file, spdx string
+		osi              any
+	}{
+		{"licence-LICENSE", "LICENSE", "MIT", true},
+		{"licence-LICENCE.md", "LICENCE.md", "MIT", true},
+		{"licence-COPYING", "COPYING", "MIT", true},
+		{"licence-license.txt", "license.txt", "MIT", true},
+		{"no-licence", "", "", nil},
+		{"non-osi", "LICENSE", "JSON", false},
+	}
+	for _, c := range cases {
+		t.Run(c.repo, func(t *testing.T) {
+			a := collectOne(t, repos[c.repo]).Attributes
+			if a["licence_file"] != c.file {
+				t.Errorf("licence_file = %v, want %q", a["licence_file"], c.file)
+			}
+			if c.file == "" {
+				if _, ok := a["licence_spdx"]; ok {
+					t.Errorf("licence_spdx set without a licence file: %v", a["licence_spdx"])
+				}
+				return
+			}
+			if a["licence_spdx"] != c.spdx || a["licence_osi_approved"] != c.osi {
+				t.Errorf("licence = %v osi %v, want %s osi %v", a["licence_spdx"], a["licence_osi_approved"], c.spdx, c.osi)
+			}
+		})
+	}
+}
+
+func TestLocalFacts(t *testing.T) {
+	_, repos := fixtures(t)
+	data := collectOne(t, repos["data-files"]).Attributes
+	if got := data["data_files"]; !reflect.DeepEqual(got, []any{".Rhistory", "analysis.RData", "data/cohort.csv"}) {
+		t.Errorf("data_files = %v", got)
+	}
+	if got := data["notebooks_with_outputs"]; !reflect.DeepEqual(got, []any{"explore.ipynb"}) {
+		t.Errorf("notebooks_with_outputs = %v", got)
+	}
+
+	hist := collectOne(t, repos["secret-in-history"]).Attributes
+	secrets, _ := hist["secrets"].([]any)
+	if len(secrets) != 1 {
+		t.Fatalf("secrets = %v, want one", hist["secrets"])
+	}
+	s := secrets[0].(map[string]any)
+	if s["rule"] != "aws-access-key-id" || s["file"] != "config.py" || s["in_head"] != false || len(s["commit"].(string)) != 40 {
+		t.Errorf("secret = %v", s)
+	}
+	if got := hist["data_files_in_history"]; !reflect.DeepEqual(got, []any{"extract.xlsx"}) {
+		t.Errorf("data_files_in_history = %v", got)
+	}
+	if hist["history_complete"] != true || hist["commits_scanned"] != float64(2) {
+		t.Errorf("history_complete %v commits %v", hist["history_complete"], hist["commits_scanned"])
+	}
+
+	gold := collectOne(t, repos["gold"]).Attributes
+	want := map[string]any{
+		"rap_level": "gold", "readme_explains_usage": true, "dependencies_pinned": true, "packaged": true,
+		"has_tags": true, "changelog_file": "CHANGELOG.md", "ci_systems": []any{"github-actions"},
+		"test_files": float64(1), "open_source_languages": true, "primary_language": "Python",
+	}
+	for k, v := range want {
+		if !reflect.DeepEqual(gold[k], v) {
+			t.Errorf("gold %s = %v, want %v", k, gold[k], v)
+		}
+	}
+	if m, _ := gold["rap_missing"].([]any); len(m) != 0 {
+		t.Errorf("gold rap_missing = %v", m)
+	}
+	none := collectOne(t, repos["no-licence"]).Attributes
+	if none["rap_level"] != "none" || len(none["rap_missing"].([]any)) == 0 {
+		t.Errorf("no-licence rap = %v %v", none["rap_level"], none["rap_missing"])
+	}
+}
+
+// The secret planted in history (added, then deleted) is found, and its value
+// appears nowhere: not in facts, findings, messages or errors.
+func TestLocalSecretNeverStored(t *testing.T) {
+	dir, repos := fixtures(t)
+	before := headOf(t, repos["secret-in-history"])
+	res, run := CollectLocal(context.Background(), []string{dir}, LocalOptions{Recursive: true})
+	if len(res) != len(repos) {
+		t.Fatalf("recursive found %d repositories, want %d (errors %v)", len(res), len(repos), run.Errors)
+	}
+	facts := &checks.Facts{Tool: checks.Version{Name: "sdescan", Version: "test"}, CollectedAt: fixtureTime, Runs: []checks.CollectorRun{run}, Resources: res}
+	e, err := checks.NewEngine(checks.Builtin())
+	if err != nil {
+		t.Fatal(err)
+	}
+	findings, err := e.Evaluate(context.Background(), facts, checks.Params{AsOf: fixtureTime})
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, _ := json.Marshal(map[string]any{"facts": facts, "findings": findings})
+	if strings.Contains(string(out), PlantedSecret) || strings.Contains(string(out), PlantedSecret[4:]) {
+		t.Fatal("the planted secret appears in facts or findings")
+	}
+	found := false
+	for _, f := range findings {
+		if f.CheckID == "OPEN-008" && strings.Contains(f.ResourceID, "secret-in-history") {
+			found = f.Status == checks.Fail && strings.Contains(strings.Join(f.Messages, " "), "aws-access-key-id")
+		}
+	}
+	if !found {
+		t.Error("OPEN-008 does not fail on the repository with a secret in its history")
+	}
+	if after := headOf(t, repos["secret-in-history"]); after != before {
+		t.Error("the scan moved HEAD")
+	}
+}
+
+// Each check's verdict on the fixtures, through the real engine.
+func TestLocalFindings(t *testing.T) {
+	_, repos := fixtures(t)
+	var list []string
+	for _, r := range repos {
+		list = append(list, r)
+	}
+	res, run := CollectLocal(context.Background(), list, LocalOptions{})
+	facts := &checks.Facts{Tool: checks.Version{Name: "sdescan", Version: "test"}, CollectedAt: fixtureTime, Runs: []checks.CollectorRun{run}, Resources: res}
+	e, err := checks.NewEngine(checks.Builtin())
+	if err != nil {
+		t.Fatal(err)
+	}
+	findings, err := e.Evaluate(context.Background(), facts, checks.Params{AsOf: fixtureTime})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]checks.Status{}
+	for _, f := range findings {
+		got[filepath.Base(f.ResourceID)+" "+f.CheckID] = f.Status
+	}
+	cases := map[string]checks.Status{
+		"gold OPEN-001": checks.Pass, "gold OPEN-002": checks.Pass, "gold OPEN-003": checks.Pass,
+		"gold OPEN-004": checks.Pass, "gold OPEN-005": checks.Pass, "gold OPEN-006": checks.Pass,
+		"gold OPEN-008": checks.Pass, "gold OPEN-009": checks.Pass,
+		"no-licence OPEN-001": checks.Fail, "no-licence OPEN-002": checks.Fail, "no-licence OPEN-003": checks.Fail,
+		"no-licence OPEN-004": checks.Fail, "no-licence OPEN-005": checks.Fail, "no-licence OPEN-006": checks.Fail,
+		"non-osi OPEN-001": checks.Fail, "licence-COPYING OPEN-001": checks.Pass,
+		"data-files OPEN-009": checks.Fail, "secret-in-history OPEN-009": checks.Fail,
+		"secret-in-history OPEN-008": checks.Fail,
+	}
+	for k, want := range cases {
+		if got[k] != want {
+			t.Errorf("%s = %q, want %q", k, got[k], want)
+		}
+	}
+	for k := range got {
+		if strings.Contains(k, "OPEN-007") || strings.Contains(k, "OPEN-010") {
+			t.Errorf("%s: a GitHub-only check judged a local repository", k)
+		}
+	}
+}
+
+// A path that is not a repository is a collection error, never a resource; the
+// checks over git.repo are then not assessed (see the CLI test for the roll-up).
+func TestLocalNotARepository(t *testing.T) {
+	dir := t.TempDir()
+	plain := filepath.Join(dir, "plain")
+	if err := os.Mkdir(plain, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct {
+		name      string
+		paths     []string
+		recursive bool
+	}{
+		{"plain directory", []string{plain}, false},
+		{"missing path", []string{filepath.Join(dir, "absent")}, false},
+		{"recursive, nothing found", []string{plain}, true},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			res, run := CollectLocal(context.Background(), c.paths, LocalOptions{Recursive: c.recursive, Now: func() time.Time { return fixtureTime }})
+			if len(res) != 0 || run.Status != checks.RunFailed || len(run.Errors) == 0 {
+				t.Fatalf("resources %d, status %s, errors %v", len(res), run.Status, run.Errors)
+			}
+			if got := run.Errors[0].ResourceTypes; !reflect.DeepEqual(got, []string{TypeLocalRepo}) {
+				t.Errorf("error hides %v", got)
+			}
+		})
+	}
+}
+
+// A history longer than the bound is scanned up to it: with no secret found the
+// secrets fact is left out (not assessed), never reported as clean.
+func TestLocalHistoryBound(t *testing.T) {
+	dir := t.TempDir()
+	root := makeRepo(t, dir, "long", step{write: map[string]string{"a.py": "1"}}, step{write: map[string]string{"a.py": "2"}}, step{write: map[string]string{"a.py": "3"}})
+	res, _ := CollectLocal(context.Background(), []string{root}, LocalOptions{MaxCommits: 2})
+	a := res[0].Attributes
+	if a["history_complete"] != false {
+		t.Fatalf("history_complete = %v", a["history_complete"])
+	}
+	if _, ok := a["secrets"]; ok {
+		t.Errorf("secrets reported for an incomplete history: %v", a["secrets"])
+	}
+}
