@@ -9,7 +9,7 @@ VERSION ?= 0.1.0-dev
 LDFLAGS := -s -w -X github.com/sdescan/sdescan/cmd/sdescan/internal/cli.Version=$(VERSION)
 FUZZTIME ?= 20s
 
-.PHONY: all build demo test lint fuzz bench docs clean
+.PHONY: all build demo test tools lint fuzz bench docs clean
 
 all: build
 
@@ -20,7 +20,15 @@ build:
 demo: build
 	$(BIN) scan --demo --output-dir out/demo
 
-test:
+# Tools some tests run, pinned in tools/npm/package-lock.json: Microsoft's SARIF
+# validator and axe-core. The tests fail (never skip) when they are missing.
+NPM_TOOLS := tools/npm/node_modules/.package-lock.json
+tools: $(NPM_TOOLS)
+$(NPM_TOOLS): tools/npm/package.json tools/npm/package-lock.json
+	npm ci --prefix tools/npm --no-audit --no-fund
+	@touch $@
+
+test: tools
 	$(GO) test ./...
 	$(GO) tool opa test checks/aws/policy checks/github/policy
 
@@ -47,4 +55,4 @@ docs:
 	$(GO) run ./controls/internal/docgen > docs/controls.md
 
 clean:
-	rm -rf bin out
+	rm -rf bin out tools/npm/node_modules
