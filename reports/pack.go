@@ -160,12 +160,24 @@ func PreparePackFacts(f *checks.Facts, name string, evidence fs.FS) (*PackedFact
 	pf := &PackedFacts{evidence: map[string][]byte{}}
 	type ref struct{ sum, path, redacted string }
 	refs := map[string]*ref{}
+	// Resources cite the evidence of their facts; runs cite the rest (who the
+	// caller was, listings that found nothing).
+	type citer struct {
+		who  string
+		list []checks.EvidenceRef
+	}
+	var citers []citer
 	for i := range f.Resources {
-		r := &f.Resources[i]
-		for j := range r.Evidence {
-			e := &r.Evidence[j]
+		citers = append(citers, citer{"resource " + f.Resources[i].ID, f.Resources[i].Evidence})
+	}
+	for i := range f.Runs {
+		citers = append(citers, citer{"run " + f.Runs[i].Collector + " " + f.Runs[i].Scope, f.Runs[i].Evidence})
+	}
+	for _, c := range citers {
+		for j := range c.list {
+			e := &c.list[j]
 			if err := checks.ValidEvidencePath(e.Path); err != nil {
-				return nil, fmt.Errorf("%s: resource %s: %w", name, r.ID, err)
+				return nil, fmt.Errorf("%s: %s: %w", name, c.who, err)
 			}
 			if prev, ok := refs[e.Path]; ok {
 				if prev.sum != e.SHA256 {

@@ -189,12 +189,24 @@ func reevaluate(ctx context.Context, v *Verification, m *Manifest, pc *PackConte
 	if t := facts.AsOf(); !t.IsZero() && t.Format(time.RFC3339) != m.CollectedAt {
 		v.problem("%s: collected_at %s, but %s was collected at %s", PackManifest, m.CollectedAt, PackFacts, t.Format(time.RFC3339))
 	}
+	cited := map[string][]checks.EvidenceRef{}
 	for _, r := range facts.Resources {
-		for _, e := range r.Evidence {
+		cited["resource "+r.ID] = r.Evidence
+	}
+	for _, r := range facts.Runs {
+		cited["run "+r.Collector+" "+r.Scope] = append(cited["run "+r.Collector+" "+r.Scope], r.Evidence...)
+	}
+	whos := make([]string, 0, len(cited))
+	for who := range cited {
+		whos = append(whos, who)
+	}
+	sort.Strings(whos)
+	for _, who := range whos {
+		for _, e := range cited[who] {
 			got, ok := pc.Entries[e.Path]
 			switch {
 			case !ok:
-				v.problem("%s: cited by %s (resource %s) but not in the pack", e.Path, PackFacts, r.ID)
+				v.problem("%s: cited by %s (%s) but not in the pack", e.Path, PackFacts, who)
 			case got.SHA256 != e.SHA256:
 				v.problem("%s: sha256 %s, but %s cites %s", e.Path, got.SHA256, PackFacts, e.SHA256)
 			}

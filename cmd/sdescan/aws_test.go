@@ -1,10 +1,12 @@
 package main
 
 import (
+	"archive/zip"
 	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -144,6 +146,15 @@ func TestScanAWSAgainstMoto(t *testing.T) {
 	// The raw responses are kept beside the saved facts, each cited reference
 	// resolves to its file and digest, and no kept byte holds the credentials.
 	assertEvidence(t, dir, saved)
+	// A pack of an AWS scan holds the raw evidence every resource and run cites,
+	// verifies, and holds no credential.
+	if p := runEnv(t, dir, env, "scan", "--aws", "--region", "eu-west-2", "--pack", "aws-pack.zip"); p.code != 0 {
+		t.Fatalf("scan --pack: exit %d: %s", p.code, p.stderr)
+	}
+	if v := run(t, dir, "verify", "aws-pack.zip"); v.code != 0 {
+		t.Errorf("verify of the AWS pack: exit %d: %s%s", v.code, v.stdout, v.stderr)
+	}
+	assertPackEvidence(t, filepath.Join(dir, "aws-pack.zip"))
 	// The saved facts evaluate to the same result.
 	again := run(t, dir, "evaluate", "facts.json", "--format", "json")
 	if again.code != 0 || again.stdout != r.stdout {
@@ -206,5 +217,36 @@ func assertEvidence(t *testing.T, dir string, factsJSON []byte) {
 	})
 	if err != nil {
 		t.Fatal(err)
+	}
+}
+
+// assertPackEvidence checks that a pack holds evidence files and no canary.
+func assertPackEvidence(t *testing.T, pack string) {
+	t.Helper()
+	zr, err := zip.OpenReader(pack)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer zr.Close()
+	evidence := 0
+	for _, f := range zr.File {
+		if strings.HasPrefix(f.Name, "evidence/aws/") {
+			evidence++
+		}
+		rc, err := f.Open()
+		if err != nil {
+			t.Fatal(err)
+		}
+		data, err := io.ReadAll(rc)
+		rc.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if bytes.Contains(data, []byte(canarySecret)) || bytes.Contains(data, []byte(canaryKeyID)) {
+			t.Errorf("pack entry %s contains the canary credentials", f.Name)
+		}
+	}
+	if evidence < 20 {
+		t.Errorf("the pack holds %d raw AWS responses, want every one the facts cite", evidence)
 	}
 }
