@@ -131,12 +131,15 @@ func (c *collector) finish() ([]checks.Resource, checks.CollectorRun, Stats) {
 // fail records a CollectError. typ names the resource type the failure hid; an
 // error about one attribute is typed "<type>:<attribute>" so it hides no whole
 // type: the check reading that attribute reports the repository as not assessed
-// (its fact is missing), the other checks still judge it.
+// (its fact is missing), the other checks still judge it. attr may list several
+// attributes, comma-separated, when one answer hid them all.
 func (c *collector) fail(typ, api, resource, attr, msg string) {
 	e := checks.CollectError{Collector: SourceGitHub, Service: c.host, API: api, Resource: red(resource), Message: red(msg)}
 	switch {
 	case typ != "" && attr != "":
-		e.ResourceTypes = []string{typ + ":" + attr}
+		for _, at := range strings.Split(attr, ",") {
+			e.ResourceTypes = append(e.ResourceTypes, typ+":"+at)
+		}
 	case typ != "":
 		e.ResourceTypes = []string{typ}
 	}
@@ -224,8 +227,10 @@ func (c *collector) collectOrg(ctx context.Context, org string) {
 
 // collectRepo reads one repository with as few calls as it can: the repository
 // object (from the org listing or one GET), the recursive tree of the default
-// branch (every path-based fact at once), the README, the rules and protection of
-// the default branch, releases and tags; then file contents while the budget lasts.
+// branch (every path-based fact at once), the default branch and the rules that
+// apply to it, releases and tags; then file contents while the budget lasts. Every
+// call is one GitHub answers with an ETag, so a re-run of an unchanged repository
+// is made of conditional requests answered 304.
 func (c *collector) collectRepo(ctx context.Context, r *gh.Repository) {
 	if c.seen == nil {
 		c.seen = map[string]bool{}
@@ -265,7 +270,11 @@ func (c *collector) collectRepo(ctx context.Context, r *gh.Repository) {
 		a["pushed_at"] = r.GetPushedAt().UTC().Format(time.RFC3339)
 	}
 
-	// Secret scanning, push protection, Dependabot: only admins see security_and_analysis.
+	// Secret scanning, push protection, Dependabot security updates: only admins see
+	// security_and_analysis. It comes with the repository object (the org listing or
+	// one conditional GET), so it costs no call of its own. Dependabot is read from
+	// here only: the vulnerability-alerts endpoint answers 204/404 without an ETag
+	// (so every run would repeat it unconditionally) and needs admin access anyway.
 	sa := r.GetSecurityAndAnalysis()
 	if sa != nil && sa.SecretScanning != nil {
 		a["secret_scanning"] = sa.GetSecretScanning().GetStatus()
@@ -276,7 +285,7 @@ func (c *collector) collectRepo(ctx context.Context, r *gh.Repository) {
 			a["dependabot_security_updates"] = sa.GetDependabotSecurityUpdates().GetStatus()
 		}
 	} else {
-		c.fail(TypeGitHubRepo, "GET /repos/{owner}/{repo}", full, "secret_scanning", "security_and_analysis is not visible to this token (repository admin needed)")
+		c.fail(TypeGitHubRepo, "GET /repos/{owner}/{repo}", full, "secret_scanning,secret_scanning_push_protection,dependabot_security_updates", "security_and_analysis (secret scanning, push protection, Dependabot security updates) is not visible to this token (repository admin needed)")
 	}
 
 	branch := r.GetDefaultBranch()
@@ -324,8 +333,9 @@ func (c *collector) collectRepo(ctx context.Context, r *gh.Repository) {
 		}
 	}
 
-	// Default-branch protection: rulesets (readable with read access) first, then
-	// classic protection (admin only).
+	// Default-branch protection: the branch (its protected flag and classic
+	// protection summary) and, when protected or unreadable, the rules that apply to it;
+	// both readable with read access and answered with an ETag.
 	if branch != "" {
 		c.branchProtection(ctx, owner, name, full, branch, a)
 	}
@@ -346,17 +356,6 @@ func (c *collector) collectRepo(ctx context.Context, r *gh.Repository) {
 			c.fail(TypeGitHubRepo, "GET /repos/{owner}/{repo}/tags", full, "has_tags", apiError(err))
 		} else {
 			a["has_tags"] = len(tags) > 0
-		}
-	}
-
-	// Dependabot alerts: the endpoint answers 404 both for "off" and for "you may
-	// not know", so it is read only when the token sees security_and_analysis (admin).
-	if _, ok := a["secret_scanning"]; ok {
-		on, _, err := c.client.Repositories.GetVulnerabilityAlerts(ctx, owner, name)
-		if err != nil {
-			c.fail(TypeGitHubRepo, "GET /repos/{owner}/{repo}/vulnerability-alerts", full, "dependabot_alerts", apiError(err))
-		} else {
-			a["dependabot_alerts"] = on
 		}
 	}
 
@@ -393,51 +392,4 @@ func (c *collector) collectRepo(ctx context.Context, r *gh.Repository) {
 		Scope:      checks.Scope{Org: red(owner), Path: red(full)},
 		Attributes: normalise(a),
 	})
-}
-
-// protectingRules are ruleset rule types that protect a branch from unreviewed or
-// destructive changes.
-var protectingRules = map[string]bool{
-	"pull_request": true, "required_status_checks": true, "non_fast_forward": true,
-	"deletion": true, "update": true, "required_linear_history": true, "required_signatures": true,
-}
-
-func (c *collector) branchProtection(ctx context.Context, owner, name, full, branch string, a map[string]any) {
-	rules, _, rerr := c.client.Repositories.GetRulesForBranch(ctx, owner, name, branch)
-	if rerr == nil {
-		var types []string
-		for _, r := range rules {
-			if protectingRules[r.Type] {
-				types = append(types, r.Type)
-			}
-		}
-		sort.Strings(types)
-		if len(types) > 0 {
-			a["default_branch_protected"] = true
-			a["branch_protection_source"] = "ruleset"
-			a["branch_rules"] = types
-			return
-		}
-	}
-	p, _, err := c.client.Repositories.GetBranchProtection(ctx, owner, name, branch)
-	switch {
-	case err == nil:
-		a["default_branch_protected"] = true
-		a["branch_protection_source"] = "classic"
-		if rv := p.GetRequiredPullRequestReviews(); rv != nil {
-			a["required_approving_reviews"] = rv.RequiredApprovingReviewCount
-		}
-	case errors.Is(err, gh.ErrBranchNotProtected) && rerr == nil:
-		// Both answers read, neither protects the branch.
-		a["default_branch_protected"] = false
-		a["branch_protection_source"] = "none"
-	default:
-		msg := apiError(err)
-		if errors.Is(err, gh.ErrBranchNotProtected) {
-			msg = "classic protection: not protected; rulesets unreadable: " + apiError(rerr)
-		} else if s := status(err); s == http.StatusForbidden || s == http.StatusNotFound {
-			msg = msg + " (reading branch protection needs admin access to the repository)"
-		}
-		c.fail(TypeGitHubRepo, "GET /repos/{owner}/{repo}/branches/{branch}/protection", full, "default_branch_protected", msg)
-	}
 }

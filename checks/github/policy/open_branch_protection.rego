@@ -4,8 +4,11 @@
 #   Branch protection (or a ruleset) on the default branch stops force-pushes and
 #   deletion, and can require a reviewed pull request and passing checks before a change
 #   lands, which is how code review — part of the NHS RAP baseline — is enforced.
-#   sdescan reads the rules that apply to the default branch and the classic branch
-#   protection; when the token may not read them the repository is not assessed.
+#   sdescan reads the default branch (GitHub's protected flag, which covers classic
+#   protection and rulesets, and the classic protection summary) and the ruleset rules
+#   that apply to it, both with read access; a ruleset counts when it has a protecting
+#   rule (pull request, status checks, no force-push, no deletion, …). When the token
+#   may not read them the repository is not assessed.
 # custom:
 #   id: OPEN-007
 #   severity: medium
