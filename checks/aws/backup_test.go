@@ -112,6 +112,21 @@ func TestCollectBackupAgainstMoto(t *testing.T) {
 	if bare.Attributes["automatic_backups"] != false || bare.Attributes["encrypted"] != false || bare.Attributes["backup_policy_status"] != "NONE" {
 		t.Errorf("bare file system: %v", bare.Attributes)
 	}
+	// The join: what protects each file system is on it.
+	bareBackup := attrJSON(t, bare, "backup")
+	for _, want := range []string{`"native":[{"enabled":false,"mechanism":"efs-automatic-backups"}]`, `"selection":"identifiable-data"`, `"plan_name":"sde-daily"`, `"plan_name":"sde-weekly"`,
+		`"recovery_points":{"completed":0,"count":0}`, `"unresolved":[]`} {
+		if !strings.Contains(bareBackup, want) {
+			t.Errorf("bare file system's backup lacks %s:\n%s", want, bareBackup)
+		}
+	}
+	if strings.Contains(bareBackup, "research-tables") {
+		t.Errorf("bare file system selected by research-tables (DynamoDB and RDS only): %s", bareBackup)
+	}
+	goodBackup := attrJSON(t, good, "backup")
+	if !strings.Contains(goodBackup, `"selected_by":[]`) || !strings.Contains(goodBackup, `{"enabled":true,"mechanism":"efs-automatic-backups"}`) {
+		t.Errorf("backed-up file system's backup: %s", goodBackup)
+	}
 	assertDeterministic(t, front.Config(), f)
 }
 
@@ -184,6 +199,18 @@ func TestCollectBackupFailures(t *testing.T) {
 		}
 		if jobs := resourceByID(f, "aws://123456789012/eu-west-2/backup/jobs"); jobs != nil {
 			t.Errorf("a jobs resource although no job listing could be read: %v", jobs.Attributes)
+		}
+		// What could not be read is absent from the file systems' backup, not empty.
+		for _, fsID := range []string{seed.BackedUpFS, seed.BareFS} {
+			b, _ := mustResource(t, f, mototest.EFSID(fsID)).Attributes["backup"].(map[string]any)
+			if b == nil {
+				t.Fatalf("file system %s has no backup attribute", fsID)
+			}
+			for _, k := range []string{"aws_backup", "recovery_points", "restore_jobs"} {
+				if _, ok := b[k]; ok {
+					t.Errorf("file system %s: backup.%s present although it could not be read", fsID, k)
+				}
+			}
 		}
 	})
 

@@ -188,6 +188,8 @@ func Collect(ctx context.Context, base sdkaws.Config, opts Options) *checks.Fact
 		wg.Wait()
 	}
 
+	// What protects each data store is joined onto it for the backup review.
+	joinBackups(c.resources, c.errors)
 	run.Ended = now().UTC().Truncate(time.Second)
 	run.Errors = sortedErrors(c.errors)
 	run.APICalls = c.calls.Snapshot()
