@@ -18,7 +18,8 @@ build:
 
 # The main job on the bundled demo estate: no credentials, no network.
 demo: build
-	$(BIN) scan --demo --output-dir out/demo
+	$(BIN) scan --demo --output-dir out/demo --pack out/demo/pack.zip
+	$(BIN) scan --demo --format html --output out/demo/board.html
 
 # Tools some tests run, pinned in tools/npm/package-lock.json: Microsoft's SARIF
 # validator and axe-core. The tests fail (never skip) when they are missing.

@@ -45,6 +45,34 @@ type Params struct {
 	ClassificationTag string
 	// BreakGlassRoles are IAM role names allowed administrator access (AWS-IAM-007).
 	BreakGlassRoles []string
+	// BackupDefaultRPOHours is a data store's recovery point objective when it has
+	// no backup-rpo-hours tag (default 24).
+	BackupDefaultRPOHours float64
+	// BackupMinRetentionDays is the shortest retention of backups accepted
+	// (default 35).
+	BackupMinRetentionDays int
+}
+
+// Backup review defaults.
+const (
+	DefaultRPOHours         = 24
+	DefaultMinRetentionDays = 35
+)
+
+// RPOHoursOrDefault returns the configured default RPO.
+func (p Params) RPOHoursOrDefault() float64 {
+	if p.BackupDefaultRPOHours > 0 {
+		return p.BackupDefaultRPOHours
+	}
+	return DefaultRPOHours
+}
+
+// MinRetentionDaysOrDefault returns the configured minimum retention.
+func (p Params) MinRetentionDaysOrDefault() int {
+	if p.BackupMinRetentionDays > 0 {
+		return p.BackupMinRetentionDays
+	}
+	return DefaultMinRetentionDays
 }
 
 // DefaultClassificationTag is the tag key read when the config names none.
@@ -56,9 +84,11 @@ func (p Params) value() map[string]any {
 		roles = append(roles, r)
 	}
 	return map[string]any{
-		"as_of":              p.AsOf.UTC().Format(time.RFC3339),
-		"classification_tag": p.classificationTag(),
-		"break_glass_roles":  roles,
+		"as_of":                     p.AsOf.UTC().Format(time.RFC3339),
+		"classification_tag":        p.classificationTag(),
+		"break_glass_roles":         roles,
+		"backup_default_rpo_hours":  p.RPOHoursOrDefault(),
+		"backup_min_retention_days": p.MinRetentionDaysOrDefault(),
 	}
 }
 

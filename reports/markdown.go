@@ -3,8 +3,10 @@ package reports
 import (
 	"fmt"
 	"io"
+	"sort"
 	"strings"
 
+	"github.com/sdescan/sdescan/checks"
 	"github.com/sdescan/sdescan/controls"
 )
 
@@ -65,6 +67,126 @@ func Markdown(w io.Writer, a *controls.Assessment) error {
 }
 
 // md makes a string safe inside a Markdown table cell: one line, pipes escaped.
-var mdCell = strings.NewReplacer("|", `\|`, "\r\n", " ", "\n", " ", "\r", " ")
+var mdCellEscape = strings.NewReplacer("|", `\|`, "\r\n", " ", "\n", " ", "\r", " ")
 
-func md(s string) string { return mdCell.Replace(s) }
+func md(s string) string { return mdCellEscape.Replace(s) }
+
+// Limits of the job summary, so that it stays far below GitHub's 1 MiB step
+// summary limit whatever the estate's size.
+const (
+	summaryTopChecks   = 10
+	summaryMaxHoles    = 25
+	summaryMaxNotes    = 25
+	summaryMaxCell     = 200
+	summaryExpiringDay = 30
+)
+
+// Summary writes the Markdown of `--format md`, sized for a CI job summary
+// ($GITHUB_STEP_SUMMARY): the overall score and RAG, one line per framework, the
+// failing checks that weigh most, what could not be assessed and why, and the
+// waivers and attestations that have expired or expire soon. Every list is capped
+// and every cell clipped, and text from inputs is escaped so that it can hold no
+// raw HTML. The pack's reports/summary.md is Markdown, not this.
+func Summary(w io.Writer, a *controls.Assessment) error {
+	var b strings.Builder
+	r := a.Risk
+	fmt.Fprintf(&b, "## sdescan: risk score %.1f (%s)\n\n", r.Score, strings.ToUpper(r.RAG))
+	fmt.Fprintf(&b, "sdescan %s, as of %s: failed weight %d of %d assessed", mdText(a.Tool.Version), a.AsOf, r.FailedWeight, r.AssessedWeight)
+	if r.WaivedWeight > 0 {
+		fmt.Fprintf(&b, ", %d waived", r.WaivedWeight)
+	}
+	fmt.Fprintf(&b, "; %d critical failure(s); %d check(s) not fully assessed.\n\n", r.CriticalFailures, r.NotAssessed)
+
+	b.WriteString("| Framework | Score | RAG | Status | Met | Not met | Partial | Not assessed | Waived |\n")
+	b.WriteString("|---|---:|---|---|---:|---:|---:|---:|---:|\n")
+	for _, f := range a.Frameworks {
+		c := f.Counts
+		fmt.Fprintf(&b, "| %s | %.1f | %s | %s | %d | %d | %d | %d | %d |\n",
+			mdText(f.ID), f.Score, strings.ToUpper(f.RAG), mdText(f.Status), c.Met, c.NotMet, c.Partial, c.NotAssessed, c.Waived)
+	}
+
+	type failingCheck struct {
+		id, title string
+		sev       string
+		n, weight int
+	}
+	byCheck := map[string]*failingCheck{}
+	var order []*failingCheck
+	for _, f := range a.Findings {
+		if f.Status != checks.Fail || f.Waiver != nil {
+			continue
+		}
+		fc := byCheck[f.CheckID]
+		if fc == nil {
+			fc = &failingCheck{id: f.CheckID, sev: string(f.Severity)}
+			byCheck[f.CheckID] = fc
+			order = append(order, fc)
+		}
+		fc.n++
+		fc.weight += controls.FindingWeight(f.Finding)
+	}
+	for _, c := range a.Checks {
+		if fc := byCheck[c.ID]; fc != nil {
+			fc.title = c.Title
+		}
+	}
+	sort.SliceStable(order, func(i, j int) bool { return order[i].weight > order[j].weight })
+	if len(order) > 0 {
+		fmt.Fprintf(&b, "\n### Top failing checks\n\n%d check(s) fail; heaviest failed weight first.\n\n", len(order))
+		b.WriteString("| Check | Severity | Failing resources | Weight | Title |\n|---|---|---:|---:|---|\n")
+		for i, fc := range order {
+			if i == summaryTopChecks {
+				fmt.Fprintf(&b, "\n…and %d more.\n", len(order)-summaryTopChecks)
+				break
+			}
+			fmt.Fprintf(&b, "| %s | %s | %d | %d | %s |\n", mdText(fc.id), mdText(fc.sev), fc.n, fc.weight, mdText(fc.title))
+		}
+	}
+
+	if holes := notAssessed(a); len(holes) > 0 {
+		b.WriteString("\n### Not assessed (never counted as met)\n\n")
+		for i, h := range holes {
+			if i == summaryMaxHoles {
+				fmt.Fprintf(&b, "- …and %d more\n", len(holes)-summaryMaxHoles)
+				break
+			}
+			fmt.Fprintf(&b, "- %s\n", mdText(h))
+		}
+	}
+
+	var notes []string
+	for _, at := range a.Attestations {
+		switch {
+		case at.Status == controls.AttExpired || at.Status == controls.AttInvalid || at.Status == controls.AttMissing:
+			notes = append(notes, fmt.Sprintf("attestation **%s** is %s: %s", mdText(at.ID), at.Status, mdText(at.Reason)))
+		case at.DaysLeft != nil && *at.DaysLeft < summaryExpiringDay:
+			notes = append(notes, fmt.Sprintf("attestation **%s** expires on %s (%d day(s) left)", mdText(at.ID), mdText(at.Expires), *at.DaysLeft))
+		}
+	}
+	for _, wv := range a.Waivers {
+		switch {
+		case wv.Status == "expired":
+			notes = append(notes, fmt.Sprintf("waiver **%s** (%s on %s) expired on %s and no longer applies", mdText(wv.ID), mdText(wv.Check), mdText(wv.Resource), mdText(wv.Expires)))
+		case wv.Expiring:
+			notes = append(notes, fmt.Sprintf("waiver **%s** (%s, approved by %s) expires on %s (%d day(s) left)", mdText(wv.ID), mdText(wv.Check), mdText(wv.Approver), mdText(wv.Expires), wv.DaysLeft))
+		}
+	}
+	if len(notes) > 0 {
+		b.WriteString("\n### Expired, missing or expiring evidence\n\n")
+		for i, n := range notes {
+			if i == summaryMaxNotes {
+				fmt.Fprintf(&b, "- …and %d more\n", len(notes)-summaryMaxNotes)
+				break
+			}
+			fmt.Fprintf(&b, "- %s\n", n)
+		}
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// mdText makes input text safe in the job summary: one line, clipped, with the
+// characters that could open HTML or break a table escaped.
+var mdTextEscape = strings.NewReplacer("|", `\|`, "<", `\<`, ">", `\>`, "&", `\&`, "`", "\\`", "\r\n", " ", "\n", " ", "\r", " ")
+
+func mdText(s string) string { return mdTextEscape.Replace(clip(s, summaryMaxCell)) }

@@ -49,6 +49,7 @@ var packReports = []struct {
 	render func(io.Writer, *controls.Assessment) error
 }{
 	{"reports/summary.md", Markdown},
+	{"reports/board.html", Board},
 }
 
 // Manifest is manifest.json: what the pack holds and how it was assessed.
@@ -78,6 +79,9 @@ type AssessmentParams struct {
 	ClassificationTag string   `json:"classification_tag"`
 	BreakGlassRoles   []string `json:"break_glass_roles"`
 	ExpiringDays      int      `json:"expiring_days"`
+	// The backup review's settings, as the checks saw them.
+	BackupDefaultRPOHours  float64 `json:"backup_default_rpo_hours"`
+	BackupMinRetentionDays int     `json:"backup_min_retention_days"`
 }
 
 // ScopeEntry is one collector run: what was scanned and how completely.
@@ -289,6 +293,9 @@ type Pack struct {
 	ClassificationTag string
 	BreakGlassRoles   []string
 	ExpiringDays      int
+	// Backup review settings (zero: the defaults).
+	BackupDefaultRPOHours  float64
+	BackupMinRetentionDays int
 	// Policies are the check sources in the order the engine loaded them.
 	Policies     []checks.PolicySource
 	Catalogue    *controls.Catalogue
@@ -381,11 +388,13 @@ func BuildPack(p *Pack) (*PackFiles, error) {
 		Tool:        p.Tool,
 		CollectedAt: collected.Format(time.RFC3339),
 		Assessment: AssessmentParams{
-			AsOf:              p.AsOf.UTC().Format(time.RFC3339),
-			Frameworks:        nonNil(p.Frameworks),
-			ClassificationTag: p.ClassificationTag,
-			BreakGlassRoles:   nonNil(p.BreakGlassRoles),
-			ExpiringDays:      p.ExpiringDays,
+			AsOf:                   p.AsOf.UTC().Format(time.RFC3339),
+			Frameworks:             nonNil(p.Frameworks),
+			ClassificationTag:      p.ClassificationTag,
+			BreakGlassRoles:        nonNil(p.BreakGlassRoles),
+			ExpiringDays:           p.ExpiringDays,
+			BackupDefaultRPOHours:  checks.Params{BackupDefaultRPOHours: p.BackupDefaultRPOHours}.RPOHoursOrDefault(),
+			BackupMinRetentionDays: checks.Params{BackupMinRetentionDays: p.BackupMinRetentionDays}.MinRetentionDaysOrDefault(),
 		},
 		Scope:        []ScopeEntry{},
 		Policies:     []PolicyEntry{},

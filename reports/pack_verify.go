@@ -283,7 +283,8 @@ func reevaluate(ctx context.Context, v *Verification, m *Manifest, pc *PackConte
 		waivers = append(waivers, list...)
 	}
 
-	findings, err := engine.Evaluate(ctx, facts, checks.Params{AsOf: asOf, ClassificationTag: m.Assessment.ClassificationTag, BreakGlassRoles: m.Assessment.BreakGlassRoles})
+	findings, err := engine.Evaluate(ctx, facts, checks.Params{AsOf: asOf, ClassificationTag: m.Assessment.ClassificationTag, BreakGlassRoles: m.Assessment.BreakGlassRoles,
+		BackupDefaultRPOHours: m.Assessment.BackupDefaultRPOHours, BackupMinRetentionDays: m.Assessment.BackupMinRetentionDays})
 	if err != nil {
 		fail("%v", err)
 		return

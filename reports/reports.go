@@ -1,31 +1,117 @@
 // Package reports renders an assessment for its audiences: a terminal table for
-// operators and the JSON contract of docs/output.md for machines.
+// operators, the JSON contract of docs/output.md for machines, SARIF for code
+// scanning, JUnit for CI test views, Markdown for job summaries and OSCAL
+// assessment-results for assessors (docs/reports.md).
 package reports
 
 import (
 	"fmt"
 	"io"
+	"sort"
 	"strings"
 
 	"github.com/sdescan/sdescan/checks"
 	"github.com/sdescan/sdescan/controls"
 )
 
-// Formats lists the output formats Write understands.
-var Formats = []string{"table", "json"}
+// Formats lists the output formats Write understands, in the order docs/reports.md
+// describes them.
+var Formats = []string{"table", "json", "md", "sarif", "junit", "oscal", "html"}
 
-// Write renders the assessment in the named format.
-func Write(w io.Writer, format string, a *controls.Assessment) error {
+// Input is what a report is rendered from: the assessment and, when they are
+// known, the metadata of its checks, the files its resources are, and the
+// evidence pack it was read from. Every renderer is a pure function of it.
+type Input struct {
+	Assessment *controls.Assessment
+	// Checks holds the metadata of the checks (description, remediation) by ID;
+	// a check missing from it is described by its CheckResult alone.
+	Checks map[string]*checks.Check
+	// Paths maps the ID of a resource that is a file (its scope has a path) to
+	// that path, relative and slash-separated: SARIF locates its findings there.
+	Paths map[string]string
+	// Pack is the evidence pack the assessment was read from; nil when it was
+	// rendered straight after a scan.
+	Pack *PackSource
+}
+
+// PackSource describes the evidence pack a report is rendered from.
+type PackSource struct {
+	// Manifest is the pack's manifest.json, decoded.
+	Manifest *Manifest
+	// ManifestSHA256 is the hex sha256 of manifest.json as read.
+	ManifestSHA256 string
+}
+
+// NewInput builds the input of a report from an assessment, the checks that made
+// it, and the facts' resources (only those whose scope has a path are kept).
+func NewInput(a *controls.Assessment, list []*checks.Check, resources []checks.Resource) Input {
+	in := Input{Assessment: a, Checks: map[string]*checks.Check{}, Paths: map[string]string{}}
+	for _, c := range list {
+		in.Checks[c.ID] = c
+	}
+	for _, r := range resources {
+		if r.Scope.Path != "" {
+			in.Paths[r.ID] = r.Scope.Path
+		}
+	}
+	return in
+}
+
+// Write renders the input in the named format.
+func Write(w io.Writer, format string, in Input) error {
 	switch format {
 	case "table":
-		return Table(w, a)
+		return Table(w, in.Assessment)
 	case "json":
-		return JSON(w, a)
+		return JSON(w, in.Assessment)
+	case "md":
+		return Summary(w, in.Assessment)
+	case "sarif":
+		return SARIF(w, in)
+	case "junit":
+		return JUnit(w, in)
+	case "oscal":
+		return OSCAL(w, in)
+	case "html":
+		return HTML(w, htmlInput(in))
 	}
-	return fmt.Errorf("unknown format %q (want %s)", format, strings.Join(Formats, " or "))
+	return fmt.Errorf("unknown format %q (want %s)", format, FormatList())
+}
+
+// FormatList names the formats for messages: "table, json, … or oscal".
+func FormatList() string {
+	if len(Formats) < 2 {
+		return strings.Join(Formats, "")
+	}
+	return strings.Join(Formats[:len(Formats)-1], ", ") + " or " + Formats[len(Formats)-1]
 }
 
 // JSON writes the assessment as stable, indented JSON (docs/output.md).
 func JSON(w io.Writer, a *controls.Assessment) error {
 	return checks.WriteJSON(w, a)
+}
+
+// checkMeta is what a renderer knows of a check: its metadata when loaded, else
+// what the assessment says of it.
+func (in Input) checkMeta(id string) *checks.Check {
+	if c, ok := in.Checks[id]; ok && c != nil {
+		return c
+	}
+	for _, c := range in.Assessment.Checks {
+		if c.ID == id {
+			return &checks.Check{ID: c.ID, Title: c.Title, Severity: c.Severity, ResourceTypes: c.Types}
+		}
+	}
+	return &checks.Check{ID: id, Title: id}
+}
+
+// packFiles lists the files of the pack with their digests, manifest.json first,
+// then by path; nil when not rendering from a pack.
+func (in Input) packFiles() []FileEntry {
+	if in.Pack == nil || in.Pack.Manifest == nil {
+		return nil
+	}
+	files := append([]FileEntry{}, in.Pack.Manifest.Files...)
+	sort.Slice(files, func(i, j int) bool { return files[i].Path < files[j].Path })
+	return append([]FileEntry{{Path: PackManifest, SHA256: in.Pack.ManifestSHA256}}, files...)
 }

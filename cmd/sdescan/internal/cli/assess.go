@@ -34,9 +34,13 @@ type assessOptions struct {
 	outputDir      string
 	failOn         string
 	strict         bool
+	// reports are extra outputs, FORMAT=FILE (--report, repeatable).
+	reports []string
 
 	// pack says where to write an evidence pack (none when both are empty).
 	pack packOptions
+	// backupReview replaces the report by the backup review (sdescan backup).
+	backupReview bool
 	// packOnly writes the pack alone: no report, and no gate or --strict exit
 	// (the pack command).
 	packOnly bool
@@ -51,7 +55,8 @@ func (o *assessOptions) addFlags(cmd *cobra.Command) {
 	f.StringArrayVar(&o.frameworks, "framework", nil, "report only this framework ID (repeatable; default all)")
 	f.StringArrayVar(&o.frameworkFiles, "framework-file", nil, "add a framework of your own from a YAML file (repeatable)")
 	f.StringVar(&o.asOf, "as-of", "", "assessment time (YYYY-MM-DD or RFC 3339; default: when the facts were collected)")
-	f.StringVarP(&o.format, "format", "f", "table", "output format: table or json")
+	f.StringVarP(&o.format, "format", "f", "table", "output format: "+reports.FormatList())
+	f.StringArrayVar(&o.reports, "report", nil, "also write the report in FORMAT to FILE, as FORMAT=FILE (repeatable; e.g. sarif=results.sarif)")
 	f.StringVarP(&o.output, "output", "o", "", "write the report to FILE instead of stdout")
 	f.StringVar(&o.outputDir, "output-dir", "", "also write assessment.json into DIR")
 	f.StringVar(&o.failOn, "fail-on", "", "exit 1 when a failing, unwaived finding is at or above: critical, high, medium or low")
@@ -84,8 +89,8 @@ func (o *assessOptions) run(ctx context.Context, g *globalOptions, in inputs) er
 		}
 		cfg = c
 	}
-	if !contains(reports.Formats, o.format) {
-		return inputError(fmt.Errorf("--format %q: want %s", o.format, strings.Join(reports.Formats, " or ")))
+	if err := o.checkFormats(); err != nil {
+		return err
 	}
 	failOn := o.failOn
 	if failOn == "" {
@@ -222,13 +227,22 @@ func (o *assessOptions) run(ctx context.Context, g *globalOptions, in inputs) er
 	}
 
 	start := time.Now()
-	findings, err := engine.Evaluate(ctx, in.facts, checks.Params{AsOf: asOf, ClassificationTag: cfg.ClassificationTag, BreakGlassRoles: cfg.BreakGlassRoles})
+	params := checks.Params{AsOf: asOf, ClassificationTag: cfg.ClassificationTag, BreakGlassRoles: cfg.BreakGlassRoles,
+		BackupDefaultRPOHours: cfg.Backup.DefaultRPOHours, BackupMinRetentionDays: cfg.Backup.MinRetentionDays}
+	findings, err := engine.Evaluate(ctx, in.facts, params)
 	if err != nil {
 		return err
 	}
 	// The resources are no longer needed: let the collector reclaim them before the
 	// report is built (the roll-up reads only the collector runs).
 	nResources := len(in.facts.Resources)
+	// The backup review reads the data stores' attributes: built before they go.
+	var review *reports.BackupReview
+	if o.backupReview {
+		review = reports.NewBackupReview(in.facts, findings, params, "")
+	}
+	// Reports keep only what locates findings in files.
+	rin := reports.NewInput(nil, engine.Checks(), in.facts.Resources)
 	in.facts.Resources = nil
 	slog.Debug("evaluated", "checks", len(engine.Checks()), "resources", nResources, "findings", len(findings), "elapsed", time.Since(start))
 	a := controls.Assess(controls.Input{
@@ -247,28 +261,36 @@ func (o *assessOptions) run(ctx context.Context, g *globalOptions, in inputs) er
 	var built *reports.PackFiles
 	if pk != nil {
 		built, err = reports.BuildPack(&reports.Pack{
-			Tool:              checks.Version{Name: "sdescan", Version: Version},
-			Facts:             pk.facts,
-			AsOf:              asOf,
-			Frameworks:        selected,
-			ClassificationTag: cfg.ClassificationTag,
-			BreakGlassRoles:   cfg.BreakGlassRoles,
-			ExpiringDays:      cfg.ExpiringDays,
-			Policies:          sources,
-			Catalogue:         cat,
-			Attestations:      attSources,
-			Waivers:           waiverSources,
-			Findings:          findings,
-			Assessment:        a,
-			Key:               pk.key,
+			Tool:                   checks.Version{Name: "sdescan", Version: Version},
+			Facts:                  pk.facts,
+			AsOf:                   asOf,
+			Frameworks:             selected,
+			ClassificationTag:      cfg.ClassificationTag,
+			BreakGlassRoles:        cfg.BreakGlassRoles,
+			ExpiringDays:           cfg.ExpiringDays,
+			BackupDefaultRPOHours:  cfg.Backup.DefaultRPOHours,
+			BackupMinRetentionDays: cfg.Backup.MinRetentionDays,
+			Policies:               sources,
+			Catalogue:              cat,
+			Attestations:           attSources,
+			Waivers:                waiverSources,
+			Findings:               findings,
+			Assessment:             a,
+			Key:                    pk.key,
 		})
 		if err != nil {
 			return inputError(err)
 		}
 	}
 
-	if !o.packOnly {
-		if err := o.write(g, a); err != nil {
+	rin.Assessment = a
+	if review != nil {
+		review.RestoreTest = restoreTestState(a)
+		if err := o.writeBackupReview(g, review); err != nil {
+			return err
+		}
+	} else if !o.packOnly {
+		if err := o.write(g, rin); err != nil {
 			return err
 		}
 	}
@@ -295,6 +317,27 @@ func (o *assessOptions) run(ctx context.Context, g *globalOptions, in inputs) er
 	return nil
 }
 
+// checkFormats refuses an unknown --format or --report before any work is done.
+func (o *assessOptions) checkFormats() error {
+	if !contains(reports.Formats, o.format) {
+		return inputError(fmt.Errorf("--format %q: want %s", o.format, reports.FormatList()))
+	}
+	seen := map[string]bool{}
+	for _, r := range o.reports {
+		format, file, ok := strings.Cut(r, "=")
+		switch {
+		case !ok || format == "" || file == "":
+			return inputError(fmt.Errorf("--report %q: want FORMAT=FILE, e.g. sarif=results.sarif", r))
+		case !contains(reports.Formats, format):
+			return inputError(fmt.Errorf("--report %q: unknown format %q (want %s)", r, format, reports.FormatList()))
+		case seen[file] || file == o.output:
+			return inputError(fmt.Errorf("--report %q: %s is written twice", r, file))
+		}
+		seen[file] = true
+	}
+	return nil
+}
+
 func addFramework(cat *controls.Catalogue, data []byte, name string, resolve controls.CheckResolver) error {
 	fw, err := controls.ParseFramework(data, name)
 	if err != nil {
@@ -306,7 +349,8 @@ func addFramework(cat *controls.Catalogue, data []byte, name string, resolve con
 // write renders the report to stdout or --output, and assessment.json to --output-dir.
 // Files are streamed into a temporary file and renamed into place, so a failed run
 // never leaves a half-written report behind.
-func (o *assessOptions) write(g *globalOptions, a *controls.Assessment) error {
+func (o *assessOptions) write(g *globalOptions, in reports.Input) error {
+	a := in.Assessment
 	if o.outputDir != "" {
 		if err := os.MkdirAll(o.outputDir, 0o755); err != nil {
 			return inputError(fmt.Errorf("%s: %w", o.outputDir, cleanOSError(err)))
@@ -315,7 +359,13 @@ func (o *assessOptions) write(g *globalOptions, a *controls.Assessment) error {
 			return inputError(err)
 		}
 	}
-	render := func(w io.Writer) error { return reports.Write(w, o.format, a) }
+	for _, r := range o.reports {
+		format, file, _ := strings.Cut(r, "=")
+		if err := writeFileAtomic(file, func(w io.Writer) error { return reports.Write(w, format, in) }); err != nil {
+			return inputError(err)
+		}
+	}
+	render := func(w io.Writer) error { return reports.Write(w, o.format, in) }
 	if o.output != "" {
 		return inputError(writeFileAtomic(o.output, render))
 	}

@@ -29,6 +29,16 @@ type Config struct {
 	FailOn string `yaml:"fail_on"`
 	// ExpiringDays flags waivers expiring within this many days (default 30).
 	ExpiringDays int `yaml:"expiring_days"`
+	// Backup holds the backup review's settings.
+	Backup BackupConfig `yaml:"backup"`
+}
+
+// BackupConfig is the backup review's policy (docs/backup.md).
+type BackupConfig struct {
+	// DefaultRPOHours is the RPO of a store without a backup-rpo-hours tag (default 24).
+	DefaultRPOHours float64 `yaml:"default_rpo_hours"`
+	// MinRetentionDays is the shortest backup retention accepted (default 35).
+	MinRetentionDays int `yaml:"min_retention_days"`
 }
 
 // loadConfig reads and strictly validates a configuration file.
@@ -45,6 +55,9 @@ func loadConfig(file string) (*Config, error) {
 	}
 	if c.ExpiringDays < 0 {
 		return nil, fmt.Errorf("%s: expiring_days must not be negative", file)
+	}
+	if c.Backup.DefaultRPOHours < 0 || c.Backup.MinRetentionDays < 0 {
+		return nil, fmt.Errorf("%s: backup.default_rpo_hours and backup.min_retention_days must not be negative", file)
 	}
 	dir := filepath.Dir(file)
 	for _, list := range []*[]string{&c.FrameworkFiles, &c.Attestations, &c.Waivers, &c.PolicyDirs} {

@@ -47,6 +47,12 @@ fail_on: ""
 
 # Flag waivers that expire within this many days (attestations show days left).
 expiring_days: 30
+
+# Backup review (docs/backup.md): the RPO of a data store without a backup-rpo-hours
+# tag, and the shortest backup retention accepted.
+backup:
+  default_rpo_hours: 24
+  min_retention_days: 35
 `
 
 const waiversTemplate = `# Accepted risks. A waiver turns a failing check on matching resources into "waived"

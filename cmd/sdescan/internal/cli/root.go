@@ -98,7 +98,7 @@ the Five Safes, Cyber Essentials and SATRE, and says how far it is from accredit
 It reads; it never changes what it scans. A collector error, an access denied or a
 missing attestation is reported as not assessed, never as met.
 
-Exit codes: 0 ok, 1 gate failed (--fail-on) or, for verify, an invalid pack,
+Exit codes: 0 ok, 1 gate failed (--fail-on) or, for verify and report, an invalid pack,
 2 usage or input error, 3 scan incomplete (collector errors) with --strict.`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
@@ -121,8 +121,10 @@ Exit codes: 0 ok, 1 gate failed (--fail-on) or, for verify, an invalid pack,
 		newIAMPolicyCmd(g),
 		newOpennessCmd(g),
 		newPackCmd(g),
+		newBackupCmd(g),
 		newKeygenCmd(g),
 		newVerifyCmd(g),
+		newReportCmd(g),
 	)
 	return root
 }

@@ -34,11 +34,16 @@ honoured), read-only: see docs/aws.md for what it collects today.
 regional policy framework) with no credentials and no network.`,
 		Example: `  sdescan scan --demo
   sdescan scan --demo --format json --output assessment.json
+  sdescan scan --demo --report sarif=results.sarif --report junit=report.xml --report md=summary.md
   sdescan scan --aws --region eu-west-2 --fail-on high --save-facts facts.json
   sdescan scan --demo --pack pack.zip --key sdescan-signing.key
   sdescan scan --aws --org --role-name SdescanReadOnly --external-id "$EXTERNAL_ID" --region all`,
 		Args: exactArgs(0),
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			// Refuse an unknown report format before collecting anything.
+			if err := o.checkFormats(); err != nil {
+				return err
+			}
 			var in inputs
 			switch {
 			case demo && useAWS:
@@ -136,6 +141,9 @@ must not have run the same collector over the same scope.`,
 			return nil
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := o.checkFormats(); err != nil {
+				return err
+			}
 			shards := make([]*checks.Facts, len(args))
 			for i, file := range args {
 				f, err := checks.ReadFactsFile(file)

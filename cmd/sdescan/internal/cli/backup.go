@@ -1,0 +1,117 @@
+package cli
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"io"
+
+	"github.com/spf13/cobra"
+
+	"github.com/sdescan/sdescan/checks"
+	"github.com/sdescan/sdescan/controls"
+	"github.com/sdescan/sdescan/reports"
+)
+
+// backupFormats are the formats of the backup review.
+var backupFormats = []string{"table", "json", "md"}
+
+func newBackupCmd(g *globalOptions) *cobra.Command {
+	o := &assessOptions{backupReview: true}
+	var demo, useAWS bool
+	src := &awsSource{}
+	cmd := &cobra.Command{
+		Use:   "backup [FACTS.json]",
+		Short: "Review the backups of every classified data store",
+		Long: `backup reviews the backups of every classified data store (S3 buckets, RDS
+instances and clusters, DynamoDB tables, EBS volumes, EFS file systems): which
+mechanisms protect it, how old its newest recovery point is against its RPO (tag
+backup-rpo-hours, or backup.default_rpo_hours in the configuration, default 24), its
+retention, whether backups are copied elsewhere and locked, and its last restore; then
+a short plan of the missing protections, most important first. A store whose backup
+facts could not be read is "not assessed", never "no backup". See docs/backup.md.
+
+The sources are those of scan (--aws, --demo) or a saved facts file.`,
+		Example: `  sdescan backup --demo
+  sdescan backup --aws --region eu-west-2 --attestations attestations.yaml
+  sdescan backup facts.json --format md >> "$GITHUB_STEP_SUMMARY"`,
+		Args: cobra.MaximumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if !contains(backupFormats, o.format) {
+				return inputError(fmt.Errorf("--format %q: want table, json or md", o.format))
+			}
+			var in inputs
+			switch {
+			case len(args) == 1 && (demo || useAWS):
+				return inputError(errors.New("give a facts file, --aws or --demo, not several"))
+			case len(args) == 1:
+				f, err := checks.ReadFactsFile(args[0])
+				if err != nil {
+					return inputError(err)
+				}
+				in = inputs{facts: f, factsName: args[0]}
+			case demo && useAWS:
+				return inputError(errors.New("--demo and --aws are exclusive"))
+			case demo:
+				var err error
+				if in, err = demoInputs(); err != nil {
+					return err
+				}
+			case useAWS:
+				facts, err := src.collect(cmd.Context(), g.stderr, "")
+				if err != nil {
+					return err
+				}
+				in = inputs{facts: facts, factsName: "aws scan"}
+			default:
+				return inputError(errors.New("nothing to review: give a facts file, --aws or --demo"))
+			}
+			return o.run(cmd.Context(), g, in)
+		},
+	}
+	cmd.Flags().BoolVar(&demo, "demo", false, "review the bundled demo estate")
+	cmd.Flags().BoolVar(&useAWS, "aws", false, "collect from the AWS account of the current credentials (read-only)")
+	src.addFlags(cmd)
+	f := cmd.Flags()
+	f.StringVarP(&o.config, "config", "c", "", "configuration file (sdescan.yaml; backup: default_rpo_hours, min_retention_days)")
+	f.StringArrayVar(&o.policyDirs, "policy", nil, "directory of extra Rego checks (repeatable)")
+	f.StringArrayVar(&o.attestations, "attestations", nil, "attestations file (repeatable): the restore-test attestation is BKP-007")
+	f.StringVar(&o.asOf, "as-of", "", "assessment time (YYYY-MM-DD or RFC 3339; default: when the facts were collected)")
+	f.StringVarP(&o.format, "format", "f", "table", "output format: table, json or md")
+	f.StringVarP(&o.output, "output", "o", "", "write the review to FILE instead of stdout")
+	f.StringVar(&o.failOn, "fail-on", "", "exit 1 when a failing, unwaived finding is at or above: critical, high, medium or low")
+	f.BoolVar(&o.strict, "strict", false, "exit 3 when any collector run did not complete")
+	return cmd
+}
+
+// restoreTestState is the restore-test attestation's state in the assessment:
+// valid, expired, invalid or missing.
+func restoreTestState(a *controls.Assessment) string {
+	for _, at := range a.Attestations {
+		if at.ID == "restore-test" {
+			return at.Status
+		}
+	}
+	return "missing"
+}
+
+// writeBackupReview renders the backup review in the chosen format.
+func (o *assessOptions) writeBackupReview(g *globalOptions, rv *reports.BackupReview) error {
+	render := func(w io.Writer) error {
+		switch o.format {
+		case "json":
+			return checks.WriteJSON(w, rv)
+		case "md":
+			return reports.WriteBackupMarkdown(w, rv)
+		}
+		return reports.WriteBackupTable(w, rv)
+	}
+	if o.output != "" {
+		return inputError(writeFileAtomic(o.output, render))
+	}
+	bw := bufio.NewWriterSize(g.stdout, 1<<16)
+	if err := render(bw); err != nil {
+		return err
+	}
+	return bw.Flush()
+}
