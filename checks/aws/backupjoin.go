@@ -202,6 +202,9 @@ func recoveryPoints(vaults []*checks.Resource, failed bool, arn string) (map[str
 				minDelete = &d
 			}
 			vault := map[string]any{"name": v.Attributes["name"], "locked": v.Attributes["locked"] == true}
+			if kt, ok := v.Attributes["encryption_key_type"].(string); ok && kt != "" {
+				vault["encryption_key_type"] = kt
+			}
 			if lock, ok := v.Attributes["lock"].(map[string]any); ok {
 				vault["lock_mode"] = lock["mode"]
 			}

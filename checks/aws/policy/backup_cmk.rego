@@ -1,0 +1,70 @@
+# METADATA
+# title: Recovery points are encrypted with a customer-managed KMS key
+# description: >-
+#   A customer-managed key lets the SDE control, audit and revoke access to its backups
+#   independently of the data store, and is required to share encrypted backups with a
+#   separate backup account. Recovery points that are unencrypted, or encrypted with a
+#   key the SDE does not manage, fail.
+# custom:
+#   id: BKP-005
+#   severity: medium
+#   resource_types: [aws.s3.bucket, aws.rds.db_instance, aws.rds.db_cluster, aws.dynamodb.table, aws.ec2.volume, aws.efs.file_system]
+#   remediation: >-
+#     Create vaults with a customer-managed key (Terraform: aws_backup_vault kms_key_arn)
+#     and send the plans' rules to them.
+package sdescan.checks.aws.backup_cmk
+
+import rego.v1
+
+attrs := input.resource.attributes
+
+default applicable := false
+
+applicable if {
+	in_scope
+	not cluster_member
+	has_points_or_unknown
+}
+
+# Judged where recovery points exist; unknown recovery points cannot be judged
+# either way (missing, below).
+has_points_or_unknown if not attrs.backup.recovery_points
+
+has_points_or_unknown if attrs.backup.recovery_points.count > 0
+
+in_scope if input.resource.classification
+in_scope if input.resource.backup_rpo_hours
+
+# An RDS instance in a cluster is backed up through its cluster; a read replica
+# through its source.
+cluster_member if {
+	input.resource.type == "aws.rds.db_instance"
+	attrs.db_cluster_identifier
+}
+
+cluster_member if {
+	input.resource.type == "aws.rds.db_instance"
+	attrs.read_replica_source
+}
+
+name := object.get(attrs, "name", object.get(attrs, "table_name", object.get(attrs, "db_instance_identifier", object.get(attrs, "db_cluster_identifier", object.get(attrs, "volume_id", object.get(attrs, "file_system_id", input.resource.id))))))
+
+points := attrs.backup.recovery_points
+
+deny contains sprintf("some recovery points of %s are not encrypted", [name]) if {
+	points.count > 0
+	points.all_encrypted == false
+}
+
+deny contains sprintf("recovery points of %s are in vault %s, encrypted with a key type %s, not a customer-managed KMS key", [name, v.name, v.encryption_key_type]) if {
+	some v in points.vaults
+	v.encryption_key_type
+	v.encryption_key_type != "CUSTOMER_MANAGED_KMS_KEY"
+}
+
+missing contains "attributes.backup.recovery_points" if not points
+
+missing contains sprintf("attributes.backup.recovery_points.vaults[%s].encryption_key_type", [v.name]) if {
+	some v in points.vaults
+	not v.encryption_key_type
+}

@@ -1,0 +1,88 @@
+# METADATA
+# title: Backups are kept at least the minimum retention
+# description: >-
+#   Damage is often found late: a corrupting job, a malicious insider or ransomware can go
+#   unnoticed for weeks. Backups must be kept at least the configured minimum (default 35
+#   days) so that a clean copy still exists when the damage is found.
+# custom:
+#   id: BKP-006
+#   severity: medium
+#   resource_types: [aws.s3.bucket, aws.rds.db_instance, aws.rds.db_cluster, aws.dynamodb.table, aws.ec2.volume, aws.efs.file_system]
+#   remediation: >-
+#     Set the plan rules' lifecycle delete_after to at least the minimum (Terraform:
+#     aws_backup_plan rule lifecycle { delete_after = 35 }), or RDS backup_retention_period.
+package sdescan.checks.aws.backup_retention
+
+import rego.v1
+
+attrs := input.resource.attributes
+
+default applicable := false
+
+applicable if {
+	in_scope
+	not cluster_member
+}
+
+in_scope if input.resource.classification
+in_scope if input.resource.backup_rpo_hours
+
+# An RDS instance in a cluster is backed up through its cluster; a read replica
+# through its source.
+cluster_member if {
+	input.resource.type == "aws.rds.db_instance"
+	attrs.db_cluster_identifier
+}
+
+cluster_member if {
+	input.resource.type == "aws.rds.db_instance"
+	attrs.read_replica_source
+}
+
+name := object.get(attrs, "name", object.get(attrs, "table_name", object.get(attrs, "db_instance_identifier", object.get(attrs, "db_cluster_identifier", object.get(attrs, "volume_id", object.get(attrs, "file_system_id", input.resource.id))))))
+
+b := attrs.backup
+
+minimum := data.sdescan.params.backup_min_retention_days
+
+deny contains sprintf("plan %s rule %s keeps backups of %s %d days, less than the minimum of %d", [s.plan_name, r.rule_name, name, r.lifecycle.delete_after_days, minimum]) if {
+	some s in b.aws_backup.selected_by
+	some r in s.rules
+	r.lifecycle.delete_after_days < minimum
+}
+
+deny contains sprintf("recovery points of %s are kept only %d days, less than the minimum of %d", [name, b.recovery_points.min_delete_after_days, minimum]) if {
+	b.recovery_points.min_delete_after_days < minimum
+}
+
+deny contains sprintf("%s keeps automated backups %d days, less than the minimum of %d", [name, n.retention_days, minimum]) if {
+	count(object.get(b, ["aws_backup", "selected_by"], [])) == 0
+	some n in b.native
+	n.mechanism == "rds-automated-backups"
+	n.retention_days < minimum
+}
+
+judged if count(b.aws_backup.selected_by) > 0
+judged if b.recovery_points.count > 0
+
+judged if {
+	some n in b.native
+	n.mechanism == "rds-automated-backups"
+}
+
+deny contains sprintf("%s has no backups whose retention could be judged", [name]) if {
+	b.aws_backup
+	b.recovery_points
+	not judged
+}
+
+missing contains "attributes.backup.aws_backup" if {
+	not judged
+	not b.aws_backup
+}
+
+missing contains "attributes.backup.recovery_points" if {
+	not judged
+	b.aws_backup
+	not b.recovery_points
+}

@@ -1,0 +1,106 @@
+# METADATA
+# title: Each data store's newest recovery point is younger than its RPO
+# description: >-
+#   The recovery point objective (RPO) is how much data the SDE can afford to lose: the
+#   tag backup-rpo-hours on the store, or the configured default (24 hours). A store is
+#   judged by the best of its mechanisms: point-in-time recovery (DynamoDB PITR, RDS
+#   automated backups) restores to minutes ago; otherwise the newest completed AWS Backup
+#   recovery point or EBS snapshot must be younger than the RPO.
+# custom:
+#   id: BKP-002
+#   severity: high
+#   resource_types: [aws.s3.bucket, aws.rds.db_instance, aws.rds.db_cluster, aws.dynamodb.table, aws.ec2.volume, aws.efs.file_system]
+#   remediation: >-
+#     Schedule backups at least as often as the RPO (an AWS Backup rule with a cron
+#     schedule), or enable point-in-time recovery where the service offers it; investigate
+#     failed backup jobs.
+package sdescan.checks.aws.backup_rpo
+
+import rego.v1
+
+attrs := input.resource.attributes
+
+default applicable := false
+
+applicable if {
+	in_scope
+	not cluster_member
+}
+
+in_scope if input.resource.classification
+in_scope if input.resource.backup_rpo_hours
+
+# An RDS instance in a cluster is backed up through its cluster; a read replica
+# through its source.
+cluster_member if {
+	input.resource.type == "aws.rds.db_instance"
+	attrs.db_cluster_identifier
+}
+
+cluster_member if {
+	input.resource.type == "aws.rds.db_instance"
+	attrs.read_replica_source
+}
+
+name := object.get(attrs, "name", object.get(attrs, "table_name", object.get(attrs, "db_instance_identifier", object.get(attrs, "db_cluster_identifier", object.get(attrs, "volume_id", object.get(attrs, "file_system_id", input.resource.id))))))
+
+b := attrs.backup
+
+as_of_ns := time.parse_rfc3339_ns(data.sdescan.params.as_of)
+
+rpo := object.get(input.resource, "backup_rpo_hours", data.sdescan.params.backup_default_rpo_hours)
+
+continuous if {
+	some n in b.native
+	n.mechanism in {"dynamodb-pitr", "rds-automated-backups"}
+	n.enabled == true
+}
+
+newest contains b.recovery_points.newest_completed
+
+newest contains n.newest if {
+	some n in b.native
+	n.mechanism == "ebs-snapshots"
+	n.newest
+}
+
+age_hours(t) := (as_of_ns - time.parse_rfc3339_ns(t)) / 3600000000000
+
+fresh if {
+	some t in newest
+	age_hours(t) <= rpo
+}
+
+deny contains sprintf("the newest recovery point of %s is %d hours old, older than its RPO of %v hours", [name, round(min({age_hours(t) | some t in newest})), rpo]) if {
+	not continuous
+	count(newest) > 0
+	not fresh
+}
+
+deny contains sprintf("%s has no recovery point at all, so its RPO of %v hours cannot be met", [name, rpo]) if {
+	not continuous
+	count(newest) == 0
+	b.recovery_points.count == 0
+	not ebs_unknown
+}
+
+ebs_unknown if {
+	input.resource.type == "aws.ec2.volume"
+	not ebs_read
+}
+
+ebs_read if {
+	some n in b.native
+	n.mechanism == "ebs-snapshots"
+}
+
+missing contains "attributes.backup" if not attrs.backup
+
+missing contains "attributes.backup.recovery_points" if {
+	attrs.backup
+	not continuous
+	not fresh
+	not b.recovery_points
+}
+
+missing contains "data.sdescan.params.as_of" if not data.sdescan.params.as_of

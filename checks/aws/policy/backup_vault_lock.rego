@@ -1,0 +1,59 @@
+# METADATA
+# title: Backup vaults holding a store's recovery points have vault lock
+# description: >-
+#   Vault lock stops anyone - an attacker with stolen administrator credentials, or ransomware
+#   acting through them - from deleting recovery points or shortening their retention.
+#   Compliance mode cannot be undone even by the account's root user; governance mode
+#   still stops everyone without a specific permission.
+# custom:
+#   id: BKP-003
+#   severity: medium
+#   resource_types: [aws.s3.bucket, aws.rds.db_instance, aws.rds.db_cluster, aws.dynamodb.table, aws.ec2.volume, aws.efs.file_system]
+#   remediation: >-
+#     Terraform: aws_backup_vault_lock_configuration on the vaults the plans write to
+#     (changeable_for_days set for compliance mode, with min_retention_days).
+package sdescan.checks.aws.backup_vault_lock
+
+import rego.v1
+
+attrs := input.resource.attributes
+
+default applicable := false
+
+applicable if {
+	in_scope
+	not cluster_member
+	has_points_or_unknown
+}
+
+# Judged where recovery points exist; unknown recovery points cannot be judged
+# either way (missing, below).
+has_points_or_unknown if not attrs.backup.recovery_points
+
+has_points_or_unknown if attrs.backup.recovery_points.count > 0
+
+in_scope if input.resource.classification
+in_scope if input.resource.backup_rpo_hours
+
+# An RDS instance in a cluster is backed up through its cluster; a read replica
+# through its source.
+cluster_member if {
+	input.resource.type == "aws.rds.db_instance"
+	attrs.db_cluster_identifier
+}
+
+cluster_member if {
+	input.resource.type == "aws.rds.db_instance"
+	attrs.read_replica_source
+}
+
+name := object.get(attrs, "name", object.get(attrs, "table_name", object.get(attrs, "db_instance_identifier", object.get(attrs, "db_cluster_identifier", object.get(attrs, "volume_id", object.get(attrs, "file_system_id", input.resource.id))))))
+
+points := attrs.backup.recovery_points
+
+deny contains sprintf("recovery points of %s are kept in vault %s, which has no vault lock", [name, v.name]) if {
+	some v in points.vaults
+	v.locked != true
+}
+
+missing contains "attributes.backup.recovery_points" if not points
