@@ -269,7 +269,11 @@ func nativeProtection(r *checks.Resource, snapshots map[string][]*checks.Resourc
 	switch r.Type {
 	case "aws.dynamodb.table":
 		if v, ok := a["point_in_time_recovery_enabled"].(bool); ok {
-			add("dynamodb-pitr", v, nil)
+			var extra map[string]any
+			if d, ok := asInt(a["pitr_recovery_period_days"]); ok {
+				extra = map[string]any{"retention_days": d}
+			}
+			add("dynamodb-pitr", v, extra)
 		}
 	case "aws.rds.db_instance", "aws.rds.db_cluster":
 		if d, ok := asInt(a["backup_retention_period"]); ok {

@@ -131,7 +131,16 @@ func (c *collector) readTable(ctx context.Context, client *dynamodb.Client, regi
 	case err == nil:
 		enabled := false
 		if d := cb.ContinuousBackupsDescription; d != nil && d.PointInTimeRecoveryDescription != nil {
-			enabled = d.PointInTimeRecoveryDescription.PointInTimeRecoveryStatus == ddbtypes.PointInTimeRecoveryStatusEnabled
+			p := d.PointInTimeRecoveryDescription
+			enabled = p.PointInTimeRecoveryStatus == ddbtypes.PointInTimeRecoveryStatusEnabled
+			if enabled {
+				// How far back a restore can go: 35 days unless set lower (1-35).
+				days := 35
+				if p.RecoveryPeriodInDays != nil {
+					days = int(*p.RecoveryPeriodInDays)
+				}
+				attrs["pitr_recovery_period_days"] = days
+			}
 		}
 		attrs["point_in_time_recovery_enabled"] = enabled
 	case errorCode(err) == "TableNotFoundException":

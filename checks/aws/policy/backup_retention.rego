@@ -55,19 +55,24 @@ deny contains sprintf("recovery points of %s are kept only %d days, less than th
 	b.recovery_points.min_delete_after_days < minimum
 }
 
-deny contains sprintf("%s keeps automated backups %d days, less than the minimum of %d", [name, n.retention_days, minimum]) if {
+deny contains sprintf("%s keeps %s %d days, less than the minimum of %d", [name, kind[n.mechanism], n.retention_days, minimum]) if {
 	count(object.get(b, ["aws_backup", "selected_by"], [])) == 0
 	some n in b.native
-	n.mechanism == "rds-automated-backups"
+	n.mechanism in {"rds-automated-backups", "dynamodb-pitr"}
+	n.enabled == true
 	n.retention_days < minimum
 }
+
+kind := {"rds-automated-backups": "automated backups", "dynamodb-pitr": "point-in-time recovery"}
 
 judged if count(b.aws_backup.selected_by) > 0
 judged if b.recovery_points.count > 0
 
 judged if {
 	some n in b.native
-	n.mechanism == "rds-automated-backups"
+	n.mechanism in {"rds-automated-backups", "dynamodb-pitr"}
+	n.enabled == true
+	n.retention_days
 }
 
 deny contains sprintf("%s has no backups whose retention could be judged", [name]) if {

@@ -36,3 +36,13 @@ test_unknown if {
 	count(check.deny) == 0 with input as inp with data.sdescan.params as params
 	check.missing == {"attributes.backup.aws_backup"} with input as inp with data.sdescan.params as params
 }
+
+test_pitr_period_judged if {
+	inp := store({"native": [{"mechanism": "dynamodb-pitr", "enabled": true, "retention_days": 35}], "aws_backup": {"selected_by": [], "unresolved": []}, "recovery_points": {"count": 0}})
+	count(check.deny) == 0 with input as inp with data.sdescan.params as params
+	count(check.missing) == 0 with input as inp with data.sdescan.params as params
+}
+
+test_pitr_period_too_short if {
+	check.deny == {"t keeps point-in-time recovery 7 days, less than the minimum of 35"} with input as store({"native": [{"mechanism": "dynamodb-pitr", "enabled": true, "retention_days": 7}], "aws_backup": {"selected_by": [], "unresolved": []}, "recovery_points": {"count": 0}}) with data.sdescan.params as params
+}

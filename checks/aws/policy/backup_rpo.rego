@@ -71,10 +71,11 @@ fresh if {
 	age_hours(t) <= rpo
 }
 
-deny contains sprintf("the newest recovery point of %s is %d hours old, older than its RPO of %v hours", [name, round(min({age_hours(t) | some t in newest})), rpo]) if {
+deny contains sprintf("the newest recovery point of %s (completed %s, about %d hours before the assessment) is older than its RPO of %v hours", [name, latest, round(age_hours(latest)), rpo]) if {
 	not continuous
 	count(newest) > 0
 	not fresh
+	latest := max(newest)
 }
 
 deny contains sprintf("%s has no recovery point at all, so its RPO of %v hours cannot be met", [name, rpo]) if {

@@ -14,11 +14,11 @@ test_fresh_recovery_point if {
 }
 
 test_stale_recovery_point if {
-	check.deny == {"the newest recovery point of s is 45 hours old, older than its RPO of 24 hours"} with input as store("aws.s3.bucket", {"native": [], "recovery_points": {"count": 1, "completed": 1, "newest_completed": "2026-11-18T12:00:00Z"}}, {}) with data.sdescan.params as params
+	check.deny == {"the newest recovery point of s (completed 2026-11-18T12:00:00Z, about 45 hours before the assessment) is older than its RPO of 24 hours"} with input as store("aws.s3.bucket", {"native": [], "recovery_points": {"count": 1, "completed": 1, "newest_completed": "2026-11-18T12:00:00Z"}}, {}) with data.sdescan.params as params
 }
 
 test_rpo_tag_overrides_default if {
-	check.deny == {"the newest recovery point of s is 9 hours old, older than its RPO of 4 hours"} with input as store("aws.s3.bucket", {"native": [], "recovery_points": {"count": 1, "completed": 1, "newest_completed": "2026-11-20T00:00:00Z"}}, {"backup_rpo_hours": 4}) with data.sdescan.params as params
+	check.deny == {"the newest recovery point of s (completed 2026-11-20T00:00:00Z, about 9 hours before the assessment) is older than its RPO of 4 hours"} with input as store("aws.s3.bucket", {"native": [], "recovery_points": {"count": 1, "completed": 1, "newest_completed": "2026-11-20T00:00:00Z"}}, {"backup_rpo_hours": 4}) with data.sdescan.params as params
 }
 
 test_pitr_meets_rpo if {
@@ -49,4 +49,18 @@ test_ebs_snapshots_unreadable_not_a_fail if {
 
 test_no_backup_fact_missing if {
 	check.missing == {"attributes.backup"} with input as {"resource": {"id": "x", "type": "aws.s3.bucket", "classification": "identifiable", "attributes": {"name": "s"}}} with data.sdescan.params as params
+}
+
+# The boundary: a recovery point exactly RPO old meets it; one second older does not.
+test_exactly_rpo_meets if {
+	count(check.deny) == 0 with input as store("aws.s3.bucket", {"native": [], "recovery_points": {"count": 1, "completed": 1, "newest_completed": "2026-11-19T09:00:00Z"}}, {}) with data.sdescan.params as params
+}
+
+test_one_second_over_fails if {
+	check.deny == {"the newest recovery point of s (completed 2026-11-19T08:59:59Z, about 24 hours before the assessment) is older than its RPO of 24 hours"} with input as store("aws.s3.bucket", {"native": [], "recovery_points": {"count": 1, "completed": 1, "newest_completed": "2026-11-19T08:59:59Z"}}, {}) with data.sdescan.params as params
+}
+
+# Clock skew: AWS stamped the point a little after the collection time; it is fresh.
+test_clock_skew_is_fresh if {
+	count(check.deny) == 0 with input as store("aws.s3.bucket", {"native": [], "recovery_points": {"count": 1, "completed": 1, "newest_completed": "2026-11-20T09:02:00Z"}}, {}) with data.sdescan.params as params
 }
