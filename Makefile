@@ -20,6 +20,7 @@ build:
 demo: build
 	$(BIN) scan --demo --output-dir out/demo --pack out/demo/pack.zip
 	$(BIN) scan --demo --format html --output out/demo/board.html
+	$(BIN) backup --demo
 
 # Tools some tests run, pinned in tools/npm/package-lock.json: Microsoft's SARIF
 # validator and axe-core. The tests fail (never skip) when they are missing.

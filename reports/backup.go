@@ -85,6 +85,13 @@ func NewBackupReview(f *checks.Facts, findings []checks.Finding, p checks.Params
 	return rv
 }
 
+// SetRestoreTest records the restore-test attestation's state (known once the
+// attestations are judged) and rebuilds the plan.
+func (rv *BackupReview) SetRestoreTest(state string) {
+	rv.RestoreTest = state
+	rv.Plan = backupPlan(rv.Stores, state)
+}
+
 func classRank(c string) int {
 	switch c {
 	case "identifiable":

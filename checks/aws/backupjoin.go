@@ -283,6 +283,16 @@ func nativeProtection(r *checks.Resource, snapshots map[string][]*checks.Resourc
 		if v, ok := a["versioning_enabled"].(bool); ok {
 			add("s3-versioning", v, nil)
 		}
+		if l, ok := a["object_lock"].(map[string]any); ok {
+			extra := map[string]any{}
+			if d, ok := l["default_retention_days"]; ok {
+				extra["retention_days"] = d
+			}
+			add("s3-object-lock", l["enabled"] == true, extra)
+		}
+		if d, ok := a["replication_destinations"].([]any); ok {
+			add("s3-replication", len(d) > 0, map[string]any{"destinations": d})
+		}
 	case "aws.efs.file_system":
 		if v, ok := a["automatic_backups"].(bool); ok {
 			add("efs-automatic-backups", v, nil)

@@ -38,6 +38,8 @@ func init() {
 			{"S3", "GetBucketLogging", "s3:GetBucketLogging"},
 			{"S3", "GetBucketTagging", "s3:GetBucketTagging"},
 			{"S3", "GetBucketOwnershipControls", "s3:GetBucketOwnershipControls"},
+			{"S3", "GetObjectLockConfiguration", "s3:GetBucketObjectLockConfiguration"},
+			{"S3", "GetBucketReplication", "s3:GetReplicationConfiguration"},
 			{"S3 Control", "GetPublicAccessBlock", "s3:GetAccountPublicAccessBlock"},
 		},
 	})
@@ -50,6 +52,8 @@ var s3Absent = map[string]bool{
 	"NoSuchBucketPolicy":                             true,
 	"NoSuchTagSet":                                   true,
 	"OwnershipControlsNotFoundError":                 true,
+	"ObjectLockConfigurationNotFoundError":           true,
+	"ReplicationConfigurationNotFoundError":          true,
 }
 
 func (c *collector) s3Client(region string) *s3.Client {
@@ -198,6 +202,46 @@ func (c *collector) collectBucket(ctx context.Context, client *s3.Client, b s3ty
 			cfg := pb.PublicAccessBlockConfiguration
 			attrs["public_access_block"] = pab(true, cfg.BlockPublicAcls, cfg.IgnorePublicAcls, cfg.BlockPublicPolicy, cfg.RestrictPublicBuckets)
 		}
+	}
+
+	// Protection for the backup review: object lock (WORM) and replication.
+	ol, err := client.GetObjectLockConfiguration(ctx, &s3.GetObjectLockConfigurationInput{Bucket: in})
+	if absent, ok := read("GetObjectLockConfiguration", err); ok {
+		lock := map[string]any{"enabled": false}
+		if !absent && ol.ObjectLockConfiguration != nil && ol.ObjectLockConfiguration.ObjectLockEnabled == s3types.ObjectLockEnabledEnabled {
+			lock["enabled"] = true
+			if r := ol.ObjectLockConfiguration.Rule; r != nil && r.DefaultRetention != nil {
+				d := r.DefaultRetention
+				lock["default_mode"] = string(d.Mode)
+				if d.Days != nil {
+					lock["default_retention_days"] = int(*d.Days)
+				}
+				if d.Years != nil {
+					lock["default_retention_days"] = int(*d.Years) * 365
+				}
+			}
+		}
+		attrs["object_lock"] = lock
+	}
+	rep, err := client.GetBucketReplication(ctx, &s3.GetBucketReplicationInput{Bucket: in})
+	if absent, ok := read("GetBucketReplication", err); ok {
+		dests := map[string]bool{}
+		if !absent && rep.ReplicationConfiguration != nil {
+			for _, rule := range rep.ReplicationConfiguration.Rules {
+				if rule.Status == s3types.ReplicationRuleStatusEnabled && rule.Destination != nil {
+					d := sdkaws.ToString(rule.Destination.Bucket)
+					if a := sdkaws.ToString(rule.Destination.Account); a != "" {
+						d += " (account " + a + ")"
+					}
+					dests[d] = true
+				}
+			}
+		}
+		list := make([]string, 0, len(dests))
+		for d := range dests {
+			list = append(list, d)
+		}
+		attrs["replication_destinations"] = sortedCopy(list)
 	}
 
 	ver, err := client.GetBucketVersioning(ctx, &s3.GetBucketVersioningInput{Bucket: in})

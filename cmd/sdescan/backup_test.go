@@ -2,6 +2,8 @@ package main
 
 import (
 	"encoding/json"
+	"os"
+	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
@@ -39,6 +41,14 @@ func TestBackupCommand(t *testing.T) {
 	}
 	if notAssessed != 2 || rv.RestoreTest != "valid" {
 		t.Errorf("%d stores not assessed, restore test %q", notAssessed, rv.RestoreTest)
+	}
+	// A stricter restore-test age (the demo's test is 171 days old) expires it, and the
+	// plan's first item says to repeat it.
+	if err := os.WriteFile(filepath.Join(dir, "strict.yaml"), []byte("backup:\n  restore_test_max_age_days: 90\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if s := run(t, dir, "backup", "--demo", "--config", "strict.yaml"); s.code != 0 || !strings.Contains(s.stdout, "restore test: expired") || !strings.Contains(s.stdout, "1. The restore test attestation is out of date") {
+		t.Errorf("restore_test_max_age_days 90: exit %d\n%s%s", s.code, s.stdout, s.stderr)
 	}
 	if m := run(t, dir, "backup", "--demo", "--format", "md"); m.code != 0 || !strings.HasPrefix(m.stdout, "# Backup review") {
 		t.Errorf("md: exit %d\n%s", m.code, m.stdout)

@@ -36,6 +36,8 @@ type assessOptions struct {
 	strict         bool
 	// reports are extra outputs, FORMAT=FILE (--report, repeatable).
 	reports []string
+	// previous is an earlier pack or assessment JSON: the trend (--previous).
+	previous string
 
 	// pack says where to write an evidence pack (none when both are empty).
 	pack packOptions
@@ -61,6 +63,7 @@ func (o *assessOptions) addFlags(cmd *cobra.Command) {
 	f.StringVar(&o.outputDir, "output-dir", "", "also write assessment.json into DIR")
 	f.StringVar(&o.failOn, "fail-on", "", "exit 1 when a failing, unwaived finding is at or above: critical, high, medium or low")
 	f.BoolVar(&o.strict, "strict", false, "exit 3 when any collector run did not complete")
+	f.StringVar(&o.previous, "previous", "", "an earlier evidence pack or assessment JSON: add the trend to the reports")
 }
 
 // inputs are the files an assessment reads, wherever they come from.
@@ -90,6 +93,10 @@ func (o *assessOptions) run(ctx context.Context, g *globalOptions, in inputs) er
 		cfg = c
 	}
 	if err := o.checkFormats(); err != nil {
+		return err
+	}
+	prev, err := readPrevious(g, o.previous)
+	if err != nil {
 		return err
 	}
 	failOn := o.failOn
@@ -148,6 +155,14 @@ func (o *assessOptions) run(ctx context.Context, g *globalOptions, in inputs) er
 	cat, err := controls.LoadBuiltin(resolve)
 	if err != nil {
 		return inputError(err)
+	}
+	// How old a restore test may be (BKP-007); the pack records the catalogue as
+	// changed, so verify judges it the same way.
+	if days := cfg.Backup.RestoreTestMaxAgeDays; days > 0 {
+		if k, ok := cat.Kinds["restore-test"]; ok {
+			d := days
+			k.MaxAgeDays = &d
+		}
 	}
 	for _, name := range in.demoFrameworks {
 		data, err := fs.ReadFile(in.demo, name)
@@ -283,9 +298,9 @@ func (o *assessOptions) run(ctx context.Context, g *globalOptions, in inputs) er
 		}
 	}
 
-	rin.Assessment = a
+	rin.Assessment, rin.Previous = a, prev
 	if review != nil {
-		review.RestoreTest = restoreTestState(a)
+		review.SetRestoreTest(restoreTestState(a))
 		if err := o.writeBackupReview(g, review); err != nil {
 			return err
 		}
@@ -355,7 +370,7 @@ func (o *assessOptions) write(g *globalOptions, in reports.Input) error {
 		if err := os.MkdirAll(o.outputDir, 0o755); err != nil {
 			return inputError(fmt.Errorf("%s: %w", o.outputDir, cleanOSError(err)))
 		}
-		if err := writeFileAtomic(filepath.Join(o.outputDir, "assessment.json"), func(w io.Writer) error { return reports.JSON(w, a) }); err != nil {
+		if err := writeFileAtomic(filepath.Join(o.outputDir, "assessment.json"), func(w io.Writer) error { return reports.JSONWithTrend(w, a, in.Previous) }); err != nil {
 			return inputError(err)
 		}
 	}

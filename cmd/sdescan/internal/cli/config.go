@@ -39,6 +39,8 @@ type BackupConfig struct {
 	DefaultRPOHours float64 `yaml:"default_rpo_hours"`
 	// MinRetentionDays is the shortest backup retention accepted (default 35).
 	MinRetentionDays int `yaml:"min_retention_days"`
+	// RestoreTestMaxAgeDays is how old a restore-test attestation may be (default 365).
+	RestoreTestMaxAgeDays int `yaml:"restore_test_max_age_days"`
 }
 
 // loadConfig reads and strictly validates a configuration file.
@@ -56,8 +58,8 @@ func loadConfig(file string) (*Config, error) {
 	if c.ExpiringDays < 0 {
 		return nil, fmt.Errorf("%s: expiring_days must not be negative", file)
 	}
-	if c.Backup.DefaultRPOHours < 0 || c.Backup.MinRetentionDays < 0 {
-		return nil, fmt.Errorf("%s: backup.default_rpo_hours and backup.min_retention_days must not be negative", file)
+	if c.Backup.DefaultRPOHours < 0 || c.Backup.MinRetentionDays < 0 || c.Backup.RestoreTestMaxAgeDays < 0 {
+		return nil, fmt.Errorf("%s: backup settings must not be negative", file)
 	}
 	dir := filepath.Dir(file)
 	for _, list := range []*[]string{&c.FrameworkFiles, &c.Attestations, &c.Waivers, &c.PolicyDirs} {

@@ -53,6 +53,7 @@ expiring_days: 30
 backup:
   default_rpo_hours: 24
   min_retention_days: 35
+  restore_test_max_age_days: 365
 `
 
 const waiversTemplate = `# Accepted risks. A waiver turns a failing check on matching resources into "waived"
