@@ -62,13 +62,20 @@ func BackupOp(r *http.Request) (op string, params []string) {
 // requests moto lacks (BackupOp) to answer and forwards everything else.
 func (s *Server) WithBackup(t testing.TB, answer http.Handler) *Server {
 	t.Helper()
+	return s.front(t, func(r *http.Request) bool { op, _ := BackupOp(r); return op != "" }, answer)
+}
+
+// front returns a proxy in front of s that hands the requests match selects to
+// answer and forwards everything else.
+func (s *Server) front(t testing.TB, match func(*http.Request) bool, answer http.Handler) *Server {
+	t.Helper()
 	target, err := url.Parse(s.URL)
 	if err != nil {
 		t.Fatal(err)
 	}
 	rp := httputil.NewSingleHostReverseProxy(target)
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if op, _ := BackupOp(r); op != "" {
+		if match(r) {
 			answer.ServeHTTP(w, r)
 			return
 		}

@@ -9,9 +9,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"net/http/httptest"
-	"net/http/httputil"
-	"net/url"
 	"slices"
 	"strings"
 	"testing"
@@ -159,20 +156,7 @@ const AppStreamTarget = "PhotonAdminProxyService."
 // the proxy as on the emulator.
 func (s *Server) WithAppStream(t testing.TB, answer http.Handler) *Server {
 	t.Helper()
-	target, err := url.Parse(s.URL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	rp := httputil.NewSingleHostReverseProxy(target)
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if strings.HasPrefix(r.Header.Get("X-Amz-Target"), AppStreamTarget) {
-			answer.ServeHTTP(w, r)
-			return
-		}
-		rp.ServeHTTP(w, r)
-	}))
-	t.Cleanup(srv.Close)
-	return &Server{URL: srv.URL}
+	return s.front(t, func(r *http.Request) bool { return strings.HasPrefix(r.Header.Get("X-Amz-Target"), AppStreamTarget) }, answer)
 }
 
 // EmptyAppStream answers AppStream 2.0 as an account without stacks, fleets or
