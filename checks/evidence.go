@@ -116,23 +116,68 @@ const Redacted = "REDACTED"
 // Redact removes secrets from raw evidence: AWS access key IDs keep only their last
 // four characters, and secret keys, session tokens, passwords, private keys,
 // signatures, authorisation headers and GitHub tokens are replaced by REDACTED.
+//
+// Each pattern runs only when a literal it needs occurs in the data (a cheap scan),
+// so redacting large facts files costs little more than reading them.
 func Redact(data []byte) []byte {
 	if len(data) == 0 {
 		return data
 	}
-	out := accessKeyID.ReplaceAllFunc(data, func(m []byte) []byte {
-		return append(bytes.Repeat([]byte{'*'}, len(m)-4), m[len(m)-4:]...)
-	})
-	out = secretJSON.ReplaceAll(out, []byte(`${1}"`+Redacted+`"`))
-	out = secretXML.ReplaceAllFunc(out, func(m []byte) []byte {
-		sub := secretXML.FindSubmatch(m)
-		return []byte("<" + string(sub[1]) + ">" + Redacted + "</" + string(sub[2]) + ">")
-	})
-	out = secretForm.ReplaceAll(out, []byte("${1}="+Redacted))
-	out = privateKey.ReplaceAll(out, []byte(Redacted+" PRIVATE KEY"))
-	out = authHeader.ReplaceAll(out, []byte("${1}"+Redacted))
-	out = githubToken.ReplaceAll(out, []byte(Redacted))
+	out := data
+	if containsAny(data, keyIDPrefixes) {
+		out = accessKeyID.ReplaceAllFunc(out, func(m []byte) []byte {
+			return append(bytes.Repeat([]byte{'*'}, len(m)-4), m[len(m)-4:]...)
+		})
+	}
+	lower := bytes.ToLower(data)
+	if containsAny(lower, secretJSONKeys) {
+		out = secretJSON.ReplaceAll(out, []byte(`${1}"`+Redacted+`"`))
+	}
+	if containsAny(lower, secretXMLTags) {
+		out = secretXML.ReplaceAllFunc(out, func(m []byte) []byte {
+			sub := secretXML.FindSubmatch(m)
+			return []byte("<" + string(sub[1]) + ">" + Redacted + "</" + string(sub[2]) + ">")
+		})
+	}
+	if containsAny(lower, secretFormKeys) {
+		out = secretForm.ReplaceAll(out, []byte("${1}="+Redacted))
+	}
+	if bytes.Contains(data, []byte("PRIVATE KEY-----")) {
+		out = privateKey.ReplaceAll(out, []byte(Redacted+" PRIVATE KEY"))
+	}
+	if bytes.Contains(lower, []byte("authorization")) {
+		out = authHeader.ReplaceAll(out, []byte("${1}"+Redacted))
+	}
+	if containsAny(data, githubPrefixes) {
+		out = githubToken.ReplaceAll(out, []byte(Redacted))
+	}
 	return out
+}
+
+// The literals the patterns need: a pattern cannot match data without one.
+var (
+	keyIDPrefixes  = [][]byte{[]byte("AKIA"), []byte("ASIA"), []byte("AGPA"), []byte("AIDA"), []byte("AROA"), []byte("AIPA"), []byte("ANPA"), []byte("ANVA"), []byte("APKA"), []byte("ABIA"), []byte("ACCA")}
+	secretJSONKeys = words(`"secretaccesskey"`, `"sessiontoken"`, `"securitytoken"`, `"aws_secret_access_key"`, `"aws_session_token"`, `"password"`, `"privatekey"`, `"clientsecret"`, `"token"`)
+	secretXMLTags  = words("<secretaccesskey>", "<sessiontoken>", "<securitytoken>", "<password>", "<privatekey>")
+	secretFormKeys = words("x-amz-security-token=", "secretaccesskey=", "sessiontoken=", "x-amz-signature=")
+	githubPrefixes = [][]byte{[]byte("ghp_"), []byte("gho_"), []byte("ghu_"), []byte("ghs_"), []byte("ghr_"), []byte("github_pat_")}
+)
+
+func words(list ...string) [][]byte {
+	out := make([][]byte, len(list))
+	for i, w := range list {
+		out[i] = []byte(w)
+	}
+	return out
+}
+
+func containsAny(data []byte, words [][]byte) bool {
+	for _, w := range words {
+		if bytes.Contains(data, w) {
+			return true
+		}
+	}
+	return false
 }
 
 // MaskKeyID keeps the last four characters of an access key ID.
