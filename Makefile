@@ -32,13 +32,13 @@ $(NPM_TOOLS): tools/npm/package.json tools/npm/package-lock.json
 
 test: tools
 	$(GO) test ./...
-	$(GO) tool opa test checks/aws/policy checks/github/policy
+	$(GO) tool opa test checks/aws/policy checks/github/policy checks/trivy/policy
 
 lint:
 	$(GO) vet ./...
 	@out=$$(gofmt -l $$(find . -name '*.go' -not -path './out/*')); \
 	  if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
-	$(GO) tool opa check --strict -s checks/schema/input.schema.json checks/aws/policy checks/github/policy
+	$(GO) tool opa check --strict -s checks/schema/input.schema.json checks/aws/policy checks/github/policy checks/trivy/policy
 	$(GO) tool opa fmt --list --fail checks/
 
 # Each fuzz target runs for FUZZTIME; a panic fails the run.
@@ -51,6 +51,7 @@ fuzz:
 bench:
 	$(GO) test ./checks ./cmd/sdescan -run '^$$' -bench . -benchmem -benchtime 3x -timeout 30m
 	$(GO) test ./checks/aws -run '^$$' -bench CollectMoto -benchtime 1x -timeout 30m
+	$(GO) test ./reports -run '^$$' -bench '^BenchmarkPack$$' -benchmem -benchtime 1x -timeout 30m
 
 # docs/controls.md is generated from the catalogue, never edited by hand.
 docs:

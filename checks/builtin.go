@@ -8,7 +8,7 @@ import (
 // builtinFS holds the checks shipped in the binary, beside the collectors whose
 // facts they read.
 //
-//go:embed aws/policy/*.rego github/policy/*.rego
+//go:embed aws/policy/*.rego github/policy/*.rego trivy/policy/*.rego
 var builtinFS embed.FS
 
 // Builtin is the policy source of the checks sdescan ships.

@@ -638,10 +638,12 @@ func TestAssessDemo(t *testing.T) {
 	// checks fail on what was seen, and are still listed as not fully assessed. The
 	// demo has no repositories, so the code-openness checks are not assessed either.
 	// Account 222222222222 also denies RDS and AWS Backup, so the backup review of its
-	// data stores is only partly assessed.
+	// data stores is only partly assessed. No infrastructure code is scanned: the
+	// IAC checks are not assessed.
 	if strings.Join(a.Risk.NotAssessedChecks, ",") != "AWS-RDS-001,AWS-RDS-002,AWS-RDS-003,AWS-SM-001,"+
 		"BKP-001,BKP-002,BKP-003,BKP-004,BKP-005,BKP-006,"+
-		"OPEN-001,OPEN-002,OPEN-003,OPEN-004,OPEN-005,OPEN-006,OPEN-007,OPEN-008,OPEN-009,OPEN-010" || a.Risk.NotAssessed != 20 {
+		"IAC-AS-001,IAC-AS-002,IAC-COMPOSE-001,IAC-EC2-001,IAC-K8S-002,IAC-NET-002,IAC-S3-001,IAC-SECRET-001,IAC-SM-001,"+
+		"OPEN-001,OPEN-002,OPEN-003,OPEN-004,OPEN-005,OPEN-006,OPEN-007,OPEN-008,OPEN-009,OPEN-010" || a.Risk.NotAssessed != 29 {
 		t.Errorf("not assessed checks %v", a.Risk.NotAssessedChecks)
 	}
 	score, rag := controls.ScoreRAG(a.Risk.AssessedWeight, a.Risk.FailedWeight, a.Risk.CriticalFailures)

@@ -835,7 +835,7 @@ func findingRank(f controls.Finding) int {
 
 // htmlInput adapts the input of Write to the board report's.
 func htmlInput(in Input) HTMLInput {
-	h := HTMLInput{Assessment: in.Assessment}
+	h := HTMLInput{Assessment: in.Assessment, Previous: in.Previous}
 	if len(in.Checks) > 0 {
 		ids := make([]string, 0, len(in.Checks))
 		for id := range in.Checks {

@@ -87,7 +87,10 @@ const (
 // waivers and attestations that have expired or expire soon. Every list is capped
 // and every cell clipped, and text from inputs is escaped so that it can hold no
 // raw HTML. The pack's reports/summary.md is Markdown, not this.
-func Summary(w io.Writer, a *controls.Assessment) error {
+func Summary(w io.Writer, a *controls.Assessment) error { return summary(w, a, nil) }
+
+// summary is Summary with the trend from a previous assessment, when given.
+func summary(w io.Writer, a, prev *controls.Assessment) error {
 	var b strings.Builder
 	r := a.Risk
 	fmt.Fprintf(&b, "## sdescan: risk score %.1f (%s)\n\n", r.Score, strings.ToUpper(r.RAG))
@@ -96,6 +99,9 @@ func Summary(w io.Writer, a *controls.Assessment) error {
 		fmt.Fprintf(&b, ", %d waived", r.WaivedWeight)
 	}
 	fmt.Fprintf(&b, "; %d critical failure(s); %d check(s) not fully assessed.\n\n", r.CriticalFailures, r.NotAssessed)
+	if prev != nil {
+		fmt.Fprintf(&b, "%s\n\n", trendLine(a, prev))
+	}
 
 	b.WriteString("| Framework | Score | RAG | Status | Met | Not met | Partial | Not assessed | Waived |\n")
 	b.WriteString("|---|---:|---|---|---:|---:|---:|---:|---:|\n")
@@ -190,3 +196,18 @@ func Summary(w io.Writer, a *controls.Assessment) error {
 var mdTextEscape = strings.NewReplacer("|", `\|`, "<", `\<`, ">", `\>`, "&", `\&`, "`", "\\`", "\r\n", " ", "\n", " ", "\r", " ")
 
 func mdText(s string) string { return mdTextEscape.Replace(clip(s, summaryMaxCell)) }
+
+// trendLine says how the risk score moved since a previous assessment, in the
+// words of the board report: "Trend: down 3.4 since 2026-10-01T00:00:00Z
+// (was 76.9 AMBER)".
+func trendLine(a, prev *controls.Assessment) string {
+	d := round1(a.Risk.Score - prev.Risk.Score)
+	dir := "unchanged"
+	switch {
+	case d > 0:
+		dir = fmt.Sprintf("up %.1f", d)
+	case d < 0:
+		dir = fmt.Sprintf("down %.1f", -d)
+	}
+	return fmt.Sprintf("Trend: %s since %s (was %.1f %s).", dir, prev.AsOf, prev.Risk.Score, strings.ToUpper(prev.Risk.RAG))
+}

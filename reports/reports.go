@@ -29,9 +29,15 @@ type Input struct {
 	// Paths maps the ID of a resource that is a file (its scope has a path) to
 	// that path, relative and slash-separated: SARIF locates its findings there.
 	Paths map[string]string
+	// Regions gives, by resource ID, the lines of its file a resource spans
+	// ([start, end], 1-based): SARIF locates its findings there. Optional.
+	Regions map[string][2]int
 	// Pack is the evidence pack the assessment was read from; nil when it was
 	// rendered straight after a scan.
 	Pack *PackSource
+	// Previous, when given (--previous), is an earlier assessment of the same
+	// estate: the reports that can show a trend show it.
+	Previous *controls.Assessment
 }
 
 // PackSource describes the evidence pack a report is rendered from.
@@ -61,11 +67,11 @@ func NewInput(a *controls.Assessment, list []*checks.Check, resources []checks.R
 func Write(w io.Writer, format string, in Input) error {
 	switch format {
 	case "table":
-		return Table(w, in.Assessment)
+		return tableWithTrend(w, in.Assessment, in.Previous)
 	case "json":
-		return JSON(w, in.Assessment)
+		return JSONWithTrend(w, in.Assessment, in.Previous)
 	case "md":
-		return Summary(w, in.Assessment)
+		return summary(w, in.Assessment, in.Previous)
 	case "sarif":
 		return SARIF(w, in)
 	case "junit":

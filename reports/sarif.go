@@ -185,8 +185,11 @@ func SARIF(w io.Writer, in Input) error {
 func sarifLocation(in Input, f checks.Finding) *sarif.Location {
 	loc := sarif.NewLocation()
 	if uri, ok := relativeURI(in.Paths[f.ResourceID]); ok {
-		loc.WithPhysicalLocation(sarif.NewPhysicalLocation().
-			WithArtifactLocation(sarif.NewSimpleArtifactLocation(uri)))
+		pl := sarif.NewPhysicalLocation().WithArtifactLocation(sarif.NewSimpleArtifactLocation(uri))
+		if r, ok := in.Regions[f.ResourceID]; ok && r[0] > 0 {
+			pl.WithRegion(sarif.NewRegion().WithStartLine(r[0]).WithEndLine(max(r[1], r[0])))
+		}
+		loc.WithPhysicalLocation(pl)
 	}
 	ll := sarif.NewLogicalLocation().WithFullyQualifiedName(f.ResourceID).WithKind("resource")
 	if f.ResourceType != "" {

@@ -66,6 +66,11 @@ func TestOutputMatchesDocumentedSchema(t *testing.T) {
 		"demo facts only": {"evaluate", demoFacts(t), "--format", "json"},
 		"empty estate":    {"evaluate", empty, "--format", "json"},
 		"one framework":   {"scan", "--demo", "--format", "json", "--framework", "dspt-caf"},
+		// The optional trend object (--previous), from an earlier pack.
+		"with previous": {"scan", "--demo", "--format", "json", "--as-of", "2027-06-15", "--previous", "prev.zip"},
+	}
+	if r := run(t, dir, "scan", "--demo", "--pack", "prev.zip"); r.code != 0 {
+		t.Fatalf("scan --pack: %+v", r)
 	}
 	for name, args := range cases {
 		t.Run(name, func(t *testing.T) {
@@ -75,6 +80,9 @@ func TestOutputMatchesDocumentedSchema(t *testing.T) {
 			}
 			if err := validate(t, s, r.stdout); err != nil {
 				t.Fatalf("output does not match docs/output.md: %v", err)
+			}
+			if strings.Contains(r.stdout, `"previous": {`) != (name == "with previous") {
+				t.Fatalf("trend object present: %v", !(name == "with previous"))
 			}
 		})
 	}

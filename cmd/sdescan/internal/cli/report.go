@@ -15,6 +15,7 @@ type reportOptions struct {
 	format   string
 	output   string
 	noVerify bool
+	previous string
 }
 
 func newReportCmd(g *globalOptions) *cobra.Command {
@@ -34,7 +35,8 @@ findings follow from the facts: ` + "`sdescan verify`" + ` does that.
 Formats: ` + reports.FormatList() + ` (docs/reports.md).`,
 		Example: `  sdescan report pack.zip -f sarif -o results.sarif
   sdescan report pack.zip -f md >> "$GITHUB_STEP_SUMMARY"
-  sdescan report pack/ -f oscal -o assessment-results.json`,
+  sdescan report pack/ -f oscal -o assessment-results.json
+  sdescan report pack.zip -f html -o board.html --previous last-quarter.zip`,
 		Args: exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return reportRun(g, o, args[0])
@@ -44,6 +46,7 @@ Formats: ` + reports.FormatList() + ` (docs/reports.md).`,
 	f.StringVarP(&o.format, "format", "f", "table", "report format: "+reports.FormatList())
 	f.StringVarP(&o.output, "output", "o", "", "write the report to FILE instead of stdout")
 	f.BoolVar(&o.noVerify, "no-verify", false, "render even when the pack's files do not match its manifest")
+	f.StringVar(&o.previous, "previous", "", "an earlier evidence pack or assessment JSON: add the trend to the report")
 	return cmd
 }
 
@@ -51,10 +54,15 @@ func reportRun(g *globalOptions, o *reportOptions, pack string) error {
 	if !contains(reports.Formats, o.format) {
 		return inputError(fmt.Errorf("--format %q: want %s", o.format, reports.FormatList()))
 	}
+	prev, err := readPrevious(g, o.previous)
+	if err != nil {
+		return err
+	}
 	pi, err := reports.ReadPackInput(pack)
 	if err != nil {
 		return inputError(err)
 	}
+	pi.Previous = prev
 	if len(pi.Problems) > 0 {
 		if !o.noVerify {
 			for _, p := range pi.Problems {

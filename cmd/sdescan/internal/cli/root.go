@@ -125,6 +125,8 @@ Exit codes: 0 ok, 1 gate failed (--fail-on) or, for verify and report, an invali
 		newKeygenCmd(g),
 		newVerifyCmd(g),
 		newReportCmd(g),
+		newIACCmd(g),
+		newDiffCmd(g),
 	)
 	return root
 }

@@ -1,0 +1,186 @@
+package trivy
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/aquasecurity/trivy/pkg/iac/rego"
+
+	"github.com/sdescan/sdescan/checks"
+)
+
+// entryTypes are the resource types a file of a kind would have given: the checks
+// over them are not assessed when the file cannot be read.
+var entryTypes = map[string][]string{
+	KindTerraform:      {TypeTerraformResource},
+	KindTFVars:         {TypeFile},
+	KindCloudFormation: {TypeCloudFormationResource},
+	KindKubernetes:     {TypeKubernetesObject},
+	KindHelm:           {TypeKubernetesObject},
+	KindHelmValues:     {TypeFile},
+	KindDockerfile:     {TypeDockerfile},
+	KindCompose:        {TypeComposeService},
+}
+
+// Facts are the scan's resources as sdescan facts, with one collector run whose
+// errors are the entries that could not be assessed.
+func (r *Result) Facts(tool checks.Version, at time.Time, scope string) *checks.Facts {
+	run := checks.CollectorRun{Collector: Source, Scope: scope, Started: at, Ended: at, Status: checks.RunOK, Covers: []string{"iac.*"}}
+	for _, e := range r.Entries {
+		types := entryTypes[r.Files[e.Path]]
+		if types == nil {
+			types = Types
+		}
+		run.Errors = append(run.Errors, checks.CollectError{Collector: Source, Resource: e.Path, Service: e.Kind, ResourceTypes: types, Message: e.Path + ": " + e.Reason})
+	}
+	if len(run.Errors) > 0 {
+		run.Status = checks.RunPartial
+	}
+	f := &checks.Facts{Tool: tool, CollectedAt: at, Runs: []checks.CollectorRun{run}, Resources: dedupe(r.Resources)}
+	f.Normalize()
+	return f
+}
+
+// dedupe keeps resource IDs unique (a module called twice, two objects of one
+// name in a file): a later one gets its start line appended.
+func dedupe(list []checks.Resource) []checks.Resource {
+	seen := map[string]bool{}
+	out := make([]checks.Resource, 0, len(list))
+	for _, r := range list {
+		if seen[r.ID] {
+			r.ID = fmt.Sprintf("%s@L%v", r.ID, r.Attributes["start_line"])
+		}
+		seen[r.ID] = true
+		out = append(out, r)
+	}
+	return out
+}
+
+// Region is a range of lines of a file.
+type Region struct{ StartLine, EndLine int }
+
+// locate finds the parsed resource of a file whose lines hold a Trivy finding:
+// the narrowest one wins.
+func (r *Result) locate(m Misconfiguration) (checks.Resource, bool) {
+	var best checks.Resource
+	found := false
+	width := 0
+	for _, res := range r.Resources {
+		if res.Scope.Path != m.Path {
+			continue
+		}
+		s, _ := res.Attributes["start_line"].(int)
+		e, _ := res.Attributes["end_line"].(int)
+		if s == 0 || m.StartLine < s || m.StartLine > e {
+			continue
+		}
+		if !found || e-s < width {
+			best, found, width = res, true, e-s
+		}
+	}
+	return best, found
+}
+
+// Findings are the failures of Trivy's checks as sdescan findings, one per
+// (check, resource), with each failure's lines in its messages; regions gives the
+// lines of each resource for SARIF.
+func (r *Result) Findings() (findings []checks.Finding, regions map[string]Region, paths map[string]string) {
+	regions = map[string]Region{}
+	paths = map[string]string{}
+	for _, res := range r.Resources {
+		s, _ := res.Attributes["start_line"].(int)
+		e, _ := res.Attributes["end_line"].(int)
+		if s > 0 {
+			regions[res.ID] = Region{s, e}
+		}
+		paths[res.ID] = res.Scope.Path
+	}
+	byKey := map[[2]string]int{}
+	for _, m := range r.Misconfigurations {
+		id, typ := "", trivyTypeOfKind(r.Files[m.Path])
+		if res, ok := r.locate(m); ok {
+			id, typ = res.ID, res.Type
+		} else {
+			addr := m.Resource
+			if strings.HasPrefix(addr, strings.TrimPrefix(m.Path, "/")) || strings.Contains(addr, ":") {
+				addr = ""
+			}
+			id = resourceID(m.Path, addr)
+			if _, ok := regions[id]; !ok && m.StartLine > 0 {
+				regions[id] = Region{m.StartLine, max(m.EndLine, m.StartLine)}
+			}
+			paths[id] = m.Path
+		}
+		msg := m.Message
+		if m.StartLine > 0 {
+			msg = fmt.Sprintf("%s (lines %d-%d)", m.Message, m.StartLine, max(m.EndLine, m.StartLine))
+		}
+		k := [2]string{m.CheckID, id}
+		if i, ok := byKey[k]; ok {
+			findings[i].Messages = append(findings[i].Messages, msg)
+			continue
+		}
+		byKey[k] = len(findings)
+		findings = append(findings, checks.Finding{CheckID: m.CheckID, ResourceID: id, ResourceType: typ, Status: checks.Fail, Severity: m.Severity, Messages: []string{msg}})
+	}
+	for i := range findings {
+		sort.Strings(findings[i].Messages)
+	}
+	sort.Slice(findings, func(i, j int) bool {
+		if findings[i].CheckID != findings[j].CheckID {
+			return findings[i].CheckID < findings[j].CheckID
+		}
+		return findings[i].ResourceID < findings[j].ResourceID
+	})
+	return findings, regions, paths
+}
+
+func trivyTypeOfKind(kind string) string {
+	if t := entryTypes[kind]; len(t) > 0 {
+		return t[0]
+	}
+	return TypeFile
+}
+
+var (
+	catOnce sync.Once
+	catList []*checks.Check
+	catErr  error
+)
+
+// Catalogue lists Trivy's embedded misconfiguration checks (not deprecated),
+// with their metadata, sorted by ID: waivers and frameworks may cite any of them
+// by ID or by an alias (AVD-AWS-0090, DS002).
+func Catalogue() ([]*checks.Check, error) {
+	catOnce.Do(func() {
+		mods, err := rego.LoadEmbeddedPolicies()
+		if err != nil {
+			catErr = fmt.Errorf("trivy checks: %w", err)
+			return
+		}
+		seen := map[string]bool{}
+		for _, m := range mods {
+			md, err := rego.MetadataFromAnnotations(m)
+			if err != nil || md == nil || md.Library || md.Deprecated || md.ID == "" || md.ID == "N/A" {
+				continue
+			}
+			id := md.ID
+			if seen[id] {
+				continue
+			}
+			seen[id] = true
+			var als []string
+			als = aliases(id, md.AVDID, md.Aliases)
+			catList = append(catList, &checks.Check{
+				ID: id, Title: md.Title, Description: md.Description, Severity: severity(md.Severity),
+				ResourceTypes: []string{TypeFile}, Remediation: md.RecommendedActions, Aliases: als,
+				File: "trivy:" + md.Package, Package: md.Package,
+			})
+		}
+		sort.Slice(catList, func(i, j int) bool { return catList[i].ID < catList[j].ID })
+	})
+	return catList, catErr
+}

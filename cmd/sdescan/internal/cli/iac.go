@@ -1,0 +1,478 @@
+package cli
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/sdescan/sdescan/checks"
+	"github.com/sdescan/sdescan/checks/trivy"
+	"github.com/sdescan/sdescan/controls"
+	"github.com/sdescan/sdescan/reports"
+)
+
+// IACFormats are the output formats of `sdescan iac`.
+var IACFormats = []string{"table", "json", "sarif", "junit", "md"}
+
+// IACOptions are the flags of `sdescan iac`.
+type IACOptions struct {
+	Paths      []string
+	SkipDirs   []string
+	TFVars     []string
+	HelmValues []string
+	Waivers    []string
+	Baseline   string
+	Frameworks []string
+	Format     string
+	Output     string
+	Reports    []string
+	FailOn     string
+	AsOf       string
+
+	// Scanner is the IaC scanner (tests may replace it).
+	Scanner trivy.Scanner
+}
+
+func newIACCmd(g *globalOptions) *cobra.Command { return NewCmdIAC(g, nil) }
+
+// NewCmdIAC builds `sdescan iac`. runF replaces the run (tests).
+func NewCmdIAC(g *globalOptions, runF func(context.Context, *globalOptions, *IACOptions) error) *cobra.Command {
+	o := &IACOptions{}
+	if runF == nil {
+		runF = iacRun
+	}
+	cmd := &cobra.Command{
+		Use:   "iac PATH... [--fail-on SEVERITY] [--format table|json|sarif|junit|md]",
+		Short: "Check infrastructure code (Terraform, CloudFormation, Kubernetes, Helm, Dockerfile, Compose): a CI gate",
+		Long: `iac scans infrastructure code offline with Trivy's embedded misconfiguration checks
+(IDs as Trivy prints them: AWS-0090, KSV-0014, DS-0002) and sdescan's own IAC-… checks
+for secure data environments (AppStream, SageMaker, TLS-only buckets, IAM wildcards,
+public IPs, flow logs, Azure public access, Kubernetes NetworkPolicy and RBAC,
+hard-coded credentials, Docker Compose). Nothing is downloaded: a remote Terraform
+module is reported as not assessed, with the reason.
+
+A file that does not parse is an error entry naming the file; the rest is scanned.
+Findings roll up into the frameworks like those of scan. Inline ignores work as in Trivy
+(#trivy:ignore:AVD-AWS-0090); waivers use the waiver file of scan, with resource
+patterns over IDs such as iac:infra/main.tf#aws_s3_bucket.raw. See docs/iac.md.`,
+		Example: `  sdescan iac infra/ --fail-on high
+  sdescan iac . --format sarif --output results.sarif --report junit=iac-junit.xml
+  sdescan iac infra/ --tf-vars prod.tfvars --waivers waivers.yaml --baseline previous.json --fail-on high`,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			o.Paths = args
+			if len(o.Paths) == 0 {
+				return inputError(errors.New("iac needs a PATH (a directory of infrastructure code)"))
+			}
+			if err := o.check(); err != nil {
+				return err
+			}
+			return runF(cmd.Context(), g, o)
+		},
+	}
+	f := cmd.Flags()
+	f.StringArrayVar(&o.SkipDirs, "skip-dirs", nil, "directory to skip, relative to PATH (glob; repeatable or comma-separated)")
+	f.StringArrayVar(&o.TFVars, "tf-vars", nil, "Terraform variables file (repeatable)")
+	f.StringArrayVar(&o.HelmValues, "helm-values", nil, "Helm values file (repeatable)")
+	f.StringArrayVar(&o.Waivers, "waivers", nil, "waivers file, as for scan (repeatable)")
+	f.StringVar(&o.Baseline, "baseline", "", "a previous `sdescan iac --format json` output: only findings not in it fail the gate")
+	f.StringArrayVar(&o.Frameworks, "framework", nil, "report only this framework ID (repeatable; default all)")
+	f.StringVarP(&o.Format, "format", "f", "table", "output format: "+strings.Join(IACFormats, ", "))
+	f.StringVarP(&o.Output, "output", "o", "", "write the report to FILE instead of stdout")
+	f.StringArrayVar(&o.Reports, "report", nil, "also write FORMAT to FILE, as FORMAT=FILE (repeatable)")
+	f.StringVar(&o.FailOn, "fail-on", "", "exit 1 when a new, failing, unwaived finding is at or above: critical, high, medium or low")
+	f.StringVar(&o.AsOf, "as-of", "", "assessment time (YYYY-MM-DD or RFC 3339; default now): waiver expiry is judged at it")
+	return cmd
+}
+
+func (o *IACOptions) check() error {
+	if !contains(IACFormats, o.Format) {
+		return inputError(fmt.Errorf("--format %q: want %s", o.Format, strings.Join(IACFormats, ", ")))
+	}
+	seen := map[string]bool{}
+	for _, r := range o.Reports {
+		format, file, ok := strings.Cut(r, "=")
+		switch {
+		case !ok || format == "" || file == "":
+			return inputError(fmt.Errorf("--report %q: want FORMAT=FILE, e.g. sarif=results.sarif", r))
+		case !contains(IACFormats, format):
+			return inputError(fmt.Errorf("--report %q: unknown format %q (want %s)", r, format, strings.Join(IACFormats, ", ")))
+		case seen[file] || file == o.Output:
+			return inputError(fmt.Errorf("--report %q: %s is written twice", r, file))
+		}
+		seen[file] = true
+	}
+	if o.FailOn != "" {
+		if _, err := checks.ParseSeverity(o.FailOn); err != nil {
+			return inputError(fmt.Errorf("--fail-on: %w", err))
+		}
+	}
+	for _, p := range o.Paths {
+		st, err := os.Stat(p)
+		if err != nil || !st.IsDir() {
+			return inputError(fmt.Errorf("%s: not a readable directory", p))
+		}
+	}
+	for _, list := range [][]string{o.TFVars, o.HelmValues, o.Waivers} {
+		for _, f := range list {
+			if _, err := os.Stat(f); err != nil {
+				return inputError(fmt.Errorf("%s: %w", f, cleanOSError(err)))
+			}
+		}
+	}
+	return nil
+}
+
+// splitList accepts repeated and comma-separated values.
+func splitList(in []string) []string {
+	var out []string
+	for _, s := range in {
+		for _, x := range strings.Split(s, ",") {
+			if x = strings.TrimSpace(x); x != "" {
+				out = append(out, x)
+			}
+		}
+	}
+	return out
+}
+
+// displayPrefix is the PATH as reported: relative to the working directory when
+// it is inside it, so that SARIF locations are repository paths.
+func displayPrefix(p string) string {
+	if filepath.IsAbs(p) {
+		if wd, err := os.Getwd(); err == nil {
+			if rel, err := filepath.Rel(wd, p); err == nil && !strings.HasPrefix(rel, "..") {
+				p = rel
+			}
+		}
+	}
+	p = filepath.ToSlash(filepath.Clean(p))
+	if p == "." {
+		return ""
+	}
+	return p
+}
+
+// IACReport is everything `sdescan iac` renders.
+type IACReport struct {
+	Result *trivy.Result
+	Input  reports.Input
+	// New marks the failing findings not in the baseline, by check and resource.
+	New map[[2]string]bool
+}
+
+func iacRun(ctx context.Context, g *globalOptions, o *IACOptions) error {
+	asOf := time.Now().UTC().Truncate(time.Second)
+	if o.AsOf != "" {
+		t, err := parseAsOf(o.AsOf)
+		if err != nil {
+			return inputError(err)
+		}
+		asOf = t
+	}
+	// Trivy logs what it skips through slog; sdescan reports it as entries.
+	if !g.verbose {
+		slog.SetDefault(slog.New(slog.DiscardHandler))
+	}
+	sc := o.Scanner
+	if sc == nil {
+		sc = trivy.New()
+	}
+	res := &trivy.Result{Files: map[string]string{}, Checks: map[string]*checks.Check{}}
+	var scopes []string
+	for _, p := range o.Paths {
+		r, err := sc.Scan(ctx, p, trivy.Options{SkipDirs: splitList(o.SkipDirs), TFVars: o.TFVars, HelmValues: o.HelmValues, Prefix: displayPrefix(p)})
+		if err != nil {
+			return inputError(err)
+		}
+		res.Merge(r)
+		scopes = append(scopes, filepath.ToSlash(p))
+	}
+	tool := checks.Version{Name: "sdescan", Version: Version}
+	facts := res.Facts(tool, asOf, strings.Join(scopes, ","))
+
+	engine, err := checks.NewEngine(checks.Builtin())
+	if err != nil {
+		return err
+	}
+	trivyChecks, err := trivy.Catalogue()
+	if err != nil {
+		return err
+	}
+	byID := map[string]*checks.Check{}
+	for _, c := range trivyChecks {
+		byID[c.ID] = c
+		for _, a := range c.Aliases {
+			if _, dup := byID[a]; !dup {
+				byID[a] = c
+			}
+		}
+	}
+	resolve := func(id string) (string, bool) {
+		if c, ok := engine.Check(id); ok {
+			return c.ID, true
+		}
+		if c, ok := byID[strings.ToUpper(id)]; ok {
+			return c.ID, true
+		}
+		return "", false
+	}
+	cat, err := controls.LoadBuiltin(resolve)
+	if err != nil {
+		return err
+	}
+	for _, id := range o.Frameworks {
+		if _, ok := cat.Framework(id); !ok {
+			return inputError(fmt.Errorf("unknown framework %q (see `sdescan controls list`)", id))
+		}
+	}
+	var waivers []*controls.Waiver
+	for _, file := range o.Waivers {
+		data, err := os.ReadFile(file)
+		if err != nil {
+			return inputError(err)
+		}
+		list, err := controls.ParseWaivers(data, file, resolve)
+		if err != nil {
+			return inputError(err)
+		}
+		waivers = append(waivers, list...)
+	}
+	base, err := readBaseline(o.Baseline)
+	if err != nil {
+		return inputError(err)
+	}
+
+	findings, err := engine.Evaluate(ctx, facts, checks.Params{AsOf: asOf})
+	if err != nil {
+		return err
+	}
+	tf, regions, paths := res.Findings()
+	findings = append(findings, tf...)
+	sort.SliceStable(findings, func(i, j int) bool {
+		if findings[i].CheckID != findings[j].CheckID {
+			return findings[i].CheckID < findings[j].CheckID
+		}
+		return findings[i].ResourceID < findings[j].ResourceID
+	})
+	// The checks reported: sdescan's IaC checks, and Trivy's checks that failed
+	// (with the metadata of Trivy's results) or that a framework cites.
+	var list []*checks.Check
+	for _, c := range engine.Checks() {
+		if iacCheck(c) {
+			list = append(list, c)
+		}
+	}
+	ids := make([]string, 0, len(res.Checks))
+	for id := range res.Checks {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	for _, id := range ids {
+		list = append(list, res.Checks[id])
+	}
+	sort.Slice(list, func(i, j int) bool { return list[i].ID < list[j].ID })
+
+	a := controls.Assess(controls.Input{
+		Tool: tool, Facts: facts, Findings: findings, Checks: list, Catalogue: cat,
+		Waivers: waivers, AsOf: asOf, Frameworks: o.Frameworks,
+	})
+	rin := reports.NewInput(a, list, facts.Resources)
+	rin.Regions = map[string][2]int{}
+	for id, r := range regions {
+		rin.Regions[id] = [2]int{r.StartLine, r.EndLine}
+	}
+	for id, p := range paths {
+		rin.Paths[id] = p
+	}
+	// A finding on a whole file (a Dockerfile, a values file) is located at its
+	// first line: SARIF viewers want a region.
+	for id := range rin.Paths {
+		if _, ok := rin.Regions[id]; !ok {
+			rin.Regions[id] = [2]int{1, 1}
+		}
+	}
+	rep := &IACReport{Result: res, Input: rin, New: map[[2]string]bool{}}
+	gateN := 0
+	var gate checks.Severity
+	if o.FailOn != "" {
+		gate, _ = checks.ParseSeverity(o.FailOn)
+	}
+	for _, f := range a.Findings {
+		if f.Status != checks.Fail || f.Waiver != nil {
+			continue
+		}
+		k := [2]string{f.CheckID, f.ResourceID}
+		if base != nil && base[k] {
+			continue
+		}
+		rep.New[k] = true
+		if gate != "" && f.Severity.Rank() >= gate.Rank() {
+			gateN++
+		}
+	}
+	for _, r := range o.Reports {
+		format, file, _ := strings.Cut(r, "=")
+		if err := writeFileAtomic(file, func(w io.Writer) error { return writeIAC(w, format, rep) }); err != nil {
+			return inputError(err)
+		}
+	}
+	render := func(w io.Writer) error { return writeIAC(w, o.Format, rep) }
+	if o.Output != "" {
+		if err := writeFileAtomic(o.Output, render); err != nil {
+			return inputError(err)
+		}
+	} else {
+		bw := bufio.NewWriterSize(g.stdout, 1<<16)
+		if err := render(bw); err != nil {
+			return err
+		}
+		if err := bw.Flush(); err != nil {
+			return err
+		}
+	}
+	for _, e := range res.Entries {
+		fmt.Fprintf(g.stderr, "sdescan: %s: %s: %s\n", e.Kind, e.Path, e.Reason)
+	}
+	if gateN > 0 {
+		what := "unwaived"
+		if base != nil {
+			what = "new, unwaived"
+		}
+		return &exitError{code: ExitGateFailed, err: fmt.Errorf("gate failed: %d %s finding(s) at or above %s", gateN, what, gate)}
+	}
+	return nil
+}
+
+// iacCheck says whether a check reads IaC facts.
+func iacCheck(c *checks.Check) bool {
+	for _, t := range c.ResourceTypes {
+		if strings.HasPrefix(t, "iac.") {
+			return true
+		}
+	}
+	return false
+}
+
+// readBaseline reads the failing findings of a previous JSON report; nil when none given.
+func readBaseline(file string) (map[[2]string]bool, error) {
+	if file == "" {
+		return nil, nil
+	}
+	data, err := os.ReadFile(file)
+	if err != nil {
+		return nil, fmt.Errorf("--baseline %s: %w", file, cleanOSError(err))
+	}
+	var doc struct {
+		Findings []struct {
+			CheckID    string `json:"check_id"`
+			ResourceID string `json:"resource_id"`
+			Status     string `json:"status"`
+		} `json:"findings"`
+	}
+	if err := json.Unmarshal(data, &doc); err != nil {
+		return nil, fmt.Errorf("--baseline %s: not a JSON report of sdescan: %s", file, oneLine(err.Error()))
+	}
+	out := map[[2]string]bool{}
+	for _, f := range doc.Findings {
+		if f.Status == string(checks.Fail) {
+			out[[2]string{f.CheckID, f.ResourceID}] = true
+		}
+	}
+	return out, nil
+}
+
+func writeIAC(w io.Writer, format string, rep *IACReport) error {
+	if format == "table" {
+		return iacTable(w, rep)
+	}
+	return reports.Write(w, format, rep.Input)
+}
+
+// iacTable prints the failing findings, most severe first, then what could not
+// be assessed, then a one-line summary.
+func iacTable(w io.Writer, rep *IACReport) error {
+	a := rep.Input.Assessment
+	type row struct {
+		f   controls.Finding
+		loc string
+	}
+	var rows []row
+	for _, f := range a.Findings {
+		if f.Status != checks.Fail {
+			continue
+		}
+		loc := rep.Input.Paths[f.ResourceID]
+		if r, ok := rep.Input.Regions[f.ResourceID]; ok {
+			loc = fmt.Sprintf("%s:%d", loc, r[0])
+		}
+		rows = append(rows, row{f, loc})
+	}
+	sort.SliceStable(rows, func(i, j int) bool {
+		if rows[i].f.Severity.Rank() != rows[j].f.Severity.Rank() {
+			return rows[i].f.Severity.Rank() > rows[j].f.Severity.Rank()
+		}
+		if rows[i].loc != rows[j].loc {
+			return rows[i].loc < rows[j].loc
+		}
+		return rows[i].f.CheckID < rows[j].f.CheckID
+	})
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "SEVERITY\tCHECK\tLOCATION\tRESOURCE\tFINDING")
+	counts := map[checks.Severity]int{}
+	waived, known := 0, 0
+	for _, r := range rows {
+		sev := strings.ToUpper(string(r.f.Severity))
+		note := ""
+		switch {
+		case r.f.Waiver != nil:
+			note = " [waived: " + r.f.Waiver.ID + "]"
+			waived++
+		case !rep.New[[2]string{r.f.CheckID, r.f.ResourceID}]:
+			note = " [in baseline]"
+			known++
+		default:
+			counts[r.f.Severity]++
+		}
+		res := r.f.ResourceID
+		if i := strings.LastIndex(res, "#"); i >= 0 {
+			res = res[i+1:]
+		} else {
+			res = "-"
+		}
+		msg := strings.Join(r.f.Messages, "; ")
+		if len(msg) > 160 {
+			msg = msg[:157] + "..."
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s%s\n", sev, r.f.CheckID, r.loc, res, msg, note)
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	if len(rep.Result.Entries) > 0 {
+		fmt.Fprintln(w, "\nNot assessed:")
+		for _, e := range rep.Result.Entries {
+			fmt.Fprintf(w, "  %s  %s: %s\n", strings.ToUpper(e.Kind), e.Path, e.Reason)
+		}
+	}
+	fmt.Fprintf(w, "\n%d files, %d resources; failing: %d critical, %d high, %d medium, %d low", len(rep.Result.Files), len(rep.Input.Paths), counts[checks.Critical], counts[checks.High], counts[checks.Medium], counts[checks.Low])
+	if waived > 0 {
+		fmt.Fprintf(w, "; %d waived", waived)
+	}
+	if known > 0 {
+		fmt.Fprintf(w, "; %d in the baseline", known)
+	}
+	fmt.Fprintf(w, "; %d not assessed\n", len(rep.Result.Entries))
+	return nil
+}

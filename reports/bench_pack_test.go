@@ -1,0 +1,188 @@
+package reports
+
+import (
+	"bytes"
+	"context"
+	"crypto/ed25519"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/sdescan/sdescan/checks"
+	"github.com/sdescan/sdescan/controls"
+	"github.com/sdescan/sdescan/fixtures"
+)
+
+// syntheticPackFacts returns n resources cloned round-robin from the demo estate,
+// each with a unique ID, as checks/bench_test.go builds them. Each call decodes
+// the demo afresh and copies the evidence references: PreparePackFacts rewrites
+// them in place.
+func syntheticPackFacts(tb testing.TB, n int) *checks.Facts {
+	tb.Helper()
+	data, err := fs.ReadFile(fixtures.DemoFS(), fixtures.DemoFacts)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	demo, err := checks.DecodeFactsBytes(data, "demo/facts.json")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	out := &checks.Facts{Tool: demo.Tool, Catalogue: demo.Catalogue, CollectedAt: demo.CollectedAt, Runs: demo.Runs}
+	out.Resources = make([]checks.Resource, n)
+	for i := range n {
+		r := demo.Resources[i%len(demo.Resources)]
+		r.ID = fmt.Sprintf("%s#%07d", r.ID, i)
+		r.Evidence = append([]checks.EvidenceRef(nil), r.Evidence...)
+		out.Resources[i] = r
+	}
+	out.Normalize()
+	return out
+}
+
+// benchPack is the input of a pack of the synthetic estate, assessed once, with
+// the demo's attestations, waivers and framework: what `scan --pack` hands to
+// BuildPack after evaluation.
+func benchPack(b *testing.B, pf *PackedFacts) *Pack {
+	b.Helper()
+	sources := []checks.PolicySource{checks.Builtin()}
+	engine, err := checks.NewEngine(sources...)
+	if err != nil {
+		b.Fatal(err)
+	}
+	resolve := func(id string) (string, bool) {
+		c, ok := engine.Check(id)
+		if !ok {
+			return "", false
+		}
+		return c.ID, true
+	}
+	cat, err := controls.LoadBuiltin(resolve)
+	if err != nil {
+		b.Fatal(err)
+	}
+	demo := fixtures.DemoFS()
+	fwData, err := fs.ReadFile(demo, fixtures.DemoFramework)
+	if err != nil {
+		b.Fatal(err)
+	}
+	fw, err := controls.ParseFramework(fwData, "demo/"+fixtures.DemoFramework)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := cat.Add(fw, resolve); err != nil {
+		b.Fatal(err)
+	}
+	atts, err := controls.LoadAttestationsFS(demo, fixtures.DemoAttestations, "demo/"+fixtures.DemoAttestations, cat.Kinds)
+	if err != nil {
+		b.Fatal(err)
+	}
+	wData, err := fs.ReadFile(demo, fixtures.DemoWaivers)
+	if err != nil {
+		b.Fatal(err)
+	}
+	waivers, err := controls.ParseWaivers(wData, "demo/"+fixtures.DemoWaivers, resolve)
+	if err != nil {
+		b.Fatal(err)
+	}
+	asOf := pf.Facts.AsOf()
+	findings, err := engine.Evaluate(context.Background(), pf.Facts, checks.Params{AsOf: asOf})
+	if err != nil {
+		b.Fatal(err)
+	}
+	tool := checks.Version{Name: "sdescan", Version: "bench"}
+	a := controls.Assess(controls.Input{Tool: tool, Facts: pf.Facts, Findings: findings, Checks: engine.Checks(),
+		Catalogue: cat, Attestations: atts, Waivers: waivers, AsOf: asOf})
+	return &Pack{
+		Tool: tool, Facts: pf, AsOf: asOf, Policies: sources, Catalogue: cat,
+		Attestations: []AttestationSource{{FS: demo, File: fixtures.DemoAttestations, Name: "demo/" + fixtures.DemoAttestations, Attestations: atts}},
+		Waivers:      []WaiverSource{{Name: "demo/" + fixtures.DemoWaivers, Data: wData}},
+		Findings:     findings, Assessment: a, Key: ed25519.NewKeyFromSeed(bytes.Repeat([]byte{1}, ed25519.SeedSize)),
+	}
+}
+
+// BenchmarkPack writes and verifies a signed evidence pack of 100,000 resources
+// (docs/performance.md):
+//
+//   - write: redact the facts and copy their evidence (PreparePackFacts), build
+//     every file, the manifest and its signature (BuildPack), and write the zip
+//     to disk. Evaluation is not in it: BenchmarkEvaluate measures that.
+//   - verify: VerifyPack with the public key, as `sdescan verify` runs it: read
+//     and hash every file, check the signature, re-evaluate the packed checks
+//     over the packed facts and compare every output byte for byte.
+func BenchmarkPack(b *testing.B) {
+	n := benchResources()
+	dir := b.TempDir()
+	pf, err := PreparePackFacts(syntheticPackFacts(b, n), "facts.json", fixtures.DemoFS())
+	if err != nil {
+		b.Fatal(err)
+	}
+	p := benchPack(b, pf)
+	key := p.Key
+	zipFile := filepath.Join(dir, "pack.zip")
+
+	b.Run(fmt.Sprintf("write/resources=%d", n), func(b *testing.B) {
+		b.ReportAllocs()
+		for i := 0; i < b.N; i++ {
+			b.StopTimer()
+			facts := syntheticPackFacts(b, n)
+			b.StartTimer()
+			pf, err := PreparePackFacts(facts, "facts.json", fixtures.DemoFS())
+			if err != nil {
+				b.Fatal(err)
+			}
+			p.Facts = pf
+			built, err := BuildPack(p)
+			if err != nil {
+				b.Fatal(err)
+			}
+			f, err := os.Create(zipFile)
+			if err != nil {
+				b.Fatal(err)
+			}
+			if err := built.WriteZip(f); err != nil {
+				b.Fatal(err)
+			}
+			if err := f.Close(); err != nil {
+				b.Fatal(err)
+			}
+		}
+		if st, err := os.Stat(zipFile); err == nil {
+			b.ReportMetric(float64(st.Size())/(1<<20), "zip-MiB")
+		}
+	})
+
+	b.Run(fmt.Sprintf("verify/resources=%d", n), func(b *testing.B) {
+		if _, err := os.Stat(zipFile); err != nil {
+			b.Skip("run with the write benchmark: it writes the pack")
+		}
+		// The clones differ only in their IDs, so facts.json compresses far beyond
+		// the reader's 100:1 zip-bomb limit (a real estate's does not): the
+		// benchmark allows 1000:1, every other limit as sdescan verify has it.
+		lim := DefaultLimits
+		lim.Ratio = 1000
+		b.ReportAllocs()
+		for i := 0; i < b.N; i++ {
+			v, err := VerifyPack(context.Background(), zipFile, VerifyOptions{Key: key.Public().(ed25519.PublicKey), Limits: lim})
+			if err != nil {
+				b.Fatal(err)
+			}
+			if len(v.Problems) > 0 || !v.SignatureChecked {
+				b.Fatalf("the pack does not verify: %q", v.Problems)
+			}
+		}
+	})
+}
+
+// benchResources is the estate size of BenchmarkPack: 100,000, or
+// SDESCAN_BENCH_RESOURCES for profiling a smaller one.
+func benchResources() int {
+	if s := os.Getenv("SDESCAN_BENCH_RESOURCES"); s != "" {
+		var n int
+		if _, err := fmt.Sscan(s, &n); err == nil && n > 0 {
+			return n
+		}
+	}
+	return 100_000
+}

@@ -1,0 +1,652 @@
+package reports
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"sort"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/sdescan/sdescan/checks"
+	"github.com/sdescan/sdescan/controls"
+)
+
+// DiffFormats are the formats of sdescan diff.
+var DiffFormats = []string{"table", "json", "md"}
+
+// Requirement changes: a status moved up or down the order of
+// requirementRank, or sideways between two statuses of the same rank.
+const (
+	ChangeImproved = "improved"
+	ChangeWorsened = "worsened"
+	ChangeChanged  = "changed" // not_met <-> not_assessed: neither better nor worse
+	ChangeAdded    = "added"   // a requirement only NEW has (its framework is in both)
+	ChangeRemoved  = "removed" // a requirement only OLD has
+)
+
+// requirementRank orders requirement statuses from worst to best. not_met and
+// not_assessed share a rank: a hole in the evidence is never better than a
+// failure, and gaining evidence of a failure is not an improvement either.
+var requirementRank = map[string]int{
+	controls.NotMet:      0,
+	controls.NotAssessed: 0,
+	controls.Partial:     1,
+	controls.Waived:      2,
+	controls.Met:         3,
+}
+
+// Diff compares two assessments of the same estate, OLD and NEW: the stable
+// output of `sdescan diff --format json` (docs/reports.md).
+type Diff struct {
+	Old DiffSide `json:"old"`
+	New DiffSide `json:"new"`
+	// ScoreChange is NEW's risk score minus OLD's, to one decimal.
+	ScoreChange float64 `json:"score_change"`
+	// Worse: the risk score dropped or a requirement worsened (--fail-on-worse).
+	Worse        bool                `json:"worse"`
+	Frameworks   []FrameworkChange   `json:"frameworks"`
+	Requirements []RequirementChange `json:"requirements"`
+	// NewFindings fail in NEW and did not in OLD (passed, errored, did not apply or
+	// were not reported).
+	NewFindings []FindingChange `json:"new_findings"`
+	// ResolvedFindings failed in OLD and pass in NEW.
+	ResolvedFindings []FindingChange `json:"resolved_findings"`
+	// GoneFindings failed in OLD and are not a pass in NEW: not reported at all
+	// (resource or check gone, or not collected) or not assessable. They are
+	// never counted as resolved.
+	GoneFindings []FindingChange `json:"gone_findings"`
+	// Expired are the attestations valid in OLD and the waivers in force in OLD
+	// that are expired, invalid or missing at NEW's as_of.
+	Expired []EvidenceChange `json:"expired"`
+	// NewlyNotAssessed are the checks NEW could not fully assess (its
+	// risk.not_assessed_checks) that OLD could or did not have.
+	NewlyNotAssessed []CheckChange `json:"newly_not_assessed"`
+	// Notes warn about the comparison itself (e.g. NEW is older than OLD).
+	Notes []string `json:"notes"`
+}
+
+// DiffSide is one side of a comparison.
+type DiffSide struct {
+	// Source is the pack or assessment file as given.
+	Source string  `json:"source"`
+	AsOf   string  `json:"as_of"`
+	Score  float64 `json:"score"`
+	RAG    string  `json:"rag"`
+}
+
+// FrameworkChange is one framework's score on both sides; a side that does not
+// report the framework has null score and RAG.
+type FrameworkChange struct {
+	ID       string   `json:"id"`
+	OldScore *float64 `json:"old_score"`
+	OldRAG   *string  `json:"old_rag"`
+	NewScore *float64 `json:"new_score"`
+	NewRAG   *string  `json:"new_rag"`
+	// ScoreChange is new_score minus old_score; 0 when a side is missing.
+	ScoreChange float64 `json:"score_change"`
+}
+
+// RequirementChange is a requirement whose status differs between the sides.
+type RequirementChange struct {
+	Framework string `json:"framework"`
+	ID        string `json:"id"`
+	Title     string `json:"title"`
+	Old       string `json:"old"` // "" when added
+	New       string `json:"new"` // "" when removed
+	Change    string `json:"change"`
+}
+
+// FindingChange is a (check, resource) pair whose status changed.
+type FindingChange struct {
+	CheckID      string          `json:"check_id"`
+	ResourceID   string          `json:"resource_id"`
+	ResourceType string          `json:"resource_type"`
+	Severity     checks.Severity `json:"severity"`
+	Old          string          `json:"old"` // "" when not reported
+	New          string          `json:"new"` // "" when not reported
+	// Waiver is the ID of the waiver covering a new failure in NEW, if any.
+	Waiver string `json:"waiver,omitempty"`
+}
+
+// EvidenceChange is an attestation or waiver that lapsed between the sides.
+type EvidenceChange struct {
+	Kind    string `json:"kind"` // attestation or waiver
+	ID      string `json:"id"`
+	Old     string `json:"old"`
+	New     string `json:"new"` // "missing" when NEW does not list it
+	Expires string `json:"expires,omitempty"`
+}
+
+// CheckChange is a check that NEW could not fully assess.
+type CheckChange struct {
+	ID    string `json:"id"`
+	Title string `json:"title"`
+	Old   string `json:"old"` // "" when OLD does not report the check
+	New   string `json:"new"`
+}
+
+// Compare diffs two assessments; oldName and newName name their sources.
+// It is a pure function: the same assessments give the same Diff, every list in
+// a fixed order (frameworks and requirements in NEW's order, then those only OLD
+// has; findings by check then resource; evidence attestations first, then by ID;
+// checks by ID).
+func Compare(oldA, newA *controls.Assessment, oldName, newName string) *Diff {
+	d := &Diff{
+		Old:              side(oldA, oldName),
+		New:              side(newA, newName),
+		Frameworks:       []FrameworkChange{},
+		Requirements:     []RequirementChange{},
+		NewFindings:      []FindingChange{},
+		ResolvedFindings: []FindingChange{},
+		GoneFindings:     []FindingChange{},
+		Expired:          []EvidenceChange{},
+		NewlyNotAssessed: []CheckChange{},
+		Notes:            []string{},
+	}
+	d.ScoreChange = round1(newA.Risk.Score - oldA.Risk.Score)
+	if oldA.AsOf > newA.AsOf {
+		d.Notes = append(d.Notes, fmt.Sprintf("NEW (as of %s) is older than OLD (as of %s): changes read backwards", newA.AsOf, oldA.AsOf))
+	}
+
+	// Frameworks and their requirements.
+	oldFW := map[string]*controls.FrameworkResult{}
+	for i := range oldA.Frameworks {
+		oldFW[oldA.Frameworks[i].ID] = &oldA.Frameworks[i]
+	}
+	seen := map[string]bool{}
+	for i := range newA.Frameworks {
+		nf := &newA.Frameworks[i]
+		seen[nf.ID] = true
+		fc := FrameworkChange{ID: nf.ID, NewScore: ptr(nf.Score), NewRAG: ptr(nf.RAG)}
+		of := oldFW[nf.ID]
+		if of != nil {
+			fc.OldScore, fc.OldRAG = ptr(of.Score), ptr(of.RAG)
+			fc.ScoreChange = round1(nf.Score - of.Score)
+			d.Requirements = append(d.Requirements, requirementChanges(of, nf)...)
+		}
+		d.Frameworks = append(d.Frameworks, fc)
+	}
+	for i := range oldA.Frameworks {
+		of := &oldA.Frameworks[i]
+		if !seen[of.ID] {
+			d.Frameworks = append(d.Frameworks, FrameworkChange{ID: of.ID, OldScore: ptr(of.Score), OldRAG: ptr(of.RAG)})
+		}
+	}
+
+	// Findings, by (check, resource).
+	type key struct{ check, resource string }
+	oldF := make(map[key]*controls.Finding, len(oldA.Findings))
+	for i := range oldA.Findings {
+		f := &oldA.Findings[i]
+		oldF[key{f.CheckID, f.ResourceID}] = f
+	}
+	newF := make(map[key]bool, len(newA.Findings))
+	for i := range newA.Findings {
+		nf := &newA.Findings[i]
+		k := key{nf.CheckID, nf.ResourceID}
+		newF[k] = true
+		of := oldF[k]
+		oldStatus := ""
+		if of != nil {
+			oldStatus = string(of.Status)
+		}
+		fc := FindingChange{CheckID: nf.CheckID, ResourceID: nf.ResourceID, ResourceType: nf.ResourceType, Severity: nf.Severity, Old: oldStatus, New: string(nf.Status)}
+		switch {
+		case nf.Status == checks.Fail && oldStatus != string(checks.Fail):
+			if nf.Waiver != nil {
+				fc.Waiver = nf.Waiver.ID
+			}
+			d.NewFindings = append(d.NewFindings, fc)
+		case oldStatus == string(checks.Fail) && nf.Status == checks.Pass:
+			d.ResolvedFindings = append(d.ResolvedFindings, fc)
+		case oldStatus == string(checks.Fail) && nf.Status != checks.Fail:
+			d.GoneFindings = append(d.GoneFindings, fc)
+		}
+	}
+	for i := range oldA.Findings {
+		of := &oldA.Findings[i]
+		if of.Status == checks.Fail && !newF[key{of.CheckID, of.ResourceID}] {
+			d.GoneFindings = append(d.GoneFindings, FindingChange{CheckID: of.CheckID, ResourceID: of.ResourceID, ResourceType: of.ResourceType, Severity: of.Severity, Old: string(of.Status)})
+		}
+	}
+	for _, list := range [][]FindingChange{d.NewFindings, d.ResolvedFindings, d.GoneFindings} {
+		sort.Slice(list, func(i, j int) bool {
+			if list[i].CheckID != list[j].CheckID {
+				return list[i].CheckID < list[j].CheckID
+			}
+			return list[i].ResourceID < list[j].ResourceID
+		})
+	}
+
+	// Attestations valid in OLD, lapsed in NEW; waivers in force in OLD, expired or gone in NEW.
+	newAtt := map[string]controls.AttestationResult{}
+	for _, at := range newA.Attestations {
+		newAtt[at.ID] = at
+	}
+	for _, at := range oldA.Attestations {
+		if at.Status != controls.AttValid {
+			continue
+		}
+		n, ok := newAtt[at.ID]
+		switch {
+		case !ok:
+			d.Expired = append(d.Expired, EvidenceChange{Kind: "attestation", ID: at.ID, Old: at.Status, New: controls.AttMissing, Expires: at.Expires})
+		case n.Status != controls.AttValid:
+			exp := n.Expires
+			if exp == "" {
+				exp = at.Expires
+			}
+			d.Expired = append(d.Expired, EvidenceChange{Kind: "attestation", ID: at.ID, Old: at.Status, New: n.Status, Expires: exp})
+		}
+	}
+	newWaiver := map[string]controls.WaiverResult{}
+	for _, w := range newA.Waivers {
+		newWaiver[w.ID] = w
+	}
+	for _, w := range oldA.Waivers {
+		if w.Status == "expired" {
+			continue
+		}
+		n, ok := newWaiver[w.ID]
+		switch {
+		case !ok:
+			d.Expired = append(d.Expired, EvidenceChange{Kind: "waiver", ID: w.ID, Old: w.Status, New: controls.AttMissing, Expires: w.Expires})
+		case n.Status == "expired":
+			d.Expired = append(d.Expired, EvidenceChange{Kind: "waiver", ID: w.ID, Old: w.Status, New: n.Status, Expires: n.Expires})
+		}
+	}
+	sort.SliceStable(d.Expired, func(i, j int) bool {
+		if d.Expired[i].Kind != d.Expired[j].Kind {
+			return d.Expired[i].Kind < d.Expired[j].Kind // attestation before waiver
+		}
+		return d.Expired[i].ID < d.Expired[j].ID
+	})
+
+	// Checks NEW could not fully assess (risk.not_assessed_checks) that OLD could,
+	// or did not have.
+	oldHole := map[string]bool{}
+	for _, id := range oldA.Risk.NotAssessedChecks {
+		oldHole[id] = true
+	}
+	newHole := map[string]bool{}
+	for _, id := range newA.Risk.NotAssessedChecks {
+		newHole[id] = true
+	}
+	oldCheck := map[string]string{}
+	for _, c := range oldA.Checks {
+		oldCheck[c.ID] = c.Status
+	}
+	for _, c := range newA.Checks {
+		if newHole[c.ID] && !oldHole[c.ID] {
+			d.NewlyNotAssessed = append(d.NewlyNotAssessed, CheckChange{ID: c.ID, Title: c.Title, Old: oldCheck[c.ID], New: c.Status})
+		}
+	}
+	sort.Slice(d.NewlyNotAssessed, func(i, j int) bool { return d.NewlyNotAssessed[i].ID < d.NewlyNotAssessed[j].ID })
+
+	d.Worse = newA.Risk.Score < oldA.Risk.Score
+	for _, r := range d.Requirements {
+		d.Worse = d.Worse || r.Change == ChangeWorsened
+	}
+	return d
+}
+
+func side(a *controls.Assessment, name string) DiffSide {
+	return DiffSide{Source: name, AsOf: a.AsOf, Score: a.Risk.Score, RAG: a.Risk.RAG}
+}
+
+// requirementChanges lists the requirements of one framework whose status
+// differs, in NEW's order, then those only OLD has.
+func requirementChanges(of, nf *controls.FrameworkResult) []RequirementChange {
+	var out []RequirementChange
+	old := map[string]*controls.RequirementResult{}
+	for i := range of.Requirements {
+		old[of.Requirements[i].ID] = &of.Requirements[i]
+	}
+	seen := map[string]bool{}
+	for _, r := range nf.Requirements {
+		seen[r.ID] = true
+		o := old[r.ID]
+		if o == nil {
+			out = append(out, RequirementChange{Framework: nf.ID, ID: r.ID, Title: r.Title, New: r.Status, Change: ChangeAdded})
+			continue
+		}
+		if o.Status == r.Status {
+			continue
+		}
+		change := ChangeChanged
+		switch or, nr := requirementRank[o.Status], requirementRank[r.Status]; {
+		case nr > or:
+			change = ChangeImproved
+		case nr < or:
+			change = ChangeWorsened
+		}
+		out = append(out, RequirementChange{Framework: nf.ID, ID: r.ID, Title: r.Title, Old: o.Status, New: r.Status, Change: change})
+	}
+	for _, r := range of.Requirements {
+		if !seen[r.ID] {
+			out = append(out, RequirementChange{Framework: of.ID, ID: r.ID, Title: r.Title, Old: r.Status, Change: ChangeRemoved})
+		}
+	}
+	return out
+}
+
+func ptr[T any](v T) *T { return &v }
+
+func round1(x float64) float64 {
+	r := math.Round(x*10) / 10
+	if r == 0 {
+		return 0 // never -0
+	}
+	return r
+}
+
+// count returns how many requirement changes are of the given kind.
+func (d *Diff) count(change string) int {
+	n := 0
+	for _, r := range d.Requirements {
+		if r.Change == change {
+			n++
+		}
+	}
+	return n
+}
+
+// WriteDiff renders a diff as table, json or md.
+func WriteDiff(w io.Writer, format string, d *Diff) error {
+	switch format {
+	case "json":
+		return checks.WriteJSON(w, d)
+	case "table":
+		return diffText(w, d, false)
+	case "md":
+		return diffText(w, d, true)
+	}
+	return fmt.Errorf("unknown format %q (want table, json or md)", format)
+}
+
+// signed formats a change with its sign: +1.5, -3.0, 0.0.
+func signed(x float64) string {
+	if x > 0 {
+		return fmt.Sprintf("+%.1f", x)
+	}
+	return fmt.Sprintf("%.1f", x)
+}
+
+func scoreRAG(score *float64, rag *string) string {
+	if score == nil || rag == nil {
+		return "—"
+	}
+	return fmt.Sprintf("%.1f %s", *score, strings.ToUpper(*rag))
+}
+
+func orNone(s string) string {
+	if s == "" {
+		return "(none)"
+	}
+	return s
+}
+
+// diffText writes the table (for a terminal) or the Markdown (for a job summary
+// or a merge request) of a diff. The two share their sections and order.
+func diffText(w io.Writer, d *Diff, markdown bool) error {
+	var b bytes.Buffer
+	esc := func(s string) string { return s }
+	if markdown {
+		esc = mdText
+	}
+	trend := "unchanged"
+	switch {
+	case d.ScoreChange > 0:
+		trend = "better"
+	case d.ScoreChange < 0:
+		trend = "worse"
+	}
+	oldScore := scoreRAG(&d.Old.Score, &d.Old.RAG)
+	newScore := scoreRAG(&d.New.Score, &d.New.RAG)
+	if markdown {
+		fmt.Fprintf(&b, "## sdescan diff: risk score %s → %s (%s, %s)\n\n", oldScore, newScore, signed(d.ScoreChange), trend)
+		fmt.Fprintf(&b, "OLD %s (as of %s); NEW %s (as of %s).\n", esc(d.Old.Source), d.Old.AsOf, esc(d.New.Source), d.New.AsOf)
+	} else {
+		fmt.Fprintf(&b, "sdescan diff: OLD %s (as of %s) → NEW %s (as of %s)\n", d.Old.Source, d.Old.AsOf, d.New.Source, d.New.AsOf)
+		fmt.Fprintf(&b, "Risk score %s → %s (%s, %s)\n", oldScore, newScore, signed(d.ScoreChange), trend)
+	}
+	for _, n := range d.Notes {
+		fmt.Fprintf(&b, "\nNote: %s\n", esc(n))
+	}
+
+	// section writes a heading and rows: a Markdown table, or aligned columns.
+	section := func(title string, header []string, rows [][]string) {
+		if markdown {
+			fmt.Fprintf(&b, "\n### %s\n\n", title)
+			if len(rows) == 0 {
+				b.WriteString("None.\n")
+				return
+			}
+			fmt.Fprintf(&b, "| %s |\n|%s\n", strings.Join(header, " | "), strings.Repeat("---|", len(header)))
+			for _, r := range rows {
+				for i := range r {
+					r[i] = esc(r[i])
+				}
+				fmt.Fprintf(&b, "| %s |\n", strings.Join(r, " | "))
+			}
+			return
+		}
+		fmt.Fprintf(&b, "\n%s\n", title)
+		if len(rows) == 0 {
+			b.WriteString("  none\n")
+			return
+		}
+		tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
+		fmt.Fprintf(tw, "  %s\n", strings.Join(header, "\t"))
+		for _, r := range rows {
+			fmt.Fprintf(tw, "  %s\n", strings.Join(r, "\t"))
+		}
+		tw.Flush()
+	}
+
+	var rows [][]string
+	for _, f := range d.Frameworks {
+		change := "—"
+		if f.OldScore != nil && f.NewScore != nil {
+			change = signed(f.ScoreChange)
+		}
+		rows = append(rows, []string{f.ID, scoreRAG(f.OldScore, f.OldRAG), scoreRAG(f.NewScore, f.NewRAG), change})
+	}
+	section("Frameworks", []string{"Framework", "OLD", "NEW", "Change"}, rows)
+
+	rows = nil
+	for _, r := range d.Requirements {
+		rows = append(rows, []string{r.Change, r.Framework, r.ID, clip(r.Title, 60), orNone(r.Old) + " → " + orNone(r.New)})
+	}
+	section(fmt.Sprintf("Requirements: %d improved, %d worsened, %d changed otherwise", d.count(ChangeImproved), d.count(ChangeWorsened), len(d.Requirements)-d.count(ChangeImproved)-d.count(ChangeWorsened)),
+		[]string{"Change", "Framework", "Requirement", "Title", "Status"}, rows)
+
+	findingRows := func(list []FindingChange) [][]string {
+		var rows [][]string
+		for _, f := range list {
+			status := orNone(f.Old) + " → " + orNone(f.New)
+			if f.Waiver != "" {
+				status += " (waived by " + f.Waiver + ")"
+			}
+			rows = append(rows, []string{f.CheckID, string(f.Severity), f.ResourceID, status})
+		}
+		return rows
+	}
+	header := []string{"Check", "Severity", "Resource", "Status"}
+	section(fmt.Sprintf("New failing findings: %d", len(d.NewFindings)), header, findingRows(d.NewFindings))
+	section(fmt.Sprintf("Resolved findings (fail → pass): %d", len(d.ResolvedFindings)), header, findingRows(d.ResolvedFindings))
+	if len(d.GoneFindings) > 0 {
+		section(fmt.Sprintf("Failing before, not a pass now (never counted as resolved): %d", len(d.GoneFindings)), header, findingRows(d.GoneFindings))
+	}
+
+	rows = nil
+	for _, e := range d.Expired {
+		rows = append(rows, []string{e.Kind, e.ID, e.Old + " → " + e.New, orNone(e.Expires)})
+	}
+	section(fmt.Sprintf("Attestations and waivers that lapsed in between: %d", len(d.Expired)), []string{"Kind", "ID", "Status", "Expires"}, rows)
+
+	rows = nil
+	for _, c := range d.NewlyNotAssessed {
+		rows = append(rows, []string{c.ID, clip(c.Title, 60), orNone(c.Old) + " → " + c.New})
+	}
+	section(fmt.Sprintf("Checks newly not fully assessed: %d", len(d.NewlyNotAssessed)), []string{"Check", "Title", "Status"}, rows)
+
+	_, err := w.Write(b.Bytes())
+	return err
+}
+
+// AssessmentSource is an assessment read for comparison: from an evidence pack
+// (digest-checked) or from an assessment JSON file.
+type AssessmentSource struct {
+	Assessment *controls.Assessment
+	// Pack is set when it was read from an evidence pack.
+	Pack *PackSource
+	// Problems say where a pack does not match its manifest (see PackInput).
+	Problems []string
+}
+
+// zipMagic starts every zip file sdescan reads as a pack.
+var zipMagic = []byte("PK\x03\x04")
+
+// ReadAssessment reads an assessment to compare: a pack directory, a pack zip
+// file (read with the hardened reader, every file checked against the manifest,
+// only manifest.json and assessment.json kept), or an assessment JSON file as
+// --format json and --output-dir write it. The error, one line naming the file,
+// is for what cannot be read or decoded; digest mismatches are Problems.
+func ReadAssessment(name string) (*AssessmentSource, error) {
+	st, err := os.Stat(name)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", name, cleanPathErr(err))
+	}
+	if !st.IsDir() {
+		f, err := os.Open(name)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", name, cleanPathErr(err))
+		}
+		head := make([]byte, len(zipMagic))
+		n, _ := io.ReadFull(f, head)
+		if !bytes.Equal(head[:n], zipMagic) {
+			data, err := io.ReadAll(io.LimitReader(f, MaxEntrySize+1))
+			f.Close()
+			if err != nil {
+				return nil, fmt.Errorf("%s: %w", name, cleanPathErr(err))
+			}
+			data = append(head[:n:n], data...)
+			if len(data) > MaxEntrySize {
+				return nil, fmt.Errorf("%s: larger than %d bytes: not an assessment", name, MaxEntrySize)
+			}
+			a, err := decodeAssessment(data)
+			if err != nil {
+				return nil, fmt.Errorf("%s: not an evidence pack nor an assessment: %w", name, err)
+			}
+			return &AssessmentSource{Assessment: a}, nil
+		}
+		f.Close()
+	}
+	keep := func(n string) bool { return n == PackManifest || n == PackAssessment }
+	pc, err := ReadPack(name, DefaultLimits, keep)
+	if err != nil {
+		return nil, err
+	}
+	me, ok := pc.Entries[PackManifest]
+	if !ok {
+		return nil, fmt.Errorf("%s: no %s: not an evidence pack", name, PackManifest)
+	}
+	var m Manifest
+	if err := checks.DecodeJSONStrict(me.Data, &m); err != nil {
+		return nil, fmt.Errorf("%s: %s: %w", name, PackManifest, err)
+	}
+	if m.Format != PackFormat {
+		return nil, fmt.Errorf("%s: %s: format %q, want %q", name, PackManifest, m.Format, PackFormat)
+	}
+	ae, ok := pc.Entries[PackAssessment]
+	if !ok {
+		return nil, fmt.Errorf("%s: no %s", name, PackAssessment)
+	}
+	var a controls.Assessment
+	if err := checks.DecodeJSONStrict(ae.Data, &a); err != nil {
+		return nil, fmt.Errorf("%s: %s: %w", name, PackAssessment, err)
+	}
+	if err := checkAssessment(&a); err != nil {
+		return nil, fmt.Errorf("%s: %s: %w", name, PackAssessment, err)
+	}
+	return &AssessmentSource{Assessment: &a, Pack: &PackSource{Manifest: &m, ManifestSHA256: me.SHA256}, Problems: manifestProblems(&m, pc)}, nil
+}
+
+// decodeAssessment decodes an assessment JSON file, strictly. The trend object
+// `previous` that --previous adds is accepted and dropped.
+func decodeAssessment(data []byte) (*controls.Assessment, error) {
+	var doc AssessmentWithTrend
+	if err := checks.DecodeJSONStrict(data, &doc); err != nil {
+		return nil, err
+	}
+	if doc.Assessment == nil {
+		return nil, errors.New("no tool, as_of or risk: not an sdescan assessment")
+	}
+	if err := checkAssessment(doc.Assessment); err != nil {
+		return nil, err
+	}
+	return doc.Assessment, nil
+}
+
+// checkAssessment refuses JSON that decodes but is no assessment (e.g. {}).
+func checkAssessment(a *controls.Assessment) error {
+	if a.AsOf == "" || a.Tool.Name == "" || a.Risk.RAG == "" {
+		return errors.New("no tool, as_of or risk: not an sdescan assessment")
+	}
+	return nil
+}
+
+// Trend is where an earlier assessment of the same estate stood: what
+// --previous adds to the reports (docs/reports.md).
+type Trend struct {
+	AsOf  string  `json:"as_of"`
+	Score float64 `json:"score"`
+	RAG   string  `json:"rag"`
+}
+
+// TrendOf is the trend object of a previous assessment; nil for nil.
+func TrendOf(prev *controls.Assessment) *Trend {
+	if prev == nil {
+		return nil
+	}
+	return &Trend{AsOf: prev.AsOf, Score: prev.Risk.Score, RAG: prev.Risk.RAG}
+}
+
+// AssessmentWithTrend is the JSON of an assessment with the optional trailing
+// `previous` object (docs/output.md). A pack's assessment.json never has it: a
+// pack holds only what follows from its own inputs.
+type AssessmentWithTrend struct {
+	*controls.Assessment
+	Previous *Trend `json:"previous,omitempty"`
+}
+
+// JSONWithTrend writes the assessment as JSON, with `previous` when prev is given.
+func JSONWithTrend(w io.Writer, a, prev *controls.Assessment) error {
+	if prev == nil {
+		return JSON(w, a)
+	}
+	return checks.WriteJSON(w, AssessmentWithTrend{Assessment: a, Previous: TrendOf(prev)})
+}
+
+// tableWithTrend is Table with the trend line under the risk score when a
+// previous assessment is given.
+func tableWithTrend(w io.Writer, a, prev *controls.Assessment) error {
+	if prev == nil {
+		return Table(w, a)
+	}
+	var b bytes.Buffer
+	if err := Table(&b, a); err != nil {
+		return err
+	}
+	out := b.Bytes()
+	if i := bytes.Index(out, []byte("\n\n")); i >= 0 {
+		out = append(append(append([]byte{}, out[:i+1]...), trendLine(a, prev)+"\n"...), out[i+1:]...)
+	}
+	_, err := w.Write(out)
+	return err
+}

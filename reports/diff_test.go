@@ -1,0 +1,356 @@
+package reports
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/sdescan/sdescan/checks"
+	"github.com/sdescan/sdescan/controls"
+)
+
+// Resources of the demo estate the diff tests change.
+const (
+	rdsMetadata = "aws://111111111111/eu-west-2/rds/db-instance/sde-metadata" // public: fails AWS-RDS-002
+	rdsLinkage  = "aws://111111111111/eu-west-2/rds/db-instance/sde-linkage-1"
+	ddbSession  = "aws://111111111111/eu-west-2/dynamodb/table/sde-session-cache" // fails AWS-DDB-001
+)
+
+// demoVariant is a change to the demo estate: the facts are edited in Go, then
+// run through the pack pipeline (evaluation, roll-up, pack), and the assessment
+// is read back from the pack's assessment.json.
+type demoVariant struct {
+	asOf      time.Time
+	fixRDS    bool // sde-metadata no longer public: AWS-RDS-002 resolved
+	breakRDS  bool // sde-linkage-1 made public: a new AWS-RDS-002 failure
+	hideDDB   bool // DynamoDB tables of account 1111 not collected (access denied)
+	dropRDSMd bool // sde-metadata deleted
+}
+
+func demoAssessmentOf(t *testing.T, v demoVariant) *controls.Assessment {
+	t.Helper()
+	c := demoCase(t)
+	c.asOf = v.asOf
+	var kept []checks.Resource
+	for _, r := range c.facts.Resources {
+		switch {
+		case v.fixRDS && r.ID == rdsMetadata:
+			r.Attributes["publicly_accessible"] = false
+		case v.breakRDS && r.ID == rdsLinkage:
+			r.Attributes["publicly_accessible"] = true
+		}
+		if v.hideDDB && r.Type == "aws.dynamodb.table" && r.Scope.Account == "111111111111" {
+			continue
+		}
+		if v.dropRDSMd && r.ID == rdsMetadata {
+			continue
+		}
+		kept = append(kept, r)
+	}
+	c.facts.Resources = kept
+	if v.hideDDB {
+		for i := range c.facts.Runs {
+			if c.facts.Runs[i].Scope == "111111111111" {
+				c.facts.Runs[i].Errors = append(c.facts.Runs[i].Errors, checks.CollectError{
+					Collector: "aws", Account: "111111111111", Region: "eu-west-2", Service: "dynamodb", API: "ListTables",
+					ResourceTypes: []string{"aws.dynamodb.table"}, Message: "AccessDenied: not authorized to perform: dynamodb:ListTables",
+				})
+			}
+		}
+	}
+	p := buildPack(t, c)
+	data, _ := p.File(PackAssessment)
+	var a controls.Assessment
+	if err := checks.DecodeJSONStrict(data, &a); err != nil {
+		t.Fatal(err)
+	}
+	return &a
+}
+
+func findingKeys(list []FindingChange) []string {
+	out := []string{}
+	for _, f := range list {
+		out = append(out, f.CheckID+" "+f.ResourceID+" "+f.Old+"→"+f.New)
+	}
+	return out
+}
+
+func evidenceKeys(list []EvidenceChange) []string {
+	out := []string{}
+	for _, e := range list {
+		out = append(out, e.Kind+" "+e.ID+" "+e.Old+"→"+e.New)
+	}
+	return out
+}
+
+func TestDiff(t *testing.T) {
+	yes, no := true, false
+	later := time.Date(2027, 6, 15, 0, 0, 0, 0, time.UTC)
+	tests := []struct {
+		name     string
+		old, new demoVariant
+		worse    *bool // nil: not checked
+		scoreUp  int   // sign of the score change: -1, 0, +1
+		newF     []string
+		resolved []string
+		gone     []string
+		expired  []string // nil: not checked
+		notAss   []string
+		req      map[string]string // "framework id" -> change; must be listed
+		notes    bool
+	}{
+		{name: "same assessment", worse: &no, newF: []string{}, resolved: []string{}, gone: []string{}, expired: []string{}, notAss: []string{}},
+		{name: "public database fixed", new: demoVariant{fixRDS: true}, worse: &no, scoreUp: +1,
+			newF: []string{}, resolved: []string{"AWS-RDS-002 " + rdsMetadata + " fail→pass"}, gone: []string{}, expired: []string{}, notAss: []string{}},
+		{name: "public database fixed, read backwards", old: demoVariant{fixRDS: true}, worse: &yes, scoreUp: -1,
+			newF: []string{"AWS-RDS-002 " + rdsMetadata + " pass→fail"}, resolved: []string{}, gone: []string{}, expired: []string{}, notAss: []string{}},
+		{name: "one fixed, another broken", new: demoVariant{fixRDS: true, breakRDS: true},
+			newF: []string{"AWS-RDS-002 " + rdsLinkage + " pass→fail"}, resolved: []string{"AWS-RDS-002 " + rdsMetadata + " fail→pass"}, gone: []string{}, notAss: []string{}},
+		{name: "evidence lapses with time", new: demoVariant{asOf: later}, worse: &yes, scoreUp: -1,
+			expired: []string{
+				"attestation cyber-essentials-certificate valid→expired",
+				"attestation output-checking valid→expired",
+				"attestation pentest valid→expired",
+				"attestation restore-test valid→expired",
+				"attestation staff-training valid→expired",
+				"waiver W-001 active→expired",
+			},
+			notAss: []string{},
+			req:    map[string]string{"dspt-caf A2.b": ChangeWorsened, "dspt-ndg 3": ChangeWorsened}},
+		{name: "time runs backwards", old: demoVariant{asOf: later}, worse: &no, scoreUp: +1, notes: true, expired: []string{}, notAss: []string{}},
+		{name: "collection hole is not a fix", new: demoVariant{hideDDB: true},
+			newF: []string{}, resolved: []string{}, gone: []string{"AWS-DDB-001 " + ddbSession + " fail→"}, expired: []string{},
+			notAss: []string{"AWS-DDB-001"}},
+		{name: "deleted resource is gone, not resolved", new: demoVariant{dropRDSMd: true},
+			resolved: []string{}, newF: []string{}, expired: []string{}, notAss: []string{},
+			gone: []string{
+				"AWS-RDS-001 " + rdsMetadata + " fail→", "AWS-RDS-002 " + rdsMetadata + " fail→", "AWS-RDS-003 " + rdsMetadata + " fail→",
+				"BKP-001 " + rdsMetadata + " fail→", "BKP-004 " + rdsMetadata + " fail→", "BKP-006 " + rdsMetadata + " fail→",
+			}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			oldA, newA := demoAssessmentOf(t, tt.old), demoAssessmentOf(t, tt.new)
+			d := Compare(oldA, newA, "old.zip", "new.zip")
+			if tt.worse != nil && d.Worse != *tt.worse {
+				t.Errorf("worse = %v, want %v (score %v → %v, requirements %v)", d.Worse, *tt.worse, d.Old.Score, d.New.Score, d.Requirements)
+			}
+			switch {
+			case tt.scoreUp > 0 && !(d.ScoreChange > 0), tt.scoreUp < 0 && !(d.ScoreChange < 0), tt.scoreUp == 0 && tt.name == "same assessment" && d.ScoreChange != 0:
+				t.Errorf("score change %v, want sign %d", d.ScoreChange, tt.scoreUp)
+			}
+			if d.ScoreChange != round1(newA.Risk.Score-oldA.Risk.Score) || d.Old.Score != oldA.Risk.Score || d.New.RAG != newA.Risk.RAG {
+				t.Errorf("scores: %+v %+v %v", d.Old, d.New, d.ScoreChange)
+			}
+			eq := func(what string, got, want []string) {
+				t.Helper()
+				if want != nil && strings.Join(got, "\n") != strings.Join(want, "\n") {
+					t.Errorf("%s:\n got %q\nwant %q", what, got, want)
+				}
+			}
+			eq("new findings", findingKeys(d.NewFindings), tt.newF)
+			eq("resolved findings", findingKeys(d.ResolvedFindings), tt.resolved)
+			eq("gone findings", findingKeys(d.GoneFindings), tt.gone)
+			eq("expired", evidenceKeys(d.Expired), tt.expired)
+			var na []string
+			for _, c := range d.NewlyNotAssessed {
+				na = append(na, c.ID)
+			}
+			if tt.notAss != nil && strings.Join(na, ",") != strings.Join(tt.notAss, ",") {
+				t.Errorf("newly not assessed %q, want %q", na, tt.notAss)
+			}
+			for k, want := range tt.req {
+				found := false
+				for _, r := range d.Requirements {
+					if r.Framework+" "+r.ID == k {
+						found = true
+						if r.Change != want {
+							t.Errorf("%s: %s (%s → %s), want %s", k, r.Change, r.Old, r.New, want)
+						}
+					}
+				}
+				if !found {
+					t.Errorf("%s: no requirement change listed; got %+v", k, d.Requirements)
+				}
+			}
+			if (len(d.Notes) > 0) != tt.notes {
+				t.Errorf("notes %q", d.Notes)
+			}
+			if tt.name == "same assessment" && (len(d.Requirements) > 0 || d.ScoreChange != 0) {
+				t.Errorf("a diff of an assessment with itself lists changes: %+v", d)
+			}
+			// Every requirement change agrees with the ranking; worse follows from them.
+			worse := d.New.Score < d.Old.Score
+			for _, r := range d.Requirements {
+				or, nr := requirementRank[r.Old], requirementRank[r.New]
+				switch r.Change {
+				case ChangeImproved:
+					if nr <= or {
+						t.Errorf("%+v: not an improvement", r)
+					}
+				case ChangeWorsened:
+					worse = true
+					if nr >= or {
+						t.Errorf("%+v: not worse", r)
+					}
+				}
+			}
+			if worse != d.Worse {
+				t.Errorf("worse %v does not follow from the score and requirements", d.Worse)
+			}
+			// Rendering is deterministic and every format renders.
+			for _, f := range DiffFormats {
+				var a, b bytes.Buffer
+				if err := WriteDiff(&a, f, d); err != nil {
+					t.Fatal(err)
+				}
+				if err := WriteDiff(&b, f, Compare(oldA, newA, "old.zip", "new.zip")); err != nil {
+					t.Fatal(err)
+				}
+				if !bytes.Equal(a.Bytes(), b.Bytes()) {
+					t.Errorf("%s: two renders differ", f)
+				}
+			}
+		})
+	}
+}
+
+// TestDiffGolden renders one rich comparison (a fix, a new failure, a
+// collection hole and seven months of lapsed evidence) in every format.
+func TestDiffGolden(t *testing.T) {
+	oldA := demoAssessmentOf(t, demoVariant{})
+	newA := demoAssessmentOf(t, demoVariant{asOf: time.Date(2027, 6, 15, 0, 0, 0, 0, time.UTC), fixRDS: true, breakRDS: true, hideDDB: true})
+	d := Compare(oldA, newA, "out/2026-11/pack.zip", "out/2027-06/pack.zip")
+	for _, f := range []struct{ format, file string }{{"table", "diff-demo.txt"}, {"json", "diff-demo.json"}, {"md", "diff-demo.md"}} {
+		var b bytes.Buffer
+		if err := WriteDiff(&b, f.format, d); err != nil {
+			t.Fatal(err)
+		}
+		golden(t, f.file, b.Bytes())
+	}
+	// The JSON has every list, never null.
+	var m map[string]any
+	var b bytes.Buffer
+	if err := WriteDiff(&b, "json", Compare(oldA, oldA, "a", "a")); err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(b.Bytes(), &m); err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range []string{"frameworks", "requirements", "new_findings", "resolved_findings", "gone_findings", "expired", "newly_not_assessed", "notes"} {
+		if _, ok := m[k].([]any); !ok {
+			t.Errorf("%s: %v, want an array", k, m[k])
+		}
+	}
+}
+
+// TestReadAssessment reads the same assessment from a zip pack, a pack directory
+// and an assessment JSON file (with and without the trend object), and refuses
+// what is not one.
+func TestReadAssessment(t *testing.T) {
+	p := buildPack(t, demoCase(t))
+	zipFile := writeZipFile(t, p)
+	dir := filepath.Join(t.TempDir(), "pack")
+	if err := p.WriteDir(dir); err != nil {
+		t.Fatal(err)
+	}
+	data, _ := p.File(PackAssessment)
+	tmp := t.TempDir()
+	jsonFile := filepath.Join(tmp, "assessment.json")
+	writeFile(t, jsonFile, string(data))
+	var a controls.Assessment
+	if err := json.Unmarshal(data, &a); err != nil {
+		t.Fatal(err)
+	}
+	var withTrend bytes.Buffer
+	if err := JSONWithTrend(&withTrend, &a, &a); err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.HasSuffix(withTrend.Bytes(), []byte(`"previous": {
+    "as_of": "2026-11-20T09:00:00Z",
+    "score": 71.6,
+    "rag": "amber"
+  }
+}
+`)) {
+		t.Errorf("trend object: %s", withTrend.Bytes()[withTrend.Len()-200:])
+	}
+	trendFile := filepath.Join(tmp, "trend.json")
+	writeFile(t, trendFile, withTrend.String())
+	for _, name := range []string{zipFile, dir, jsonFile, trendFile} {
+		src, err := ReadAssessment(name)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		if len(src.Problems) > 0 || src.Assessment.AsOf != a.AsOf || src.Assessment.Risk.Score != a.Risk.Score || len(src.Assessment.Findings) != len(a.Findings) {
+			t.Errorf("%s: %v %+v", name, src.Problems, src.Assessment.Risk)
+		}
+		if (src.Pack != nil) != (name == zipFile || name == dir) {
+			t.Errorf("%s: pack %v", name, src.Pack)
+		}
+	}
+
+	// A pack whose assessment was changed reads, with the mismatch as a problem.
+	replaceIn(t, p, PackAssessment, `"rag": "amber"`, `"rag": "green"`)
+	src, err := ReadAssessment(writeZipFile(t, p))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(src.Problems) != 1 || !strings.Contains(src.Problems[0], "assessment.json: sha256 ") {
+		t.Errorf("problems %q", src.Problems)
+	}
+
+	for _, tt := range []struct{ body, want string }{
+		{"", "not an evidence pack nor an assessment: unexpected end of JSON input"},
+		{"{}", "not an sdescan assessment"},
+		{`{"as_of": 1}`, "line 1"},
+		{"PK\x03\x04garbage", "not a readable zip file"},
+		{`{"tool": {"name": "x", "version": "1"}, "bogus": true}`, "bogus"},
+	} {
+		f := filepath.Join(tmp, "bad.json")
+		if err := os.WriteFile(f, []byte(tt.body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		_, err := ReadAssessment(f)
+		if err == nil || !strings.Contains(err.Error(), tt.want) || strings.Contains(err.Error(), "\n") || !strings.HasPrefix(err.Error(), f+": ") {
+			t.Errorf("%q: error %v, want one line naming the file, containing %q", tt.body, err, tt.want)
+		}
+	}
+	if _, err := ReadAssessment(filepath.Join(tmp, "absent.zip")); err == nil || !strings.Contains(err.Error(), "no such file") {
+		t.Errorf("absent: %v", err)
+	}
+}
+
+// TestTrendInReports: --previous adds the trend to the table, the job summary,
+// the board page and the JSON, and leaves them as they were without it.
+func TestTrendInReports(t *testing.T) {
+	in := demoInput(t)
+	prev := demoAssessmentOf(t, demoVariant{fixRDS: true}) // a better earlier state
+	withPrev := in
+	withPrev.Previous = prev
+	d := round1(in.Assessment.Risk.Score - prev.Risk.Score)
+	want := map[string]string{
+		"table": "Trend: down ",
+		"md":    "Trend: down ",
+		"json":  `"previous": {`,
+		"html":  "Down",
+	}
+	if d >= 0 {
+		t.Fatalf("the fixed estate should score higher: %v", d)
+	}
+	for format, w := range want {
+		plain, trend := string(render(t, format, in)), string(render(t, format, withPrev))
+		if strings.Contains(plain, w) || !strings.Contains(trend, w) {
+			t.Errorf("%s: trend %q: without previous %v, with %v", format, w, strings.Contains(plain, w), strings.Contains(trend, w))
+		}
+	}
+	md := string(render(t, "md", withPrev))
+	line := "Trend: down " + strings.TrimPrefix(signed(d), "-") + " since " + prev.AsOf
+	if !strings.Contains(md, line) {
+		t.Errorf("md: no %q in\n%s", line, md[:400])
+	}
+}
