@@ -114,6 +114,10 @@ func TestFrameworkFiles(t *testing.T) {
 		knownCheck[c] = true
 	}
 	// The backup review (checks/aws/policy/backup_*.rego).
+	// The infrastructure-code checks (checks/trivy/policy).
+	for _, c := range []string{"IAC-AS-001", "IAC-AS-002", "IAC-SM-001", "IAC-S3-001", "IAC-EC2-001", "IAC-NET-002", "IAC-K8S-002", "IAC-SECRET-001", "IAC-COMPOSE-001"} {
+		knownCheck[c] = true
+	}
 	for _, c := range []string{"BKP-001", "BKP-002", "BKP-003", "BKP-004", "BKP-005", "BKP-006"} {
 		knownCheck[c] = true
 	}
