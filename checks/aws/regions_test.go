@@ -116,7 +116,7 @@ func TestFailingRegionAndTimeout(t *testing.T) {
 	})
 	hung := hangProxy(t, proxy, func(r *http.Request) bool { return strings.Contains(r.Header.Get("X-Amz-Target"), "DescribeLogGroups") })
 	want := Collect(ctx, moto.Config(), Options{Version: "test", Now: fixedNow})
-	got := Collect(ctx, hung.Config(), Options{Version: "test", Now: fixedNow, Regions: []string{mototest.Region, other}, RequestTimeout: 500 * time.Millisecond})
+	got := Collect(ctx, hung.Config(), Options{Version: "test", Now: fixedNow, Regions: []string{mototest.Region, other}, RequestTimeout: hungTimeout})
 	if got.Runs[0].Status != checks.RunPartial {
 		t.Fatalf("run %s, want partial", got.Runs[0].Status)
 	}
@@ -157,6 +157,11 @@ func TestFailingRegionAndTimeout(t *testing.T) {
 	}
 }
 
+// hungTimeout is the request timeout of the hung-API test: short enough to keep the
+// test quick, long enough that moto's slow answers (DescribeSnapshots lists ~1,150
+// built-in snapshots) never hit it on a loaded 2-core machine.
+const hungTimeout = 3 * time.Second
+
 // hangProxy forwards to s but holds matching requests well past the request timeout.
 func hangProxy(t *testing.T, s *mototest.Server, hang func(*http.Request) bool) *mototest.Server {
 	t.Helper()
@@ -169,7 +174,7 @@ func hangProxy(t *testing.T, s *mototest.Server, hang func(*http.Request) bool) 
 		if hang(r) {
 			select {
 			case <-r.Context().Done():
-			case <-time.After(2 * time.Second): // 4 times the request timeout
+			case <-time.After(4 * hungTimeout):
 			}
 			w.WriteHeader(http.StatusGatewayTimeout)
 			return
