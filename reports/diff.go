@@ -548,20 +548,9 @@ func ReadAssessment(name string) (*AssessmentSource, error) {
 		f.Close()
 	}
 	keep := func(n string) bool { return n == PackManifest || n == PackAssessment }
-	pc, err := ReadPack(name, DefaultLimits, keep)
+	pc, m, err := openPack(name, DefaultLimits, keep)
 	if err != nil {
 		return nil, err
-	}
-	me, ok := pc.Entries[PackManifest]
-	if !ok {
-		return nil, fmt.Errorf("%s: no %s: not an evidence pack", name, PackManifest)
-	}
-	var m Manifest
-	if err := checks.DecodeJSONStrict(me.Data, &m); err != nil {
-		return nil, fmt.Errorf("%s: %s: %w", name, PackManifest, err)
-	}
-	if m.Format != PackFormat {
-		return nil, fmt.Errorf("%s: %s: format %q, want %q", name, PackManifest, m.Format, PackFormat)
 	}
 	ae, ok := pc.Entries[PackAssessment]
 	if !ok {
@@ -574,7 +563,7 @@ func ReadAssessment(name string) (*AssessmentSource, error) {
 	if err := checkAssessment(&a); err != nil {
 		return nil, fmt.Errorf("%s: %s: %w", name, PackAssessment, err)
 	}
-	return &AssessmentSource{Assessment: &a, Pack: &PackSource{Manifest: &m, ManifestSHA256: me.SHA256}, Problems: manifestProblems(&m, pc)}, nil
+	return &AssessmentSource{Assessment: &a, Pack: &PackSource{Manifest: m, ManifestSHA256: pc.Entries[PackManifest].SHA256}, Problems: manifestProblems(m, pc)}, nil
 }
 
 // decodeAssessment decodes an assessment JSON file, strictly. The trend object

@@ -25,23 +25,12 @@ type PackInput struct {
 // evidence is hashed, never kept. The error is for a pack that cannot be read or
 // whose assessment cannot be decoded; digest mismatches are Problems.
 func ReadPackInput(name string) (*PackInput, error) {
-	pc, err := ReadPack(name, DefaultLimits, func(n string) bool { return !strings.HasPrefix(n, checks.EvidencePrefix) })
+	pc, m, err := openPack(name, DefaultLimits, func(n string) bool { return !strings.HasPrefix(n, checks.EvidencePrefix) })
 	if err != nil {
 		return nil, err
 	}
-	me, ok := pc.Entries[PackManifest]
-	if !ok {
-		return nil, fmt.Errorf("%s: no %s: not an evidence pack", name, PackManifest)
-	}
-	var m Manifest
-	if err := checks.DecodeJSONStrict(me.Data, &m); err != nil {
-		return nil, fmt.Errorf("%s: %s: %w", name, PackManifest, err)
-	}
-	if m.Format != PackFormat {
-		return nil, fmt.Errorf("%s: %s: format %q, want %q", name, PackManifest, m.Format, PackFormat)
-	}
 	pi := &PackInput{}
-	pi.Problems = manifestProblems(&m, pc)
+	pi.Problems = manifestProblems(m, pc)
 
 	ae, ok := pc.Entries[PackAssessment]
 	if !ok {
@@ -81,7 +70,7 @@ func ReadPackInput(name string) (*PackInput, error) {
 		}
 	}
 	pi.Input = NewInput(&a, list, resources)
-	pi.Pack = &PackSource{Manifest: &m, ManifestSHA256: me.SHA256}
+	pi.Pack = &PackSource{Manifest: m, ManifestSHA256: pc.Entries[PackManifest].SHA256}
 	return pi, nil
 }
 

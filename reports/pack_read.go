@@ -16,6 +16,8 @@ import (
 	"sort"
 	"strings"
 	"time"
+
+	"github.com/sdescan/sdescan/checks"
 )
 
 // Limits of what a pack reader accepts (docs/evidence-pack.md). A pack beyond
@@ -386,4 +388,25 @@ func (d *memDir) ReadDir(n int) ([]fs.DirEntry, error) {
 	n = min(n, len(rest))
 	d.off += n
 	return rest[:n], nil
+}
+
+// openPack reads a pack with ReadPack and decodes its manifest, refusing one that
+// has none or is of another format.
+func openPack(name string, lim Limits, keep func(string) bool) (*PackContents, *Manifest, error) {
+	pc, err := ReadPack(name, lim, keep)
+	if err != nil {
+		return nil, nil, err
+	}
+	me, ok := pc.Entries[PackManifest]
+	if !ok {
+		return nil, nil, fmt.Errorf("%s: no %s: not an evidence pack", name, PackManifest)
+	}
+	var m Manifest
+	if err := checks.DecodeJSONStrict(me.Data, &m); err != nil {
+		return nil, nil, fmt.Errorf("%s: %s: %w", name, PackManifest, err)
+	}
+	if m.Format != PackFormat {
+		return nil, nil, fmt.Errorf("%s: %s: format %q, want %q", name, PackManifest, m.Format, PackFormat)
+	}
+	return pc, &m, nil
 }

@@ -59,22 +59,11 @@ func VerifyPack(ctx context.Context, name string, opts VerifyOptions) (*Verifica
 		lim = DefaultLimits
 	}
 	// Raw evidence is only hashed: nothing re-reads it.
-	pc, err := ReadPack(name, lim, func(n string) bool { return !strings.HasPrefix(n, checks.EvidencePrefix) })
+	pc, m, err := openPack(name, lim, func(n string) bool { return !strings.HasPrefix(n, checks.EvidencePrefix) })
 	if err != nil {
 		return nil, err
 	}
-	me, ok := pc.Entries[PackManifest]
-	if !ok {
-		return nil, fmt.Errorf("%s: no %s: not an evidence pack", name, PackManifest)
-	}
-	var m Manifest
-	if err := checks.DecodeJSONStrict(me.Data, &m); err != nil {
-		return nil, fmt.Errorf("%s: %s: %w", name, PackManifest, err)
-	}
-	if m.Format != PackFormat {
-		return nil, fmt.Errorf("%s: %s: format %q, want %q", name, PackManifest, m.Format, PackFormat)
-	}
-	v := &Verification{Manifest: &m, Files: len(m.Files)}
+	v := &Verification{Manifest: m, Files: len(m.Files)}
 
 	// Every file, and nothing else, with the digest and size the manifest records.
 	listed := map[string]bool{}
@@ -104,8 +93,8 @@ func VerifyPack(ctx context.Context, name string, opts VerifyOptions) (*Verifica
 		}
 	}
 
-	verifySignature(v, &m, me.Data, pc.Entries[PackSignature], opts)
-	reevaluate(ctx, v, &m, pc)
+	verifySignature(v, m, pc.Entries[PackManifest].Data, pc.Entries[PackSignature], opts)
+	reevaluate(ctx, v, m, pc)
 	return v, nil
 }
 
