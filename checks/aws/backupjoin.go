@@ -47,9 +47,9 @@ func storeARN(r *checks.Resource) string {
 // joinBackups sets attributes.backup on every data store of one account.
 func joinBackups(resources []checks.Resource, errs []checks.CollectError) {
 	type regional struct {
-		plans, vaults                      []*checks.Resource
-		jobs                               *checks.Resource
-		planErr, pointErr, jobErr, snapErr bool
+		plans, vaults                                  []*checks.Resource
+		jobs                                           *checks.Resource
+		planErr, pointErr, jobErr, snapErr, rdsSnapErr bool
 	}
 	byRegion := map[string]*regional{}
 	get := func(region string) *regional {
@@ -62,6 +62,9 @@ func joinBackups(resources []checks.Resource, errs []checks.CollectError) {
 		if e.Service == "ec2" && e.API == "DescribeSnapshots" {
 			get(e.Region).snapErr = true
 		}
+		if e.Service == "rds" && (e.API == "DescribeDBSnapshots" || e.API == "DescribeDBClusterSnapshots") {
+			get(e.Region).rdsSnapErr = true
+		}
 		if e.Service != "backup" {
 			continue
 		}
@@ -70,7 +73,8 @@ func joinBackups(resources []checks.Resource, errs []checks.CollectError) {
 		g.pointErr = g.pointErr || pointAPIs[e.API]
 		g.jobErr = g.jobErr || jobAPIs[e.API]
 	}
-	snapshots := map[string][]*checks.Resource{} // volume ID -> its snapshots
+	snapshots := map[string][]*checks.Resource{}    // volume ID -> its snapshots
+	rdsSnapshots := map[string][]*checks.Resource{} // region/kind/DB identifier -> its snapshots
 	for i := range resources {
 		r := &resources[i]
 		switch r.Type {
@@ -84,6 +88,9 @@ func joinBackups(resources []checks.Resource, errs []checks.CollectError) {
 			if v, ok := r.Attributes["volume_id"].(string); ok {
 				snapshots[v] = append(snapshots[v], r)
 			}
+		case "aws.rds.db_snapshot":
+			k := rdsSnapshotKey(r.Scope.Region, r.Attributes["kind"], r.Attributes["db_identifier"])
+			rdsSnapshots[k] = append(rdsSnapshots[k], r)
 		}
 	}
 	for i := range resources {
@@ -100,6 +107,9 @@ func joinBackups(resources []checks.Resource, errs []checks.CollectError) {
 		}
 		g := get(r.Scope.Region)
 		b := map[string]any{"resource_arn": arn, "native": nativeProtection(r, snapshots, g.snapErr)}
+		if db := rdsSnapshotsOf(r, rdsSnapshots); db != nil && !g.rdsSnapErr {
+			b["native"] = append(b["native"].([]any), db)
+		}
 		// The store now rests on the region's backup facts too: cite them.
 		var cited []*checks.Resource
 		cited = append(append(cited, g.plans...), g.vaults...)
@@ -108,6 +118,9 @@ func joinBackups(resources []checks.Resource, errs []checks.CollectError) {
 		}
 		if id, ok := r.Attributes["volume_id"].(string); ok && r.Type == "aws.ec2.volume" {
 			cited = append(cited, snapshots[id]...)
+		}
+		if k := rdsKeyOf(r); k != "" {
+			cited = append(cited, rdsSnapshots[k]...)
 		}
 		r.Evidence = mergeEvidence(r.Evidence, cited)
 		if sel, ok := selectedBy(g.plans, g.planErr, arn, r.Tags); ok {
@@ -369,4 +382,43 @@ func mergeEvidence(refs []checks.EvidenceRef, from []*checks.Resource) []checks.
 		return nil
 	}
 	return out
+}
+
+func rdsSnapshotKey(region string, kind, id any) string {
+	return fmt.Sprintf("%s/%v/%v", region, kind, id)
+}
+
+// rdsKeyOf is the snapshot key of an RDS instance or cluster ("" for other stores).
+func rdsKeyOf(r *checks.Resource) string {
+	switch r.Type {
+	case "aws.rds.db_instance":
+		return rdsSnapshotKey(r.Scope.Region, "db", r.Attributes["db_instance_identifier"])
+	case "aws.rds.db_cluster":
+		return rdsSnapshotKey(r.Scope.Region, "cluster", r.Attributes["db_cluster_identifier"])
+	}
+	return ""
+}
+
+// rdsSnapshotsOf summarises a database's available snapshots (manual and
+// automated) as a mechanism: count and newest; nil for other stores.
+func rdsSnapshotsOf(r *checks.Resource, all map[string][]*checks.Resource) map[string]any {
+	k := rdsKeyOf(r)
+	if k == "" {
+		return nil
+	}
+	n, newest := 0, ""
+	for _, s := range all[k] {
+		if st, _ := s.Attributes["status"].(string); st != "available" {
+			continue
+		}
+		n++
+		if t, _ := s.Attributes["create_time"].(string); t > newest {
+			newest = t
+		}
+	}
+	m := map[string]any{"mechanism": "rds-snapshots", "enabled": n > 0, "count": n}
+	if newest != "" {
+		m["newest"] = newest
+	}
+	return m
 }

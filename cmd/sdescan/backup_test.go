@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -75,9 +76,10 @@ func TestBackupAWSAgainstMoto(t *testing.T) {
 	}
 	var rv struct {
 		Stores []struct {
-			ID     string            `json:"id"`
-			Status string            `json:"status"`
-			Checks map[string]string `json:"checks"`
+			ID         string            `json:"id"`
+			Status     string            `json:"status"`
+			Checks     map[string]string `json:"checks"`
+			Mechanisms []string          `json:"mechanisms"`
 		} `json:"stores"`
 	}
 	if err := json.Unmarshal([]byte(r.stdout), &rv); err != nil {
@@ -87,6 +89,10 @@ func TestBackupAWSAgainstMoto(t *testing.T) {
 	status := map[string]string{}
 	for _, s := range rv.Stores {
 		got[s.ID], status[s.ID] = s.Checks, s.Status
+		// The database's manual snapshot is among its mechanisms.
+		if s.ID == mototest.ReviewID("rds/db-instance", mototest.ReviewDB) && !slices.Contains(s.Mechanisms, "rds-snapshots") {
+			t.Errorf("%s: mechanisms %v, want rds-snapshots among them", s.ID, s.Mechanisms)
+		}
 	}
 	// not_applicable results are left out of a row's checks: BKP-003 and BKP-005 judge
 	// only stores with recovery points.

@@ -76,6 +76,8 @@ func (s *Server) SeedBackupReview(t testing.TB) {
 		BackupRetentionPeriod: aws.Int32(1), StorageEncrypted: aws.Bool(true),
 		Tags: []rdstypes.Tag{{Key: aws.String("data-classification"), Value: aws.String("identifiable")}}})
 	must("db", err)
+	_, err = rds.NewFromConfig(cfg).CreateDBSnapshot(ctx, &rds.CreateDBSnapshotInput{DBInstanceIdentifier: aws.String(ReviewDB), DBSnapshotIdentifier: aws.String(ReviewDB + "-manual")})
+	must("db snapshot", err)
 
 	bc := backup.NewFromConfig(cfg)
 	for _, v := range []string{ReviewLocked, ReviewOpen} {

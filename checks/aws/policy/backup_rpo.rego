@@ -60,7 +60,7 @@ newest contains b.recovery_points.newest_completed
 
 newest contains n.newest if {
 	some n in b.native
-	n.mechanism == "ebs-snapshots"
+	n.mechanism in {"ebs-snapshots", "rds-snapshots"}
 	n.newest
 }
 
