@@ -64,3 +64,9 @@ test_one_second_over_fails if {
 test_clock_skew_is_fresh if {
 	count(check.deny) == 0 with input as store("aws.s3.bucket", {"native": [], "recovery_points": {"count": 1, "completed": 1, "newest_completed": "2026-11-20T09:02:00Z"}}, {}) with data.sdescan.params as params
 }
+
+test_rds_snapshot_counts if {
+	inp := store("aws.rds.db_instance", {"native": [{"mechanism": "rds-automated-backups", "enabled": false, "retention_days": 0}, {"mechanism": "rds-snapshots", "enabled": true, "count": 1, "newest": "2026-11-20T01:00:00Z"}], "recovery_points": {"count": 0, "completed": 0}}, {})
+	count(check.deny) == 0 with input as inp with data.sdescan.params as params
+	count(check.missing) == 0 with input as inp with data.sdescan.params as params
+}
