@@ -174,6 +174,13 @@ func (c *collector) asStack(region string, s astypes.Stack) checks.Resource {
 		}
 	}
 	attrs["user_settings"] = settings
+	// Storage connectors: home folders stay in the account; Google Drive and
+	// OneDrive connect a user's personal cloud storage to the session.
+	connectors := make([]string, 0, len(s.StorageConnectors))
+	for _, sc := range s.StorageConnectors {
+		connectors = append(connectors, string(sc.ConnectorType))
+	}
+	attrs["storage_connectors"] = sortedCopy(connectors)
 	return checks.Resource{
 		ID:         resourceID(c.account, region, "appstream/stack", name),
 		Type:       "aws.appstream.stack",

@@ -148,7 +148,7 @@ func expectedEndUserFindings(ids mototest.EndUsers) map[string]checks.Status {
 		"AWS-WS-001 " + ids.PlainWorkspace:           checks.Fail,
 
 		"AWS-AS-001 " + asDesktopStack:   checks.Pass,
-		"AWS-AS-001 " + asSupportStack:   checks.Fail, // upload and printing not listed: ENABLED
+		"AWS-AS-001 " + asSupportStack:   checks.Fail, // paste, upload and printing not listed: ENABLED; a OneDrive connector
 		"AWS-AS-002 " + asDesktopFleet:   checks.Pass,
 		"AWS-AS-002 " + asBuildFleet:     checks.Fail,
 		"AWS-AS-002 " + asElasticFleet:   checks.Error, // AWS did not say: unknown, not false
@@ -187,9 +187,12 @@ func TestCollectEndUserServices(t *testing.T) {
 		"AWS-SM-001 " + ids.RootNotebook:             {"notebook sde-admin-tools allows root access"},
 		"AWS-WS-001 " + ids.RootUnencryptedWorkspace: {"WorkSpace " + ids.RootUnencryptedWorkspaceID + " root volume is not encrypted"},
 		"AWS-WS-001 " + ids.PlainWorkspace:           {"WorkSpace " + ids.PlainWorkspaceID + " root volume is not encrypted", "WorkSpace " + ids.PlainWorkspaceID + " user volume is not encrypted"},
-		"AWS-AS-001 " + asSupportStack:               {"AppStream stack sde-desktop-support allows file upload", "AppStream stack sde-desktop-support allows printing to a local printer"},
-		"AWS-AS-002 " + asBuildFleet:                 {"AppStream fleet sde-build-fleet has default internet access"},
-		"AWS-AS-002 " + asOpenBuilder:                {"AppStream image builder sde-image-2026-11 has default internet access"},
+		"AWS-AS-001 " + asSupportStack: {"AppStream stack sde-desktop-support allows file upload",
+			"AppStream stack sde-desktop-support allows pasting from the local device's clipboard (data entering outside the airlock)",
+			"AppStream stack sde-desktop-support allows printing to a local printer",
+			"AppStream stack sde-desktop-support connects users' OneDrive storage to the session"},
+		"AWS-AS-002 " + asBuildFleet:  {"AppStream fleet sde-build-fleet has default internet access"},
+		"AWS-AS-002 " + asOpenBuilder: {"AppStream image builder sde-image-2026-11 has default internet access"},
 	} {
 		msgs := slices.Sorted(slices.Values(got[key].Messages))
 		if !slices.Equal(msgs, want) {
