@@ -642,8 +642,8 @@ func TestAssessDemo(t *testing.T) {
 	// IAC checks are not assessed.
 	if strings.Join(a.Risk.NotAssessedChecks, ",") != "AWS-RDS-001,AWS-RDS-002,AWS-RDS-003,AWS-SM-001,"+
 		"BKP-001,BKP-002,BKP-003,BKP-004,BKP-005,BKP-006,"+
-		"IAC-AS-001,IAC-AS-002,IAC-COMPOSE-001,IAC-EC2-001,IAC-K8S-002,IAC-NET-002,IAC-S3-001,IAC-SECRET-001,IAC-SM-001,"+
-		"OPEN-001,OPEN-002,OPEN-003,OPEN-004,OPEN-005,OPEN-006,OPEN-007,OPEN-008,OPEN-009,OPEN-010" || a.Risk.NotAssessed != 29 {
+		"IAC-AS-001,IAC-AS-002,IAC-AZ-001,IAC-BKP-001,IAC-COMPOSE-001,IAC-EC2-001,IAC-IAM-001,IAC-K8S-001,IAC-K8S-002,IAC-NET-002,IAC-S3-001,IAC-SECRET-001,IAC-SM-001,"+
+		"OPEN-001,OPEN-002,OPEN-003,OPEN-004,OPEN-005,OPEN-006,OPEN-007,OPEN-008,OPEN-009,OPEN-010" || a.Risk.NotAssessed != 33 {
 		t.Errorf("not assessed checks %v", a.Risk.NotAssessedChecks)
 	}
 	score, rag := controls.ScoreRAG(a.Risk.AssessedWeight, a.Risk.FailedWeight, a.Risk.CriticalFailures)

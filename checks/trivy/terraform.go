@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"math/big"
 	"path"
+	"regexp"
 	"sort"
 	"strings"
 
@@ -77,10 +78,16 @@ func (p *parser) terraform(ctx context.Context, mfs *mapfs.FS, cfs fs.FS, cfsPat
 		if !ok || called[d] {
 			continue
 		}
+		var backupPolicies []*terraform.Block
+		for _, b := range mods.GetBlocks() {
+			if b.Type() == "resource" && b.TypeLabel() == "aws_efs_backup_policy" {
+				backupPolicies = append(backupPolicies, b)
+			}
+		}
 		for _, b := range mods.GetBlocks() {
 			switch b.Type() {
 			case "resource", "data":
-				p.tfResource(b)
+				p.tfResource(b, backupPolicies)
 			case "module":
 				src := stringAttr(b, "source")
 				if src == "" || isLocalSource(src) {
@@ -110,11 +117,38 @@ func stringAttr(b *terraform.Block, name string) string {
 	return v.AsString()
 }
 
-func (p *parser) tfResource(b *terraform.Block) {
+// efsBackupStatus is the status of the aws_efs_backup_policy whose file_system_id
+// refers to the file system fs: "" when none does, ok false when it is unknown.
+func efsBackupStatus(fs *terraform.Block, policies []*terraform.Block) (status string, ok bool) {
+	for _, bp := range policies {
+		if !bp.GetAttribute("file_system_id").ReferencesBlock(fs) {
+			continue
+		}
+		for _, c := range bp.GetBlocks("backup_policy") {
+			if s := stringAttr(c, "status"); s != "" {
+				return s, true
+			}
+		}
+		return "", false
+	}
+	return "", true
+}
+
+var placeholder = regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`)
+
+func (p *parser) tfResource(b *terraform.Block, backupPolicies []*terraform.Block) {
 	r := b.GetMetadata().Range()
 	file := display(p.prefix, strings.TrimPrefix(r.GetFilename(), "/"))
 	addr := b.GetMetadata().Reference()
 	cfg := blockValue(b)
+	// Trivy's evaluator stands in a random UUID for a computed attribute of another
+	// block (aws_iam_policy.x.arn, data.aws_iam_policy_document.x.json): that value
+	// is unknown offline, not the UUID.
+	for _, a := range b.GetAttributes() {
+		if s, ok := cfg[a.Name()].(string); ok && placeholder.MatchString(s) && len(a.AllReferences()) > 0 {
+			delete(cfg, a.Name())
+		}
+	}
 	attrs := map[string]any{
 		"mode":          b.Type(),
 		"resource_type": b.TypeLabel(),
@@ -136,6 +170,23 @@ func (p *parser) tfResource(b *terraform.Block) {
 		}
 	}
 	attrs["unknown_attributes"] = unknown
+	refs := map[string]any{}
+	for _, a := range b.GetAttributes() {
+		if _, ok := cfg[a.Name()]; ok {
+			continue
+		}
+		list := []any{}
+		for _, ref := range a.AllReferences() {
+			list = append(list, ref.String())
+		}
+		refs[a.Name()] = list
+	}
+	attrs["unknown_references"] = refs
+	if b.Type() == "resource" && b.TypeLabel() == "aws_efs_file_system" {
+		if s, ok := efsBackupStatus(b, backupPolicies); ok {
+			attrs["efs_backup_policy_status"] = s
+		}
+	}
 	p.res.Resources = append(p.res.Resources, checks.Resource{
 		ID:         resourceID(file, addr),
 		Type:       TypeTerraformResource,

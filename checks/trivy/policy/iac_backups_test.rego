@@ -1,0 +1,66 @@
+package sdescan.checks.iac.backups_test
+
+import data.sdescan.checks.iac.backups as check
+import rego.v1
+
+tf(t, cfg, unknown) := {"resource": {"id": "x", "type": "iac.terraform.resource", "source": "iac", "attributes": {"mode": "resource", "resource_type": t, "name": "n", "config": cfg, "unknown_attributes": unknown}}}
+
+efs(extra) := {"resource": {"id": "x", "type": "iac.terraform.resource", "source": "iac", "attributes": object.union({"mode": "resource", "resource_type": "aws_efs_file_system", "name": "n", "config": {}, "unknown_attributes": []}, extra)}}
+
+cfn(t, props) := {"resource": {"id": "x", "type": "iac.cloudformation.resource", "source": "iac", "attributes": {"resource_type": t, "name": "N", "properties": props}}}
+
+ok(inp) if {
+	check.applicable with input as inp
+	count(check.deny) == 0 with input as inp
+	count(check.missing) == 0 with input as inp
+}
+
+test_pass if {
+	ok(tf("aws_dynamodb_table", {"point_in_time_recovery": [{"enabled": true}]}, []))
+	ok(tf("aws_db_instance", {"backup_retention_period": 7}, []))
+	ok(tf("aws_rds_cluster", {"backup_retention_period": 1}, []))
+	ok(efs({"efs_backup_policy_status": "ENABLED"}))
+	ok(cfn("AWS::DynamoDB::Table", {"PointInTimeRecoverySpecification": {"PointInTimeRecoveryEnabled": true}}))
+	ok(cfn("AWS::RDS::DBCluster", {"BackupRetentionPeriod": "7"}))
+	ok(cfn("AWS::EFS::FileSystem", {"BackupPolicy": {"Status": "ENABLED"}}))
+}
+
+test_fail_dynamodb if {
+	check.deny == {"DynamoDB table n does not enable point-in-time recovery"} with input as tf("aws_dynamodb_table", {}, [])
+	check.deny == {"DynamoDB table n disables point-in-time recovery"} with input as tf("aws_dynamodb_table", {"point_in_time_recovery": [{"enabled": false}]}, [])
+	count(check.deny) == 1 with input as cfn("AWS::DynamoDB::Table", {})
+}
+
+test_fail_rds if {
+	check.deny == {"aws_db_instance n keeps automated backups for 0 days"} with input as tf("aws_db_instance", {"backup_retention_period": 0}, [])
+	count(check.deny) == 1 with input as tf("aws_rds_cluster", {}, [])
+	count(check.deny) == 1 with input as cfn("AWS::RDS::DBInstance", {"BackupRetentionPeriod": 0})
+	count(check.deny) == 1 with input as cfn("AWS::RDS::DBCluster", {})
+}
+
+test_fail_efs if {
+	check.deny == {"EFS file system n has no aws_efs_backup_policy in this configuration"} with input as efs({"efs_backup_policy_status": ""})
+	check.deny == {"EFS file system n: its backup policy is DISABLED"} with input as efs({"efs_backup_policy_status": "DISABLED"})
+	count(check.deny) == 1 with input as cfn("AWS::EFS::FileSystem", {"BackupPolicy": {"Status": "DISABLED"}})
+}
+
+test_missing if {
+	inp := tf("aws_db_instance", {}, ["backup_retention_period"])
+	check.missing == {"attributes.config.backup_retention_period"} with input as inp
+	count(check.deny) == 0 with input as inp
+	inp2 := tf("aws_dynamodb_table", {"point_in_time_recovery": [{}]}, [])
+	check.missing == {"attributes.config.point_in_time_recovery.enabled"} with input as inp2
+	count(check.deny) == 0 with input as inp2
+	check.missing == {"attributes.efs_backup_policy_status"} with input as efs({})
+	count(check.deny) == 0 with input as efs({})
+	inp3 := cfn("AWS::RDS::DBInstance", {"BackupRetentionPeriod": {"Ref": "Days"}})
+	check.missing == {"attributes.properties.BackupRetentionPeriod"} with input as inp3
+	count(check.deny) == 0 with input as inp3
+}
+
+test_not_applicable if {
+	not check.applicable with input as tf("aws_s3_bucket", {}, [])
+	not check.applicable with input as tf("aws_db_instance", {"replicate_source_db": "cohort"}, [])
+	not check.applicable with input as tf("aws_db_instance", {}, ["cluster_identifier"])
+	not check.applicable with input as cfn("AWS::RDS::DBInstance", {"DBClusterIdentifier": {"Ref": "Cluster"}})
+}
