@@ -47,6 +47,7 @@ fuzz:
 	$(GO) test ./controls -run '^$$' -fuzz '^FuzzParseFramework$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./controls -run '^$$' -fuzz '^FuzzParseAttestations$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./controls -run '^$$' -fuzz '^FuzzParseWaivers$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./reports -run '^$$' -fuzz '^FuzzReadPack$$' -fuzztime $(FUZZTIME)
 
 bench:
 	$(GO) test ./checks ./cmd/sdescan -run '^$$' -bench . -benchmem -benchtime 3x -timeout 30m

@@ -1,0 +1,52 @@
+package reports
+
+import (
+	"archive/zip"
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// FuzzReadPack: whatever bytes are handed to sdescan as a pack, reading and
+// verifying it ends in a result or an error that names the pack, never a panic,
+// and never reads outside the pack. The seeds are small valid zips with the
+// pack's file names and a few hostile entry names.
+func FuzzReadPack(f *testing.F) {
+	for _, names := range [][]string{
+		{PackManifest},
+		{PackManifest, PackFacts, PackAssessment},
+		{"../escape.json"},
+		{"evidence/aws/x.json", "evidence/aws/x.json"},
+		{"dir/", "dir"},
+	} {
+		var buf bytes.Buffer
+		zw := zip.NewWriter(&buf)
+		for _, n := range names {
+			w, err := zw.Create(n)
+			if err != nil {
+				f.Fatal(err)
+			}
+			_, _ = w.Write([]byte(`{"format":"` + PackFormat + `"}`))
+		}
+		if err := zw.Close(); err != nil {
+			f.Fatal(err)
+		}
+		f.Add(buf.Bytes())
+	}
+	f.Add([]byte("PK\x03\x04 not really a zip"))
+	dir := f.TempDir()
+	f.Fuzz(func(t *testing.T, data []byte) {
+		name := filepath.Join(dir, "pack.zip")
+		if err := os.WriteFile(name, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		lim := Limits{Entries: 64, EntrySize: 1 << 20, TotalSize: 4 << 20, Ratio: DefaultLimits.Ratio, RatioFloor: DefaultLimits.RatioFloor}
+		if _, err := ReadPack(name, lim, nil); err != nil && !strings.Contains(err.Error(), "pack.zip") {
+			t.Errorf("error does not name the pack: %v", err)
+		}
+		_, _ = VerifyPack(context.Background(), name, VerifyOptions{Limits: lim})
+	})
+}
