@@ -179,11 +179,3 @@ func containsAny(data []byte, words [][]byte) bool {
 	}
 	return false
 }
-
-// MaskKeyID keeps the last four characters of an access key ID.
-func MaskKeyID(id string) string {
-	if len(id) <= 4 {
-		return strings.Repeat("*", len(id))
-	}
-	return strings.Repeat("*", len(id)-4) + id[len(id)-4:]
-}

@@ -180,7 +180,7 @@ func (c *collector) asStack(region string, s astypes.Stack) checks.Resource {
 	for _, sc := range s.StorageConnectors {
 		connectors = append(connectors, string(sc.ConnectorType))
 	}
-	attrs["storage_connectors"] = sortedCopy(connectors)
+	attrs["storage_connectors"] = sortedStrings(connectors)
 	return checks.Resource{
 		ID:         resourceID(c.account, region, "appstream/stack", name),
 		Type:       "aws.appstream.stack",

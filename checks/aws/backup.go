@@ -126,8 +126,8 @@ func (c *collector) backupSelections(ctx context.Context, client *backup.Client,
 		sel := map[string]any{
 			"selection_id":      sdkaws.ToString(s.SelectionId),
 			"name":              sdkaws.ToString(bs.SelectionName),
-			"resources":         sortedCopy(bs.Resources),
-			"not_resources":     sortedCopy(bs.NotResources),
+			"resources":         sortedStrings(bs.Resources),
+			"not_resources":     sortedStrings(bs.NotResources),
 			"list_of_tags":      backupTagConditions(bs.ListOfTags),
 			"string_equals":     []any{},
 			"string_like":       []any{},
@@ -211,16 +211,6 @@ func conditionParams(list []bktypes.ConditionParameter) []any {
 	out := []any{}
 	for _, c := range list {
 		out = append(out, map[string]any{"key": sdkaws.ToString(c.ConditionKey), "value": sdkaws.ToString(c.ConditionValue)})
-	}
-	return out
-}
-
-func sortedCopy(in []string) []any {
-	s := append([]string(nil), in...)
-	sort.Strings(s)
-	out := make([]any, len(s))
-	for i, v := range s {
-		out[i] = v
 	}
 	return out
 }
@@ -352,7 +342,7 @@ func summariseRecoveryPoints(points []bktypes.RecoveryPointByBackupVault) []any 
 			keys = append(keys, k)
 		}
 		sort.Strings(keys)
-		e["encryption_key_arns"] = sortedCopy(keys)
+		e["encryption_key_arns"] = sortedStrings(keys)
 		if !s.newest.IsZero() {
 			e["newest_completed"] = s.newest.UTC().Format(time.RFC3339)
 			e["oldest_completed"] = s.oldest.UTC().Format(time.RFC3339)
@@ -486,7 +476,7 @@ func jobSummaries(m map[string]*jobSummary) []any {
 			for k := range s.destinations {
 				d = append(d, k)
 			}
-			e["destination_vault_arns"] = sortedCopy(d)
+			e["destination_vault_arns"] = sortedStrings(d)
 		}
 		out = append(out, e)
 	}

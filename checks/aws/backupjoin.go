@@ -232,7 +232,7 @@ func recoveryPoints(vaults []*checks.Resource, failed bool, arn string) (map[str
 			list = append(list, k)
 		}
 		sort.Strings(list)
-		out["encryption_key_arns"] = sortedCopy(list)
+		out["encryption_key_arns"] = sortedStrings(list)
 		out["vaults"] = inVaults
 	}
 	if !newest.IsZero() {

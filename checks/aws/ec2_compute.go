@@ -133,7 +133,7 @@ func instanceAttributes(in ec2types.Instance) map[string]any {
 	for a := range v6 {
 		list = append(list, a)
 	}
-	attrs["ipv6_addresses"] = sortedCopy(list)
+	attrs["ipv6_addresses"] = sortedStrings(list)
 	return attrs
 }
 

@@ -153,9 +153,9 @@ func (c *collector) addIAMPolicy(ctx context.Context, pol iamtypes.ManagedPolicy
 		"policy_name":      name,
 		"arn":              sdkaws.ToString(pol.Arn),
 		"attachment_count": int(sdkaws.ToInt32(pol.AttachmentCount)),
-		"attached_users":   iamSortedStrings(a.users),
-		"attached_groups":  iamSortedStrings(a.groups),
-		"attached_roles":   iamSortedStrings(a.roles),
+		"attached_users":   sortedStrings(a.users),
+		"attached_groups":  sortedStrings(a.groups),
+		"attached_roles":   sortedStrings(a.roles),
 	}
 	if def != "" {
 		attrs["default_version_id"] = def
@@ -184,7 +184,7 @@ func (c *collector) addIAMGroup(ctx context.Context, g iamtypes.GroupDetail, mem
 	attrs := map[string]any{
 		"group_name":        name,
 		"arn":               sdkaws.ToString(g.Arn),
-		"members":           iamSortedStrings(members),
+		"members":           sortedStrings(members),
 		"attached_policies": iamAttachedPolicies(g.AttachedManagedPolicies),
 	}
 	if inline, ok := c.iamInlinePolicies(g.GroupPolicyList, id, iamGroupTypes); ok {
@@ -261,7 +261,7 @@ func (c *collector) collectIAMUsers(ctx context.Context, client *iam.Client, det
 			"arn":               sdkaws.ToString(d.Arn),
 			"user_id":           sdkaws.ToString(d.UserId),
 			"path":              sdkaws.ToString(d.Path),
-			"groups":            iamSortedStrings(d.GroupList),
+			"groups":            sortedStrings(d.GroupList),
 			"attached_policies": iamAttachedPolicies(d.AttachedManagedPolicies),
 		}
 		if d.CreateDate != nil {
@@ -508,7 +508,8 @@ func iamStatements(stmts []map[string]any) []any {
 	return out
 }
 
-func iamSortedStrings(in []string) []any {
+// sortedStrings returns a sorted copy of in, as the facts hold lists.
+func sortedStrings(in []string) []any {
 	s := append([]string(nil), in...)
 	sort.Strings(s)
 	out := make([]any, len(s))

@@ -3,6 +3,7 @@ package aws
 import (
 	"context"
 	"sort"
+	"time"
 
 	sdkaws "github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/rds"
@@ -74,14 +75,8 @@ func (c *collector) collectRDSSnapshots(ctx context.Context, client *rds.Client)
 		c.fail(checks.CollectError{Region: region, Service: "rds", API: "DescribeDBSnapshots", ResourceTypes: rdsSnapshotTypes, Message: errorMessage(err)})
 	}
 	for _, s := range snaps {
-		attrs := map[string]any{"kind": "db", "db_identifier": sdkaws.ToString(s.DBInstanceIdentifier), "status": sdkaws.ToString(s.Status)}
-		setAttrString(attrs, "snapshot_identifier", s.DBSnapshotIdentifier)
-		setAttrString(attrs, "arn", s.DBSnapshotArn)
-		setAttrString(attrs, "snapshot_type", s.SnapshotType)
-		setAttrBool(attrs, "encrypted", s.Encrypted)
-		attrSetTime(attrs, "create_time", s.SnapshotCreateTime)
-		c.add(sctx, checks.Resource{ID: resourceID(c.account, region, "rds/db-snapshot", sdkaws.ToString(s.DBSnapshotIdentifier)), Type: "aws.rds.db_snapshot",
-			Source: "aws", Scope: checks.Scope{Account: c.account, Region: region}, Tags: rdsTags(s.TagList), Attributes: attrs})
+		c.addRDSSnapshot(sctx, rdsSnapshot{kind: "db", db: s.DBInstanceIdentifier, id: s.DBSnapshotIdentifier, arn: s.DBSnapshotArn,
+			snapshotType: s.SnapshotType, status: s.Status, encrypted: s.Encrypted, created: s.SnapshotCreateTime, tags: s.TagList})
 	}
 	cctx := cite(ctx)
 	csnaps, err := listAll(cctx, rds.NewDescribeDBClusterSnapshotsPaginator(client, &rds.DescribeDBClusterSnapshotsInput{}),
@@ -92,15 +87,32 @@ func (c *collector) collectRDSSnapshots(ctx context.Context, client *rds.Client)
 		c.fail(checks.CollectError{Region: region, Service: "rds", API: "DescribeDBClusterSnapshots", ResourceTypes: rdsSnapshotTypes, Message: errorMessage(err)})
 	}
 	for _, s := range csnaps {
-		attrs := map[string]any{"kind": "cluster", "db_identifier": sdkaws.ToString(s.DBClusterIdentifier), "status": sdkaws.ToString(s.Status)}
-		setAttrString(attrs, "snapshot_identifier", s.DBClusterSnapshotIdentifier)
-		setAttrString(attrs, "arn", s.DBClusterSnapshotArn)
-		setAttrString(attrs, "snapshot_type", s.SnapshotType)
-		setAttrBool(attrs, "encrypted", s.StorageEncrypted)
-		attrSetTime(attrs, "create_time", s.SnapshotCreateTime)
-		c.add(cctx, checks.Resource{ID: resourceID(c.account, region, "rds/db-cluster-snapshot", sdkaws.ToString(s.DBClusterSnapshotIdentifier)), Type: "aws.rds.db_snapshot",
-			Source: "aws", Scope: checks.Scope{Account: c.account, Region: region}, Tags: rdsTags(s.TagList), Attributes: attrs})
+		c.addRDSSnapshot(cctx, rdsSnapshot{kind: "cluster", db: s.DBClusterIdentifier, id: s.DBClusterSnapshotIdentifier, arn: s.DBClusterSnapshotArn,
+			snapshotType: s.SnapshotType, status: s.Status, encrypted: s.StorageEncrypted, created: s.SnapshotCreateTime, tags: s.TagList})
 	}
+}
+
+// rdsSnapshot is what the facts keep of a DB or DB cluster snapshot.
+type rdsSnapshot struct {
+	kind                              string // "db" or "cluster"
+	db, id, arn, snapshotType, status *string
+	encrypted                         *bool
+	created                           *time.Time
+	tags                              []rdstypes.Tag
+}
+
+func (c *collector) addRDSSnapshot(ctx context.Context, s rdsSnapshot) {
+	region := c.cfg.Region
+	attrs := map[string]any{"kind": s.kind, "db_identifier": sdkaws.ToString(s.db), "status": sdkaws.ToString(s.status)}
+	setAttrString(attrs, "snapshot_identifier", s.id)
+	setAttrString(attrs, "arn", s.arn)
+	setAttrString(attrs, "snapshot_type", s.snapshotType)
+	setAttrBool(attrs, "encrypted", s.encrypted)
+	attrSetTime(attrs, "create_time", s.created)
+	kind := map[string]string{"db": "rds/db-snapshot", "cluster": "rds/db-cluster-snapshot"}[s.kind]
+	c.add(ctx, checks.Resource{ID: resourceID(c.account, region, kind, sdkaws.ToString(s.id)), Type: "aws.rds.db_snapshot",
+		Source: "aws", Scope: checks.Scope{Account: c.account, Region: region}, Tags: rdsTags(s.tags), Attributes: attrs})
+
 }
 
 func (c *collector) rdsInstance(region string, db rdstypes.DBInstance) checks.Resource {

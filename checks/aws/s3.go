@@ -241,7 +241,7 @@ func (c *collector) collectBucket(ctx context.Context, client *s3.Client, b s3ty
 		for d := range dests {
 			list = append(list, d)
 		}
-		attrs["replication_destinations"] = sortedCopy(list)
+		attrs["replication_destinations"] = sortedStrings(list)
 	}
 
 	ver, err := client.GetBucketVersioning(ctx, &s3.GetBucketVersioningInput{Bucket: in})
