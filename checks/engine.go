@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"runtime"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -258,6 +259,9 @@ func (e *Engine) prepare(ctx context.Context, p Params) (*prepared, error) {
 			rego.Store(store),
 			rego.Query(query),
 			rego.StrictBuiltinErrors(true),
+			// Results stay OPA values (rawResult): the rows are read straight
+			// from them, not from a Go copy of every row.
+			rego.GenerateJSON(rawResult),
 		).PrepareForEval(ctx)
 	}
 	out := &prepared{check: make([]rego.PreparedEvalQuery, len(e.checks)), one: make([]rego.PreparedEvalQuery, len(e.typeIdx)), batch: make([]rego.PreparedEvalQuery, len(e.typeIdx))}
@@ -353,13 +357,22 @@ func (e *Engine) Evaluate(ctx context.Context, facts *Facts, p Params) ([]Findin
 	for _, r := range results {
 		out = append(out, r...)
 	}
-	sort.Slice(out, func(i, j int) bool {
-		if out[i].CheckID != out[j].CheckID {
-			return out[i].CheckID < out[j].CheckID
-		}
-		return out[i].ResourceID < out[j].ResourceID
-	})
+	// (check, resource) pairs are unique, so any sort gives this one order.
+	slices.SortFunc(out, compareFindings)
 	return out, nil
+}
+
+// compareFindings orders findings by check ID, then resource ID.
+func compareFindings(a, b Finding) int {
+	if c := strings.Compare(a.CheckID, b.CheckID); c != 0 {
+		return c
+	}
+	return strings.Compare(a.ResourceID, b.ResourceID)
+}
+
+// FindingsSorted reports whether findings are in the order Evaluate returns them.
+func FindingsSorted(list []Finding) bool {
+	return slices.IsSortedFunc(list, compareFindings)
 }
 
 func (e *Engine) runJob(ctx context.Context, pq *prepared, facts *Facts, j job, tag string) []Finding {
@@ -368,7 +381,7 @@ func (e *Engine) runJob(ctx context.Context, pq *prepared, facts *Facts, j job, 
 	n := len(j.items)
 	classes := make([]string, n)
 	convErr := make([]error, n)
-	inputs := make([]ast.Value, n)
+	values := make([]ast.Value, n)
 	terms := make([]*ast.Term, 0, n)
 	for x, ri := range j.items {
 		r := &facts.Resources[ri]
@@ -378,13 +391,13 @@ func (e *Engine) runJob(ctx context.Context, pq *prepared, facts *Facts, j job, 
 			convErr[x] = err
 			continue
 		}
-		inputs[x] = ast.NewObject(ast.Item(ast.StringTerm("resource"), ast.NewTerm(v)))
+		values[x] = v
 		terms = append(terms, ast.NewTerm(v))
 	}
 	// rows[x*len(cis)+c] is check c on resource x.
 	rows := make([]row, n*len(cis))
-	batchErr := evalRows(ctx, pq.batch[k], ast.NewObject(ast.Item(ast.StringTerm("batch"), ast.ArrayTerm(terms...))), func(list []any) error {
-		if len(list) != len(terms) {
+	batchErr := evalRows(ctx, pq.batch[k], ast.NewObject(ast.Item(ast.StringTerm("batch"), ast.ArrayTerm(terms...))), func(list *ast.Array) error {
+		if list.Len() != len(terms) {
 			return errors.New("check produced a malformed result")
 		}
 		t := 0
@@ -392,7 +405,7 @@ func (e *Engine) runJob(ctx context.Context, pq *prepared, facts *Facts, j job, 
 			if convErr[x] != nil {
 				continue
 			}
-			if err := decodeRows(list[t], rows[x*len(cis):(x+1)*len(cis)]); err != nil {
+			if err := decodeRows(list.Elem(t), rows[x*len(cis):(x+1)*len(cis)]); err != nil {
 				return err
 			}
 			t++
@@ -406,13 +419,14 @@ func (e *Engine) runJob(ctx context.Context, pq *prepared, facts *Facts, j job, 
 				continue
 			}
 			mine := rows[x*len(cis) : (x+1)*len(cis)]
-			err := evalRows(ctx, pq.one[k], inputs[x], func(list []any) error { return decodeRowList(list, mine) })
+			input := ast.NewObject(ast.Item(ast.StringTerm("resource"), ast.NewTerm(values[x])))
+			err := evalRows(ctx, pq.one[k], input, func(list *ast.Array) error { return decodeRowList(list, mine) })
 			if err == nil {
 				continue
 			}
 			for c, ci := range cis {
 				one := mine[c : c+1]
-				if err := evalRows(ctx, pq.check[ci], inputs[x], func(list []any) error { return decodeRowList(list, one) }); err != nil {
+				if err := evalRows(ctx, pq.check[ci], input, func(list *ast.Array) error { return decodeRowList(list, one) }); err != nil {
 					one[0] = row{err: err}
 				}
 			}
@@ -460,9 +474,12 @@ type row struct {
 	err        error
 }
 
+// rawResult hands a result term over as it is (rego.GenerateJSON).
+func rawResult(t *ast.Term, _ *rego.EvalContext) (any, error) { return t, nil }
+
 // evalRows evaluates a prepared query whose result is a list and hands the list to
 // decode; a panic inside OPA becomes an error.
-func evalRows(ctx context.Context, pq rego.PreparedEvalQuery, input ast.Value, decode func([]any) error) (err error) {
+func evalRows(ctx context.Context, pq rego.PreparedEvalQuery, input ast.Value, decode func(*ast.Array) error) (err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			err = fmt.Errorf("panic: %v", r)
@@ -475,7 +492,11 @@ func evalRows(ctx context.Context, pq rego.PreparedEvalQuery, input ast.Value, d
 	if len(rs) != 1 || len(rs[0].Expressions) != 1 {
 		return errors.New("check produced no result (is its package path right?)")
 	}
-	list, ok := rs[0].Expressions[0].Value.([]any)
+	t, ok := rs[0].Expressions[0].Value.(*ast.Term)
+	if !ok {
+		return errors.New("check produced a malformed result")
+	}
+	list, ok := t.Value.(*ast.Array)
 	if !ok {
 		return errors.New("check produced a malformed result")
 	}
@@ -483,48 +504,62 @@ func evalRows(ctx context.Context, pq rego.PreparedEvalQuery, input ast.Value, d
 }
 
 // decodeRowList decodes a list of rows into rows.
-func decodeRowList(list []any, rows []row) error {
-	return decodeRows(any(list), rows)
+func decodeRowList(list *ast.Array, rows []row) error {
+	return decodeRows(ast.NewTerm(list), rows)
 }
 
 // decodeRows decodes [[applicable, deny, missing], ...] into rows.
-func decodeRows(v any, rows []row) error {
-	list, ok := v.([]any)
-	if !ok || len(list) != len(rows) {
+func decodeRows(v *ast.Term, rows []row) error {
+	list, ok := v.Value.(*ast.Array)
+	if !ok || list.Len() != len(rows) {
 		return errors.New("check produced a malformed result")
 	}
-	for k, item := range list {
-		t, ok := item.([]any)
-		if !ok || len(t) != 3 {
+	for k := range rows {
+		t, ok := list.Elem(k).Value.(*ast.Array)
+		if !ok || t.Len() != 3 {
 			return errors.New("check produced a malformed result")
 		}
 		var err error
 		rows[k] = row{}
-		rows[k].applicable, _ = t[0].(bool)
-		if rows[k].deny, err = messages(t[1], "deny"); err != nil {
+		if b, ok := t.Elem(0).Value.(ast.Boolean); ok {
+			rows[k].applicable = bool(b)
+		}
+		if rows[k].deny, err = messages(t.Elem(1), "deny"); err != nil {
 			return err
 		}
-		if rows[k].missing, err = messages(t[2], "missing"); err != nil {
+		if rows[k].missing, err = messages(t.Elem(2), "missing"); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-// messages turns a Rego set of messages into sorted strings.
-func messages(v any, rule string) ([]string, error) {
-	list, ok := v.([]any)
-	if !ok {
+// messages turns a Rego set (or array) of messages into sorted strings; a
+// message that is not a string is printed as its JSON value is by fmt.Sprint.
+func messages(v *ast.Term, rule string) ([]string, error) {
+	var elems []*ast.Term
+	switch x := v.Value.(type) {
+	case ast.Set:
+		elems = x.Slice()
+	case *ast.Array:
+		elems = make([]*ast.Term, x.Len())
+		for i := range elems {
+			elems[i] = x.Elem(i)
+		}
+	default:
 		return nil, fmt.Errorf("rule %s must be a set of strings", rule)
 	}
-	out := make([]string, 0, len(list))
-	for _, m := range list {
-		switch s := m.(type) {
-		case string:
-			out = append(out, s)
-		default:
-			out = append(out, fmt.Sprint(s))
+	out := make([]string, 0, len(elems))
+	for _, m := range elems {
+		if s, ok := m.Value.(ast.String); ok {
+			out = append(out, string(s))
+			continue
 		}
+		j, err := ast.JSON(m.Value)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, fmt.Sprint(j))
 	}
 	sort.Strings(out)
 	return out, nil
@@ -573,7 +608,9 @@ func missingRequired(r *Resource, paths []string) []string {
 	var out []string
 	for _, p := range paths {
 		var cur any = r.Attributes
-		for _, part := range strings.Split(p, ".") {
+		for rest, more := p, true; more; {
+			var part string
+			part, rest, more = strings.Cut(rest, ".")
 			m, ok := cur.(map[string]any)
 			if !ok {
 				cur = nil

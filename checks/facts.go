@@ -111,7 +111,11 @@ func (f *Facts) AsOf() time.Time {
 // Normalize sorts resources by ID and runs by collector and scope so that the same
 // facts always serialise to the same bytes.
 func (f *Facts) Normalize() {
-	sort.SliceStable(f.Resources, func(i, j int) bool { return f.Resources[i].ID < f.Resources[j].ID })
+	// Facts read back are usually sorted already: check first, a stable sort of
+	// sorted data changes nothing.
+	if !sort.SliceIsSorted(f.Resources, func(i, j int) bool { return f.Resources[i].ID < f.Resources[j].ID }) {
+		sort.SliceStable(f.Resources, func(i, j int) bool { return f.Resources[i].ID < f.Resources[j].ID })
+	}
 	sort.SliceStable(f.Runs, func(i, j int) bool {
 		a, b := f.Runs[i], f.Runs[j]
 		if a.Collector != b.Collector {
@@ -178,15 +182,15 @@ func DecodeFacts(r io.Reader, name string) (*Facts, error) {
 
 // DecodeFactsBytes is DecodeFacts over bytes already read.
 func DecodeFactsBytes(data []byte, name string) (*Facts, error) {
-	var f Facts
-	if err := DecodeJSONStrict(data, &f); err != nil {
+	f := &Facts{}
+	if err := DecodeJSONStrict(data, f); err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
 	if err := f.Validate(); err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
 	f.Normalize()
-	return &f, nil
+	return f, nil
 }
 
 // DecodeJSONStrict decodes one JSON value into v, rejecting unknown fields and
@@ -241,5 +245,8 @@ func firstLine(s string) string {
 // WriteJSON writes v as indented JSON with a trailing newline. Map keys come out
 // sorted, so the same value always gives the same bytes.
 func WriteJSON(w io.Writer, v any) error {
+	if f, ok := v.(*Facts); ok {
+		return writeFactsJSON(w, f) // the same bytes, sooner
+	}
 	return writeJSON(w, v)
 }

@@ -1,6 +1,7 @@
 package reports
 
 import (
+	"archive/zip"
 	"bytes"
 	"context"
 	"crypto/ed25519"
@@ -9,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/sdescan/sdescan/checks"
 	"github.com/sdescan/sdescan/controls"
@@ -44,7 +46,7 @@ func syntheticPackFacts(tb testing.TB, n int) *checks.Facts {
 // benchPack is the input of a pack of the synthetic estate, assessed once, with
 // the demo's attestations, waivers and framework: what `scan --pack` hands to
 // BuildPack after evaluation.
-func benchPack(b *testing.B, pf *PackedFacts) *Pack {
+func benchPack(b testing.TB, pf *PackedFacts) *Pack {
 	b.Helper()
 	sources := []checks.PolicySource{checks.Builtin()}
 	engine, err := checks.NewEngine(sources...)
@@ -185,4 +187,42 @@ func benchResources() int {
 		}
 	}
 	return 100_000
+}
+
+// TestWriteZipMatchesArchiveZip: WriteZip, which compresses the files in parallel
+// beforehand, writes the bytes archive/zip writes when it compresses each file
+// itself (as WriteZip did before).
+func TestWriteZipMatchesArchiveZip(t *testing.T) {
+	files := map[string][]byte{"empty.txt": {}, "manifest.json": []byte(`{"format":"x"}` + "\n")}
+	var big bytes.Buffer
+	for i := range 200_000 {
+		fmt.Fprintf(&big, `{"id":"r-%d","n":%d},`+"\n", i, i*7%13)
+	}
+	files["facts.json"] = big.Bytes()
+	files["reports/board.html"] = bytes.Repeat([]byte("<p>é — x</p>\n"), 5000)
+	files["evidence/aws/x.json"] = []byte("[]")
+	p := &PackFiles{files: files, modified: time.Date(2026, 11, 20, 9, 0, 1, 0, time.UTC)}
+	var got bytes.Buffer
+	if err := p.WriteZip(&got); err != nil {
+		t.Fatal(err)
+	}
+	var want bytes.Buffer
+	zw := zip.NewWriter(&want)
+	for _, name := range p.Names() {
+		h := &zip.FileHeader{Name: name, Method: zip.Deflate, Modified: p.modified}
+		h.SetMode(0o644)
+		fw, err := zw.CreateHeader(h)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := fw.Write(p.files[name]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(got.Bytes(), want.Bytes()) {
+		t.Fatalf("WriteZip wrote %d bytes, archive/zip %d: they differ", got.Len(), want.Len())
+	}
 }

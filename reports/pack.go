@@ -3,6 +3,7 @@ package reports
 import (
 	"archive/zip"
 	"bytes"
+	"compress/flate"
 	"crypto/ed25519"
 	"crypto/sha256"
 	"encoding/hex"
@@ -13,9 +14,12 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"runtime"
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"gopkg.in/yaml.v3"
@@ -406,8 +410,25 @@ func BuildPack(p *Pack) (*PackFiles, error) {
 		m.Scope = append(m.Scope, ScopeEntry{Collector: r.Collector, Scope: r.Scope, Status: r.Status})
 	}
 
-	// Facts and the raw evidence they cite.
-	if err := b.addGenerated(PackFacts, p.Facts.json); err != nil {
+	// The large files are independent of each other: redact the facts and render
+	// the findings, assessment and reports at once, one goroutine each, then add
+	// them in the order (and with the errors) of doing it one after the other.
+	factsR := async(func() ([]byte, error) { return checks.Redact(p.Facts.json), nil })
+	findingsR := async(func() ([]byte, error) { return renderFindings(p.AsOf, p.Findings) })
+	assessmentR := async(func() ([]byte, error) { return renderAssessment(p.Assessment) })
+	reportsR := make([]*future, len(packReports))
+	for i, r := range packReports {
+		reportsR[i] = async(func() ([]byte, error) { return renderReport(r.render, p.Assessment) })
+	}
+	defer func() { // on an early return, leave no renderer running
+		for _, f := range append([]*future{factsR, findingsR, assessmentR}, reportsR...) {
+			f.wait()
+		}
+	}()
+
+	// Facts (redacted again, as a defence in depth) and the raw evidence they cite.
+	facts2, _ := factsR.wait()
+	if err := b.add(PackFacts, facts2); err != nil {
 		return nil, err
 	}
 	for name, data := range p.Facts.evidence {
@@ -417,22 +438,22 @@ func BuildPack(p *Pack) (*PackFiles, error) {
 	}
 
 	// Findings, assessment and reports.
-	findings, err := renderFindings(p.AsOf, p.Findings)
+	findings, err := findingsR.wait()
 	if err != nil {
 		return nil, err
 	}
 	if err := b.add(PackFindings, findings); err != nil {
 		return nil, err
 	}
-	assessment, err := renderAssessment(p.Assessment)
+	assessment, err := assessmentR.wait()
 	if err != nil {
 		return nil, err
 	}
 	if err := b.add(PackAssessment, assessment); err != nil {
 		return nil, err
 	}
-	for _, r := range packReports {
-		data, err := renderReport(r.render, p.Assessment)
+	for i, r := range packReports {
+		data, err := reportsR[i].wait()
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", r.name, err)
 		}
@@ -495,10 +516,11 @@ func BuildPack(p *Pack) (*PackFiles, error) {
 		names = append(names, n)
 	}
 	sort.Strings(names)
-	m.Files = make([]FileEntry, 0, len(names))
-	for _, n := range names {
-		m.Files = append(m.Files, FileEntry{Path: n, SHA256: sha256Hex(b.files[n]), Size: int64(len(b.files[n]))})
-	}
+	m.Files = make([]FileEntry, len(names))
+	parallel(len(names), func(i int) {
+		n := names[i]
+		m.Files[i] = FileEntry{Path: n, SHA256: sha256Hex(b.files[n]), Size: int64(len(b.files[n]))}
+	})
 	if p.Key != nil {
 		m.PublicKey = &KeyEntry{Algorithm: "ed25519", SHA256: KeyFingerprint(p.Key.Public().(ed25519.PublicKey))}
 	}
@@ -637,6 +659,15 @@ type findingsFile struct {
 }
 
 func renderFindings(asOf time.Time, list []checks.Finding) ([]byte, error) {
+	var buf bytes.Buffer
+	if err := writeFindings(&buf, asOf, list); err != nil {
+		return nil, err
+	}
+	return checks.Redact(buf.Bytes()), nil
+}
+
+// writeFindings writes findings.json before redaction.
+func writeFindings(w io.Writer, asOf time.Time, list []checks.Finding) error {
 	out := make([]checks.Finding, len(list))
 	copy(out, list)
 	for i := range out {
@@ -644,17 +675,18 @@ func renderFindings(asOf time.Time, list []checks.Finding) ([]byte, error) {
 			out[i].Messages = []string{}
 		}
 	}
-	sort.SliceStable(out, func(i, j int) bool {
-		if out[i].CheckID != out[j].CheckID {
-			return out[i].CheckID < out[j].CheckID
-		}
-		return out[i].ResourceID < out[j].ResourceID
-	})
-	var buf bytes.Buffer
-	if err := checks.WriteJSON(&buf, findingsFile{AsOf: asOf.UTC().Format(time.RFC3339), Findings: out}); err != nil {
-		return nil, fmt.Errorf("%s: %w", PackFindings, err)
+	if !checks.FindingsSorted(out) { // as Evaluate returns them: nothing to do
+		sort.SliceStable(out, func(i, j int) bool {
+			if out[i].CheckID != out[j].CheckID {
+				return out[i].CheckID < out[j].CheckID
+			}
+			return out[i].ResourceID < out[j].ResourceID
+		})
 	}
-	return checks.Redact(buf.Bytes()), nil
+	if err := checks.WriteJSON(w, findingsFile{AsOf: asOf.UTC().Format(time.RFC3339), Findings: out}); err != nil {
+		return fmt.Errorf("%s: %w", PackFindings, err)
+	}
+	return nil
 }
 
 func renderAssessment(a *controls.Assessment) ([]byte, error) {
@@ -673,6 +705,52 @@ func renderReport(render func(io.Writer, *controls.Assessment) error, a *control
 	return checks.Redact(buf.Bytes()), nil
 }
 
+// future is the result of a function run in its own goroutine (async).
+type future struct {
+	done chan struct{}
+	data []byte
+	err  error
+}
+
+// async runs f in a goroutine; wait returns what it returned.
+func async(f func() ([]byte, error)) *future {
+	r := &future{done: make(chan struct{})}
+	go func() {
+		defer close(r.done)
+		r.data, r.err = f()
+	}()
+	return r
+}
+
+func (f *future) wait() ([]byte, error) {
+	<-f.done
+	return f.data, f.err
+}
+
+// parallel calls f(0) … f(n-1) on GOMAXPROCS goroutines and returns when all
+// have returned.
+func parallel(n int, f func(i int)) {
+	workers := min(runtime.GOMAXPROCS(0), n)
+	if workers <= 1 {
+		for i := range n {
+			f(i)
+		}
+		return
+	}
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := int(next.Add(1)) - 1; i < n; i = int(next.Add(1)) - 1 {
+				f(i)
+			}
+		}()
+	}
+	wg.Wait()
+}
+
 func sha256Hex(data []byte) string {
 	sum := sha256.Sum256(data)
 	return hex.EncodeToString(sum[:])
@@ -680,9 +758,28 @@ func sha256Hex(data []byte) string {
 
 // WriteZip writes the pack as a zip: entries sorted by name, Deflate, mode 0644,
 // every timestamp the collection time. The same pack gives the same bytes.
+//
+// The files are compressed first, each on its own and several at once, exactly
+// as archive/zip compresses them (compress/flate at zipDeflateLevel, the whole
+// file in one write); the zip.Writer then writes headers, checksums and those
+// bytes as it would have with its own compressor.
 func (p *PackFiles) WriteZip(w io.Writer) error {
+	names := p.Names()
+	compressed := make([][]byte, len(names))
+	errs := make([]error, len(names))
+	parallel(len(names), func(i int) {
+		compressed[i], errs[i] = deflate(p.files[names[i]])
+	})
 	zw := zip.NewWriter(w)
-	for _, name := range p.Names() {
+	var current []byte // the compressed bytes of the entry being written
+	zw.RegisterCompressor(zip.Deflate, func(out io.Writer) (io.WriteCloser, error) {
+		return &precompressed{out: out, data: current}, nil
+	})
+	for i, name := range names {
+		if errs[i] != nil {
+			return fmt.Errorf("%s: %w", name, errs[i])
+		}
+		current = compressed[i]
 		h := &zip.FileHeader{Name: name, Method: zip.Deflate, Modified: p.modified}
 		h.SetMode(0o644)
 		fw, err := zw.CreateHeader(h)
@@ -694,6 +791,39 @@ func (p *PackFiles) WriteZip(w io.Writer) error {
 		}
 	}
 	return zw.Close()
+}
+
+// zipDeflateLevel is the compress/flate level archive/zip's Deflate compressor uses.
+const zipDeflateLevel = 5
+
+func deflate(data []byte) ([]byte, error) {
+	var buf bytes.Buffer
+	fw, err := flate.NewWriter(&buf, zipDeflateLevel)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := fw.Write(data); err != nil {
+		return nil, err
+	}
+	if err := fw.Close(); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+// precompressed is the compressor of one zip entry whose compressed bytes are
+// already known: it takes the entry's content (which zip.Writer checksums and
+// counts) and writes the compressed bytes when closed.
+type precompressed struct {
+	out  io.Writer
+	data []byte
+}
+
+func (c *precompressed) Write(b []byte) (int, error) { return len(b), nil }
+
+func (c *precompressed) Close() error {
+	_, err := c.out.Write(c.data)
+	return err
 }
 
 // WriteDir writes the pack as a directory, which must not exist or be empty. The
