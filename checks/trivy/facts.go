@@ -1,13 +1,16 @@
 package trivy
 
 import (
+	"errors"
 	"fmt"
 	"sort"
 	"strings"
 	"sync"
 	"time"
 
+	"github.com/aquasecurity/trivy/pkg/iac/framework"
 	"github.com/aquasecurity/trivy/pkg/iac/rego"
+	"github.com/aquasecurity/trivy/pkg/iac/rules"
 
 	"github.com/sdescan/sdescan/checks"
 )
@@ -153,32 +156,32 @@ var (
 
 // Catalogue lists Trivy's embedded misconfiguration checks (not deprecated),
 // with their metadata, sorted by ID: waivers and frameworks may cite any of them
-// by ID or by an alias (AVD-AWS-0090, DS002).
+// by ID or by an alias (AVD-AWS-0090, DS002). It reads the rule registry Trivy
+// fills when it compiles its embedded checks (once per process, shared with the
+// scanner), rather than parsing every check a second time.
 func Catalogue() ([]*checks.Check, error) {
 	catOnce.Do(func() {
-		mods, err := rego.LoadEmbeddedPolicies()
-		if err != nil {
-			catErr = fmt.Errorf("trivy checks: %w", err)
-			return
-		}
+		defer func() {
+			if r := recover(); r != nil { // Trivy panics when its embedded checks do not compile
+				catErr = fmt.Errorf("trivy checks: %v", r)
+			}
+		}()
+		rego.LoadAndRegister()
 		seen := map[string]bool{}
-		for _, m := range mods {
-			md, err := rego.MetadataFromAnnotations(m)
-			if err != nil || md == nil || md.Library || md.Deprecated || md.ID == "" || md.ID == "N/A" {
+		for _, rr := range rules.GetFrameworkRules(framework.ALL) {
+			r := rr.Rule
+			if r.Deprecated || r.ID == "" || r.ID == "N/A" || seen[r.ID] {
 				continue
 			}
-			id := md.ID
-			if seen[id] {
-				continue
-			}
-			seen[id] = true
-			var als []string
-			als = aliases(id, md.AVDID, md.Aliases)
+			seen[r.ID] = true
 			catList = append(catList, &checks.Check{
-				ID: id, Title: md.Title, Description: md.Description, Severity: severity(md.Severity),
-				ResourceTypes: []string{TypeFile}, Remediation: md.RecommendedActions, Aliases: als,
-				File: "trivy:" + md.Package, Package: md.Package,
+				ID: r.ID, Title: r.Summary, Description: r.Explanation, Severity: severity(string(r.Severity)),
+				ResourceTypes: []string{TypeFile}, Remediation: r.Resolution, Aliases: aliases(r.ID, r.AVDID, r.Aliases),
+				File: "trivy:" + r.RegoPackage, Package: r.RegoPackage,
 			})
+		}
+		if len(catList) == 0 {
+			catErr = errors.New("trivy checks: none registered")
 		}
 		sort.Slice(catList, func(i, j int) bool { return catList[i].ID < catList[j].ID })
 	})

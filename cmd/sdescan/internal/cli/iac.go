@@ -37,6 +37,7 @@ type IACOptions struct {
 	Frameworks []string
 	Format     string
 	Output     string
+	Outputs    []string // --output values: FILE, or FORMAT=FILE (repeatable)
 	Reports    []string
 	FailOn     string
 	AsOf       string
@@ -89,8 +90,8 @@ patterns over IDs such as iac:infra/main.tf#aws_s3_bucket.raw. See docs/iac.md.`
 	f.StringVar(&o.Baseline, "baseline", "", "a previous `sdescan iac --format json` output: only findings not in it fail the gate")
 	f.StringArrayVar(&o.Frameworks, "framework", nil, "report only this framework ID (repeatable; default all)")
 	f.StringVarP(&o.Format, "format", "f", "table", "output format: "+strings.Join(IACFormats, ", "))
-	f.StringVarP(&o.Output, "output", "o", "", "write the report to FILE instead of stdout")
-	f.StringArrayVar(&o.Reports, "report", nil, "also write FORMAT to FILE, as FORMAT=FILE (repeatable)")
+	f.StringArrayVarP(&o.Outputs, "output", "o", nil, "write the report to FILE instead of stdout; FORMAT=FILE (e.g. sarif=results.sarif) writes that format too (repeatable)")
+	f.StringArrayVar(&o.Reports, "report", nil, "also write FORMAT to FILE, as FORMAT=FILE (repeatable; same as --output FORMAT=FILE)")
 	f.StringVar(&o.FailOn, "fail-on", "", "exit 1 when a new, failing, unwaived finding is at or above: critical, high, medium or low")
 	f.StringVar(&o.AsOf, "as-of", "", "assessment time (YYYY-MM-DD or RFC 3339; default now): waiver expiry is judged at it")
 	return cmd
@@ -100,6 +101,19 @@ func (o *IACOptions) check() error {
 	if !contains(IACFormats, o.Format) {
 		return inputError(fmt.Errorf("--format %q: want %s", o.Format, strings.Join(IACFormats, ", ")))
 	}
+	// --output takes one FILE for --format, and any number of FORMAT=FILE (a
+	// value is FORMAT=FILE only when it starts with a known format's name).
+	for _, v := range o.Outputs {
+		if format, _, ok := strings.Cut(v, "="); ok && contains(IACFormats, format) {
+			o.Reports = append(o.Reports, v)
+			continue
+		}
+		if o.Output != "" && o.Output != v {
+			return inputError(fmt.Errorf("--output %q: the report already goes to %s (use FORMAT=FILE for more)", v, o.Output))
+		}
+		o.Output = v
+	}
+	o.Outputs = nil
 	seen := map[string]bool{}
 	for _, r := range o.Reports {
 		format, file, ok := strings.Cut(r, "=")
@@ -189,6 +203,21 @@ func iacRun(ctx context.Context, g *globalOptions, o *IACOptions) error {
 	if sc == nil {
 		sc = trivy.New()
 	}
+	// Compile sdescan's checks and list Trivy's while the tree is scanned: on a
+	// small tree these dominate the run (docs/performance.md).
+	type prepared struct {
+		engine      *checks.Engine
+		trivyChecks []*checks.Check
+		err         error
+	}
+	prepCh := make(chan prepared, 1)
+	go func() {
+		var p prepared
+		if p.engine, p.err = checks.NewEngine(checks.Builtin()); p.err == nil {
+			p.trivyChecks, p.err = trivy.Catalogue()
+		}
+		prepCh <- p
+	}()
 	res := &trivy.Result{Files: map[string]string{}, Checks: map[string]*checks.Check{}}
 	var scopes []string
 	for _, p := range o.Paths {
@@ -202,14 +231,11 @@ func iacRun(ctx context.Context, g *globalOptions, o *IACOptions) error {
 	tool := checks.Version{Name: "sdescan", Version: Version}
 	facts := res.Facts(tool, asOf, strings.Join(scopes, ","))
 
-	engine, err := checks.NewEngine(checks.Builtin())
-	if err != nil {
-		return err
+	prep := <-prepCh
+	if prep.err != nil {
+		return prep.err
 	}
-	trivyChecks, err := trivy.Catalogue()
-	if err != nil {
-		return err
-	}
+	engine, trivyChecks := prep.engine, prep.trivyChecks
 	byID := map[string]*checks.Check{}
 	for _, c := range trivyChecks {
 		byID[c.ID] = c
