@@ -286,8 +286,9 @@ type job struct {
 	seq   int
 }
 
-// Evaluate runs every check over the resources of its types, in parallel, and
-// returns the findings sorted by check ID then resource ID. A check that fails to
+// Evaluate runs every check over the resources of its types, in parallel, adds
+// the findings the facts record (RecordedFindings), and returns the findings
+// sorted by check ID then resource ID. A check that fails to
 // evaluate on one resource gives an error finding for that pair only.
 func (e *Engine) Evaluate(ctx context.Context, facts *Facts, p Params) ([]Finding, error) {
 	pq, err := e.prepare(ctx, p)
@@ -345,7 +346,8 @@ func (e *Engine) Evaluate(ctx context.Context, facts *Facts, p Params) ([]Findin
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	n := 0
+	recorded, _ := RecordedFindings(facts)
+	n := len(recorded)
 	for _, r := range results {
 		n += len(r)
 	}
@@ -353,6 +355,7 @@ func (e *Engine) Evaluate(ctx context.Context, facts *Facts, p Params) ([]Findin
 	for _, r := range results {
 		out = append(out, r...)
 	}
+	out = append(out, recorded...)
 	sort.Slice(out, func(i, j int) bool {
 		if out[i].CheckID != out[j].CheckID {
 			return out[i].CheckID < out[j].CheckID

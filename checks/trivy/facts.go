@@ -42,9 +42,46 @@ func (r *Result) Facts(tool checks.Version, at time.Time, scope string) *checks.
 	if len(run.Errors) > 0 {
 		run.Status = checks.RunPartial
 	}
-	f := &checks.Facts{Tool: tool, CollectedAt: at, Runs: []checks.CollectorRun{run}, Resources: dedupe(r.Resources)}
+	f := &checks.Facts{Tool: tool, CollectedAt: at, Runs: []checks.CollectorRun{run}, Resources: append(dedupe(r.Resources), r.recorded()...)}
 	f.Normalize()
 	return f
+}
+
+// recorded are the failures of Trivy's checks as facts (checks.TypeRecordedResult):
+// one per check and resource, with the check's metadata and where it is.
+func (r *Result) recorded() []checks.Resource {
+	findings, regions, paths := r.Findings()
+	out := make([]checks.Resource, 0, len(findings))
+	for _, f := range findings {
+		attrs := map[string]any{
+			"check_id":      f.CheckID,
+			"resource_id":   f.ResourceID,
+			"resource_type": f.ResourceType,
+			"severity":      string(f.Severity),
+			"messages":      anyList(f.Messages),
+			"engine":        "trivy",
+		}
+		if c := r.Checks[f.CheckID]; c != nil {
+			attrs["title"], attrs["description"], attrs["remediation"] = c.Title, c.Description, c.Remediation
+			attrs["aliases"], attrs["package"], attrs["engine"] = anyList(c.Aliases), c.Package, c.File
+		}
+		if reg, ok := regions[f.ResourceID]; ok {
+			attrs["start_line"], attrs["end_line"] = reg.StartLine, reg.EndLine
+		}
+		out = append(out, checks.Resource{
+			ID: "trivy:" + f.CheckID + "@" + f.ResourceID, Type: checks.TypeRecordedResult, Source: Source,
+			Scope: checks.Scope{Path: paths[f.ResourceID]}, Attributes: attrs,
+		})
+	}
+	return out
+}
+
+func anyList(list []string) []any {
+	out := make([]any, len(list))
+	for i, s := range list {
+		out[i] = s
+	}
+	return out
 }
 
 // dedupe keeps resource IDs unique (a module called twice, two objects of one

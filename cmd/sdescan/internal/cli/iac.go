@@ -2,6 +2,7 @@ package cli
 
 import (
 	"bufio"
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -10,6 +11,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"text/tabwriter"
@@ -178,6 +180,32 @@ func displayPrefix(p string) string {
 	return p
 }
 
+// iacRoot is a directory of infrastructure code: where it is, and the path its
+// files are reported under (as the user wrote it, so that IDs do not depend on
+// where sdescan runs).
+type iacRoot struct {
+	Dir, Display string
+}
+
+// scanIaC scans the roots with Trivy and sdescan's parsers and returns the result
+// and the facts (the parsed resources, the failures of Trivy's checks recorded as
+// facts, and one collector run whose errors are what could not be assessed).
+func scanIaC(ctx context.Context, sc trivy.Scanner, roots []iacRoot, opts trivy.Options, tool checks.Version, at time.Time) (*trivy.Result, *checks.Facts, error) {
+	res := &trivy.Result{Files: map[string]string{}, Checks: map[string]*checks.Check{}}
+	var scopes []string
+	for _, root := range roots {
+		o := opts
+		o.Prefix = root.Display
+		r, err := sc.Scan(ctx, root.Dir, o)
+		if err != nil {
+			return nil, nil, err
+		}
+		res.Merge(r)
+		scopes = append(scopes, cmp.Or(root.Display, "."))
+	}
+	return res, res.Facts(tool, at, strings.Join(scopes, ",")), nil
+}
+
 // IACReport is everything `sdescan iac` renders.
 type IACReport struct {
 	Result *trivy.Result
@@ -218,41 +246,26 @@ func iacRun(ctx context.Context, g *globalOptions, o *IACOptions) error {
 		}
 		prepCh <- p
 	}()
-	res := &trivy.Result{Files: map[string]string{}, Checks: map[string]*checks.Check{}}
-	var scopes []string
-	for _, p := range o.Paths {
-		r, err := sc.Scan(ctx, p, trivy.Options{SkipDirs: splitList(o.SkipDirs), TFVars: o.TFVars, HelmValues: o.HelmValues, Prefix: displayPrefix(p)})
-		if err != nil {
-			return inputError(err)
-		}
-		res.Merge(r)
-		scopes = append(scopes, filepath.ToSlash(p))
-	}
 	tool := checks.Version{Name: "sdescan", Version: Version}
-	facts := res.Facts(tool, asOf, strings.Join(scopes, ","))
+	var roots []iacRoot
+	for _, p := range o.Paths {
+		roots = append(roots, iacRoot{Dir: p, Display: displayPrefix(p)})
+	}
+	res, facts, err := scanIaC(ctx, sc, roots, trivy.Options{SkipDirs: splitList(o.SkipDirs), TFVars: o.TFVars, HelmValues: o.HelmValues}, tool, asOf)
+	if err != nil {
+		return inputError(err)
+	}
 
 	prep := <-prepCh
 	if prep.err != nil {
 		return prep.err
 	}
 	engine, trivyChecks := prep.engine, prep.trivyChecks
-	byID := map[string]*checks.Check{}
-	for _, c := range trivyChecks {
-		byID[c.ID] = c
-		for _, a := range c.Aliases {
-			if _, dup := byID[a]; !dup {
-				byID[a] = c
-			}
-		}
-	}
 	resolve := func(id string) (string, bool) {
 		if c, ok := engine.Check(id); ok {
 			return c.ID, true
 		}
-		if c, ok := byID[strings.ToUpper(id)]; ok {
-			return c.ID, true
-		}
-		return "", false
+		return resolveTrivyID(trivyChecks, id)
 	}
 	cat, err := controls.LoadBuiltin(resolve)
 	if err != nil {
@@ -280,35 +293,21 @@ func iacRun(ctx context.Context, g *globalOptions, o *IACOptions) error {
 		return inputError(err)
 	}
 
+	// The evaluator runs sdescan's checks and adds the failures of Trivy's, which
+	// the facts record (checks.RecordedFindings).
 	findings, err := engine.Evaluate(ctx, facts, checks.Params{AsOf: asOf})
 	if err != nil {
 		return err
 	}
-	tf, regions, paths := res.Findings()
-	findings = append(findings, tf...)
-	sort.SliceStable(findings, func(i, j int) bool {
-		if findings[i].CheckID != findings[j].CheckID {
-			return findings[i].CheckID < findings[j].CheckID
-		}
-		return findings[i].ResourceID < findings[j].ResourceID
-	})
+	_, regions, paths := res.Findings()
 	// The checks reported: sdescan's IaC checks, and Trivy's checks that failed
-	// (with the metadata of Trivy's results) or that a framework cites.
+	// (with the metadata of Trivy's results).
 	var list []*checks.Check
-	for _, c := range engine.Checks() {
+	for _, c := range engine.ChecksFor(facts) {
 		if iacCheck(c) {
 			list = append(list, c)
 		}
 	}
-	ids := make([]string, 0, len(res.Checks))
-	for id := range res.Checks {
-		ids = append(ids, id)
-	}
-	sort.Strings(ids)
-	for _, id := range ids {
-		list = append(list, res.Checks[id])
-	}
-	sort.Slice(list, func(i, j int) bool { return list[i].ID < list[j].ID })
 
 	a := controls.Assess(controls.Input{
 		Tool: tool, Facts: facts, Findings: findings, Checks: list, Catalogue: cat,
@@ -501,4 +500,82 @@ func iacTable(w io.Writer, rep *IACReport) error {
 	}
 	fmt.Fprintf(w, "; %d not assessed\n", len(rep.Result.Entries))
 	return nil
+}
+
+// iacScope is the infrastructure code a scan assesses: iac.paths of the
+// configuration and the --iac directories.
+func (o *assessOptions) iacScope(dirs []string) (IaCConfig, error) {
+	var iac IaCConfig
+	if o.config != "" {
+		cfg, err := loadConfig(o.config)
+		if err != nil {
+			return iac, inputError(err)
+		}
+		iac = cfg.IaC
+	}
+	for _, d := range dirs {
+		if st, err := os.Stat(d); err != nil || !st.IsDir() {
+			return iac, inputError(fmt.Errorf("--iac %s: not a readable directory", d))
+		}
+		iac.roots = append(iac.roots, iacRoot{Dir: d, Display: displayPrefix(d)})
+	}
+	return iac, nil
+}
+
+// addIaC scans the infrastructure code and adds its facts to the scan's. The code
+// is assessed as of the other facts' time (or --as-of), so that a scan of fixed
+// facts stays reproducible; alone, as of now.
+func (o *assessOptions) addIaC(ctx context.Context, g *globalOptions, in inputs, iac IaCConfig) (inputs, error) {
+	at := time.Now().UTC().Truncate(time.Second)
+	if in.facts != nil {
+		at = in.facts.AsOf()
+	}
+	if o.asOf != "" {
+		t, err := parseAsOf(o.asOf)
+		if err != nil {
+			return in, inputError(err)
+		}
+		at = t
+	}
+	// Trivy logs what it skips through slog; sdescan reports it as collection errors.
+	if !g.verbose {
+		prev := slog.Default()
+		slog.SetDefault(slog.New(slog.DiscardHandler))
+		defer slog.SetDefault(prev)
+	}
+	tool := checks.Version{Name: "sdescan", Version: Version}
+	res, facts, err := scanIaC(ctx, trivy.New(), iac.roots, trivy.Options{SkipDirs: splitList(iac.SkipDirs), TFVars: iac.TFVars, HelmValues: iac.HelmValues}, tool, at)
+	if err != nil {
+		return in, inputError(err)
+	}
+	for _, e := range res.Entries {
+		fmt.Fprintf(g.stderr, "sdescan: %s: %s: %s\n", e.Kind, e.Path, e.Reason)
+	}
+	if in.facts == nil {
+		return inputs{facts: facts, factsName: "iac scan"}, nil
+	}
+	merged, err := checks.Merge([]*checks.Facts{in.facts, facts}, []string{in.factsName, "iac scan"})
+	if err != nil {
+		return in, err
+	}
+	merged.Tool = in.facts.Tool
+	in.facts = merged
+	return in, nil
+}
+
+// resolveTrivyID resolves an ID or alias of one of Trivy's checks (AWS-0090,
+// AVD-AWS-0090, DS002), in any case, to its ID.
+func resolveTrivyID(list []*checks.Check, id string) (string, bool) {
+	id = strings.ToUpper(id)
+	for _, c := range list {
+		if c.ID == id {
+			return c.ID, true
+		}
+	}
+	for _, c := range list {
+		if slices.Contains(c.Aliases, id) {
+			return c.ID, true
+		}
+	}
+	return "", false
 }

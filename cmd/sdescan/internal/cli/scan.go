@@ -19,6 +19,7 @@ func newScanCmd(g *globalOptions) *cobra.Command {
 	o := &assessOptions{}
 	var demo, useAWS bool
 	var saveFacts string
+	var iacPaths []string
 	src := &awsSource{}
 	cmd := &cobra.Command{
 		Use:   "scan",
@@ -31,17 +32,26 @@ environment, shared profiles, SSO, instance or task roles; AWS_ENDPOINT_URL is
 honoured), read-only: see docs/aws.md for what it collects today.
 
 --demo assesses the bundled demo estate (two AWS accounts, attestations, waivers and a
-regional policy framework) with no credentials and no network.`,
+regional policy framework) with no credentials and no network.
+
+--iac DIR (or iac.paths in sdescan.yaml) adds infrastructure code, checked offline as
+` + "`sdescan iac`" + ` checks it (Trivy's checks and sdescan's IAC-… checks), to the same
+assessment and evidence pack; alone, it assesses the code only.`,
 		Example: `  sdescan scan --demo
   sdescan scan --demo --format json --output assessment.json
   sdescan scan --demo --report sarif=results.sarif --report junit=report.xml --report md=summary.md
   sdescan scan --aws --region eu-west-2 --fail-on high --save-facts facts.json
+  sdescan scan --aws --iac infra/ --pack pack.zip
   sdescan scan --demo --pack pack.zip --key sdescan-signing.key
   sdescan scan --aws --org --role-name SdescanReadOnly --external-id "$EXTERNAL_ID" --region all`,
 		Args: exactArgs(0),
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			// Refuse an unknown report format before collecting anything.
 			if err := o.checkFormats(); err != nil {
+				return err
+			}
+			iac, err := o.iacScope(iacPaths)
+			if err != nil {
 				return err
 			}
 			var in inputs
@@ -75,8 +85,14 @@ regional policy framework) with no credentials and no network.`,
 				if root != "" && !src.noEvidence {
 					in.evidence = os.DirFS(root)
 				}
+			case len(iac.roots) > 0: // infrastructure code alone
 			default:
-				return inputError(errors.New("nothing to scan: use --aws (your AWS account) or --demo, or `sdescan evaluate FACTS.json`"))
+				return inputError(errors.New("nothing to scan: use --aws (your AWS account), --demo or --iac DIR, or `sdescan evaluate FACTS.json`"))
+			}
+			if len(iac.roots) > 0 {
+				if in, err = o.addIaC(cmd.Context(), g, in, iac); err != nil {
+					return err
+				}
 			}
 			if saveFacts != "" {
 				if err := writeFileAtomic(saveFacts, func(w io.Writer) error { return checks.WriteJSON(w, in.facts) }); err != nil {
@@ -90,6 +106,7 @@ regional policy framework) with no credentials and no network.`,
 	cmd.Flags().BoolVar(&useAWS, "aws", false, "collect from the AWS account of the current credentials (read-only)")
 	src.addFlags(cmd)
 	cmd.Flags().StringVar(&saveFacts, "save-facts", "", "also write the collected facts to FILE (for `sdescan evaluate`)")
+	cmd.Flags().StringArrayVar(&iacPaths, "iac", nil, "also assess the infrastructure code in DIR, as `sdescan iac` does (repeatable; adds to iac.paths of the config)")
 	o.addFlags(cmd)
 	o.pack.addFlags(cmd)
 	return cmd
