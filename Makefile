@@ -18,8 +18,8 @@ build:
 
 # The main job on the bundled demo estate: no credentials, no network.
 demo: build
-	$(BIN) scan --demo --output-dir out/demo --pack out/demo/pack.zip
-	$(BIN) scan --demo --format html --output out/demo/board.html
+	$(BIN) scan --demo --iac fixtures/demo/iac --output-dir out/demo --pack out/demo/pack.zip
+	$(BIN) scan --demo --iac fixtures/demo/iac --format html --output out/demo/board.html
 	$(BIN) backup --demo
 
 # Tools some tests run, pinned in tools/npm/package-lock.json: Microsoft's SARIF
