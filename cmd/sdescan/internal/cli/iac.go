@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"bufio"
 	"cmp"
 	"context"
 	"encoding/json"
@@ -347,25 +346,8 @@ func iacRun(ctx context.Context, g *globalOptions, o *IACOptions) error {
 			gateN++
 		}
 	}
-	for _, r := range o.Reports {
-		format, file, _ := strings.Cut(r, "=")
-		if err := writeFileAtomic(file, func(w io.Writer) error { return writeIAC(w, format, rep) }); err != nil {
-			return inputError(err)
-		}
-	}
-	render := func(w io.Writer) error { return writeIAC(w, o.Format, rep) }
-	if o.Output != "" {
-		if err := writeFileAtomic(o.Output, render); err != nil {
-			return inputError(err)
-		}
-	} else {
-		bw := bufio.NewWriterSize(g.stdout, 1<<16)
-		if err := render(bw); err != nil {
-			return err
-		}
-		if err := bw.Flush(); err != nil {
-			return err
-		}
+	if err := writeReports(g, o.Format, o.Output, o.Reports, func(w io.Writer, format string) error { return writeIAC(w, format, rep) }); err != nil {
+		return err
 	}
 	for _, e := range res.Entries {
 		fmt.Fprintf(g.stderr, "sdescan: %s: %s: %s\n", e.Kind, e.Path, e.Reason)
