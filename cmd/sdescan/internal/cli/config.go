@@ -33,6 +33,12 @@ type Config struct {
 	Backup BackupConfig `yaml:"backup"`
 	// IaC is infrastructure code that scan assesses with the estate.
 	IaC IaCConfig `yaml:"iac"`
+	// Images are container images scan assesses with the estate (docs/images.md):
+	// docker save tarballs, OCI layouts, root file systems or registry references.
+	Images []string `yaml:"images"`
+	// VulnerabilityDB is a Trivy database for the images' vulnerabilities (IMG-002);
+	// sdescan never downloads one.
+	VulnerabilityDB string `yaml:"vulnerability_db"`
 }
 
 // IaCConfig names the infrastructure code scan assesses (docs/iac.md), as
@@ -97,6 +103,19 @@ func loadConfig(file string) (*Config, error) {
 		}
 		c.IaC.roots = append(c.IaC.roots, root)
 	}
+	// An image is a path relative to the file when one exists there; otherwise it
+	// is taken as written (a registry reference).
+	for i, ref := range c.Images {
+		if ref == "" {
+			return nil, fmt.Errorf("%s: images: empty reference", file)
+		}
+		if p := filepath.Join(dir, ref); !filepath.IsAbs(ref) && pathExists(p) {
+			c.Images[i] = p
+		}
+	}
+	if c.VulnerabilityDB != "" && !filepath.IsAbs(c.VulnerabilityDB) {
+		c.VulnerabilityDB = filepath.Join(dir, c.VulnerabilityDB)
+	}
 	for _, list := range []*[]string{&c.FrameworkFiles, &c.Attestations, &c.Waivers, &c.PolicyDirs, &c.IaC.TFVars, &c.IaC.HelmValues} {
 		for i, p := range *list {
 			if p == "" {
@@ -116,4 +135,9 @@ func cleanOSError(err error) error {
 		return pe.Err
 	}
 	return err
+}
+
+func pathExists(p string) bool {
+	_, err := os.Stat(p)
+	return err == nil
 }

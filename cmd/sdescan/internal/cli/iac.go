@@ -508,16 +508,9 @@ func (o *assessOptions) iacScope(dirs []string) (IaCConfig, error) {
 // is assessed as of the other facts' time (or --as-of), so that a scan of fixed
 // facts stays reproducible; alone, as of now.
 func (o *assessOptions) addIaC(ctx context.Context, g *globalOptions, in inputs, iac IaCConfig) (inputs, error) {
-	at := time.Now().UTC().Truncate(time.Second)
-	if in.facts != nil {
-		at = in.facts.AsOf()
-	}
-	if o.asOf != "" {
-		t, err := parseAsOf(o.asOf)
-		if err != nil {
-			return in, inputError(err)
-		}
-		at = t
+	at, err := o.collectionTime(in)
+	if err != nil {
+		return in, err
 	}
 	// Trivy logs what it skips through slog; sdescan reports it as collection errors.
 	if !g.verbose {
@@ -533,10 +526,32 @@ func (o *assessOptions) addIaC(ctx context.Context, g *globalOptions, in inputs,
 	for _, e := range res.Entries {
 		fmt.Fprintf(g.stderr, "sdescan: %s: %s: %s\n", e.Kind, e.Path, e.Reason)
 	}
-	if in.facts == nil {
-		return inputs{facts: facts, factsName: "iac scan"}, nil
+	return o.mergeFacts(in, facts, "iac scan")
+}
+
+// collectionTime is when code or images added to a scan are judged: the other
+// facts' time, so that a scan of fixed facts stays reproducible, or --as-of;
+// alone, now.
+func (o *assessOptions) collectionTime(in inputs) (time.Time, error) {
+	if o.asOf != "" {
+		t, err := parseAsOf(o.asOf)
+		if err != nil {
+			return time.Time{}, inputError(err)
+		}
+		return t, nil
 	}
-	merged, err := checks.Merge([]*checks.Facts{in.facts, facts}, []string{in.factsName, "iac scan"})
+	if in.facts != nil {
+		return in.facts.AsOf(), nil
+	}
+	return time.Now().UTC().Truncate(time.Second), nil
+}
+
+// mergeFacts adds facts of another collector to the scan's.
+func (o *assessOptions) mergeFacts(in inputs, facts *checks.Facts, name string) (inputs, error) {
+	if in.facts == nil {
+		return inputs{facts: facts, factsName: name, evidence: in.evidence}, nil
+	}
+	merged, err := checks.Merge([]*checks.Facts{in.facts, facts}, []string{in.factsName, name})
 	if err != nil {
 		return in, err
 	}

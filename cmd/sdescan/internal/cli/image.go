@@ -339,3 +339,69 @@ func imageTable(w io.Writer, rep *ImageReport) error {
 	fmt.Fprintf(w, "\n%d image(s); failing: %d critical, %d high, %d medium, %d low; %d not assessed\n", len(rep.Images), counts[checks.Critical], counts[checks.High], counts[checks.Medium], counts[checks.Low], na)
 	return nil
 }
+
+// imageScope is what a scan assesses of container images: images of the
+// configuration and --image, with the vulnerability database.
+type imageScope struct {
+	refs []string
+	db   string
+}
+
+func (o *assessOptions) imageScope(refs []string, db string) (imageScope, error) {
+	var sc imageScope
+	if o.config != "" {
+		cfg, err := loadConfig(o.config)
+		if err != nil {
+			return sc, inputError(err)
+		}
+		sc.refs, sc.db = cfg.Images, cfg.VulnerabilityDB
+	}
+	sc.refs = append(sc.refs, refs...)
+	if db != "" {
+		sc.db = db
+	}
+	if sc.db != "" {
+		if _, err := trivy.ResolveDB(sc.db); err != nil {
+			return sc, inputError(err)
+		}
+	}
+	return sc, nil
+}
+
+// addImages scans the images and adds their facts to the scan's, keeping each
+// image's SBOM as evidence under root (none when root is empty). Images are judged
+// as of the other facts' time (or --as-of), as addIaC does.
+func (o *assessOptions) addImages(ctx context.Context, g *globalOptions, in inputs, sc imageScope, root string) (inputs, error) {
+	at, err := o.collectionTime(in)
+	if err != nil {
+		return in, err
+	}
+	if !g.verbose {
+		prev := slog.Default()
+		slog.SetDefault(slog.New(slog.DiscardHandler))
+		defer slog.SetDefault(prev)
+	}
+	var sink checks.EvidenceSink
+	if root != "" {
+		sink = &checks.EvidenceDir{Root: root}
+	}
+	var images []*trivy.ImageResult
+	for _, ref := range sc.refs {
+		r, err := trivy.ScanImage(ctx, ref, trivy.ImageOptions{DB: sc.db, AsOf: at, Remote: true})
+		if err != nil {
+			return in, inputError(err)
+		}
+		if sink != nil && len(r.SBOM) > 0 {
+			ev, err := sink.Put(r.SBOMPath(), r.SBOM)
+			if err != nil {
+				return in, inputError(err)
+			}
+			r.SBOMRef = &ev
+		}
+		if r.Failure != "" {
+			fmt.Fprintf(g.stderr, "sdescan: not assessed: %s: %s\n", r.Ref, r.Failure)
+		}
+		images = append(images, r)
+	}
+	return o.mergeFacts(in, trivy.ImageFacts(checks.Version{Name: "sdescan", Version: Version}, at, images), "image scan")
+}

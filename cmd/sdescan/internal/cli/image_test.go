@@ -2,10 +2,10 @@ package cli
 
 import (
 	"archive/tar"
+	"archive/zip"
 	"bytes"
 	"context"
 	"encoding/json"
-	"github.com/sdescan/sdescan/fixtures/imagefixture"
 	"io"
 	"os"
 	"path/filepath"
@@ -14,6 +14,7 @@ import (
 
 	"github.com/sdescan/sdescan/checks"
 	"github.com/sdescan/sdescan/checks/trivy"
+	"github.com/sdescan/sdescan/fixtures/imagefixture"
 )
 
 // Planted in a test image; must appear in no output byte.
@@ -379,4 +380,81 @@ func corruptImageLayers(src, dst string) error {
 		}
 	}
 	return tw.Close()
+}
+
+// TestScanImages: scan assesses images named by --image or images in sdescan.yaml
+// with the estate; the SBOM is cited evidence inside the pack, verify re-derives
+// the findings, the planted key is in no byte of the pack, and a bad database is
+// exit 2 before anything is collected.
+func TestScanImages(t *testing.T) {
+	p := imageFixtures(t)
+	dir := t.TempDir()
+	cfg := filepath.Join(dir, "sdescan.yaml")
+	rel, err := filepath.Rel(dir, p["secret"])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(cfg, []byte("images: ["+rel+"]\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name string
+		args []string
+	}{
+		{"flag", []string{"--image", p["secret"], "--image", p["current"], "--db", p["db"]}},
+		{"config", []string{"--config", cfg}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			pack := filepath.Join(t.TempDir(), "pack.zip")
+			var out, errb bytes.Buffer
+			args := append([]string{"scan", "--demo", "--format", "json", "--pack", pack}, tc.args...)
+			if code := Main(context.Background(), args, &out, &errb); code != 0 {
+				t.Fatalf("exit %d: %s", code, errb.String())
+			}
+			var a imageAssessment
+			if err := json.Unmarshal(out.Bytes(), &a); err != nil {
+				t.Fatal(err)
+			}
+			got := map[string]string{}
+			for _, f := range a.Findings {
+				if strings.HasPrefix(f.CheckID, "IMG-") && strings.HasSuffix(f.ResourceID, filepath.Base(p["secret"])) {
+					got[f.CheckID] = f.Status
+				}
+			}
+			if got["IMG-003"] != "fail" || got["IMG-004"] != "fail" {
+				t.Errorf("the root image with a key: %v, want IMG-003 and IMG-004 failing", got)
+			}
+			data, err := os.ReadFile(pack)
+			if err != nil {
+				t.Fatal(err)
+			}
+			zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+			if err != nil {
+				t.Fatal(err)
+			}
+			sbom := false
+			for _, f := range zr.File {
+				if strings.HasPrefix(f.Name, "evidence/image/") && strings.HasSuffix(f.Name, ".cdx.json") {
+					sbom = true
+				}
+				rc, _ := f.Open()
+				b, _ := io.ReadAll(rc)
+				rc.Close()
+				if bytes.Contains(b, []byte(imgFakeKeyID)) {
+					t.Errorf("%s in the pack holds the planted key", f.Name)
+				}
+			}
+			if !sbom {
+				t.Error("no SBOM under evidence/image/ in the pack")
+			}
+			var vout, verr bytes.Buffer
+			if code := Main(context.Background(), []string{"verify", pack}, &vout, &verr); code != 0 {
+				t.Fatalf("verify: exit %d: %s%s", code, vout.String(), verr.String())
+			}
+		})
+	}
+	var out, errb bytes.Buffer
+	if code := Main(context.Background(), []string{"scan", "--demo", "--image", p["current"], "--db", p["random"]}, &out, &errb); code != 2 {
+		t.Errorf("a database that is not one: exit %d, want 2: %s", code, errb.String())
+	}
 }

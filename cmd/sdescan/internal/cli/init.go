@@ -63,6 +63,12 @@ iac:
   skip_dirs: []      # e.g. [examples]
   tf_vars: []        # the variables files you deploy with
   helm_values: []
+
+# Container images that scan assesses with the estate (docs/images.md): docker save
+# tarballs, OCI layouts, root file systems or registry references; and a Trivy
+# vulnerability database for them (IMG-002), which sdescan never downloads.
+images: []
+vulnerability_db: ""
 `
 
 const waiversTemplate = `# Accepted risks. A waiver turns a failing check on matching resources into "waived"

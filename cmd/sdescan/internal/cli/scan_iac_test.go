@@ -59,8 +59,8 @@ func TestScanIaC(t *testing.T) {
 			}
 			var a struct {
 				Checks []struct {
-					ID                string `json:"id"`
-					Status            string `json:"status"`
+					ID                 string `json:"id"`
+					Status             string `json:"status"`
 					Pass, Fail, Waived int
 				} `json:"checks"`
 				Findings []struct {
