@@ -294,7 +294,7 @@ func TestNotAnImage(t *testing.T) {
 func TestCorruptLayerIsCollectorError(t *testing.T) {
 	ref := writeDocker(t, alpineImage("3.22.2"))
 	corrupt := filepath.Join(t.TempDir(), "corrupt.tar")
-	if err := corruptLayers(ref, corrupt); err != nil {
+	if err := imagefixture.CorruptLayers(ref, corrupt); err != nil {
 		t.Fatal(err)
 	}
 	r, err := ScanImage(context.Background(), corrupt, ImageOptions{AsOf: asOf})
@@ -308,45 +308,6 @@ func TestCorruptLayerIsCollectorError(t *testing.T) {
 	if len(f.Resources) != 0 || len(f.Runs) != 1 || f.Runs[0].Status != checks.RunFailed || len(f.Runs[0].Errors) != 1 || f.Runs[0].Errors[0].ResourceTypes[0] != TypeImage {
 		t.Errorf("facts = %+v", f)
 	}
-}
-
-// corruptLayers copies a docker archive, replacing every layer blob by garbage of
-// the same size.
-func corruptLayers(src, dst string) error {
-	in, err := os.Open(src)
-	if err != nil {
-		return err
-	}
-	defer in.Close()
-	out, err := os.Create(dst)
-	if err != nil {
-		return err
-	}
-	defer out.Close()
-	tr, tw := tar.NewReader(in), tar.NewWriter(out)
-	for {
-		h, err := tr.Next()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			return err
-		}
-		body, err := io.ReadAll(tr)
-		if err != nil {
-			return err
-		}
-		if strings.HasSuffix(h.Name, ".tar.gz") || strings.HasSuffix(h.Name, "/layer.tar") {
-			body = bytes.Repeat([]byte{0x1f, 0x8b, 0xff}, len(body)/3+1)[:len(body)]
-		}
-		if err := tw.WriteHeader(h); err != nil {
-			return err
-		}
-		if _, err := tw.Write(body); err != nil {
-			return err
-		}
-	}
-	return tw.Close()
 }
 
 // TestWriteFixtures writes the test images and database to $SDESCAN_IMAGE_FIXTURES

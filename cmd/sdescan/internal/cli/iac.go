@@ -222,10 +222,7 @@ func iacRun(ctx context.Context, g *globalOptions, o *IACOptions) error {
 		}
 		asOf = t
 	}
-	// Trivy logs what it skips through slog; sdescan reports it as entries.
-	if !g.verbose {
-		slog.SetDefault(slog.New(slog.DiscardHandler))
-	}
+	defer g.quietTrivy()()
 	sc := o.Scanner
 	if sc == nil {
 		sc = trivy.New()
@@ -512,12 +509,7 @@ func (o *assessOptions) addIaC(ctx context.Context, g *globalOptions, in inputs,
 	if err != nil {
 		return in, err
 	}
-	// Trivy logs what it skips through slog; sdescan reports it as collection errors.
-	if !g.verbose {
-		prev := slog.Default()
-		slog.SetDefault(slog.New(slog.DiscardHandler))
-		defer slog.SetDefault(prev)
-	}
+	defer g.quietTrivy()()
 	tool := checks.Version{Name: "sdescan", Version: Version}
 	res, facts, err := scanIaC(ctx, trivy.New(), iac.roots, trivy.Options{SkipDirs: splitList(iac.SkipDirs), TFVars: iac.TFVars, HelmValues: iac.HelmValues}, tool, at)
 	if err != nil {
@@ -575,4 +567,15 @@ func resolveTrivyID(list []*checks.Check, id string) (string, bool) {
 		}
 	}
 	return "", false
+}
+
+// quietTrivy silences Trivy's logs (what it skips, sdescan reports as collection
+// errors) unless --verbose, and returns what restores them.
+func (g *globalOptions) quietTrivy() func() {
+	if g.verbose {
+		return func() {}
+	}
+	prev := slog.Default()
+	slog.SetDefault(slog.New(slog.DiscardHandler))
+	return func() { slog.SetDefault(prev) }
 }

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"log/slog"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -154,10 +153,7 @@ func imageRun(ctx context.Context, g *globalOptions, o *ImageCmdOptions) error {
 		}
 		asOf = t
 	}
-	// Trivy logs through slog; sdescan reports what matters as findings.
-	if !g.verbose {
-		slog.SetDefault(slog.New(slog.DiscardHandler))
-	}
+	defer g.quietTrivy()()
 	engine, cat, _, err := builtinChecks()
 	if err != nil {
 		return err
@@ -376,11 +372,7 @@ func (o *assessOptions) addImages(ctx context.Context, g *globalOptions, in inpu
 	if err != nil {
 		return in, err
 	}
-	if !g.verbose {
-		prev := slog.Default()
-		slog.SetDefault(slog.New(slog.DiscardHandler))
-		defer slog.SetDefault(prev)
-	}
+	defer g.quietTrivy()()
 	var sink checks.EvidenceSink
 	if root != "" {
 		sink = &checks.EvidenceDir{Root: root}

@@ -315,7 +315,7 @@ func TestImageBadInput(t *testing.T) {
 func TestImageCollectorError(t *testing.T) {
 	p := imageFixtures(t)
 	bad := filepath.Join(t.TempDir(), "corrupt.tar")
-	if err := corruptImageLayers(p["current"], bad); err != nil {
+	if err := imagefixture.CorruptLayers(p["current"], bad); err != nil {
 		t.Fatal(err)
 	}
 	code, out, errb := runImage(t, bad, "--format", "json", "--as-of", "2026-11-25")
@@ -343,43 +343,6 @@ func TestImageDeterministic(t *testing.T) {
 			t.Errorf("%s: two runs differ", format)
 		}
 	}
-}
-
-func corruptImageLayers(src, dst string) error {
-	in, err := os.Open(src)
-	if err != nil {
-		return err
-	}
-	defer in.Close()
-	out, err := os.Create(dst)
-	if err != nil {
-		return err
-	}
-	defer out.Close()
-	tr, tw := tar.NewReader(in), tar.NewWriter(out)
-	for {
-		h, err := tr.Next()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			return err
-		}
-		body, err := io.ReadAll(tr)
-		if err != nil {
-			return err
-		}
-		if strings.HasSuffix(h.Name, ".tar.gz") {
-			body = bytes.Repeat([]byte{0x1f, 0x8b, 0xff}, len(body)/3+1)[:len(body)]
-		}
-		if err := tw.WriteHeader(h); err != nil {
-			return err
-		}
-		if _, err := tw.Write(body); err != nil {
-			return err
-		}
-	}
-	return tw.Close()
 }
 
 // TestScanImages: scan assesses images named by --image or images in sdescan.yaml
