@@ -18,8 +18,8 @@ build:
 
 # The main job on the bundled demo estate: no credentials, no network.
 demo: build
-	$(BIN) scan --demo --output-dir out/demo --pack out/demo/pack.zip
-	$(BIN) scan --demo --format html --output out/demo/board.html
+	$(BIN) scan --demo --iac fixtures/demo/iac --output-dir out/demo --pack out/demo/pack.zip
+	$(BIN) scan --demo --iac fixtures/demo/iac --format html --output out/demo/board.html
 	$(BIN) backup --demo
 
 # Tools some tests run, pinned in tools/npm/package-lock.json: Microsoft's SARIF
@@ -49,8 +49,14 @@ fuzz:
 	$(GO) test ./controls -run '^$$' -fuzz '^FuzzParseWaivers$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./reports -run '^$$' -fuzz '^FuzzReadPack$$' -fuzztime $(FUZZTIME)
 
-bench:
-	$(GO) test ./checks ./cmd/sdescan -run '^$$' -bench . -benchmem -benchtime 3x -timeout 30m
+# Trivy's own CLI, from the module version sdescan links, for BenchmarkIACvsTrivy.
+TRIVY := bin/trivy
+$(TRIVY): go.mod go.sum
+	$(GO) build -trimpath -o $(TRIVY) github.com/aquasecurity/trivy/cmd/trivy
+
+bench: $(TRIVY)
+	$(GO) test ./checks ./cmd/sdescan -run '^$$' -bench 'Evaluate' -benchmem -benchtime 3x -timeout 30m
+	SDESCAN_TRIVY=$(CURDIR)/$(TRIVY) $(GO) test ./cmd/sdescan -run '^$$' -bench '^BenchmarkIACvsTrivy$$' -benchtime 5x -timeout 30m
 	$(GO) test ./checks/aws -run '^$$' -bench CollectMoto -benchtime 1x -timeout 30m
 	$(GO) test ./reports -run '^$$' -bench '^BenchmarkPack$$' -benchmem -benchtime 1x -timeout 30m
 

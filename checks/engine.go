@@ -290,8 +290,9 @@ type job struct {
 	seq   int
 }
 
-// Evaluate runs every check over the resources of its types, in parallel, and
-// returns the findings sorted by check ID then resource ID. A check that fails to
+// Evaluate runs every check over the resources of its types, in parallel, adds
+// the findings the facts record (RecordedFindings), and returns the findings
+// sorted by check ID then resource ID. A check that fails to
 // evaluate on one resource gives an error finding for that pair only.
 func (e *Engine) Evaluate(ctx context.Context, facts *Facts, p Params) ([]Finding, error) {
 	pq, err := e.prepare(ctx, p)
@@ -349,7 +350,8 @@ func (e *Engine) Evaluate(ctx context.Context, facts *Facts, p Params) ([]Findin
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	n := 0
+	recorded, _ := RecordedFindings(facts)
+	n := len(recorded)
 	for _, r := range results {
 		n += len(r)
 	}
@@ -357,8 +359,15 @@ func (e *Engine) Evaluate(ctx context.Context, facts *Facts, p Params) ([]Findin
 	for _, r := range results {
 		out = append(out, r...)
 	}
-	// (check, resource) pairs are unique, so any sort gives this one order.
-	slices.SortFunc(out, compareFindings)
+	out = append(out, recorded...)
+	// The evaluator's (check, resource) pairs are unique, so any sort gives this
+	// one order; recorded results come from facts, which could repeat a pair, so
+	// with them the sort keeps their (sorted) order.
+	if len(recorded) == 0 {
+		slices.SortFunc(out, compareFindings)
+	} else {
+		slices.SortStableFunc(out, compareFindings)
+	}
 	return out, nil
 }
 

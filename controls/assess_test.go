@@ -639,11 +639,12 @@ func TestAssessDemo(t *testing.T) {
 	// demo has no repositories, so the code-openness checks are not assessed either.
 	// Account 222222222222 also denies RDS and AWS Backup, so the backup review of its
 	// data stores is only partly assessed. No infrastructure code is scanned: the
-	// IAC checks are not assessed.
+	// IAC checks are not assessed, and no image is scanned: nor are the IMG checks.
 	if strings.Join(a.Risk.NotAssessedChecks, ",") != "AWS-RDS-001,AWS-RDS-002,AWS-RDS-003,AWS-SM-001,"+
 		"BKP-001,BKP-002,BKP-003,BKP-004,BKP-005,BKP-006,"+
 		"IAC-AS-001,IAC-AS-002,IAC-AZ-001,IAC-BKP-001,IAC-COMPOSE-001,IAC-EC2-001,IAC-IAM-001,IAC-K8S-001,IAC-K8S-002,IAC-NET-002,IAC-S3-001,IAC-SECRET-001,IAC-SM-001,"+
-		"OPEN-001,OPEN-002,OPEN-003,OPEN-004,OPEN-005,OPEN-006,OPEN-007,OPEN-008,OPEN-009,OPEN-010" || a.Risk.NotAssessed != 33 {
+		"IMG-001,IMG-002,IMG-003,IMG-004,IMG-005,"+
+		"OPEN-001,OPEN-002,OPEN-003,OPEN-004,OPEN-005,OPEN-006,OPEN-007,OPEN-008,OPEN-009,OPEN-010" || a.Risk.NotAssessed != 38 {
 		t.Errorf("not assessed checks %v", a.Risk.NotAssessedChecks)
 	}
 	score, rag := controls.ScoreRAG(a.Risk.AssessedWeight, a.Risk.FailedWeight, a.Risk.CriticalFailures)

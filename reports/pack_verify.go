@@ -223,7 +223,7 @@ func reevaluate(ctx context.Context, v *Verification, m *Manifest, pc *PackConte
 	resolve := func(id string) (string, bool) {
 		c, ok := engine.Check(id)
 		if !ok {
-			return "", false
+			return checks.ResolveRecordedID(facts, id)
 		}
 		return c.ID, true
 	}
@@ -287,7 +287,7 @@ func reevaluate(ctx context.Context, v *Verification, m *Manifest, pc *PackConte
 		Tool:         m.Tool,
 		Facts:        facts,
 		Findings:     findings,
-		Checks:       engine.Checks(),
+		Checks:       engine.ChecksFor(facts),
 		Catalogue:    cat,
 		Attestations: atts,
 		Waivers:      waivers,

@@ -1,13 +1,16 @@
 package trivy
 
 import (
+	"errors"
 	"fmt"
 	"sort"
 	"strings"
 	"sync"
 	"time"
 
+	"github.com/aquasecurity/trivy/pkg/iac/framework"
 	"github.com/aquasecurity/trivy/pkg/iac/rego"
+	"github.com/aquasecurity/trivy/pkg/iac/rules"
 
 	"github.com/sdescan/sdescan/checks"
 )
@@ -39,9 +42,46 @@ func (r *Result) Facts(tool checks.Version, at time.Time, scope string) *checks.
 	if len(run.Errors) > 0 {
 		run.Status = checks.RunPartial
 	}
-	f := &checks.Facts{Tool: tool, CollectedAt: at, Runs: []checks.CollectorRun{run}, Resources: dedupe(r.Resources)}
+	f := &checks.Facts{Tool: tool, CollectedAt: at, Runs: []checks.CollectorRun{run}, Resources: append(dedupe(r.Resources), r.recorded()...)}
 	f.Normalize()
 	return f
+}
+
+// recorded are the failures of Trivy's checks as facts (checks.TypeRecordedResult):
+// one per check and resource, with the check's metadata and where it is.
+func (r *Result) recorded() []checks.Resource {
+	findings, regions, paths := r.Findings()
+	out := make([]checks.Resource, 0, len(findings))
+	for _, f := range findings {
+		attrs := map[string]any{
+			"check_id":      f.CheckID,
+			"resource_id":   f.ResourceID,
+			"resource_type": f.ResourceType,
+			"severity":      string(f.Severity),
+			"messages":      anyList(f.Messages),
+			"engine":        "trivy",
+		}
+		if c := r.Checks[f.CheckID]; c != nil {
+			attrs["title"], attrs["description"], attrs["remediation"] = c.Title, c.Description, c.Remediation
+			attrs["aliases"], attrs["package"], attrs["engine"] = anyList(c.Aliases), c.Package, c.File
+		}
+		if reg, ok := regions[f.ResourceID]; ok {
+			attrs["start_line"], attrs["end_line"] = reg.StartLine, reg.EndLine
+		}
+		out = append(out, checks.Resource{
+			ID: "trivy:" + f.CheckID + "@" + f.ResourceID, Type: checks.TypeRecordedResult, Source: Source,
+			Scope: checks.Scope{Path: paths[f.ResourceID]}, Attributes: attrs,
+		})
+	}
+	return out
+}
+
+func anyList(list []string) []any {
+	out := make([]any, len(list))
+	for i, s := range list {
+		out[i] = s
+	}
+	return out
 }
 
 // dedupe keeps resource IDs unique (a module called twice, two objects of one
@@ -153,32 +193,32 @@ var (
 
 // Catalogue lists Trivy's embedded misconfiguration checks (not deprecated),
 // with their metadata, sorted by ID: waivers and frameworks may cite any of them
-// by ID or by an alias (AVD-AWS-0090, DS002).
+// by ID or by an alias (AVD-AWS-0090, DS002). It reads the rule registry Trivy
+// fills when it compiles its embedded checks (once per process, shared with the
+// scanner), rather than parsing every check a second time.
 func Catalogue() ([]*checks.Check, error) {
 	catOnce.Do(func() {
-		mods, err := rego.LoadEmbeddedPolicies()
-		if err != nil {
-			catErr = fmt.Errorf("trivy checks: %w", err)
-			return
-		}
+		defer func() {
+			if r := recover(); r != nil { // Trivy panics when its embedded checks do not compile
+				catErr = fmt.Errorf("trivy checks: %v", r)
+			}
+		}()
+		rego.LoadAndRegister()
 		seen := map[string]bool{}
-		for _, m := range mods {
-			md, err := rego.MetadataFromAnnotations(m)
-			if err != nil || md == nil || md.Library || md.Deprecated || md.ID == "" || md.ID == "N/A" {
+		for _, rr := range rules.GetFrameworkRules(framework.ALL) {
+			r := rr.Rule
+			if r.Deprecated || r.ID == "" || r.ID == "N/A" || seen[r.ID] {
 				continue
 			}
-			id := md.ID
-			if seen[id] {
-				continue
-			}
-			seen[id] = true
-			var als []string
-			als = aliases(id, md.AVDID, md.Aliases)
+			seen[r.ID] = true
 			catList = append(catList, &checks.Check{
-				ID: id, Title: md.Title, Description: md.Description, Severity: severity(md.Severity),
-				ResourceTypes: []string{TypeFile}, Remediation: md.RecommendedActions, Aliases: als,
-				File: "trivy:" + md.Package, Package: md.Package,
+				ID: r.ID, Title: r.Summary, Description: r.Explanation, Severity: severity(string(r.Severity)),
+				ResourceTypes: []string{TypeFile}, Remediation: r.Resolution, Aliases: aliases(r.ID, r.AVDID, r.Aliases),
+				File: "trivy:" + r.RegoPackage, Package: r.RegoPackage,
 			})
+		}
+		if len(catList) == 0 {
+			catErr = errors.New("trivy checks: none registered")
 		}
 		sort.Slice(catList, func(i, j int) bool { return catList[i].ID < catList[j].ID })
 	})

@@ -220,7 +220,7 @@ func (r *Result) add(prefix string, m ftypes.Misconfiguration, f ftypes.MisconfR
 	}
 	file := m.FilePath
 	// Helm and module results name the file they come from.
-	if len(f.Occurrences) > 0 && f.CauseMetadata.Resource == "" {
+	if len(f.Occurrences) > 0 && f.CauseMetadata.Resource == "" && f.Occurrences[0].Filename != "" {
 		file = f.Occurrences[0].Filename
 	}
 	mc := Misconfiguration{

@@ -114,8 +114,8 @@ func TestFrameworkFiles(t *testing.T) {
 		knownCheck[c] = true
 	}
 	// The backup review (checks/aws/policy/backup_*.rego).
-	// The infrastructure-code checks (checks/trivy/policy).
-	for _, c := range []string{"IAC-AS-001", "IAC-AS-002", "IAC-SM-001", "IAC-S3-001", "IAC-EC2-001", "IAC-NET-002", "IAC-K8S-002", "IAC-SECRET-001", "IAC-COMPOSE-001", "IAC-IAM-001", "IAC-AZ-001", "IAC-K8S-001", "IAC-BKP-001"} {
+	// The infrastructure-code and container-image checks (checks/trivy/policy).
+	for _, c := range []string{"IAC-AS-001", "IAC-AS-002", "IAC-SM-001", "IAC-S3-001", "IAC-EC2-001", "IAC-NET-002", "IAC-K8S-002", "IAC-SECRET-001", "IAC-COMPOSE-001", "IAC-IAM-001", "IAC-AZ-001", "IAC-K8S-001", "IAC-BKP-001", "IMG-001", "IMG-002", "IMG-003", "IMG-004", "IMG-005"} {
 		knownCheck[c] = true
 	}
 	for _, c := range []string{"BKP-001", "BKP-002", "BKP-003", "BKP-004", "BKP-005", "BKP-006"} {

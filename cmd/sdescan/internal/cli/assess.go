@@ -16,6 +16,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/sdescan/sdescan/checks"
+	"github.com/sdescan/sdescan/checks/trivy"
 	"github.com/sdescan/sdescan/controls"
 	"github.com/sdescan/sdescan/reports"
 )
@@ -146,11 +147,16 @@ func (o *assessOptions) run(ctx context.Context, g *globalOptions, in inputs) er
 		return inputError(err)
 	}
 	resolve := func(id string) (string, bool) {
-		c, ok := engine.Check(id)
-		if !ok {
+		if c, ok := engine.Check(id); ok {
+			return c.ID, true
+		}
+		// Trivy's checks, which the IaC scan runs: a waiver file shared with
+		// `sdescan iac` may cite them.
+		list, err := trivy.Catalogue()
+		if err != nil {
 			return "", false
 		}
-		return c.ID, true
+		return resolveTrivyID(list, id)
 	}
 	cat, err := controls.LoadBuiltin(resolve)
 	if err != nil {
@@ -256,15 +262,17 @@ func (o *assessOptions) run(ctx context.Context, g *globalOptions, in inputs) er
 	if o.backupReview {
 		review = reports.NewBackupReview(in.facts, findings, params, "")
 	}
+	// The engine's checks and those whose results the facts record (Trivy's).
+	checkList := engine.ChecksFor(in.facts)
 	// Reports keep only what locates findings in files.
-	rin := reports.NewInput(nil, engine.Checks(), in.facts.Resources)
+	rin := reports.NewInput(nil, checkList, in.facts.Resources)
 	in.facts.Resources = nil
 	slog.Debug("evaluated", "checks", len(engine.Checks()), "resources", nResources, "findings", len(findings), "elapsed", time.Since(start))
 	a := controls.Assess(controls.Input{
 		Tool:         checks.Version{Name: "sdescan", Version: Version},
 		Facts:        in.facts,
 		Findings:     findings,
-		Checks:       engine.Checks(),
+		Checks:       checkList,
 		Catalogue:    cat,
 		Attestations: atts,
 		Waivers:      waivers,

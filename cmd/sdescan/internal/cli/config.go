@@ -31,6 +31,31 @@ type Config struct {
 	ExpiringDays int `yaml:"expiring_days"`
 	// Backup holds the backup review's settings.
 	Backup BackupConfig `yaml:"backup"`
+	// IaC is infrastructure code that scan assesses with the estate.
+	IaC IaCConfig `yaml:"iac"`
+	// Images are container images scan assesses with the estate (docs/images.md):
+	// docker save tarballs, OCI layouts, root file systems or registry references.
+	Images []string `yaml:"images"`
+	// VulnerabilityDB is a Trivy database for the images' vulnerabilities (IMG-002);
+	// sdescan never downloads one.
+	VulnerabilityDB string `yaml:"vulnerability_db"`
+}
+
+// IaCConfig names the infrastructure code scan assesses (docs/iac.md), as
+// `sdescan iac` would.
+type IaCConfig struct {
+	// Paths are directories of Terraform, CloudFormation, Kubernetes, Helm,
+	// Compose or Dockerfiles.
+	Paths []string `yaml:"paths"`
+	// SkipDirs are directories under each path not scanned (globs).
+	SkipDirs []string `yaml:"skip_dirs"`
+	// TFVars and HelmValues are the variables and values files deployed.
+	TFVars     []string `yaml:"tf_vars"`
+	HelmValues []string `yaml:"helm_values"`
+
+	// roots are Paths resolved against the file's directory, each reported
+	// under the path as written.
+	roots []iacRoot
 }
 
 // BackupConfig is the backup review's policy (docs/backup.md).
@@ -62,7 +87,36 @@ func loadConfig(file string) (*Config, error) {
 		return nil, fmt.Errorf("%s: backup settings must not be negative", file)
 	}
 	dir := filepath.Dir(file)
-	for _, list := range []*[]string{&c.FrameworkFiles, &c.Attestations, &c.Waivers, &c.PolicyDirs} {
+	for _, p := range c.IaC.Paths {
+		if p == "" {
+			return nil, fmt.Errorf("%s: iac.paths: empty path", file)
+		}
+		root := iacRoot{Dir: p, Display: filepath.ToSlash(filepath.Clean(p))}
+		if !filepath.IsAbs(p) {
+			root.Dir = filepath.Join(dir, p)
+		}
+		if root.Display == "." {
+			root.Display = ""
+		}
+		if st, err := os.Stat(root.Dir); err != nil || !st.IsDir() {
+			return nil, fmt.Errorf("%s: iac.paths: %s is not a readable directory", file, p)
+		}
+		c.IaC.roots = append(c.IaC.roots, root)
+	}
+	// An image is a path relative to the file when one exists there; otherwise it
+	// is taken as written (a registry reference).
+	for i, ref := range c.Images {
+		if ref == "" {
+			return nil, fmt.Errorf("%s: images: empty reference", file)
+		}
+		if p := filepath.Join(dir, ref); !filepath.IsAbs(ref) && pathExists(p) {
+			c.Images[i] = p
+		}
+	}
+	if c.VulnerabilityDB != "" && !filepath.IsAbs(c.VulnerabilityDB) {
+		c.VulnerabilityDB = filepath.Join(dir, c.VulnerabilityDB)
+	}
+	for _, list := range []*[]string{&c.FrameworkFiles, &c.Attestations, &c.Waivers, &c.PolicyDirs, &c.IaC.TFVars, &c.IaC.HelmValues} {
 		for i, p := range *list {
 			if p == "" {
 				return nil, fmt.Errorf("%s: empty path in list", file)
@@ -81,4 +135,9 @@ func cleanOSError(err error) error {
 		return pe.Err
 	}
 	return err
+}
+
+func pathExists(p string) bool {
+	_, err := os.Stat(p)
+	return err == nil
 }

@@ -1,7 +1,7 @@
 package cli
 
 import (
-	"bufio"
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"text/tabwriter"
@@ -37,6 +38,7 @@ type IACOptions struct {
 	Frameworks []string
 	Format     string
 	Output     string
+	Outputs    []string // --output values: FILE, or FORMAT=FILE (repeatable)
 	Reports    []string
 	FailOn     string
 	AsOf       string
@@ -89,8 +91,8 @@ patterns over IDs such as iac:infra/main.tf#aws_s3_bucket.raw. See docs/iac.md.`
 	f.StringVar(&o.Baseline, "baseline", "", "a previous `sdescan iac --format json` output: only findings not in it fail the gate")
 	f.StringArrayVar(&o.Frameworks, "framework", nil, "report only this framework ID (repeatable; default all)")
 	f.StringVarP(&o.Format, "format", "f", "table", "output format: "+strings.Join(IACFormats, ", "))
-	f.StringVarP(&o.Output, "output", "o", "", "write the report to FILE instead of stdout")
-	f.StringArrayVar(&o.Reports, "report", nil, "also write FORMAT to FILE, as FORMAT=FILE (repeatable)")
+	f.StringArrayVarP(&o.Outputs, "output", "o", nil, "write the report to FILE instead of stdout; FORMAT=FILE (e.g. sarif=results.sarif) writes that format too (repeatable)")
+	f.StringArrayVar(&o.Reports, "report", nil, "also write FORMAT to FILE, as FORMAT=FILE (repeatable; same as --output FORMAT=FILE)")
 	f.StringVar(&o.FailOn, "fail-on", "", "exit 1 when a new, failing, unwaived finding is at or above: critical, high, medium or low")
 	f.StringVar(&o.AsOf, "as-of", "", "assessment time (YYYY-MM-DD or RFC 3339; default now): waiver expiry is judged at it")
 	return cmd
@@ -100,6 +102,19 @@ func (o *IACOptions) check() error {
 	if !contains(IACFormats, o.Format) {
 		return inputError(fmt.Errorf("--format %q: want %s", o.Format, strings.Join(IACFormats, ", ")))
 	}
+	// --output takes one FILE for --format, and any number of FORMAT=FILE (a
+	// value is FORMAT=FILE only when it starts with a known format's name).
+	for _, v := range o.Outputs {
+		if format, _, ok := strings.Cut(v, "="); ok && contains(IACFormats, format) {
+			o.Reports = append(o.Reports, v)
+			continue
+		}
+		if o.Output != "" && o.Output != v {
+			return inputError(fmt.Errorf("--output %q: the report already goes to %s (use FORMAT=FILE for more)", v, o.Output))
+		}
+		o.Output = v
+	}
+	o.Outputs = nil
 	seen := map[string]bool{}
 	for _, r := range o.Reports {
 		format, file, ok := strings.Cut(r, "=")
@@ -164,6 +179,32 @@ func displayPrefix(p string) string {
 	return p
 }
 
+// iacRoot is a directory of infrastructure code: where it is, and the path its
+// files are reported under (as the user wrote it, so that IDs do not depend on
+// where sdescan runs).
+type iacRoot struct {
+	Dir, Display string
+}
+
+// scanIaC scans the roots with Trivy and sdescan's parsers and returns the result
+// and the facts (the parsed resources, the failures of Trivy's checks recorded as
+// facts, and one collector run whose errors are what could not be assessed).
+func scanIaC(ctx context.Context, sc trivy.Scanner, roots []iacRoot, opts trivy.Options, tool checks.Version, at time.Time) (*trivy.Result, *checks.Facts, error) {
+	res := &trivy.Result{Files: map[string]string{}, Checks: map[string]*checks.Check{}}
+	var scopes []string
+	for _, root := range roots {
+		o := opts
+		o.Prefix = root.Display
+		r, err := sc.Scan(ctx, root.Dir, o)
+		if err != nil {
+			return nil, nil, err
+		}
+		res.Merge(r)
+		scopes = append(scopes, cmp.Or(root.Display, "."))
+	}
+	return res, res.Facts(tool, at, strings.Join(scopes, ",")), nil
+}
+
 // IACReport is everything `sdescan iac` renders.
 type IACReport struct {
 	Result *trivy.Result
@@ -181,52 +222,46 @@ func iacRun(ctx context.Context, g *globalOptions, o *IACOptions) error {
 		}
 		asOf = t
 	}
-	// Trivy logs what it skips through slog; sdescan reports it as entries.
-	if !g.verbose {
-		slog.SetDefault(slog.New(slog.DiscardHandler))
-	}
+	defer g.quietTrivy()()
 	sc := o.Scanner
 	if sc == nil {
 		sc = trivy.New()
 	}
-	res := &trivy.Result{Files: map[string]string{}, Checks: map[string]*checks.Check{}}
-	var scopes []string
-	for _, p := range o.Paths {
-		r, err := sc.Scan(ctx, p, trivy.Options{SkipDirs: splitList(o.SkipDirs), TFVars: o.TFVars, HelmValues: o.HelmValues, Prefix: displayPrefix(p)})
-		if err != nil {
-			return inputError(err)
-		}
-		res.Merge(r)
-		scopes = append(scopes, filepath.ToSlash(p))
+	// Compile sdescan's checks and list Trivy's while the tree is scanned: on a
+	// small tree these dominate the run (docs/performance.md).
+	type prepared struct {
+		engine      *checks.Engine
+		trivyChecks []*checks.Check
+		err         error
 	}
+	prepCh := make(chan prepared, 1)
+	go func() {
+		var p prepared
+		if p.engine, p.err = checks.NewEngine(checks.Builtin()); p.err == nil {
+			p.trivyChecks, p.err = trivy.Catalogue()
+		}
+		prepCh <- p
+	}()
 	tool := checks.Version{Name: "sdescan", Version: Version}
-	facts := res.Facts(tool, asOf, strings.Join(scopes, ","))
+	var roots []iacRoot
+	for _, p := range o.Paths {
+		roots = append(roots, iacRoot{Dir: p, Display: displayPrefix(p)})
+	}
+	res, facts, err := scanIaC(ctx, sc, roots, trivy.Options{SkipDirs: splitList(o.SkipDirs), TFVars: o.TFVars, HelmValues: o.HelmValues}, tool, asOf)
+	if err != nil {
+		return inputError(err)
+	}
 
-	engine, err := checks.NewEngine(checks.Builtin())
-	if err != nil {
-		return err
+	prep := <-prepCh
+	if prep.err != nil {
+		return prep.err
 	}
-	trivyChecks, err := trivy.Catalogue()
-	if err != nil {
-		return err
-	}
-	byID := map[string]*checks.Check{}
-	for _, c := range trivyChecks {
-		byID[c.ID] = c
-		for _, a := range c.Aliases {
-			if _, dup := byID[a]; !dup {
-				byID[a] = c
-			}
-		}
-	}
+	engine, trivyChecks := prep.engine, prep.trivyChecks
 	resolve := func(id string) (string, bool) {
 		if c, ok := engine.Check(id); ok {
 			return c.ID, true
 		}
-		if c, ok := byID[strings.ToUpper(id)]; ok {
-			return c.ID, true
-		}
-		return "", false
+		return resolveTrivyID(trivyChecks, id)
 	}
 	cat, err := controls.LoadBuiltin(resolve)
 	if err != nil {
@@ -254,35 +289,21 @@ func iacRun(ctx context.Context, g *globalOptions, o *IACOptions) error {
 		return inputError(err)
 	}
 
+	// The evaluator runs sdescan's checks and adds the failures of Trivy's, which
+	// the facts record (checks.RecordedFindings).
 	findings, err := engine.Evaluate(ctx, facts, checks.Params{AsOf: asOf})
 	if err != nil {
 		return err
 	}
-	tf, regions, paths := res.Findings()
-	findings = append(findings, tf...)
-	sort.SliceStable(findings, func(i, j int) bool {
-		if findings[i].CheckID != findings[j].CheckID {
-			return findings[i].CheckID < findings[j].CheckID
-		}
-		return findings[i].ResourceID < findings[j].ResourceID
-	})
+	_, regions, paths := res.Findings()
 	// The checks reported: sdescan's IaC checks, and Trivy's checks that failed
-	// (with the metadata of Trivy's results) or that a framework cites.
+	// (with the metadata of Trivy's results).
 	var list []*checks.Check
-	for _, c := range engine.Checks() {
+	for _, c := range engine.ChecksFor(facts) {
 		if iacCheck(c) {
 			list = append(list, c)
 		}
 	}
-	ids := make([]string, 0, len(res.Checks))
-	for id := range res.Checks {
-		ids = append(ids, id)
-	}
-	sort.Strings(ids)
-	for _, id := range ids {
-		list = append(list, res.Checks[id])
-	}
-	sort.Slice(list, func(i, j int) bool { return list[i].ID < list[j].ID })
 
 	a := controls.Assess(controls.Input{
 		Tool: tool, Facts: facts, Findings: findings, Checks: list, Catalogue: cat,
@@ -322,25 +343,8 @@ func iacRun(ctx context.Context, g *globalOptions, o *IACOptions) error {
 			gateN++
 		}
 	}
-	for _, r := range o.Reports {
-		format, file, _ := strings.Cut(r, "=")
-		if err := writeFileAtomic(file, func(w io.Writer) error { return writeIAC(w, format, rep) }); err != nil {
-			return inputError(err)
-		}
-	}
-	render := func(w io.Writer) error { return writeIAC(w, o.Format, rep) }
-	if o.Output != "" {
-		if err := writeFileAtomic(o.Output, render); err != nil {
-			return inputError(err)
-		}
-	} else {
-		bw := bufio.NewWriterSize(g.stdout, 1<<16)
-		if err := render(bw); err != nil {
-			return err
-		}
-		if err := bw.Flush(); err != nil {
-			return err
-		}
+	if err := writeReports(g, o.Format, o.Output, o.Reports, func(w io.Writer, format string) error { return writeIAC(w, format, rep) }); err != nil {
+		return err
 	}
 	for _, e := range res.Entries {
 		fmt.Fprintf(g.stderr, "sdescan: %s: %s: %s\n", e.Kind, e.Path, e.Reason)
@@ -475,4 +479,103 @@ func iacTable(w io.Writer, rep *IACReport) error {
 	}
 	fmt.Fprintf(w, "; %d not assessed\n", len(rep.Result.Entries))
 	return nil
+}
+
+// iacScope is the infrastructure code a scan assesses: iac.paths of the
+// configuration and the --iac directories.
+func (o *assessOptions) iacScope(dirs []string) (IaCConfig, error) {
+	var iac IaCConfig
+	if o.config != "" {
+		cfg, err := loadConfig(o.config)
+		if err != nil {
+			return iac, inputError(err)
+		}
+		iac = cfg.IaC
+	}
+	for _, d := range dirs {
+		if st, err := os.Stat(d); err != nil || !st.IsDir() {
+			return iac, inputError(fmt.Errorf("--iac %s: not a readable directory", d))
+		}
+		iac.roots = append(iac.roots, iacRoot{Dir: d, Display: displayPrefix(d)})
+	}
+	return iac, nil
+}
+
+// addIaC scans the infrastructure code and adds its facts to the scan's. The code
+// is assessed as of the other facts' time (or --as-of), so that a scan of fixed
+// facts stays reproducible; alone, as of now.
+func (o *assessOptions) addIaC(ctx context.Context, g *globalOptions, in inputs, iac IaCConfig) (inputs, error) {
+	at, err := o.collectionTime(in)
+	if err != nil {
+		return in, err
+	}
+	defer g.quietTrivy()()
+	tool := checks.Version{Name: "sdescan", Version: Version}
+	res, facts, err := scanIaC(ctx, trivy.New(), iac.roots, trivy.Options{SkipDirs: splitList(iac.SkipDirs), TFVars: iac.TFVars, HelmValues: iac.HelmValues}, tool, at)
+	if err != nil {
+		return in, inputError(err)
+	}
+	for _, e := range res.Entries {
+		fmt.Fprintf(g.stderr, "sdescan: %s: %s: %s\n", e.Kind, e.Path, e.Reason)
+	}
+	return o.mergeFacts(in, facts, "iac scan")
+}
+
+// collectionTime is when code or images added to a scan are judged: the other
+// facts' time, so that a scan of fixed facts stays reproducible, or --as-of;
+// alone, now.
+func (o *assessOptions) collectionTime(in inputs) (time.Time, error) {
+	if o.asOf != "" {
+		t, err := parseAsOf(o.asOf)
+		if err != nil {
+			return time.Time{}, inputError(err)
+		}
+		return t, nil
+	}
+	if in.facts != nil {
+		return in.facts.AsOf(), nil
+	}
+	return time.Now().UTC().Truncate(time.Second), nil
+}
+
+// mergeFacts adds facts of another collector to the scan's.
+func (o *assessOptions) mergeFacts(in inputs, facts *checks.Facts, name string) (inputs, error) {
+	if in.facts == nil {
+		return inputs{facts: facts, factsName: name, evidence: in.evidence}, nil
+	}
+	merged, err := checks.Merge([]*checks.Facts{in.facts, facts}, []string{in.factsName, name})
+	if err != nil {
+		return in, err
+	}
+	merged.Tool = in.facts.Tool
+	in.facts = merged
+	return in, nil
+}
+
+// resolveTrivyID resolves an ID or alias of one of Trivy's checks (AWS-0090,
+// AVD-AWS-0090, DS002), in any case, to its ID.
+func resolveTrivyID(list []*checks.Check, id string) (string, bool) {
+	id = strings.ToUpper(id)
+	for _, c := range list {
+		if c.ID == id {
+			return c.ID, true
+		}
+	}
+	for _, c := range list {
+		if slices.Contains(c.Aliases, id) {
+			return c.ID, true
+		}
+	}
+	return "", false
+}
+
+// quietTrivy silences Trivy's logs (what it skips, sdescan reports as collection
+// errors) unless --verbose, and returns what restores them.
+func (g *globalOptions) quietTrivy() func() {
+	if g.verbose {
+		return func() {}
+	}
+	prev := slog.Default()
+	slog.SetDefault(slog.New(slog.DiscardHandler))
+	return func() { slog.SetDefault(prev) }
 }

@@ -213,19 +213,29 @@ func TestIACGateBaselineWaivers(t *testing.T) {
 // SARIF multitool and checks that results are located at file and line.
 func TestIACSARIFValid(t *testing.T) {
 	pkg := iacRepo(t)
+	file := filepath.Join(t.TempDir(), "iac.sarif")
+	if code, _, stderr := runIAC(t, "fixtures/iac", "--as-of", "2026-11-25", "--format", "sarif", "--output", file); code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	validateSARIF(t, pkg, file)
+	sarif, _ := os.ReadFile(file)
+	if !bytes.Contains(sarif, []byte(`"uri": "fixtures/iac/terraform/bad/main.tf"`)) || !bytes.Contains(sarif, []byte(`"startLine"`)) {
+		t.Error("SARIF results are not located at file and line")
+	}
+}
+
+// validateSARIF runs Microsoft's SARIF validator (make tools) on a file and fails
+// the test on any error or warning. pkg is this package's directory.
+func validateSARIF(t *testing.T, pkg, file string) {
+	t.Helper()
 	bin := filepath.Join(pkg, "..", "..", "..", "..", "tools", "npm", "node_modules", ".bin", "sarif-multitool")
 	if _, err := os.Stat(bin); err != nil {
 		t.Fatalf("%s is missing: run `make tools` (%v)", bin, err)
 	}
-	dir := t.TempDir()
-	file := filepath.Join(dir, "iac.sarif")
-	if code, _, stderr := runIAC(t, "fixtures/iac", "--as-of", "2026-11-25", "--format", "sarif", "--output", file); code != 0 {
-		t.Fatalf("exit %d: %s", code, stderr)
-	}
-	log := filepath.Join(dir, "validation.sarif")
+	log := filepath.Join(t.TempDir(), "validation.sarif")
 	cmd := exec.Command(bin, "validate", file, "--level", `"Error;Warning"`, "--output", log)
 	if b, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("sarif-multitool validate: %v\n%s", err, b)
+		t.Fatalf("sarif-multitool validate %s: %v\n%s", file, err, b)
 	}
 	var v struct {
 		Runs []struct {
@@ -244,10 +254,6 @@ func TestIACSARIFValid(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, r := range v.Runs[0].Results {
-		t.Errorf("sarif-multitool: %s %s: %v", r.Level, r.RuleID, r.Message)
-	}
-	sarif, _ := os.ReadFile(file)
-	if !bytes.Contains(sarif, []byte(`"uri": "fixtures/iac/terraform/bad/main.tf"`)) || !bytes.Contains(sarif, []byte(`"startLine"`)) {
-		t.Error("SARIF results are not located at file and line")
+		t.Errorf("sarif-multitool %s: %s %s: %v", file, r.Level, r.RuleID, r.Message)
 	}
 }

@@ -54,6 +54,21 @@ backup:
   default_rpo_hours: 24
   min_retention_days: 35
   restore_test_max_age_days: 365
+
+# Infrastructure code that scan assesses with the estate, offline, as sdescan iac
+# does (docs/iac.md): Trivy's checks and sdescan's IAC-... checks, in the same
+# assessment and evidence pack.
+iac:
+  paths: []          # e.g. [infra/terraform, deploy/k8s]
+  skip_dirs: []      # e.g. [examples]
+  tf_vars: []        # the variables files you deploy with
+  helm_values: []
+
+# Container images that scan assesses with the estate (docs/images.md): docker save
+# tarballs, OCI layouts, root file systems or registry references; and a Trivy
+# vulnerability database for them (IMG-002), which sdescan never downloads.
+images: []
+vulnerability_db: ""
 `
 
 const waiversTemplate = `# Accepted risks. A waiver turns a failing check on matching resources into "waived"

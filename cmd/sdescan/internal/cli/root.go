@@ -126,6 +126,7 @@ Exit codes: 0 ok, 1 gate failed (--fail-on) or, for verify and report, an invali
 		newVerifyCmd(g),
 		newReportCmd(g),
 		newIACCmd(g),
+		newImageCmd(g),
 		newDiffCmd(g),
 	)
 	return root

@@ -19,6 +19,8 @@ func newScanCmd(g *globalOptions) *cobra.Command {
 	o := &assessOptions{}
 	var demo, useAWS bool
 	var saveFacts string
+	var iacPaths, images []string
+	var vulnDB string
 	src := &awsSource{}
 	cmd := &cobra.Command{
 		Use:   "scan",
@@ -31,11 +33,18 @@ environment, shared profiles, SSO, instance or task roles; AWS_ENDPOINT_URL is
 honoured), read-only: see docs/aws.md for what it collects today.
 
 --demo assesses the bundled demo estate (two AWS accounts, attestations, waivers and a
-regional policy framework) with no credentials and no network.`,
+regional policy framework) with no credentials and no network.
+
+--iac DIR (or iac.paths in sdescan.yaml) adds infrastructure code, checked offline as
+` + "`sdescan iac`" + ` checks it (Trivy's checks and sdescan's IAC-… checks), to the same
+assessment and evidence pack; --image REF (or images) adds container images, as
+` + "`sdescan image`" + ` checks them, with their SBOMs as evidence. Alone, either assesses
+just that.`,
 		Example: `  sdescan scan --demo
   sdescan scan --demo --format json --output assessment.json
   sdescan scan --demo --report sarif=results.sarif --report junit=report.xml --report md=summary.md
   sdescan scan --aws --region eu-west-2 --fail-on high --save-facts facts.json
+  sdescan scan --aws --iac infra/ --pack pack.zip
   sdescan scan --demo --pack pack.zip --key sdescan-signing.key
   sdescan scan --aws --org --role-name SdescanReadOnly --external-id "$EXTERNAL_ID" --region all`,
 		Args: exactArgs(0),
@@ -43,6 +52,29 @@ regional policy framework) with no credentials and no network.`,
 			// Refuse an unknown report format before collecting anything.
 			if err := o.checkFormats(); err != nil {
 				return err
+			}
+			iac, err := o.iacScope(iacPaths)
+			if err != nil {
+				return err
+			}
+			imgs, err := o.imageScope(images, vulnDB)
+			if err != nil {
+				return err
+			}
+			// Raw evidence (AWS responses, image SBOMs) goes beside --save-facts,
+			// else to a temporary directory that lives as long as the scan.
+			root := ""
+			if (useAWS || len(imgs.refs) > 0) && !src.noEvidence {
+				if saveFacts != "" {
+					root = evidenceRoot(saveFacts)
+				} else {
+					tmp, err := os.MkdirTemp("", "sdescan-evidence-")
+					if err != nil {
+						return fmt.Errorf("evidence directory: %w", err)
+					}
+					defer os.RemoveAll(tmp)
+					root = tmp
+				}
 			}
 			var in inputs
 			switch {
@@ -54,29 +86,27 @@ regional policy framework) with no credentials and no network.`,
 					return err
 				}
 			case useAWS:
-				// The raw responses go beside --save-facts, else to a
-				// temporary directory that lives as long as the scan.
-				root := ""
-				if saveFacts != "" {
-					root = evidenceRoot(saveFacts)
-				} else if !src.noEvidence {
-					tmp, err := os.MkdirTemp("", "sdescan-evidence-")
-					if err != nil {
-						return fmt.Errorf("evidence directory: %w", err)
-					}
-					defer os.RemoveAll(tmp)
-					root = tmp
-				}
 				facts, err := src.collect(cmd.Context(), g.stderr, root)
 				if err != nil {
 					return err
 				}
 				in = inputs{facts: facts, factsName: "aws scan"}
-				if root != "" && !src.noEvidence {
-					in.evidence = os.DirFS(root)
-				}
+			case len(iac.roots) > 0 || len(imgs.refs) > 0: // code or images alone
 			default:
-				return inputError(errors.New("nothing to scan: use --aws (your AWS account) or --demo, or `sdescan evaluate FACTS.json`"))
+				return inputError(errors.New("nothing to scan: use --aws (your AWS account), --demo, --iac DIR or --image REF, or `sdescan evaluate FACTS.json`"))
+			}
+			if len(iac.roots) > 0 {
+				if in, err = o.addIaC(cmd.Context(), g, in, iac); err != nil {
+					return err
+				}
+			}
+			if len(imgs.refs) > 0 {
+				if in, err = o.addImages(cmd.Context(), g, in, imgs, root); err != nil {
+					return err
+				}
+			}
+			if root != "" && in.evidence == nil {
+				in.evidence = os.DirFS(root)
 			}
 			if saveFacts != "" {
 				if err := writeFileAtomic(saveFacts, func(w io.Writer) error { return checks.WriteJSON(w, in.facts) }); err != nil {
@@ -90,6 +120,9 @@ regional policy framework) with no credentials and no network.`,
 	cmd.Flags().BoolVar(&useAWS, "aws", false, "collect from the AWS account of the current credentials (read-only)")
 	src.addFlags(cmd)
 	cmd.Flags().StringVar(&saveFacts, "save-facts", "", "also write the collected facts to FILE (for `sdescan evaluate`)")
+	cmd.Flags().StringArrayVar(&images, "image", nil, "also assess the container image REF, as `sdescan image` does (repeatable; adds to images of the config)")
+	cmd.Flags().StringVar(&vulnDB, "db", "", "Trivy vulnerability database for --image (a directory holding trivy.db; never downloaded)")
+	cmd.Flags().StringArrayVar(&iacPaths, "iac", nil, "also assess the infrastructure code in DIR, as `sdescan iac` does (repeatable; adds to iac.paths of the config)")
 	o.addFlags(cmd)
 	o.pack.addFlags(cmd)
 	return cmd

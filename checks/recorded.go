@@ -1,0 +1,127 @@
+package checks
+
+import (
+	"cmp"
+	"fmt"
+	"regexp"
+	"slices"
+	"sort"
+	"strings"
+)
+
+// TypeRecordedResult is a failure of a check another engine ran at collection
+// time: Trivy's own misconfiguration checks (AWS-0090, KSV-0014…), which run
+// inside Trivy, not in sdescan's evaluator. The collector records each failure,
+// with the check's metadata, as a fact; the evaluator turns the facts back into
+// findings. So an evidence pack holds what Trivy found as collected evidence,
+// and `sdescan verify` re-derives the same findings from it without Trivy.
+const TypeRecordedResult = "iac.trivy.result"
+
+// RecordedFindings returns the findings recorded in the facts (resources of type
+// TypeRecordedResult), sorted by check then resource, and the checks they cite.
+// A recorded result that lacks its check or resource ID is an error finding on
+// that fact: it is never dropped.
+func RecordedFindings(f *Facts) ([]Finding, []*Check) {
+	var out []Finding
+	byID := map[string]*Check{}
+	for i := range f.Resources {
+		r := &f.Resources[i]
+		if r.Type != TypeRecordedResult {
+			continue
+		}
+		a := r.Attributes
+		id, resID := str(a["check_id"]), str(a["resource_id"])
+		sev, err := ParseSeverity(str(a["severity"]))
+		if id == "" || resID == "" || err != nil {
+			out = append(out, Finding{CheckID: cmp.Or(id, "RECORDED"), ResourceID: r.ID, ResourceType: r.Type, Status: Error, Severity: Low,
+				Messages: []string{fmt.Sprintf("recorded result %s lacks its check_id, resource_id or a known severity", r.ID)}})
+			continue
+		}
+		typ := str(a["resource_type"])
+		msgs := strList(a["messages"])
+		sort.Strings(msgs)
+		out = append(out, Finding{CheckID: id, ResourceID: resID, ResourceType: typ, Status: Fail, Severity: sev, Messages: msgs})
+		c, ok := byID[id]
+		if !ok {
+			c = &Check{ID: id, Title: str(a["title"]), Description: str(a["description"]), Severity: sev,
+				Remediation: str(a["remediation"]), Aliases: strList(a["aliases"]), File: str(a["engine"]), Package: str(a["package"])}
+			byID[id] = c
+		}
+		if typ != "" && !slices.Contains(c.ResourceTypes, typ) {
+			c.ResourceTypes = append(c.ResourceTypes, typ)
+			sort.Strings(c.ResourceTypes)
+		}
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].CheckID != out[j].CheckID {
+			return out[i].CheckID < out[j].CheckID
+		}
+		return out[i].ResourceID < out[j].ResourceID
+	})
+	list := make([]*Check, 0, len(byID))
+	for _, c := range byID {
+		list = append(list, c)
+	}
+	sort.Slice(list, func(i, j int) bool { return list[i].ID < list[j].ID })
+	return out, list
+}
+
+// ChecksFor lists the engine's checks and the checks whose results the facts
+// record (RecordedFindings), sorted by ID: what an assessment of these facts
+// reports on. A recorded check never replaces one of the engine's.
+func (e *Engine) ChecksFor(f *Facts) []*Check {
+	_, recorded := RecordedFindings(f)
+	if len(recorded) == 0 {
+		return e.checks
+	}
+	out := append([]*Check(nil), e.checks...)
+	for _, c := range recorded {
+		if _, dup := e.byID[c.ID]; !dup {
+			out = append(out, c)
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
+	return out
+}
+
+func str(v any) string {
+	s, _ := v.(string)
+	return s
+}
+
+func strList(v any) []string {
+	switch l := v.(type) {
+	case []string:
+		return append([]string(nil), l...)
+	case []any:
+		out := make([]string, 0, len(l))
+		for _, x := range l {
+			if s, ok := x.(string); ok {
+				out = append(out, s)
+			}
+		}
+		return out
+	}
+	return nil
+}
+
+// recordedIDPattern is the shape of Trivy's check IDs (AWS-0090, KSV-0014, DS-0002),
+// optionally with the AVD- prefix.
+var recordedIDPattern = regexp.MustCompile(`^(AVD-)?[A-Z][A-Z0-9]*-[0-9]{4,5}$`)
+
+// ResolveRecordedID resolves a check ID cited by a waiver or a framework that is
+// not one of the engine's: a check of the facts' recorded results (by ID or
+// alias), else any ID in Trivy's form (AVD- dropped). Verifying a pack uses it:
+// the pack holds the waivers as written, and Trivy's catalogue is not in it.
+func ResolveRecordedID(f *Facts, id string) (string, bool) {
+	_, recorded := RecordedFindings(f)
+	for _, c := range recorded {
+		if c.ID == id || slices.Contains(c.Aliases, id) {
+			return c.ID, true
+		}
+	}
+	if recordedIDPattern.MatchString(id) {
+		return strings.TrimPrefix(id, "AVD-"), true
+	}
+	return "", false
+}

@@ -1,0 +1,61 @@
+package checks
+
+import (
+	"context"
+	"testing"
+)
+
+// TestRecordedFindings: the evaluator turns recorded failures back into findings,
+// with the cited checks' metadata; a malformed record is an error finding, never
+// dropped; IDs resolve by ID, alias or Trivy's shape.
+func TestRecordedFindings(t *testing.T) {
+	rec := func(id string, attrs map[string]any) Resource {
+		return Resource{ID: id, Type: TypeRecordedResult, Source: "iac", Attributes: attrs}
+	}
+	facts := &Facts{Resources: []Resource{
+		rec("trivy:AWS-0090@iac:a.tf#b", map[string]any{"check_id": "AWS-0090", "resource_id": "iac:a.tf#b", "resource_type": "iac.terraform.resource",
+			"severity": "medium", "messages": []any{"z", "a"}, "title": "Versioning", "aliases": []any{"AVD-AWS-0090"}}),
+		rec("trivy:AWS-0090@iac:c.yaml#d", map[string]any{"check_id": "AWS-0090", "resource_id": "iac:c.yaml#d", "resource_type": "iac.cloudformation.resource",
+			"severity": "medium", "messages": []any{"m"}}),
+		rec("trivy:broken", map[string]any{"resource_id": "iac:x", "severity": "high", "messages": []any{}}),
+	}}
+	got, list := RecordedFindings(facts)
+	want := []struct {
+		check, res string
+		status     Status
+	}{{"AWS-0090", "iac:a.tf#b", Fail}, {"AWS-0090", "iac:c.yaml#d", Fail}, {"RECORDED", "trivy:broken", Error}}
+	if len(got) != len(want) {
+		t.Fatalf("got %d findings, want %d: %+v", len(got), len(want), got)
+	}
+	for i, w := range want {
+		if got[i].CheckID != w.check || got[i].ResourceID != w.res || got[i].Status != w.status {
+			t.Errorf("finding %d: %+v, want %+v", i, got[i], w)
+		}
+	}
+	if m := got[0].Messages; len(m) != 2 || m[0] != "a" {
+		t.Errorf("messages not sorted: %v", m)
+	}
+	if len(list) != 1 || list[0].Title != "Versioning" || len(list[0].ResourceTypes) != 2 {
+		t.Errorf("checks: %+v", list)
+	}
+	for id, want := range map[string]string{"AVD-AWS-0090": "AWS-0090", "AWS-0090": "AWS-0090", "AVD-KSV-0014": "KSV-0014", "not-a-check": ""} {
+		if got, _ := ResolveRecordedID(facts, id); got != want {
+			t.Errorf("ResolveRecordedID(%s) = %q, want %q", id, got, want)
+		}
+	}
+	// The engine adds them to its own findings.
+	e, err := NewEngine(Builtin())
+	if err != nil {
+		t.Fatal(err)
+	}
+	fs, err := e.Evaluate(context.Background(), facts, Params{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(fs) != 3 {
+		t.Errorf("Evaluate: %d findings, want the 3 recorded", len(fs))
+	}
+	if n := len(e.ChecksFor(facts)) - len(e.Checks()); n != 1 {
+		t.Errorf("ChecksFor adds %d checks, want 1", n)
+	}
+}

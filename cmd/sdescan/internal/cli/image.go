@@ -1,0 +1,399 @@
+package cli
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"path/filepath"
+	"sort"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/sdescan/sdescan/checks"
+	"github.com/sdescan/sdescan/checks/trivy"
+	"github.com/sdescan/sdescan/controls"
+	"github.com/sdescan/sdescan/reports"
+)
+
+// ImageCmdOptions are the flags of `sdescan image`.
+type ImageCmdOptions struct {
+	Refs       []string
+	DB         string
+	Format     string
+	Output     string
+	Outputs    []string // --output values: FILE, or FORMAT=FILE (repeatable)
+	Reports    []string
+	FailOn     string
+	SBOMDir    string
+	SaveFacts  string
+	AsOf       string
+	Frameworks []string
+}
+
+func newImageCmd(g *globalOptions) *cobra.Command {
+	o := &ImageCmdOptions{}
+	cmd := &cobra.Command{
+		Use:   "image REF... [--db PATH] [--fail-on SEVERITY] [--format table|json|sarif|junit|md]",
+		Short: "Check container images (docker save tarball, OCI layout, root file system): a CI gate",
+		Long: `image analyses container images with Trivy, offline: operating system and its
+end-of-life (Trivy's built-in dates, judged at --as-of), packages, user, exposed ports
+and secrets in the layers (rule, file and line; never the secret). It runs sdescan's
+IMG-… checks over them and keeps a CycloneDX SBOM of each image as evidence.
+
+REF is a docker save tarball, an OCI image layout (directory or tar), an unpacked root
+file system (directory), or a registry reference (the only case that uses the network).
+Vulnerabilities are assessed only with --db PATH, a Trivy vulnerability database you
+supply (a directory holding trivy.db, or Trivy's cache directory holding db/trivy.db);
+sdescan never downloads one. See docs/images.md.`,
+		Example: `  sdescan image app.tar --fail-on high
+  sdescan image oci-layout/ --db ~/.cache/trivy --format sarif --output image.sarif
+  sdescan image app.tar --save-facts out/facts.json --report junit=image-junit.xml`,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			o.Refs = args
+			if len(o.Refs) == 0 {
+				return inputError(errors.New("image needs a REF (a docker save tarball, an OCI layout, a root file system or a registry reference)"))
+			}
+			if err := o.check(); err != nil {
+				return err
+			}
+			return imageRun(cmd.Context(), g, o)
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&o.DB, "db", "", "Trivy vulnerability database: a directory holding trivy.db or db/trivy.db (never downloaded)")
+	f.StringVarP(&o.Format, "format", "f", "table", "output format: "+strings.Join(IACFormats, ", "))
+	f.StringArrayVarP(&o.Outputs, "output", "o", nil, "write the report to FILE instead of stdout; FORMAT=FILE (e.g. sarif=image.sarif) writes that format too (repeatable)")
+	f.StringArrayVar(&o.Reports, "report", nil, "also write FORMAT to FILE, as FORMAT=FILE (repeatable; same as --output FORMAT=FILE)")
+	f.StringVar(&o.FailOn, "fail-on", "", "exit 1 when a failing finding is at or above: critical, high, medium or low")
+	f.StringVar(&o.SBOMDir, "sbom-dir", "", "keep each image's CycloneDX SBOM under DIR/evidence/image/ (it is also kept beside --save-facts)")
+	f.StringVar(&o.SaveFacts, "save-facts", "", "write the collected facts to FILE (for sdescan evaluate)")
+	f.StringVar(&o.AsOf, "as-of", "", "assessment time (YYYY-MM-DD or RFC 3339; default now): end-of-life is judged at it")
+	f.StringArrayVar(&o.Frameworks, "framework", nil, "report only this framework ID (repeatable; default all)")
+	return cmd
+}
+
+func (o *ImageCmdOptions) check() error {
+	// The format and report flags are those of iac.
+	ic := &IACOptions{Format: o.Format, Reports: o.Reports, Outputs: o.Outputs, FailOn: o.FailOn}
+	if err := ic.check(); err != nil {
+		return err
+	}
+	o.Output, o.Reports, o.Outputs = ic.Output, ic.Reports, nil
+	if o.DB != "" {
+		if _, err := trivy.ResolveDB(o.DB); err != nil {
+			return inputError(err)
+		}
+	}
+	return nil
+}
+
+// builtinChecks loads the built-in engine and the control catalogue, resolving
+// the IDs frameworks cite among sdescan's checks and Trivy's.
+func builtinChecks() (*checks.Engine, *controls.Catalogue, func(string) (string, bool), error) {
+	engine, err := checks.NewEngine(checks.Builtin())
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	trivyChecks, err := trivy.Catalogue()
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	resolve := func(id string) (string, bool) {
+		if c, ok := engine.Check(id); ok {
+			return c.ID, true
+		}
+		return resolveTrivyID(trivyChecks, id)
+	}
+	cat, err := controls.LoadBuiltin(resolve)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	return engine, cat, resolve, nil
+}
+
+// writeReports writes the main report (to --output or stdout) and each
+// --report FORMAT=FILE with render (iac.go does the same inline).
+func writeReports(g *globalOptions, format, output string, extra []string, render func(io.Writer, string) error) error {
+	for _, r := range extra {
+		f, file, _ := strings.Cut(r, "=")
+		if err := writeFileAtomic(file, func(w io.Writer) error { return render(w, f) }); err != nil {
+			return inputError(err)
+		}
+	}
+	if output != "" {
+		if err := writeFileAtomic(output, func(w io.Writer) error { return render(w, format) }); err != nil {
+			return inputError(err)
+		}
+		return nil
+	}
+	bw := bufio.NewWriterSize(g.stdout, 1<<16)
+	if err := render(bw, format); err != nil {
+		return err
+	}
+	return bw.Flush()
+}
+
+// ImageReport is everything `sdescan image` renders.
+type ImageReport struct {
+	Images []*trivy.ImageResult
+	Input  reports.Input
+}
+
+func imageRun(ctx context.Context, g *globalOptions, o *ImageCmdOptions) error {
+	asOf := time.Now().UTC().Truncate(time.Second)
+	if o.AsOf != "" {
+		t, err := parseAsOf(o.AsOf)
+		if err != nil {
+			return inputError(err)
+		}
+		asOf = t
+	}
+	defer g.quietTrivy()()
+	engine, cat, _, err := builtinChecks()
+	if err != nil {
+		return err
+	}
+	for _, id := range o.Frameworks {
+		if _, ok := cat.Framework(id); !ok {
+			return inputError(fmt.Errorf("unknown framework %q (see `sdescan controls list`)", id))
+		}
+	}
+	// The SBOM goes under --sbom-dir and beside the facts file, so that the
+	// reference the facts cite (relative to the facts file) resolves.
+	var sinks []checks.EvidenceSink
+	seen := map[string]bool{}
+	for _, root := range []string{o.SBOMDir, filepath.Dir(o.SaveFacts)} {
+		if root == "" || (root == "." && o.SaveFacts == "") || seen[filepath.Clean(root)] {
+			continue
+		}
+		seen[filepath.Clean(root)] = true
+		sinks = append(sinks, &checks.EvidenceDir{Root: root})
+	}
+	var images []*trivy.ImageResult
+	for _, ref := range o.Refs {
+		r, err := trivy.ScanImage(ctx, ref, trivy.ImageOptions{DB: o.DB, AsOf: asOf, Remote: true})
+		if err != nil {
+			return inputError(err)
+		}
+		for _, sink := range sinks {
+			if len(r.SBOM) == 0 {
+				break
+			}
+			ev, err := sink.Put(r.SBOMPath(), r.SBOM)
+			if err != nil {
+				return inputError(err)
+			}
+			r.SBOMRef = &ev
+		}
+		images = append(images, r)
+	}
+	tool := checks.Version{Name: "sdescan", Version: Version}
+	facts := trivy.ImageFacts(tool, asOf, images)
+	if o.SaveFacts != "" {
+		if err := writeFileAtomic(o.SaveFacts, func(w io.Writer) error { return checks.WriteJSON(w, facts) }); err != nil {
+			return inputError(err)
+		}
+	}
+	findings, err := engine.Evaluate(ctx, facts, checks.Params{AsOf: asOf})
+	if err != nil {
+		return err
+	}
+	var list []*checks.Check
+	for _, c := range engine.Checks() {
+		if imageCheck(c) {
+			list = append(list, c)
+		}
+	}
+	a := controls.Assess(controls.Input{
+		Tool: tool, Facts: facts, Findings: findings, Checks: list, Catalogue: cat,
+		AsOf: asOf, Frameworks: o.Frameworks,
+	})
+	rep := &ImageReport{Images: images, Input: reports.NewInput(a, list, facts.Resources)}
+	if err := writeReports(g, o.Format, o.Output, o.Reports, func(w io.Writer, format string) error {
+		if format == "table" {
+			return imageTable(w, rep)
+		}
+		return reports.Write(w, format, rep.Input)
+	}); err != nil {
+		return err
+	}
+	for _, r := range images {
+		if r.Failure != "" {
+			fmt.Fprintf(g.stderr, "sdescan: not assessed: %s: %s\n", r.Ref, r.Failure)
+		}
+	}
+	if o.FailOn != "" {
+		gate, _ := checks.ParseSeverity(o.FailOn)
+		n := 0
+		for _, f := range a.Findings {
+			if f.Status == checks.Fail && f.Waiver == nil && f.Severity.Rank() >= gate.Rank() {
+				n++
+			}
+		}
+		if n > 0 {
+			return &exitError{code: ExitGateFailed, err: fmt.Errorf("gate failed: %d finding(s) at or above %s", n, gate)}
+		}
+	}
+	return nil
+}
+
+// imageCheck says whether a check reads image facts.
+func imageCheck(c *checks.Check) bool {
+	for _, t := range c.ResourceTypes {
+		if strings.HasPrefix(t, "image.") {
+			return true
+		}
+	}
+	return false
+}
+
+// imageTable prints one line per image, the failing findings most severe first,
+// what could not be assessed and why, and a summary line.
+func imageTable(w io.Writer, rep *ImageReport) error {
+	a := rep.Input.Assessment
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "IMAGE\tKIND\tOS\tUSER\tPACKAGES\tSECRETS\tVULNERABILITIES")
+	for _, r := range rep.Images {
+		if r.Failure != "" {
+			fmt.Fprintf(tw, "%s\t%s\t-\t-\t-\t-\tnot assessed\n", r.Ref, r.Kind)
+			continue
+		}
+		osName := "unknown"
+		if r.OSFamily != "" {
+			osName = r.OSFamily + " " + r.OSVersion
+			if r.EOLKnown && r.EOL {
+				osName += " (end-of-life)"
+			}
+		}
+		user := "unknown"
+		if r.UserKnown {
+			user = r.User
+			if user == "" {
+				user = "(root)"
+			}
+		}
+		vulns := "not assessed"
+		if r.VulnsScanned {
+			vulns = fmt.Sprint(len(r.Vulns))
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t%d\t%s\n", r.Ref, r.Kind, osName, user, len(r.Packages), len(r.Secrets), vulns)
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	var fails, notAssessed []controls.Finding
+	for _, f := range a.Findings {
+		switch f.Status {
+		case checks.Fail:
+			fails = append(fails, f)
+		case checks.Error:
+			notAssessed = append(notAssessed, f)
+		}
+	}
+	sort.SliceStable(fails, func(i, j int) bool { return fails[i].Severity.Rank() > fails[j].Severity.Rank() })
+	counts := map[checks.Severity]int{}
+	if len(fails) > 0 {
+		fmt.Fprintln(w)
+		tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+		fmt.Fprintln(tw, "SEVERITY\tCHECK\tIMAGE\tFINDING")
+		for _, f := range fails {
+			counts[f.Severity]++
+			msg := strings.Join(f.Messages, "; ")
+			if len(msg) > 200 {
+				msg = msg[:197] + "..."
+			}
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", strings.ToUpper(string(f.Severity)), f.CheckID, strings.TrimPrefix(f.ResourceID, "image:"), msg)
+		}
+		if err := tw.Flush(); err != nil {
+			return err
+		}
+	}
+	na := 0
+	if len(notAssessed) > 0 || len(a.CollectorRuns) > 0 {
+		var lines []string
+		for _, f := range notAssessed {
+			lines = append(lines, fmt.Sprintf("  %s  %s: %s", f.CheckID, strings.TrimPrefix(f.ResourceID, "image:"), strings.Join(f.Messages, "; ")))
+		}
+		for _, r := range a.CollectorRuns {
+			for _, e := range r.Errors {
+				lines = append(lines, "  IMG-*  "+e.Message)
+			}
+		}
+		na = len(lines)
+		if na > 0 {
+			fmt.Fprintln(w, "\nNot assessed:")
+			for _, l := range lines {
+				fmt.Fprintln(w, l)
+			}
+		}
+	}
+	fmt.Fprintf(w, "\n%d image(s); failing: %d critical, %d high, %d medium, %d low; %d not assessed\n", len(rep.Images), counts[checks.Critical], counts[checks.High], counts[checks.Medium], counts[checks.Low], na)
+	return nil
+}
+
+// imageScope is what a scan assesses of container images: images of the
+// configuration and --image, with the vulnerability database.
+type imageScope struct {
+	refs []string
+	db   string
+}
+
+func (o *assessOptions) imageScope(refs []string, db string) (imageScope, error) {
+	var sc imageScope
+	if o.config != "" {
+		cfg, err := loadConfig(o.config)
+		if err != nil {
+			return sc, inputError(err)
+		}
+		sc.refs, sc.db = cfg.Images, cfg.VulnerabilityDB
+	}
+	sc.refs = append(sc.refs, refs...)
+	if db != "" {
+		sc.db = db
+	}
+	if sc.db != "" {
+		if _, err := trivy.ResolveDB(sc.db); err != nil {
+			return sc, inputError(err)
+		}
+	}
+	return sc, nil
+}
+
+// addImages scans the images and adds their facts to the scan's, keeping each
+// image's SBOM as evidence under root (none when root is empty). Images are judged
+// as of the other facts' time (or --as-of), as addIaC does.
+func (o *assessOptions) addImages(ctx context.Context, g *globalOptions, in inputs, sc imageScope, root string) (inputs, error) {
+	at, err := o.collectionTime(in)
+	if err != nil {
+		return in, err
+	}
+	defer g.quietTrivy()()
+	var sink checks.EvidenceSink
+	if root != "" {
+		sink = &checks.EvidenceDir{Root: root}
+	}
+	var images []*trivy.ImageResult
+	for _, ref := range sc.refs {
+		r, err := trivy.ScanImage(ctx, ref, trivy.ImageOptions{DB: sc.db, AsOf: at, Remote: true})
+		if err != nil {
+			return in, inputError(err)
+		}
+		if sink != nil && len(r.SBOM) > 0 {
+			ev, err := sink.Put(r.SBOMPath(), r.SBOM)
+			if err != nil {
+				return in, inputError(err)
+			}
+			r.SBOMRef = &ev
+		}
+		if r.Failure != "" {
+			fmt.Fprintf(g.stderr, "sdescan: not assessed: %s: %s\n", r.Ref, r.Failure)
+		}
+		images = append(images, r)
+	}
+	return o.mergeFacts(in, trivy.ImageFacts(checks.Version{Name: "sdescan", Version: Version}, at, images), "image scan")
+}
