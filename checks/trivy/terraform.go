@@ -134,6 +134,27 @@ func efsBackupStatus(fs *terraform.Block, policies []*terraform.Block) (status s
 	return "", true
 }
 
+// holdsPlaceholder says whether a value holds one of Trivy's stand-in UUIDs.
+func holdsPlaceholder(v any) bool {
+	switch x := v.(type) {
+	case string:
+		return placeholder.MatchString(x)
+	case []any:
+		for _, e := range x {
+			if holdsPlaceholder(e) {
+				return true
+			}
+		}
+	case map[string]any:
+		for _, e := range x {
+			if holdsPlaceholder(e) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 var placeholder = regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`)
 
 func (p *parser) tfResource(b *terraform.Block, backupPolicies []*terraform.Block) {
@@ -141,14 +162,6 @@ func (p *parser) tfResource(b *terraform.Block, backupPolicies []*terraform.Bloc
 	file := display(p.prefix, strings.TrimPrefix(r.GetFilename(), "/"))
 	addr := b.GetMetadata().Reference()
 	cfg := blockValue(b)
-	// Trivy's evaluator stands in a random UUID for a computed attribute of another
-	// block (aws_iam_policy.x.arn, data.aws_iam_policy_document.x.json): that value
-	// is unknown offline, not the UUID.
-	for _, a := range b.GetAttributes() {
-		if s, ok := cfg[a.Name()].(string); ok && placeholder.MatchString(s) && len(a.AllReferences()) > 0 {
-			delete(cfg, a.Name())
-		}
-	}
 	attrs := map[string]any{
 		"mode":          b.Type(),
 		"resource_type": b.TypeLabel(),
@@ -229,10 +242,14 @@ func tagsOf(cfg map[string]any) map[string]string {
 
 // blockValue is a block's known attributes and nested blocks (each block type a
 // list) as plain values. Unknown and null values are left out: absent is unknown.
+// Trivy's evaluator stands in a random UUID for a computed attribute of another
+// block (aws_kms_key.x.arn, data.aws_iam_policy_document.x.json): an attribute
+// that refers to another block and holds such a UUID anywhere in its value is
+// unknown offline, never the UUID (which would also differ from run to run).
 func blockValue(b *terraform.Block) map[string]any {
 	out := map[string]any{}
 	for _, a := range b.GetAttributes() {
-		if v, ok := ctyValue(a.Value()); ok {
+		if v, ok := ctyValue(a.Value()); ok && !(len(a.AllReferences()) > 0 && holdsPlaceholder(v)) {
 			out[a.Name()] = v
 		}
 	}
