@@ -146,7 +146,6 @@ func (p *parser) files(files []string) {
 			p.yamlFile(f, data)
 		}
 	}
-	p.joinNetworkPolicies()
 }
 
 func (p *parser) read(rel string) ([]byte, error) {

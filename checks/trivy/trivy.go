@@ -106,6 +106,8 @@ func (s *trivyScanner) Scan(ctx context.Context, root string, opts Options) (*Re
 	fsys := os.DirFS(root)
 	p := &parser{fsys: fsys, prefix: opts.Prefix, res: res}
 	p.files(files)
+	p.helmCharts(ctx, opts.HelmValues)
+	p.joinNetworkPolicies()
 	mfs, err := buildFS(root, files)
 	if err != nil {
 		return nil, err

@@ -257,3 +257,80 @@ func validateSARIF(t *testing.T, pkg, file string) {
 		t.Errorf("sarif-multitool %s: %s %s: %v", file, r.Level, r.RuleID, r.Message)
 	}
 }
+
+// TestIACHelmRender: a chart that cannot render without values is a not_assessed
+// entry naming it (Trivy skips it silently); with --helm-values it renders, and
+// sdescan's Kubernetes checks judge its objects as they judge plain manifests.
+func TestIACHelmRender(t *testing.T) {
+	dir := t.TempDir()
+	chart := filepath.Join(dir, "chart")
+	files := map[string]string{
+		"Chart.yaml":  "apiVersion: v2\nname: needs-values\nversion: 0.1.0\n",
+		"values.yaml": "image: {}\n",
+		"templates/deploy.yaml": `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: {{ .Release.Name }}-app
+  namespace: analysis
+spec:
+  template:
+    spec:
+      containers:
+        - name: app
+          image: {{ required "image.repository is required" .Values.image.repository }}
+`,
+		"templates/role.yaml": `apiVersion: rbac.authorization.k8s.io/v1
+kind: Role
+metadata:
+  name: everything
+  namespace: analysis
+rules:
+  - apiGroups: ["*"]
+    resources: ["*"]
+    verbs: ["*"]
+`,
+	}
+	for name, body := range files {
+		p := filepath.Join(chart, name)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	values := filepath.Join(dir, "values-prod.yaml")
+	if err := os.WriteFile(values, []byte("image:\n  repository: registry.example.nhs.uk/app\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, out, stderr := runIAC(t, dir, "--format", "json", "--as-of", "2026-11-25")
+	if code != 0 || !strings.Contains(stderr, "not_assessed: "+filepath.ToSlash(filepath.Join(dir, "chart", "Chart.yaml"))+": Helm chart does not render offline") ||
+		!strings.Contains(stderr, "image.repository is required") {
+		t.Fatalf("a chart that needs values: exit %d, stderr %q", code, stderr)
+	}
+	var a iacAssessment
+	if err := json.Unmarshal([]byte(out), &a); err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range a.Findings {
+		if f.Status == "pass" && strings.Contains(f.ResourceID, "/templates/") {
+			t.Errorf("%s passes on %s though the chart did not render", f.CheckID, f.ResourceID)
+		}
+	}
+	code, out, stderr = runIAC(t, dir, "--format", "json", "--as-of", "2026-11-25", "--helm-values", values)
+	if code != 0 || strings.Contains(stderr, "not_assessed") {
+		t.Fatalf("with --helm-values: exit %d, stderr %q", code, stderr)
+	}
+	if err := json.Unmarshal([]byte(out), &a); err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]string{}
+	for _, f := range a.Findings {
+		if strings.HasPrefix(f.CheckID, "IAC-K8S") && got[f.CheckID] != "fail" {
+			got[f.CheckID] = f.Status
+		}
+	}
+	if got["IAC-K8S-001"] != "fail" || got["IAC-K8S-002"] != "fail" {
+		t.Errorf("rendered chart: %v, want IAC-K8S-001 (no NetworkPolicy in analysis) and IAC-K8S-002 (wildcard Role) failing", got)
+	}
+}
