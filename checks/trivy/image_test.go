@@ -20,29 +20,6 @@ import (
 
 var asOf = time.Date(2026, 11, 25, 0, 0, 0, 0, time.UTC)
 
-// Fake credentials planted in a test image: they must never reach any output.
-const (
-	fakeKeyID  = "AKIAZ7QX3V2PLM4NB8RT"
-	fakeSecret = "q8Zr3Nw0Lx5Tb7Vy2Pk9Jd4Hs6Fm1Gc0Ae8Ui3Oq"
-)
-
-func alpineImage(version string) imagefixture.Image {
-	return imagefixture.Image{
-		Files: imagefixture.AlpineFiles(version, [2]string{"busybox", "1.37.0-r18"}, [2]string{"musl", "1.2.5-r10"}),
-		User:  "10001",
-		Ports: []string{"8080/tcp"},
-		Tag:   "registry.example.org/sde/app:1.4.2",
-	}
-}
-
-func rootImageWithSecret() imagefixture.Image {
-	img := alpineImage("3.22.2")
-	img.User = ""
-	img.Tag = "registry.example.org/sde/app:latest"
-	img.Files["app/config"] = "region=eu-west-2\naws_access_key_id=" + fakeKeyID + "\naws_secret_access_key=" + fakeSecret + "\n"
-	return img
-}
-
 func scan(t *testing.T, ref string, o ImageOptions) *ImageResult {
 	t.Helper()
 	if o.AsOf.IsZero() {
@@ -76,9 +53,9 @@ func TestScanImageFacts(t *testing.T) {
 		wantUser       string
 		wantSecretRule string
 	}{
-		{name: "current alpine", img: alpineImage("3.22.2"), wantOS: "alpine 3.22.2", wantUser: "10001"},
-		{name: "end-of-life alpine", img: alpineImage("3.9.6"), wantOS: "alpine 3.9.6", wantEOL: true, wantUser: "10001"},
-		{name: "root with secret", img: rootImageWithSecret(), wantOS: "alpine 3.22.2", wantUser: "", wantSecretRule: "aws-access-key-id"},
+		{name: "current alpine", img: imagefixture.Alpine("3.22.2"), wantOS: "alpine 3.22.2", wantUser: "10001"},
+		{name: "end-of-life alpine", img: imagefixture.Alpine("3.9.6"), wantOS: "alpine 3.9.6", wantEOL: true, wantUser: "10001"},
+		{name: "root with secret", img: imagefixture.RootWithKey(), wantOS: "alpine 3.22.2", wantUser: "", wantSecretRule: "aws-access-key-id"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -127,13 +104,13 @@ func TestScanImageFacts(t *testing.T) {
 // TestSecretNeverRecorded: the planted secret appears in no byte of the facts or
 // the SBOM.
 func TestSecretNeverRecorded(t *testing.T) {
-	r := scan(t, writeDocker(t, rootImageWithSecret()), ImageOptions{})
+	r := scan(t, writeDocker(t, imagefixture.RootWithKey()), ImageOptions{})
 	var facts bytes.Buffer
 	if err := checks.WriteJSON(&facts, r.Facts(checks.Version{Name: "sdescan", Version: "test"}, asOf)); err != nil {
 		t.Fatal(err)
 	}
 	for name, b := range map[string][]byte{"facts": facts.Bytes(), "sbom": r.SBOM} {
-		for _, s := range []string{fakeKeyID, fakeSecret, fakeKeyID[4:], fakeSecret[5:20]} {
+		for _, s := range []string{imagefixture.FakeKeyID, imagefixture.FakeSecret, imagefixture.FakeKeyID[4:], imagefixture.FakeSecret[5:20]} {
 			if bytes.Contains(b, []byte(s)) {
 				t.Errorf("%s holds the planted secret %q", name, s)
 			}
@@ -147,7 +124,7 @@ func TestSecretNeverRecorded(t *testing.T) {
 // TestSecretInDeletedFile: a secret written by one layer and deleted by a later
 // one is still in the image, and still found.
 func TestSecretInDeletedFile(t *testing.T) {
-	img := rootImageWithSecret()
+	img := imagefixture.RootWithKey()
 	img.MoreLayers = []map[string]string{{"app/.wh.config": ""}}
 	r := scan(t, writeDocker(t, img), ImageOptions{})
 	found := false
@@ -166,7 +143,7 @@ func TestImageVulnerabilities(t *testing.T) {
 	if err := imagefixture.WriteDB(filepath.Join(dbDir, "db"), []imagefixture.Vuln{{Platform: "alpine 3.22", Package: "musl", ID: "CVE-2026-10001", FixedVersion: "1.2.5-r11", Severity: "CRITICAL"}}); err != nil {
 		t.Fatal(err)
 	}
-	ref := writeDocker(t, alpineImage("3.22.2"))
+	ref := writeDocker(t, imagefixture.Alpine("3.22.2"))
 	for _, db := range []string{dbDir, filepath.Join(dbDir, "db"), filepath.Join(dbDir, "db", "trivy.db")} {
 		r := scan(t, ref, ImageOptions{DB: db})
 		want := []ImageVuln{{ID: "CVE-2026-10001", Package: "musl", InstalledVersion: "1.2.5-r10", FixedVersion: "1.2.5-r11", Severity: "CRITICAL"}}
@@ -197,7 +174,7 @@ func TestImageVulnerabilities(t *testing.T) {
 // archive and the unpacked root file system of the same content give the same
 // OS, packages and secrets; only the root file system lacks a config (user unknown).
 func TestImageInputsAgree(t *testing.T) {
-	img := rootImageWithSecret()
+	img := imagefixture.RootWithKey()
 	dir := t.TempDir()
 	docker := filepath.Join(dir, "docker.tar")
 	oci := filepath.Join(dir, "oci")
@@ -245,7 +222,7 @@ func TestImageInputsAgree(t *testing.T) {
 
 // TestImageDeterministic: two scans give the same facts and SBOM bytes.
 func TestImageDeterministic(t *testing.T) {
-	ref := writeDocker(t, rootImageWithSecret())
+	ref := writeDocker(t, imagefixture.RootWithKey())
 	var out [2][2][]byte
 	for i := range out {
 		r := scan(t, ref, ImageOptions{})
@@ -292,7 +269,7 @@ func TestNotAnImage(t *testing.T) {
 // TestCorruptLayerIsCollectorError: an image whose layer cannot be read is a
 // failed collector run whose error hides image.container, never a resource.
 func TestCorruptLayerIsCollectorError(t *testing.T) {
-	ref := writeDocker(t, alpineImage("3.22.2"))
+	ref := writeDocker(t, imagefixture.Alpine("3.22.2"))
 	corrupt := filepath.Join(t.TempDir(), "corrupt.tar")
 	if err := imagefixture.CorruptLayers(ref, corrupt); err != nil {
 		t.Fatal(err)
@@ -307,26 +284,5 @@ func TestCorruptLayerIsCollectorError(t *testing.T) {
 	f := r.Facts(checks.Version{Version: "test"}, asOf)
 	if len(f.Resources) != 0 || len(f.Runs) != 1 || f.Runs[0].Status != checks.RunFailed || len(f.Runs[0].Errors) != 1 || f.Runs[0].Errors[0].ResourceTypes[0] != TypeImage {
 		t.Errorf("facts = %+v", f)
-	}
-}
-
-// TestWriteFixtures writes the test images and database to $SDESCAN_IMAGE_FIXTURES
-// for trying sdescan image by hand; skipped otherwise.
-func TestWriteFixtures(t *testing.T) {
-	dir := os.Getenv("SDESCAN_IMAGE_FIXTURES")
-	if dir == "" {
-		t.Skip("set SDESCAN_IMAGE_FIXTURES=DIR to write the fixture images")
-	}
-	for _, err := range []error{
-		alpineImage("3.22.2").WriteDockerArchive(filepath.Join(dir, "alpine-current.tar")),
-		alpineImage("3.9.6").WriteDockerArchive(filepath.Join(dir, "alpine-eol.tar")),
-		rootImageWithSecret().WriteDockerArchive(filepath.Join(dir, "root-secret.tar")),
-		alpineImage("3.22.2").WriteOCILayout(filepath.Join(dir, "alpine-oci")),
-		alpineImage("3.22.2").WriteRootFS(filepath.Join(dir, "alpine-rootfs")),
-		imagefixture.WriteDB(filepath.Join(dir, "trivy-db", "db"), []imagefixture.Vuln{{Platform: "alpine 3.22", Package: "musl", ID: "CVE-2026-10001", FixedVersion: "1.2.5-r11", Severity: "CRITICAL"}}),
-	} {
-		if err != nil {
-			t.Fatal(err)
-		}
 	}
 }

@@ -17,12 +17,6 @@ import (
 	"github.com/sdescan/sdescan/fixtures/imagefixture"
 )
 
-// Planted in a test image; must appear in no output byte.
-const (
-	imgFakeKeyID  = "AKIAZ7QX3V2PLM4NB8RT"
-	imgFakeSecret = "q8Zr3Nw0Lx5Tb7Vy2Pk9Jd4Hs6Fm1Gc0Ae8Ui3Oq"
-)
-
 func runImage(t *testing.T, args ...string) (int, string, string) {
 	t.Helper()
 	var out, errb bytes.Buffer
@@ -30,25 +24,8 @@ func runImage(t *testing.T, args ...string) (int, string, string) {
 	return code, out.String(), errb.String()
 }
 
-func fixtureAlpine(version string) imagefixture.Image {
-	return imagefixture.Image{
-		Files: imagefixture.AlpineFiles(version, [2]string{"busybox", "1.37.0-r18"}, [2]string{"musl", "1.2.5-r10"}),
-		User:  "10001",
-		Ports: []string{"8080/tcp"},
-		Tag:   "registry.example.org/sde/app:1.4.2",
-	}
-}
-
-func fixtureRootSecret() imagefixture.Image {
-	img := fixtureAlpine("3.22.2")
-	img.User = ""
-	img.Tag = "registry.example.org/sde/app:latest"
-	img.Files["app/config"] = "region=eu-west-2\naws_access_key_id=" + imgFakeKeyID + "\naws_secret_access_key=" + imgFakeSecret + "\n"
-	return img
-}
-
 func withBase(name, digest string) imagefixture.Image {
-	img := fixtureAlpine("3.22.2")
+	img := imagefixture.Alpine("3.22.2")
 	img.Annotations = map[string]string{"org.opencontainers.image.base.name": name}
 	if digest != "" {
 		img.Annotations["org.opencontainers.image.base.digest"] = digest
@@ -80,14 +57,14 @@ func imageFixtures(t *testing.T) map[string]string {
 	_, _ = io.WriteString(tw, "hi")
 	_ = tw.Close()
 	for _, err := range []error{
-		fixtureAlpine("3.22.2").WriteDockerArchive(p["current"]),
-		fixtureAlpine("3.9.6").WriteDockerArchive(p["eol"]),
-		fixtureAlpine("3.21.3").WriteDockerArchive(p["a321"]),
-		fixtureRootSecret().WriteDockerArchive(p["secret"]),
-		fixtureAlpine("3.22.2").WriteOCILayout(p["oci"]),
+		imagefixture.Alpine("3.22.2").WriteDockerArchive(p["current"]),
+		imagefixture.Alpine("3.9.6").WriteDockerArchive(p["eol"]),
+		imagefixture.Alpine("3.21.3").WriteDockerArchive(p["a321"]),
+		imagefixture.RootWithKey().WriteDockerArchive(p["secret"]),
+		imagefixture.Alpine("3.22.2").WriteOCILayout(p["oci"]),
 		withBase("docker.io/library/alpine:latest", "").WriteOCILayout(p["ociBase"]),
 		withBase("docker.io/library/alpine", "sha256:4bcff63911fcb4448bd4fdacec207030997caf25e9bea4045fa6c8c44de311d1").WriteOCIArchive(p["ociTar"]),
-		fixtureAlpine("3.22.2").WriteRootFS(p["rootfs"]),
+		imagefixture.Alpine("3.22.2").WriteRootFS(p["rootfs"]),
 		imagefixture.WriteDB(filepath.Join(p["db"], "db"), []imagefixture.Vuln{{Platform: "alpine 3.22", Package: "musl", ID: "CVE-2026-10001", FixedVersion: "1.2.5-r11", Severity: "CRITICAL"}}),
 		os.WriteFile(p["plain"], b.Bytes(), 0o644),
 		os.WriteFile(p["random"], []byte("\x00\x01 not an image at all \xff"), 0o644),
@@ -225,7 +202,7 @@ func TestImageSecretNotInOutput(t *testing.T) {
 		if strings.HasSuffix(name, ".cdx.json") {
 			sboms++
 		}
-		for _, s := range []string{imgFakeKeyID, imgFakeSecret, imgFakeKeyID[4:], imgFakeSecret[8:24]} {
+		for _, s := range []string{imagefixture.FakeKeyID, imagefixture.FakeSecret, imagefixture.FakeKeyID[4:], imagefixture.FakeSecret[8:24]} {
 			if bytes.Contains(b, []byte(s)) {
 				t.Errorf("%s holds the planted secret %q", name, s)
 			}
@@ -403,7 +380,7 @@ func TestScanImages(t *testing.T) {
 				rc, _ := f.Open()
 				b, _ := io.ReadAll(rc)
 				rc.Close()
-				if bytes.Contains(b, []byte(imgFakeKeyID)) {
+				if bytes.Contains(b, []byte(imagefixture.FakeKeyID)) {
 					t.Errorf("%s in the pack holds the planted key", f.Name)
 				}
 			}
