@@ -47,6 +47,8 @@ type assessOptions struct {
 	// packOnly writes the pack alone: no report, and no gate or --strict exit
 	// (the pack command).
 	packOnly bool
+
+	cfg *Config // the configuration, once read (loadConfig)
 }
 
 func (o *assessOptions) addFlags(cmd *cobra.Command) {
@@ -67,6 +69,24 @@ func (o *assessOptions) addFlags(cmd *cobra.Command) {
 	f.StringVar(&o.previous, "previous", "", "an earlier evidence pack or assessment JSON: add the trend to the reports")
 }
 
+// loadConfig reads --config once (scan reads it before collecting, to know what
+// code and images to add); without --config it is the default configuration.
+func (o *assessOptions) loadConfig() (*Config, error) {
+	if o.cfg != nil {
+		return o.cfg, nil
+	}
+	o.cfg = &Config{}
+	if o.config != "" {
+		c, err := loadConfig(o.config)
+		if err != nil {
+			o.cfg = nil
+			return nil, inputError(err)
+		}
+		o.cfg = c
+	}
+	return o.cfg, nil
+}
+
 // inputs are the files an assessment reads, wherever they come from.
 type inputs struct {
 	facts     *checks.Facts
@@ -84,14 +104,9 @@ type inputs struct {
 
 // run assesses the inputs and writes the report; the returned error carries the exit code.
 func (o *assessOptions) run(ctx context.Context, g *globalOptions, in inputs) error {
-	cfg := &Config{}
-	var err error
-	if o.config != "" {
-		c, err := loadConfig(o.config)
-		if err != nil {
-			return inputError(err)
-		}
-		cfg = c
+	cfg, err := o.loadConfig()
+	if err != nil {
+		return err
 	}
 	if err := o.checkFormats(); err != nil {
 		return err

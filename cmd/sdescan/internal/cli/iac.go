@@ -484,14 +484,12 @@ func iacTable(w io.Writer, rep *IACReport) error {
 // iacScope is the infrastructure code a scan assesses: iac.paths of the
 // configuration and the --iac directories.
 func (o *assessOptions) iacScope(dirs []string) (IaCConfig, error) {
-	var iac IaCConfig
-	if o.config != "" {
-		cfg, err := loadConfig(o.config)
-		if err != nil {
-			return iac, inputError(err)
-		}
-		iac = cfg.IaC
+	cfg, err := o.loadConfig()
+	if err != nil {
+		return IaCConfig{}, err
 	}
+	iac := cfg.IaC
+	iac.roots = append([]iacRoot(nil), iac.roots...)
 	for _, d := range dirs {
 		if st, err := os.Stat(d); err != nil || !st.IsDir() {
 			return iac, inputError(fmt.Errorf("--iac %s: not a readable directory", d))

@@ -344,15 +344,11 @@ type imageScope struct {
 }
 
 func (o *assessOptions) imageScope(refs []string, db string) (imageScope, error) {
-	var sc imageScope
-	if o.config != "" {
-		cfg, err := loadConfig(o.config)
-		if err != nil {
-			return sc, inputError(err)
-		}
-		sc.refs, sc.db = cfg.Images, cfg.VulnerabilityDB
+	cfg, err := o.loadConfig()
+	if err != nil {
+		return imageScope{}, err
 	}
-	sc.refs = append(sc.refs, refs...)
+	sc := imageScope{refs: append(append([]string(nil), cfg.Images...), refs...), db: cfg.VulnerabilityDB}
 	if db != "" {
 		sc.db = db
 	}
