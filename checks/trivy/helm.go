@@ -1,15 +1,12 @@
 package trivy
 
 import (
-	"bytes"
 	"context"
-	"io"
 	"path"
 	"path/filepath"
 	"sort"
 
 	helmparser "github.com/aquasecurity/trivy/pkg/iac/scanners/helm/parser"
-	"gopkg.in/yaml.v3"
 )
 
 // helmCharts renders every chart of the tree offline, as Trivy's Helm scanner
@@ -52,23 +49,15 @@ func (p *parser) helmCharts(ctx context.Context, valuesFiles []string) {
 func (p *parser) helmManifests(dir string, manifests []helmparser.Manifest) {
 	for _, m := range manifests {
 		rel := path.Join(dir, m.Path)
-		dec := yaml.NewDecoder(bytes.NewReader([]byte(m.Content)))
-		for {
-			var n yaml.Node
-			err := dec.Decode(&n)
-			if err == io.EOF {
-				break
-			}
-			if err != nil {
-				p.entry(rel, EntryError, "rendered template does not parse as YAML: "+oneLine(err.Error()))
-				break
-			}
-			if len(n.Content) == 0 || n.Content[0].Kind != yaml.MappingNode {
-				continue
-			}
-			v, _ := nodeValue(n.Content[0]).(map[string]any)
+		docs, err := yamlMappings([]byte(m.Content))
+		if err != nil {
+			p.entry(rel, EntryError, "rendered template does not parse as YAML: "+oneLine(err.Error()))
+			continue
+		}
+		for _, n := range docs {
+			v, _ := nodeValue(n).(map[string]any)
 			if v["apiVersion"] != nil && v["kind"] != nil {
-				p.kubernetes(rel, n.Content[0], v)
+				p.kubernetes(rel, n, v)
 			}
 		}
 	}

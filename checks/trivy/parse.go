@@ -170,30 +170,17 @@ func (p *parser) read(rel string) ([]byte, error) {
 func (p *parser) yamlFile(rel string, data []byte) {
 	lower := strings.ToLower(rel)
 	isJSON := strings.HasSuffix(lower, ".json")
-	dec := yaml.NewDecoder(bytes.NewReader(data))
-	var docs []*yaml.Node
-	for {
-		var n yaml.Node
-		err := dec.Decode(&n)
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			if isJSON && !looksLikeIaC(data) {
-				return
-			}
-			p.kinds[rel] = "yaml"
-			p.res.Files[display(p.prefix, rel)] = "yaml"
-			p.entry(rel, EntryError, "does not parse as YAML: "+oneLine(err.Error()))
+	docs, err := yamlMappings(data)
+	if err != nil {
+		if isJSON && !looksLikeIaC(data) {
 			return
 		}
-		docs = append(docs, &n)
+		p.kinds[rel] = "yaml"
+		p.res.Files[display(p.prefix, rel)] = "yaml"
+		p.entry(rel, EntryError, "does not parse as YAML: "+oneLine(err.Error()))
+		return
 	}
-	for _, n := range docs {
-		if len(n.Content) == 0 || n.Content[0].Kind != yaml.MappingNode {
-			continue
-		}
-		m := n.Content[0]
+	for _, m := range docs {
 		v, _ := nodeValue(m).(map[string]any)
 		switch {
 		case v["AWSTemplateFormatVersion"] != nil || isCFNResources(v["Resources"]):
@@ -208,6 +195,26 @@ func (p *parser) yamlFile(rel string, data []byte) {
 			p.kinds[rel] = KindCompose
 			p.res.Files[display(p.prefix, rel)] = KindCompose
 			p.compose(rel, m, v)
+		}
+	}
+}
+
+// yamlMappings decodes every document of a YAML stream and returns those whose
+// top is a mapping (an object), in order.
+func yamlMappings(data []byte) ([]*yaml.Node, error) {
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	var out []*yaml.Node
+	for {
+		var n yaml.Node
+		err := dec.Decode(&n)
+		if err == io.EOF {
+			return out, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		if len(n.Content) > 0 && n.Content[0].Kind == yaml.MappingNode {
+			out = append(out, n.Content[0])
 		}
 	}
 }
