@@ -181,12 +181,18 @@ func TestImageSecretNotInOutput(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errb)
 	}
+	// The image SARIF passes Microsoft's validator, as the IaC one does.
+	pkg, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
+	validateSARIF(t, pkg, filepath.Join(out, "report.sarif"))
 	_, msg := statuses(t, stdout)
 	if !strings.Contains(msg["IMG-004"], "/app/config line 2: secret found by rule aws-access-key-id") {
 		t.Errorf("IMG-004 message %q", msg["IMG-004"])
 	}
 	files := map[string][]byte{"stdout": []byte(stdout), "stderr": []byte(errb)}
-	err := filepath.WalkDir(out, func(path string, d os.DirEntry, err error) error {
+	err = filepath.WalkDir(out, func(path string, d os.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
 			return err
 		}
