@@ -272,21 +272,9 @@ func iacRun(ctx context.Context, g *globalOptions, o *IACOptions) error {
 			return inputError(fmt.Errorf("unknown framework %q (see `sdescan controls list`)", id))
 		}
 	}
-	var waivers []*controls.Waiver
-	for _, file := range o.Waivers {
-		data, err := os.ReadFile(file)
-		if err != nil {
-			return inputError(err)
-		}
-		list, err := controls.ParseWaivers(data, file, resolve)
-		if err != nil {
-			return inputError(err)
-		}
-		waivers = append(waivers, list...)
-	}
-	base, err := readBaseline(o.Baseline)
+	gate, err := loadGate(o.Waivers, o.Baseline, o.FailOn, resolve)
 	if err != nil {
-		return inputError(err)
+		return err
 	}
 
 	// The evaluator runs sdescan's checks and adds the failures of Trivy's, which
@@ -307,7 +295,7 @@ func iacRun(ctx context.Context, g *globalOptions, o *IACOptions) error {
 
 	a := controls.Assess(controls.Input{
 		Tool: tool, Facts: facts, Findings: findings, Checks: list, Catalogue: cat,
-		Waivers: waivers, AsOf: asOf, Frameworks: o.Frameworks,
+		Waivers: gate.waivers, AsOf: asOf, Frameworks: o.Frameworks,
 	})
 	rin := reports.NewInput(a, list, facts.Resources)
 	rin.Regions = map[string][2]int{}
@@ -324,39 +312,75 @@ func iacRun(ctx context.Context, g *globalOptions, o *IACOptions) error {
 			rin.Regions[id] = [2]int{1, 1}
 		}
 	}
-	rep := &IACReport{Result: res, Input: rin, New: map[[2]string]bool{}}
-	gateN := 0
-	var gate checks.Severity
-	if o.FailOn != "" {
-		gate, _ = checks.ParseSeverity(o.FailOn)
-	}
-	for _, f := range a.Findings {
-		if f.Status != checks.Fail || f.Waiver != nil {
-			continue
-		}
-		k := [2]string{f.CheckID, f.ResourceID}
-		if base != nil && base[k] {
-			continue
-		}
-		rep.New[k] = true
-		if gate != "" && f.Severity.Rank() >= gate.Rank() {
-			gateN++
-		}
-	}
+	newFailures, gateErr := gate.judge(a)
+	rep := &IACReport{Result: res, Input: rin, New: newFailures}
 	if err := writeReports(g, o.Format, o.Output, o.Reports, func(w io.Writer, format string) error { return writeIAC(w, format, rep) }); err != nil {
 		return err
 	}
 	for _, e := range res.Entries {
 		fmt.Fprintf(g.stderr, "sdescan: %s: %s: %s\n", e.Kind, e.Path, e.Reason)
 	}
-	if gateN > 0 {
-		what := "unwaived"
-		if base != nil {
-			what = "new, unwaived"
+	return gateErr
+}
+
+// ciGate is the gate of iac and image: the waivers of scan's waiver files, a
+// baseline of earlier failures, and --fail-on.
+type ciGate struct {
+	waivers []*controls.Waiver
+	base    map[[2]string]bool // nil: no baseline
+	sev     checks.Severity    // "": no gate
+}
+
+// loadGate reads the waiver files and the baseline; errors are bad input (exit 2).
+func loadGate(waiverFiles []string, baseline, failOn string, resolve controls.CheckResolver) (*ciGate, error) {
+	c := &ciGate{}
+	for _, file := range waiverFiles {
+		data, err := os.ReadFile(file)
+		if err != nil {
+			return nil, inputError(err)
 		}
-		return &exitError{code: ExitGateFailed, err: fmt.Errorf("gate failed: %d %s finding(s) at or above %s", gateN, what, gate)}
+		list, err := controls.ParseWaivers(data, file, resolve)
+		if err != nil {
+			return nil, inputError(err)
+		}
+		c.waivers = append(c.waivers, list...)
 	}
-	return nil
+	var err error
+	if c.base, err = readBaseline(baseline); err != nil {
+		return nil, inputError(err)
+	}
+	if failOn != "" {
+		if c.sev, err = checks.ParseSeverity(failOn); err != nil {
+			return nil, inputError(fmt.Errorf("--fail-on: %w", err))
+		}
+	}
+	return c, nil
+}
+
+// judge returns the new failures (failing, unwaived, not in the baseline) by
+// check and resource, and the gate's verdict: an exit-1 error when one of them is
+// at or above --fail-on.
+func (c *ciGate) judge(a *controls.Assessment) (map[[2]string]bool, error) {
+	fresh := map[[2]string]bool{}
+	n := 0
+	for _, f := range a.Findings {
+		k := [2]string{f.CheckID, f.ResourceID}
+		if f.Status != checks.Fail || f.Waiver != nil || c.base[k] {
+			continue
+		}
+		fresh[k] = true
+		if c.sev != "" && f.Severity.Rank() >= c.sev.Rank() {
+			n++
+		}
+	}
+	if n == 0 {
+		return fresh, nil
+	}
+	what := "unwaived"
+	if c.base != nil {
+		what = "new, unwaived"
+	}
+	return fresh, &exitError{code: ExitGateFailed, err: fmt.Errorf("gate failed: %d %s finding(s) at or above %s", n, what, c.sev)}
 }
 
 // iacCheck says whether a check reads IaC facts.

@@ -33,6 +33,8 @@ type ImageCmdOptions struct {
 	SaveFacts  string
 	AsOf       string
 	Frameworks []string
+	Waivers    []string
+	Baseline   string
 }
 
 func newImageCmd(g *globalOptions) *cobra.Command {
@@ -74,6 +76,8 @@ sdescan never downloads one. See docs/images.md.`,
 	f.StringVar(&o.SaveFacts, "save-facts", "", "write the collected facts to FILE (for sdescan evaluate)")
 	f.StringVar(&o.AsOf, "as-of", "", "assessment time (YYYY-MM-DD or RFC 3339; default now): end-of-life is judged at it")
 	f.StringArrayVar(&o.Frameworks, "framework", nil, "report only this framework ID (repeatable; default all)")
+	f.StringArrayVar(&o.Waivers, "waivers", nil, "waivers file, as for scan (repeatable); resources are image:REF")
+	f.StringVar(&o.Baseline, "baseline", "", "a previous `sdescan image --format json` output: only findings not in it fail the gate")
 	return cmd
 }
 
@@ -154,7 +158,11 @@ func imageRun(ctx context.Context, g *globalOptions, o *ImageCmdOptions) error {
 		asOf = t
 	}
 	defer g.quietTrivy()()
-	engine, cat, _, err := builtinChecks()
+	engine, cat, resolve, err := builtinChecks()
+	if err != nil {
+		return err
+	}
+	gate, err := loadGate(o.Waivers, o.Baseline, o.FailOn, resolve)
 	if err != nil {
 		return err
 	}
@@ -211,7 +219,7 @@ func imageRun(ctx context.Context, g *globalOptions, o *ImageCmdOptions) error {
 	}
 	a := controls.Assess(controls.Input{
 		Tool: tool, Facts: facts, Findings: findings, Checks: list, Catalogue: cat,
-		AsOf: asOf, Frameworks: o.Frameworks,
+		Waivers: gate.waivers, AsOf: asOf, Frameworks: o.Frameworks,
 	})
 	rep := &ImageReport{Images: images, Input: reports.NewInput(a, list, facts.Resources)}
 	if err := writeReports(g, o.Format, o.Output, o.Reports, func(w io.Writer, format string) error {
@@ -227,19 +235,8 @@ func imageRun(ctx context.Context, g *globalOptions, o *ImageCmdOptions) error {
 			fmt.Fprintf(g.stderr, "sdescan: not assessed: %s: %s\n", r.Ref, r.Failure)
 		}
 	}
-	if o.FailOn != "" {
-		gate, _ := checks.ParseSeverity(o.FailOn)
-		n := 0
-		for _, f := range a.Findings {
-			if f.Status == checks.Fail && f.Waiver == nil && f.Severity.Rank() >= gate.Rank() {
-				n++
-			}
-		}
-		if n > 0 {
-			return &exitError{code: ExitGateFailed, err: fmt.Errorf("gate failed: %d finding(s) at or above %s", n, gate)}
-		}
-	}
-	return nil
+	_, gateErr := gate.judge(a)
+	return gateErr
 }
 
 // imageCheck says whether a check reads image facts.

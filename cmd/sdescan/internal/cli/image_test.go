@@ -404,3 +404,59 @@ func TestScanImages(t *testing.T) {
 		t.Errorf("a database that is not one: exit %d, want 2: %s", code, errb.String())
 	}
 }
+
+// TestImageGateWaiversBaseline: the image gate takes scan's waiver file (by ID and
+// image:REF pattern) and a baseline of an earlier JSON run, as iac's does.
+func TestImageGateWaiversBaseline(t *testing.T) {
+	p := imageFixtures(t)
+	dir := t.TempDir()
+	args := []string{p["secret"], "--as-of", "2026-11-25", "--fail-on", "medium"}
+	if code, _, errb := runImage(t, args...); code != 1 || !strings.Contains(errb, "gate failed") {
+		t.Fatalf("root image with a key: exit %d, want 1: %s", code, errb)
+	}
+	waivers := filepath.Join(dir, "waivers.yaml")
+	if err := os.WriteFile(waivers, []byte(`waivers:
+  - id: W-IMG
+    check: IMG-003
+    resource: "image:*secret.tar"
+    reason: The build image runs as root until the next base image release.
+    approver: Test Approver
+    approved_on: "2026-11-01"
+    expires: "2027-01-31"
+`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, out, _ := runImage(t, append(args, "--waivers", waivers, "--format", "json")...)
+	st, _ := statuses(t, out)
+	if st["IMG-003"] != "fail" {
+		t.Fatalf("IMG-003: %q", st["IMG-003"])
+	}
+	var a struct {
+		Findings []struct {
+			CheckID string          `json:"check_id"`
+			Waiver  json.RawMessage `json:"waiver"`
+		} `json:"findings"`
+	}
+	if err := json.Unmarshal([]byte(out), &a); err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range a.Findings {
+		if f.CheckID == "IMG-003" && string(f.Waiver) == "null" {
+			t.Error("IMG-003 is not waived by W-IMG")
+		}
+	}
+	// IMG-004 (critical) still fails the gate; with the run as baseline nothing is new.
+	if code, _, errb := runImage(t, append(args, "--waivers", waivers)...); code != 1 || !strings.Contains(errb, "1 unwaived finding(s)") {
+		t.Errorf("with the waiver: exit %d, stderr %q; want IMG-004 alone to fail the gate", code, errb)
+	}
+	base := filepath.Join(dir, "base.json")
+	if err := os.WriteFile(base, []byte(out), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if code, _, errb := runImage(t, append(args, "--waivers", waivers, "--baseline", base)...); code != 0 {
+		t.Errorf("against its own baseline: exit %d, want 0: %s", code, errb)
+	}
+	if code, _, errb := runImage(t, append(args, "--waivers", filepath.Join(dir, "missing.yaml"))...); code != 2 {
+		t.Errorf("a missing waiver file: exit %d, want 2: %s", code, errb)
+	}
+}
