@@ -16,7 +16,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/sdescan/sdescan/checks"
-	"github.com/sdescan/sdescan/checks/trivy"
 	"github.com/sdescan/sdescan/controls"
 	"github.com/sdescan/sdescan/reports"
 )
@@ -161,18 +160,8 @@ func (o *assessOptions) run(ctx context.Context, g *globalOptions, in inputs) er
 	if err != nil {
 		return inputError(err)
 	}
-	resolve := func(id string) (string, bool) {
-		if c, ok := engine.Check(id); ok {
-			return c.ID, true
-		}
-		// Trivy's checks, which the IaC scan runs: a waiver file shared with
-		// `sdescan iac` may cite them.
-		list, err := trivy.Catalogue()
-		if err != nil {
-			return "", false
-		}
-		return resolveTrivyID(list, id)
-	}
+	// Trivy's checks too: a waiver file shared with `sdescan iac` may cite them.
+	resolve := checkResolver(engine)
 	cat, err := controls.LoadBuiltin(resolve)
 	if err != nil {
 		return inputError(err)

@@ -227,19 +227,18 @@ func iacRun(ctx context.Context, g *globalOptions, o *IACOptions) error {
 	if sc == nil {
 		sc = trivy.New()
 	}
-	// Compile sdescan's checks and list Trivy's while the tree is scanned: on a
-	// small tree these dominate the run (docs/performance.md).
+	// Compile sdescan's checks, list Trivy's and load the catalogue while the tree
+	// is scanned: on a small tree these dominate the run (docs/performance.md).
 	type prepared struct {
-		engine      *checks.Engine
-		trivyChecks []*checks.Check
-		err         error
+		engine  *checks.Engine
+		cat     *controls.Catalogue
+		resolve controls.CheckResolver
+		err     error
 	}
 	prepCh := make(chan prepared, 1)
 	go func() {
 		var p prepared
-		if p.engine, p.err = checks.NewEngine(checks.Builtin()); p.err == nil {
-			p.trivyChecks, p.err = trivy.Catalogue()
-		}
+		p.engine, p.cat, p.resolve, p.err = builtinChecks()
 		prepCh <- p
 	}()
 	tool := checks.Version{Name: "sdescan", Version: Version}
@@ -256,17 +255,7 @@ func iacRun(ctx context.Context, g *globalOptions, o *IACOptions) error {
 	if prep.err != nil {
 		return prep.err
 	}
-	engine, trivyChecks := prep.engine, prep.trivyChecks
-	resolve := func(id string) (string, bool) {
-		if c, ok := engine.Check(id); ok {
-			return c.ID, true
-		}
-		return resolveTrivyID(trivyChecks, id)
-	}
-	cat, err := controls.LoadBuiltin(resolve)
-	if err != nil {
-		return err
-	}
+	engine, cat, resolve := prep.engine, prep.cat, prep.resolve
 	for _, id := range o.Frameworks {
 		if _, ok := cat.Framework(id); !ok {
 			return inputError(fmt.Errorf("unknown framework %q (see `sdescan controls list`)", id))

@@ -97,27 +97,38 @@ func (o *ImageCmdOptions) check() error {
 }
 
 // builtinChecks loads the built-in engine and the control catalogue, resolving
-// the IDs frameworks cite among sdescan's checks and Trivy's.
-func builtinChecks() (*checks.Engine, *controls.Catalogue, func(string) (string, bool), error) {
+// the IDs frameworks cite among sdescan's checks and Trivy's. Trivy's list is
+// loaded here, so that a failure to load it is an error, not an unknown ID.
+func builtinChecks() (*checks.Engine, *controls.Catalogue, controls.CheckResolver, error) {
 	engine, err := checks.NewEngine(checks.Builtin())
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	trivyChecks, err := trivy.Catalogue()
-	if err != nil {
+	if _, err := trivy.Catalogue(); err != nil {
 		return nil, nil, nil, err
 	}
-	resolve := func(id string) (string, bool) {
-		if c, ok := engine.Check(id); ok {
-			return c.ID, true
-		}
-		return resolveTrivyID(trivyChecks, id)
-	}
+	resolve := checkResolver(engine)
 	cat, err := controls.LoadBuiltin(resolve)
 	if err != nil {
 		return nil, nil, nil, err
 	}
 	return engine, cat, resolve, nil
+}
+
+// checkResolver resolves a check ID or alias among the engine's checks, then
+// among Trivy's (listed once per process, when first needed): waivers and
+// frameworks shared by scan, iac and image may cite either.
+func checkResolver(engine *checks.Engine) controls.CheckResolver {
+	return func(id string) (string, bool) {
+		if c, ok := engine.Check(id); ok {
+			return c.ID, true
+		}
+		list, err := trivy.Catalogue()
+		if err != nil {
+			return "", false
+		}
+		return resolveTrivyID(list, id)
+	}
 }
 
 // writeReports writes the main report (to --output or stdout) and each
