@@ -186,36 +186,34 @@ func NewEngine(sources ...PolicySource) (*Engine, error) {
 }
 
 // wrapperModule evaluates one check over input.resource into
-// row = [applicable, deny, missing].
+// row = [applicable, deny, missing]. The facts a check misses only matter when it
+// denies nothing (runJob), so missing is evaluated only then.
 func wrapperModule(i int, c *Check) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "package sdescan_eval.c%d\n\nimport rego.v1\n\n", i)
-	missing := "set()"
+	fmt.Fprintf(&b, "deny := %s.deny\n\n", c.Package)
+	b.WriteString("default missing := set()\n\n")
 	if c.hasMissing {
-		missing = c.Package + ".missing"
+		fmt.Fprintf(&b, "missing := %s.missing if count(deny) == 0\n\n", c.Package)
 	}
 	if c.hasApplicable {
-		fmt.Fprintf(&b, "row := [true, %s.deny, %s] if %s.applicable == true\n\n", c.Package, missing, c.Package)
+		fmt.Fprintf(&b, "row := [true, deny, missing] if %s.applicable == true\n\n", c.Package)
 		fmt.Fprintf(&b, "row := [false, set(), set()] if not %s.applicable == true\n\n", c.Package)
 	} else {
-		fmt.Fprintf(&b, "row := [true, %s.deny, %s]\n\n", c.Package, missing)
+		b.WriteString("row := [true, deny, missing]\n\n")
 	}
 	b.WriteString("out := [row]\n")
 	return b.String()
 }
 
-// typeModule evaluates every check of one resource type: `one` over input.resource,
-// `out` over each resource of input.batch. Each resource replaces the whole input
-// (`with input as`), which costs nothing; binding it under a key of a batch input
-// (`with input.resource as`) copies the batch each time and is quadratic.
+// typeModule evaluates every check of one resource type over input.resource.
 func typeModule(k int, checks []int) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "package sdescan_eval.t%d\n\nimport rego.v1\n\none := [\n", k)
 	for _, ci := range checks {
 		fmt.Fprintf(&b, "\tdata.sdescan_eval.c%d.row,\n", ci)
 	}
-	b.WriteString("]\n\n")
-	fmt.Fprintf(&b, "out := [rows |\n\tsome r in input.batch\n\trows := data.sdescan_eval.t%d.one with input as {\"resource\": r}\n]\n", k)
+	b.WriteString("]\n")
 	return b.String()
 }
 
@@ -248,7 +246,6 @@ func (e *Engine) Sources() map[string][]byte { return e.sources }
 type prepared struct {
 	check []rego.PreparedEvalQuery // per check: [row] over input.resource
 	one   []rego.PreparedEvalQuery // per type: rows of all its checks over input.resource
-	batch []rego.PreparedEvalQuery // per type: rows per resource of input.batch
 }
 
 func (e *Engine) prepare(ctx context.Context, p Params) (*prepared, error) {
@@ -264,7 +261,7 @@ func (e *Engine) prepare(ctx context.Context, p Params) (*prepared, error) {
 			rego.GenerateJSON(rawResult),
 		).PrepareForEval(ctx)
 	}
-	out := &prepared{check: make([]rego.PreparedEvalQuery, len(e.checks)), one: make([]rego.PreparedEvalQuery, len(e.typeIdx)), batch: make([]rego.PreparedEvalQuery, len(e.typeIdx))}
+	out := &prepared{check: make([]rego.PreparedEvalQuery, len(e.checks)), one: make([]rego.PreparedEvalQuery, len(e.typeIdx))}
 	for i, c := range e.checks {
 		pq, err := q(fmt.Sprintf("data.sdescan_eval.c%d.out", i))
 		if err != nil {
@@ -275,9 +272,6 @@ func (e *Engine) prepare(ctx context.Context, p Params) (*prepared, error) {
 	for t, k := range e.typeIdx {
 		var err error
 		if out.one[k], err = q(fmt.Sprintf("data.sdescan_eval.t%d.one", k)); err != nil {
-			return nil, fmt.Errorf("prepare checks of %s: %w", t, err)
-		}
-		if out.batch[k], err = q(fmt.Sprintf("data.sdescan_eval.t%d.out", k)); err != nil {
 			return nil, fmt.Errorf("prepare checks of %s: %w", t, err)
 		}
 	}
@@ -390,8 +384,10 @@ func (e *Engine) runJob(ctx context.Context, pq *prepared, facts *Facts, j job, 
 	n := len(j.items)
 	classes := make([]string, n)
 	convErr := make([]error, n)
-	values := make([]ast.Value, n)
-	terms := make([]*ast.Term, 0, n)
+	// rows[x*len(cis)+c] is check c on resource x: all checks of the type at
+	// once, and each on its own when that fails, so an error stays with its
+	// (check, resource) pair.
+	rows := make([]row, n*len(cis))
 	for x, ri := range j.items {
 		r := &facts.Resources[ri]
 		classes[x] = Classification(r, tag)
@@ -400,44 +396,15 @@ func (e *Engine) runJob(ctx context.Context, pq *prepared, facts *Facts, j job, 
 			convErr[x] = err
 			continue
 		}
-		values[x] = v
-		terms = append(terms, ast.NewTerm(v))
-	}
-	// rows[x*len(cis)+c] is check c on resource x.
-	rows := make([]row, n*len(cis))
-	batchErr := evalRows(ctx, pq.batch[k], ast.NewObject(ast.Item(ast.StringTerm("batch"), ast.ArrayTerm(terms...))), func(list *ast.Array) error {
-		if list.Len() != len(terms) {
-			return errors.New("check produced a malformed result")
+		input := ast.NewObject(ast.Item(ast.StringTerm("resource"), ast.NewTerm(v)))
+		mine := rows[x*len(cis) : (x+1)*len(cis)]
+		if err := evalRows(ctx, pq.one[k], input, func(list *ast.Array) error { return decodeRowList(list, mine) }); err == nil {
+			continue
 		}
-		t := 0
-		for x := range n {
-			if convErr[x] != nil {
-				continue
-			}
-			if err := decodeRows(list.Elem(t), rows[x*len(cis):(x+1)*len(cis)]); err != nil {
-				return err
-			}
-			t++
-		}
-		return nil
-	})
-	if batchErr != nil {
-		// Isolate what broke the batch: each resource on its own, then each check.
-		for x := range n {
-			if convErr[x] != nil {
-				continue
-			}
-			mine := rows[x*len(cis) : (x+1)*len(cis)]
-			input := ast.NewObject(ast.Item(ast.StringTerm("resource"), ast.NewTerm(values[x])))
-			err := evalRows(ctx, pq.one[k], input, func(list *ast.Array) error { return decodeRowList(list, mine) })
-			if err == nil {
-				continue
-			}
-			for c, ci := range cis {
-				one := mine[c : c+1]
-				if err := evalRows(ctx, pq.check[ci], input, func(list *ast.Array) error { return decodeRowList(list, one) }); err != nil {
-					one[0] = row{err: err}
-				}
+		for c, ci := range cis {
+			one := mine[c : c+1]
+			if err := evalRows(ctx, pq.check[ci], input, func(list *ast.Array) error { return decodeRowList(list, one) }); err != nil {
+				one[0] = row{err: err}
 			}
 		}
 	}
