@@ -215,7 +215,16 @@ type assessorCheck struct {
 	Source                              string
 	Reasons                             []string
 	Findings                            []findingView
+	// MoreFindings are the results past assessorMaxFindings, by status, that
+	// the page does not list (findings.json and assessment.json hold them).
+	MoreFindings string
 }
+
+// assessorMaxFindings is how many results of one check the assessor detail lists,
+// failures first: beyond it a page of a large estate (234,000 results at 100,000
+// resources) would be tens of megabytes that no browser shows usefully. The
+// counts stay exact; the rest of the results are in findings.json.
+const assessorMaxFindings = 200
 
 type findingView struct {
 	Status, Resource, Type, Classification string
@@ -749,9 +758,14 @@ func assessorOf(a *controls.Assessment, m *Manifest, meta map[string]*checks.Che
 			}
 			return fs[i].ResourceID < fs[j].ResourceID
 		})
+		var more [5]int // unlisted results by findingRank
 		for _, f := range fs {
 			if f.Status == checks.NotApplicable {
 				ac.NotApplicable++
+				continue
+			}
+			if len(ac.Findings) == assessorMaxFindings {
+				more[findingRank(f)]++
 				continue
 			}
 			fv := findingView{Status: string(f.Status), Resource: f.ResourceID, Type: f.ResourceType,
@@ -763,6 +777,7 @@ func assessorOf(a *controls.Assessment, m *Manifest, meta map[string]*checks.Che
 			}
 			ac.Findings = append(ac.Findings, fv)
 		}
+		ac.MoreFindings = moreFindings(more)
 		v.Checks = append(v.Checks, ac)
 	}
 
@@ -819,6 +834,28 @@ func assessorOf(a *controls.Assessment, m *Manifest, meta map[string]*checks.Che
 }
 
 // findingRank lists failures first, then waived, errors, passes.
+// moreFindings says how many results, counted by findingRank, the page leaves
+// out: "1234 more results (1000 fail, 234 pass)", or "" for none.
+func moreFindings(more [5]int) string {
+	total := 0
+	var parts []string
+	for rank, n := range more[:4] {
+		if n == 0 {
+			continue
+		}
+		total += n
+		parts = append(parts, strconv.Itoa(n)+" "+[]string{"fail", "waived", "error", "pass"}[rank])
+	}
+	if total == 0 {
+		return ""
+	}
+	word := "results"
+	if total == 1 {
+		word = "result"
+	}
+	return fmt.Sprintf("%d more %s (%s)", total, word, strings.Join(parts, ", "))
+}
+
 func findingRank(f controls.Finding) int {
 	switch {
 	case f.Status == checks.Fail && f.Waiver == nil:

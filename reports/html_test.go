@@ -22,6 +22,7 @@ import (
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 
+	"github.com/sdescan/sdescan/checks"
 	"github.com/sdescan/sdescan/controls"
 )
 
@@ -430,3 +431,57 @@ var pdfPageRE = regexp.MustCompile(`/Type\s*/Page[^s]`)
 
 // pdfPages counts the page objects of a PDF.
 func pdfPages(pdf []byte) int { return len(pdfPageRE.FindAll(pdf, -1)) }
+
+// TestHTMLAssessorListsAtMostMaxFindings: a check with more results than the page
+// lists shows its failures first and says, by status, how many it leaves out; the
+// counts above the table stay exact.
+func TestHTMLAssessorListsAtMostMaxFindings(t *testing.T) {
+	a, _, m := demoAssessment(t)
+	var check string
+	for _, f := range a.Findings {
+		if f.Status == checks.Fail && f.Waiver == nil {
+			check = f.CheckID
+			break
+		}
+	}
+	if check == "" {
+		t.Fatal("the demo has no unwaived failure")
+	}
+	var base controls.Finding
+	others := a.Findings[:0:0]
+	for _, f := range a.Findings {
+		if f.CheckID == check {
+			base = f
+			continue
+		}
+		others = append(others, f)
+	}
+	const fails, passes = 150, 170
+	for i := range fails + passes {
+		f := base
+		f.ResourceID = fmt.Sprintf("r-%04d", i)
+		f.Status, f.Messages = checks.Fail, []string{fmt.Sprintf("bad %d", i)}
+		if i >= fails {
+			f.Status, f.Messages = checks.Pass, nil
+		}
+		others = append(others, f)
+	}
+	a.Findings = others
+	page := string(renderHTML(t, HTMLInput{Assessment: a, Manifest: m}))
+	start := strings.Index(page, `<h4 id="`+anchor("chk-", check)+`">`)
+	if start < 0 {
+		t.Fatalf("no section for %s", check)
+	}
+	section := page[start:]
+	section = section[:strings.Index(section[1:], "<h")+1]
+	if got := strings.Count(section, "<tr><td class=\"st st-"); got != assessorMaxFindings {
+		t.Errorf("%s lists %d results, want %d", check, got, assessorMaxFindings)
+	}
+	if got := strings.Count(section, `<td class="st st-fail">fail</td>`); got != fails {
+		t.Errorf("%s lists %d failures, want all %d first", check, got, fails)
+	}
+	want := fmt.Sprintf("%d more results (%d pass) are not listed here", fails+passes-assessorMaxFindings, fails+passes-assessorMaxFindings)
+	if !strings.Contains(section, want) {
+		t.Errorf("section lacks %q:\n%s", want, section[max(0, len(section)-600):])
+	}
+}
