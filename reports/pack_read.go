@@ -13,8 +13,11 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"runtime"
 	"sort"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/sdescan/sdescan/checks"
@@ -195,6 +198,12 @@ func (r *entryReader) readZip(file string, size int64) error {
 	if len(zr.File) > r.lim.Entries {
 		return fmt.Errorf("%d entries, more than %d", len(zr.File), r.lim.Entries)
 	}
+	if r.readZipParallel(zr) {
+		return nil
+	}
+	// A pack the fast path could not read whole is read again one entry at a
+	// time, which finds and words the first problem.
+	r.pc.Entries, r.total = map[string]*PackEntry{}, 0
 	for _, zf := range zr.File {
 		name, mode := zf.Name, zf.Mode()
 		switch {
@@ -233,6 +242,112 @@ func (r *entryReader) readZip(file string, size int64) error {
 		}
 	}
 	return nil
+}
+
+// readZipParallel reads a well-formed pack with every core: when each entry is a
+// regular file with a valid, unique name and the sizes its header declares keep
+// within every limit (entry size, ratio, total), the entries are inflated and
+// hashed in parallel, each read to at most its declared size (archive/zip itself
+// refuses an entry that is longer than it declares or fails its checksum), into
+// a buffer of that size. It reports whether it read the whole pack; on false
+// nothing of it is kept and readZip reads the pack one entry at a time.
+func (r *entryReader) readZipParallel(zr *zip.Reader) bool {
+	type part struct {
+		zf    *zip.File
+		name  string
+		size  int64
+		entry *PackEntry
+	}
+	var parts []*part
+	seen := map[string]bool{}
+	var total int64
+	for _, zf := range zr.File {
+		name, mode := zf.Name, zf.Mode()
+		if mode.IsDir() || strings.HasSuffix(name, "/") || !mode.IsRegular() || zf.Flags&0x1 != 0 ||
+			ValidPackPath(name) != nil || seen[name] {
+			return false // directory entries and every problem: the careful path
+		}
+		seen[name] = true
+		size, compressed := zf.UncompressedSize64, zf.CompressedSize64
+		if size > uint64(r.lim.EntrySize) || size > uint64(r.lim.TotalSize-total) ||
+			(size > uint64(r.lim.RatioFloor) && size > uint64(r.lim.Ratio)*compressed) {
+			return false
+		}
+		total += int64(size)
+		parts = append(parts, &part{zf: zf, name: name, size: int64(size)})
+	}
+	// Largest first, so that the big files do not all end up on one worker.
+	order := make([]*part, len(parts))
+	copy(order, parts)
+	sort.SliceStable(order, func(i, j int) bool { return order[i].size > order[j].size })
+	work := make(chan *part)
+	var wg sync.WaitGroup
+	var failed atomic.Bool
+	for range min(runtime.GOMAXPROCS(0), max(len(parts), 1)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for p := range work {
+				if failed.Load() {
+					continue
+				}
+				e, ok := r.readDeclared(p.zf, p.name, p.size)
+				if !ok {
+					failed.Store(true)
+					continue
+				}
+				p.entry = e
+			}
+		}()
+	}
+	for _, p := range order {
+		work <- p
+	}
+	close(work)
+	wg.Wait()
+	if failed.Load() {
+		return false
+	}
+	for _, p := range parts {
+		r.pc.Entries[p.name] = p.entry
+		r.total += p.size
+	}
+	return true
+}
+
+// readDeclared reads one entry that declares size bytes, hashing it and keeping
+// it when wanted; false when it cannot be read or is not that size.
+func (r *entryReader) readDeclared(zf *zip.File, name string, size int64) (*PackEntry, bool) {
+	rc, err := zf.Open()
+	if err != nil {
+		return nil, false
+	}
+	defer rc.Close()
+	h := sha256.New()
+	var buf []byte
+	var w io.Writer = h
+	keep := r.keep(name)
+	if keep {
+		buf = make([]byte, 0, size)
+		w = io.MultiWriter(h, (*appendWriter)(&buf))
+	}
+	n, err := io.Copy(w, io.LimitReader(rc, size+1))
+	if err != nil || n != size {
+		return nil, false
+	}
+	e := &PackEntry{Name: name, Size: n, SHA256: hexSum(h)}
+	if keep && n > 0 {
+		e.Data = buf
+	}
+	return e, true
+}
+
+// appendWriter appends what is written to a byte slice.
+type appendWriter []byte
+
+func (w *appendWriter) Write(p []byte) (int, error) {
+	*w = append(*w, p...)
+	return len(p), nil
 }
 
 func (r *entryReader) readDir(dir string) error {

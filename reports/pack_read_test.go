@@ -213,3 +213,43 @@ func TestValidPackPath(t *testing.T) {
 		}
 	}
 }
+
+// TestReadPackParallelMatchesSerial: a well-formed zip is read on every core
+// (readZipParallel); the same entries with a directory entry added are read one
+// at a time. Both give the same names, sizes, digests and kept contents.
+func TestReadPackParallelMatchesSerial(t *testing.T) {
+	var big []byte // 1.5 MB that compresses far less than 100:1
+	for i := range 150_000 {
+		big = fmt.Appendf(big, "%09d\n", i*7919%1_000_003)
+	}
+	entries := []zipEntry{
+		{name: "manifest.json", data: []byte(`{"format":"x"}` + "\n")},
+		{name: "empty.txt", data: nil},
+		{name: "facts.json", data: big},
+		{name: "evidence/aws/raw.json", data: []byte(`[1,2,3]`)},
+		{name: "reports/board.html", data: big[:12345]},
+	}
+	keep := func(n string) bool { return !strings.HasPrefix(n, "evidence/") }
+	parallel, err := ReadPack(craftZip(t, entries...), DefaultLimits, keep)
+	if err != nil {
+		t.Fatal(err)
+	}
+	serial, err := ReadPack(craftZip(t, append([]zipEntry{{name: "reports/", mode: fs.ModeDir | 0o755}}, entries...)...), DefaultLimits, keep)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(parallel.Entries) != len(entries) || len(serial.Entries) != len(entries) {
+		t.Fatalf("read %d and %d entries, want %d", len(parallel.Entries), len(serial.Entries), len(entries))
+	}
+	for _, e := range entries {
+		p, s := parallel.Entries[e.name], serial.Entries[e.name]
+		sum := fmt.Sprintf("%x", sha256.Sum256(e.data))
+		if p == nil || s == nil || p.Size != int64(len(e.data)) || s.Size != p.Size || p.SHA256 != sum || s.SHA256 != sum {
+			t.Errorf("%s: parallel %+v, serial %+v, want size %d sha256 %s", e.name, p, s, len(e.data), sum)
+			continue
+		}
+		if want := keep(e.name) && len(e.data) > 0; !bytes.Equal(p.Data, s.Data) || (p.Data != nil) != want || !bytes.Equal(p.Data, e.data) && want {
+			t.Errorf("%s: kept %d bytes in parallel, %d serially", e.name, len(p.Data), len(s.Data))
+		}
+	}
+}
