@@ -1,0 +1,66 @@
+package checks
+
+import (
+	"bytes"
+	"reflect"
+	"testing"
+)
+
+// TestDecodeFactsParallelMatchesSerial: a large facts document decoded with its
+// resources split between the cores (decodeFactsParallel) is the document
+// decoded in one pass; a document with an error anywhere is refused with the
+// one-pass decoder's message (line number included).
+func TestDecodeFactsParallelMatchesSerial(t *testing.T) {
+	facts := syntheticFacts(t, 5000)
+	var buf bytes.Buffer
+	if err := WriteJSON(&buf, facts); err != nil {
+		t.Fatal(err)
+	}
+	data := buf.Bytes()
+	if len(data) < parallelDecodeSize {
+		t.Fatalf("%d bytes: too small to take the parallel path", len(data))
+	}
+	par, ok := decodeFactsParallel(data)
+	if !ok {
+		t.Fatal("the parallel decoder refused a valid document")
+	}
+	var one Facts
+	if err := DecodeJSONStrict(data, &one); err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(*par, one) {
+		t.Fatal("the parallel and one-pass decoders disagree")
+	}
+
+	for _, tc := range []struct{ name, from, to string }{
+		{"unknown resource field", `"type": `, `"colour": "red", "type": `},
+		{"wrong type in a resource", `"source": "aws"`, `"source": 7`},
+		{"unknown top-level field", `"runs": `, `"extra": 1, "runs": `},
+		{"syntax error", `"attributes": {`, `"attributes": {,`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			// Spoil the 3,000th resource (or the top level).
+			at := 0
+			for range 3000 {
+				at += bytes.Index(data[at:], []byte(`"id":`)) + 1
+			}
+			if tc.name == "unknown top-level field" {
+				at = 0
+			}
+			i := bytes.Index(data[at:], []byte(tc.from))
+			if i < 0 {
+				t.Fatalf("no %q in the document", tc.from)
+			}
+			bad := append(append(append([]byte{}, data[:at+i]...), tc.to...), data[at+i+len(tc.from):]...)
+			_, err := DecodeFactsBytes(bad, "facts.json")
+			var serial Facts
+			want := DecodeJSONStrict(bad, &serial)
+			if err == nil || want == nil {
+				t.Fatalf("accepted: parallel %v, one pass %v", err, want)
+			}
+			if err.Error() != "facts.json: "+want.Error() {
+				t.Errorf("error %q, the one-pass decoder says %q", err, want)
+			}
+		})
+	}
+}
