@@ -16,6 +16,7 @@
 #     include_management_events = true, read_write_type = "All".
 package sdescan.checks.aws.cloudtrail_enabled
 
+import data.sdescan.lib.facts
 import rego.v1
 
 trails := input.resource.attributes.cloudtrail_trails
@@ -63,7 +64,7 @@ deny contains msg if {
 }
 
 missing contains "attributes.cloudtrail_trails" if {
-	not "cloudtrail_trails" in object.keys(input.resource.attributes)
+	not facts.present("cloudtrail_trails")
 }
 
 missing contains sprintf("attributes.cloudtrail_trails[%d].%s", [i, f]) if {

@@ -16,6 +16,7 @@
 #     is_enabled = true, in every region used.
 package sdescan.checks.aws.config_recorder
 
+import data.sdescan.lib.facts
 import rego.v1
 
 recorders := input.resource.attributes.config_recorders
@@ -64,7 +65,7 @@ broad_recorder if {
 }
 
 missing contains "attributes.config_recorders" if {
-	not "config_recorders" in object.keys(input.resource.attributes)
+	not facts.present("config_recorders")
 }
 
 missing contains "attributes.config_recorders[].recording" if {

@@ -16,6 +16,7 @@
 #     "0.0.0.0/0" / cidr_ipv6 = "::/0" on from_port..to_port covering 22 or 3389.
 package sdescan.checks.aws.ec2_sg_admin_ports
 
+import data.sdescan.lib.facts
 import rego.v1
 
 admin_ports := {22: "SSH", 3389: "RDP"}
@@ -41,5 +42,5 @@ deny contains msg if {
 }
 
 missing contains "attributes.ingress_rules" if {
-	not "ingress_rules" in object.keys(input.resource.attributes)
+	not facts.present("ingress_rules")
 }

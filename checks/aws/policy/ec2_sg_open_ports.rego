@@ -16,6 +16,7 @@
 #     or a specific cidr_ipv4 instead of "0.0.0.0/0".
 package sdescan.checks.aws.ec2_sg_open_ports
 
+import data.sdescan.lib.facts
 import rego.v1
 
 admin_ports := {22, 3389}
@@ -54,5 +55,5 @@ deny contains msg if {
 }
 
 missing contains "attributes.ingress_rules" if {
-	not "ingress_rules" in object.keys(input.resource.attributes)
+	not facts.present("ingress_rules")
 }

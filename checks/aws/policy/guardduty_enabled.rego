@@ -13,6 +13,7 @@
 #     organization-wide with aws_guardduty_organization_configuration).
 package sdescan.checks.aws.guardduty_enabled
 
+import data.sdescan.lib.facts
 import rego.v1
 
 detectors := input.resource.attributes.guardduty_detectors
@@ -40,7 +41,7 @@ deny contains sprintf("GuardDuty detector is not enabled in %s", [where]) if {
 }
 
 missing contains "attributes.guardduty_detectors" if {
-	not "guardduty_detectors" in object.keys(input.resource.attributes)
+	not facts.present("guardduty_detectors")
 }
 
 missing contains "attributes.guardduty_detectors[].status" if {

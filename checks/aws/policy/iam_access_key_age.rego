@@ -14,6 +14,7 @@
 #     delete-access-key). Prefer IAM roles or IAM Identity Center over access keys.
 package sdescan.checks.aws.iam_access_key_age
 
+import data.sdescan.lib.facts
 import rego.v1
 
 max_age_days := 90
@@ -22,12 +23,10 @@ day_ns := ((24 * 60) * 60) * 1000000000
 
 as_of_ns := time.parse_rfc3339_ns(data.sdescan.params.as_of)
 
-attrs := input.resource.attributes
-
-name := object.get(attrs, "user_name", input.resource.id)
+name := object.get(input.resource.attributes, "user_name", input.resource.id)
 
 deny contains msg if {
-	some k in attrs.access_keys
+	some k in input.resource.attributes.access_keys
 	k.status == "Active"
 	age := floor((as_of_ns - time.parse_rfc3339_ns(k.created)) / day_ns)
 	age >= max_age_days
@@ -35,17 +34,17 @@ deny contains msg if {
 }
 
 missing contains "attributes.access_keys" if {
-	not "access_keys" in object.keys(attrs)
+	not facts.present("access_keys")
 }
 
 missing contains sprintf("attributes.access_keys[%d].created", [i]) if {
-	some i, k in attrs.access_keys
+	some i, k in input.resource.attributes.access_keys
 	k.status == "Active"
 	not k.created
 }
 
 missing contains sprintf("attributes.access_keys[%d].status", [i]) if {
-	some i, k in attrs.access_keys
+	some i, k in input.resource.attributes.access_keys
 	not k.status
 }
 

@@ -20,9 +20,8 @@
 #     break_glass_roles and alert on its use.
 package sdescan.checks.aws.iam_no_admin
 
+import data.sdescan.lib.facts
 import rego.v1
-
-attrs := input.resource.attributes
 
 typ := input.resource.type
 
@@ -32,7 +31,7 @@ kind := {"aws.iam.user": "user", "aws.iam.group": "group", "aws.iam.role": "role
 
 name_attr := {"aws.iam.user": "user_name", "aws.iam.group": "group_name", "aws.iam.role": "role_name", "aws.iam.policy": "policy_name"}
 
-name := object.get(attrs, name_attr[typ], input.resource.id)
+name := object.get(input.resource.attributes, name_attr[typ], input.resource.id)
 
 default applicable := false
 
@@ -40,7 +39,7 @@ applicable if typ != "aws.iam.role"
 
 applicable if {
 	typ == "aws.iam.role"
-	not attrs.role_name in break_glass
+	not input.resource.attributes.role_name in break_glass
 }
 
 admin_statement(s) if {
@@ -54,13 +53,13 @@ admin_statement(s) if {
 
 deny contains sprintf("IAM %s %s has AdministratorAccess attached", [kind[typ], name]) if {
 	typ != "aws.iam.policy"
-	some p in attrs.attached_policies
+	some p in input.resource.attributes.attached_policies
 	endswith(p.policy_arn, ":iam::aws:policy/AdministratorAccess")
 }
 
 deny contains msg if {
 	typ != "aws.iam.policy"
-	some p in attrs.inline_policies
+	some p in input.resource.attributes.inline_policies
 	some s in p.statements
 	admin_statement(s)
 	msg := sprintf("IAM %s %s inline policy %s allows * on *", [kind[typ], name, p.policy_name])
@@ -69,32 +68,32 @@ deny contains msg if {
 missing contains sprintf("attributes.%s", [f]) if {
 	typ != "aws.iam.policy"
 	some f in ["attached_policies", "inline_policies"]
-	not f in object.keys(attrs)
+	not facts.present(f)
 }
 
 missing contains "attributes.role_name" if {
 	typ == "aws.iam.role"
-	not attrs.role_name
+	not input.resource.attributes.role_name
 }
 
 # --- customer managed policies: judged with the entities they are attached to ---
 
 grantees contains sprintf("user %s", [u]) if {
-	some u in attrs.attached_users
+	some u in input.resource.attributes.attached_users
 }
 
 grantees contains sprintf("group %s", [g]) if {
-	some g in attrs.attached_groups
+	some g in input.resource.attributes.attached_groups
 }
 
 grantees contains sprintf("role %s", [r]) if {
-	some r in attrs.attached_roles
+	some r in input.resource.attributes.attached_roles
 	not r in break_glass
 }
 
 policy_is_admin if {
 	typ == "aws.iam.policy"
-	some s in attrs.statements
+	some s in input.resource.attributes.statements
 	admin_statement(s)
 }
 
@@ -106,11 +105,11 @@ deny contains msg if {
 
 missing contains "attributes.statements" if {
 	typ == "aws.iam.policy"
-	not "statements" in object.keys(attrs)
+	not facts.present("statements")
 }
 
 missing contains sprintf("attributes.%s", [f]) if {
 	policy_is_admin
 	some f in ["attached_users", "attached_groups", "attached_roles"]
-	not f in object.keys(attrs)
+	not facts.present(f)
 }

@@ -23,16 +23,14 @@ bucket_name := object.get(input.resource.attributes, "name", input.resource.id)
 
 settings := ["block_public_acls", "ignore_public_acls", "block_public_policy", "restrict_public_buckets"]
 
-attrs := input.resource.attributes
+on(s) if input.resource.attributes.public_access_block[s] == true
 
-on(s) if attrs.public_access_block[s] == true
-
-on(s) if attrs.account_public_access_block[s] == true
+on(s) if input.resource.attributes.account_public_access_block[s] == true
 
 deny contains msg if {
 	some s in settings
-	attrs.public_access_block[s] == false
-	attrs.account_public_access_block[s] == false
+	input.resource.attributes.public_access_block[s] == false
+	input.resource.attributes.account_public_access_block[s] == false
 	msg := sprintf("bucket %s: %s is off at both bucket and account level", [bucket_name, s])
 }
 
@@ -40,5 +38,5 @@ missing contains sprintf("attributes.%s.%s", [level, s]) if {
 	some s in settings
 	not on(s)
 	some level in ["public_access_block", "account_public_access_block"]
-	not is_boolean(object.get(attrs, [level, s], null))
+	not is_boolean(object.get(input.resource.attributes, [level, s], null))
 }
