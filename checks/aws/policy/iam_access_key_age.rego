@@ -19,8 +19,6 @@ import rego.v1
 
 max_age_days := 90
 
-day_ns := ((24 * 60) * 60) * 1000000000
-
 as_of_ns := time.parse_rfc3339_ns(data.sdescan.params.as_of)
 
 name := object.get(input.resource.attributes, "user_name", input.resource.id)
@@ -28,7 +26,7 @@ name := object.get(input.resource.attributes, "user_name", input.resource.id)
 deny contains msg if {
 	some k in input.resource.attributes.access_keys
 	k.status == "Active"
-	age := floor((as_of_ns - time.parse_rfc3339_ns(k.created)) / day_ns)
+	age := floor((as_of_ns - time.parse_rfc3339_ns(k.created)) / 86400000000000)
 	age >= max_age_days
 	msg := sprintf("IAM user %s: active access key %s is %d days old (limit %d)", [name, k.access_key_id, age, max_age_days])
 }

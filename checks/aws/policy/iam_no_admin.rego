@@ -23,23 +23,23 @@ package sdescan.checks.aws.iam_no_admin
 import data.sdescan.lib.facts
 import rego.v1
 
-typ := input.resource.type
-
-break_glass := {r | some r in object.get(data.sdescan.params, "break_glass_roles", [])}
+# Membership in break_glass_roles is tested on the list itself (x in list), not
+# on a set built from it for every resource.
+break_glass_roles := object.get(data.sdescan.params, "break_glass_roles", [])
 
 kind := {"aws.iam.user": "user", "aws.iam.group": "group", "aws.iam.role": "role", "aws.iam.policy": "policy"}
 
 name_attr := {"aws.iam.user": "user_name", "aws.iam.group": "group_name", "aws.iam.role": "role_name", "aws.iam.policy": "policy_name"}
 
-name := object.get(input.resource.attributes, name_attr[typ], input.resource.id)
+name := object.get(input.resource.attributes, name_attr[input.resource.type], input.resource.id)
 
 default applicable := false
 
-applicable if typ != "aws.iam.role"
+applicable if input.resource.type != "aws.iam.role"
 
 applicable if {
-	typ == "aws.iam.role"
-	not input.resource.attributes.role_name in break_glass
+	input.resource.type == "aws.iam.role"
+	not input.resource.attributes.role_name in break_glass_roles
 }
 
 admin_statement(s) if {
@@ -51,28 +51,32 @@ admin_statement(s) if {
 
 # --- users, groups and roles ---
 
-deny contains sprintf("IAM %s %s has AdministratorAccess attached", [kind[typ], name]) if {
-	typ != "aws.iam.policy"
+deny contains sprintf("IAM %s %s has AdministratorAccess attached", [kind[input.resource.type], name]) if {
+	input.resource.type != "aws.iam.policy"
 	some p in input.resource.attributes.attached_policies
 	endswith(p.policy_arn, ":iam::aws:policy/AdministratorAccess")
 }
 
 deny contains msg if {
-	typ != "aws.iam.policy"
+	input.resource.type != "aws.iam.policy"
 	some p in input.resource.attributes.inline_policies
 	some s in p.statements
 	admin_statement(s)
-	msg := sprintf("IAM %s %s inline policy %s allows * on *", [kind[typ], name, p.policy_name])
+	msg := sprintf("IAM %s %s inline policy %s allows * on *", [kind[input.resource.type], name, p.policy_name])
 }
 
-missing contains sprintf("attributes.%s", [f]) if {
-	typ != "aws.iam.policy"
-	some f in ["attached_policies", "inline_policies"]
-	not facts.present(f)
+missing contains "attributes.attached_policies" if {
+	input.resource.type != "aws.iam.policy"
+	not facts.present("attached_policies")
+}
+
+missing contains "attributes.inline_policies" if {
+	input.resource.type != "aws.iam.policy"
+	not facts.present("inline_policies")
 }
 
 missing contains "attributes.role_name" if {
-	typ == "aws.iam.role"
+	input.resource.type == "aws.iam.role"
 	not input.resource.attributes.role_name
 }
 
@@ -88,11 +92,11 @@ grantees contains sprintf("group %s", [g]) if {
 
 grantees contains sprintf("role %s", [r]) if {
 	some r in input.resource.attributes.attached_roles
-	not r in break_glass
+	not r in break_glass_roles
 }
 
 policy_is_admin if {
-	typ == "aws.iam.policy"
+	input.resource.type == "aws.iam.policy"
 	some s in input.resource.attributes.statements
 	admin_statement(s)
 }
@@ -104,7 +108,7 @@ deny contains msg if {
 }
 
 missing contains "attributes.statements" if {
-	typ == "aws.iam.policy"
+	input.resource.type == "aws.iam.policy"
 	not facts.present("statements")
 }
 

@@ -20,19 +20,16 @@ import rego.v1
 
 max_idle_days := 45
 
-day_ns := ((24 * 60) * 60) * 1000000000
-
 as_of_ns := time.parse_rfc3339_ns(data.sdescan.params.as_of)
 
 name := object.get(input.resource.attributes, "user_name", input.resource.id)
 
-days_since(t) := floor((as_of_ns - time.parse_rfc3339_ns(t)) / day_ns)
-
 # idle(last_used, created) is the number of days a credential has been idle: since its
-# last use, or since its creation when it has never been used (last_used null).
-idle(last_used, _) := days_since(last_used) if is_string(last_used)
+# last use, or since its creation when it has never been used (last_used null). A day
+# is 86400000000000 ns.
+idle(last_used, _) := floor((as_of_ns - time.parse_rfc3339_ns(last_used)) / 86400000000000) if is_string(last_used)
 
-idle(last_used, created) := days_since(created) if last_used == null
+idle(last_used, created) := floor((as_of_ns - time.parse_rfc3339_ns(created)) / 86400000000000) if last_used == null
 
 deny contains msg if {
 	input.resource.attributes.password_enabled == true
@@ -71,7 +68,7 @@ missing contains "attributes.access_keys" if {
 missing contains sprintf("attributes.access_keys[%d].last_used", [i]) if {
 	some i, k in input.resource.attributes.access_keys
 	k.status == "Active"
-	not "last_used" in object.keys(k)
+	not facts.has(k, "last_used")
 }
 
 missing contains sprintf("attributes.access_keys[%d].created", [i]) if {

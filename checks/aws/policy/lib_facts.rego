@@ -10,3 +10,10 @@ import rego.v1
 present(key) if {
 	_ = input.resource.attributes[key]
 }
+
+# has(obj, key): object obj has key, whatever its value, as key in
+# object.keys(obj). Only for values known to be objects: has is undefined where
+# object.keys would fail on a non-object.
+has(obj, key) if {
+	_ = obj[key]
+}

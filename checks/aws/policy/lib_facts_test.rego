@@ -20,3 +20,9 @@ test_as_object_keys if {
 	found := {k | some k in ["a", "b", "c", "d", "e", "f", "g"]; facts.present(k)} with input as inp
 	found == object.keys(inp.resource.attributes)
 }
+
+test_has_as_object_keys if {
+	o := inp.resource.attributes
+	found := {k | some k in ["a", "b", "c", "d", "e", "f", "g"]; facts.has(o, k)}
+	found == object.keys(o)
+}
