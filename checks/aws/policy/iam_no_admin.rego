@@ -42,13 +42,6 @@ applicable if {
 	not input.resource.attributes.role_name in break_glass_roles
 }
 
-admin_statement(s) if {
-	s.effect == "Allow"
-	some a in s.actions
-	a in {"*", "*:*"}
-	"*" in s.resources
-}
-
 # --- users, groups and roles ---
 
 deny contains sprintf("IAM %s %s has AdministratorAccess attached", [kind[input.resource.type], name]) if {
@@ -61,7 +54,12 @@ deny contains msg if {
 	input.resource.type != "aws.iam.policy"
 	some p in input.resource.attributes.inline_policies
 	some s in p.statements
-	admin_statement(s)
+
+	# s allows * on *
+	s.effect == "Allow"
+	some a in s.actions
+	a in {"*", "*:*"}
+	"*" in s.resources
 	msg := sprintf("IAM %s %s inline policy %s allows * on *", [kind[input.resource.type], name, p.policy_name])
 }
 
@@ -98,7 +96,12 @@ grantees contains sprintf("role %s", [r]) if {
 policy_is_admin if {
 	input.resource.type == "aws.iam.policy"
 	some s in input.resource.attributes.statements
-	admin_statement(s)
+
+	# s allows * on *
+	s.effect == "Allow"
+	some a in s.actions
+	a in {"*", "*:*"}
+	"*" in s.resources
 }
 
 deny contains msg if {

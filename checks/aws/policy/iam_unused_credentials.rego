@@ -24,16 +24,22 @@ as_of_ns := time.parse_rfc3339_ns(data.sdescan.params.as_of)
 
 name := object.get(input.resource.attributes, "user_name", input.resource.id)
 
-# idle(last_used, created) is the number of days a credential has been idle: since its
-# last use, or since its creation when it has never been used (last_used null). A day
-# is 86400000000000 ns.
-idle(last_used, _) := floor((as_of_ns - time.parse_rfc3339_ns(last_used)) / 86400000000000) if is_string(last_used)
-
-idle(last_used, created) := floor((as_of_ns - time.parse_rfc3339_ns(created)) / 86400000000000) if last_used == null
+# A credential's idle days d are counted since its last use, or since its
+# creation when it has never been used (last_used null). A day is
+# 86400000000000 ns.
 
 deny contains msg if {
 	input.resource.attributes.password_enabled == true
-	d := idle(input.resource.attributes.password_last_used, input.resource.attributes.password_created)
+	is_string(input.resource.attributes.password_last_used)
+	d := floor((as_of_ns - time.parse_rfc3339_ns(input.resource.attributes.password_last_used)) / 86400000000000)
+	d >= max_idle_days
+	msg := sprintf("IAM user %s: console password unused for %d days", [name, d])
+}
+
+deny contains msg if {
+	input.resource.attributes.password_enabled == true
+	input.resource.attributes.password_last_used == null
+	d := floor((as_of_ns - time.parse_rfc3339_ns(input.resource.attributes.password_created)) / 86400000000000)
 	d >= max_idle_days
 	msg := sprintf("IAM user %s: console password unused for %d days", [name, d])
 }
@@ -41,7 +47,17 @@ deny contains msg if {
 deny contains msg if {
 	some k in input.resource.attributes.access_keys
 	k.status == "Active"
-	d := idle(k.last_used, k.created)
+	is_string(k.last_used)
+	d := floor((as_of_ns - time.parse_rfc3339_ns(k.last_used)) / 86400000000000)
+	d >= max_idle_days
+	msg := sprintf("IAM user %s: active access key %s unused for %d days", [name, k.access_key_id, d])
+}
+
+deny contains msg if {
+	some k in input.resource.attributes.access_keys
+	k.status == "Active"
+	k.last_used == null
+	d := floor((as_of_ns - time.parse_rfc3339_ns(k.created)) / 86400000000000)
 	d >= max_idle_days
 	msg := sprintf("IAM user %s: active access key %s unused for %d days", [name, k.access_key_id, d])
 }
