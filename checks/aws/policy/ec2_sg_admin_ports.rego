@@ -25,19 +25,23 @@ world(r) := r.cidr_ipv4 if r.cidr_ipv4 == "0.0.0.0/0"
 
 world(r) := r.cidr_ipv6 if r.cidr_ipv6 == "::/0"
 
-covers(r, _) if r.ip_protocol == "-1"
-
-covers(r, p) if {
-	r.ip_protocol in {"tcp", "udp", "6", "17"}
-	r.from_port <= p
-	p <= r.to_port
+# A rule open to the world covers an admin port when it allows every protocol
+# (ip_protocol -1), or TCP or UDP on a port range including it.
+deny contains msg if {
+	some r in input.resource.attributes.ingress_rules
+	src := world(r)
+	some port, name in admin_ports
+	r.ip_protocol == "-1"
+	msg := sprintf("security group %s allows %s to port %d (%s)", [object.get(input.resource.attributes, "group_id", input.resource.id), src, port, name])
 }
 
 deny contains msg if {
 	some r in input.resource.attributes.ingress_rules
 	src := world(r)
 	some port, name in admin_ports
-	covers(r, port)
+	r.ip_protocol in {"tcp", "udp", "6", "17"}
+	r.from_port <= port
+	port <= r.to_port
 	msg := sprintf("security group %s allows %s to port %d (%s)", [object.get(input.resource.attributes, "group_id", input.resource.id), src, port, name])
 }
 
