@@ -20,8 +20,29 @@ import data.sdescan.lib.backup
 import rego.v1
 
 # Applicable to classified stores and stores with an RPO, except RDS instances
-# backed up through their cluster or source (lib_backup.rego).
-applicable := backup.subject
+# backed up through their cluster or source (cluster_member).
+default applicable := false
+
+applicable if {
+	in_scope
+	not cluster_member
+}
+
+in_scope if input.resource.classification
+
+in_scope if input.resource.backup_rpo_hours
+
+# An RDS instance in a cluster is backed up through its cluster; a read replica
+# through its source.
+cluster_member if {
+	input.resource.type == "aws.rds.db_instance"
+	input.resource.attributes.db_cluster_identifier
+}
+
+cluster_member if {
+	input.resource.type == "aws.rds.db_instance"
+	input.resource.attributes.read_replica_source
+}
 
 native_on contains n.mechanism if {
 	some n in input.resource.attributes.backup.native

@@ -20,8 +20,31 @@ import data.sdescan.lib.backup
 import rego.v1
 
 # Applicable to classified stores and stores with an RPO, except RDS instances
-# backed up through their cluster or source (lib_backup.rego).
-applicable := backup.subject
+# backed up through their cluster or source (cluster_member).
+default applicable := false
+
+applicable if {
+	in_scope
+	not cluster_member
+}
+
+in_scope if input.resource.classification
+
+in_scope if input.resource.backup_rpo_hours
+
+# An RDS instance in a cluster is backed up through its cluster; a read replica
+# through its source.
+cluster_member if {
+	input.resource.type == "aws.rds.db_instance"
+	input.resource.attributes.db_cluster_identifier
+}
+
+cluster_member if {
+	input.resource.type == "aws.rds.db_instance"
+	input.resource.attributes.read_replica_source
+}
+
+as_of_ns := time.parse_rfc3339_ns(data.sdescan.params.as_of)
 
 rpo := object.get(input.resource, "backup_rpo_hours", data.sdescan.params.backup_default_rpo_hours)
 
@@ -39,7 +62,7 @@ newest contains n.newest if {
 	n.newest
 }
 
-age_hours(t) := (backup.as_of_ns - time.parse_rfc3339_ns(t)) / 3600000000000
+age_hours(t) := (as_of_ns - time.parse_rfc3339_ns(t)) / 3600000000000
 
 fresh if {
 	some t in newest

@@ -18,19 +18,37 @@ import data.sdescan.lib.backup
 import rego.v1
 
 # Applicable to classified stores and stores with an RPO, except RDS instances
-# backed up through their cluster or source (lib_backup.rego), where recovery
+# backed up through their cluster or source (cluster_member), where recovery
 # points exist; unknown recovery points cannot be judged either way (missing,
 # below).
 default applicable := false
 
 applicable if {
-	backup.subject
+	in_scope
+	not cluster_member
 	not input.resource.attributes.backup.recovery_points
 }
 
 applicable if {
-	backup.subject
+	in_scope
+	not cluster_member
 	input.resource.attributes.backup.recovery_points.count > 0
+}
+
+in_scope if input.resource.classification
+
+in_scope if input.resource.backup_rpo_hours
+
+# An RDS instance in a cluster is backed up through its cluster; a read replica
+# through its source.
+cluster_member if {
+	input.resource.type == "aws.rds.db_instance"
+	input.resource.attributes.db_cluster_identifier
+}
+
+cluster_member if {
+	input.resource.type == "aws.rds.db_instance"
+	input.resource.attributes.read_replica_source
 }
 
 deny contains sprintf("recovery points of %s are kept in vault %s, which has no vault lock", [backup.name, v.name]) if {

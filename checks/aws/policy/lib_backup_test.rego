@@ -5,35 +5,6 @@ import rego.v1
 
 store(typ, extra, attrs) := {"resource": object.union({"id": "aws://1/eu-west-2/x", "type": typ, "attributes": attrs}, extra)}
 
-test_subject_classified if {
-	backup.subject == true with input as store("aws.s3.bucket", {"classification": "identifiable"}, {})
-}
-
-test_subject_rpo_only if {
-	backup.subject == true with input as store("aws.s3.bucket", {"backup_rpo_hours": 4}, {})
-}
-
-test_subject_unclassified_no_rpo if {
-	backup.subject == false with input as store("aws.s3.bucket", {}, {})
-}
-
-test_subject_cluster_member if {
-	backup.subject == false with input as store("aws.rds.db_instance", {"classification": "identifiable"}, {"db_cluster_identifier": "c"})
-}
-
-test_subject_read_replica if {
-	backup.subject == false with input as store("aws.rds.db_instance", {"classification": "identifiable"}, {"read_replica_source": "src"})
-}
-
-test_subject_cluster_itself if {
-	backup.subject == true with input as store("aws.rds.db_cluster", {"classification": "identifiable"}, {"db_cluster_identifier": "c"})
-}
-
-test_subject_instance_alone if {
-	backup.subject == true with input as store("aws.rds.db_instance", {"classification": "identifiable"}, {"db_instance_identifier": "i"})
-	backup.subject == true with input as store("aws.rds.db_instance", {"classification": "identifiable"}, {"db_instance_identifier": "i", "db_cluster_identifier": false})
-}
-
 test_name_first_present if {
 	backup.name == "t" with input as store("aws.dynamodb.table", {}, {"table_name": "t", "volume_id": "v"})
 	backup.name == "i" with input as store("aws.rds.db_instance", {}, {"db_instance_identifier": "i", "db_cluster_identifier": "c"})
@@ -50,8 +21,4 @@ test_name_present_null_or_false if {
 
 test_name_falls_back_to_id if {
 	backup.name == "aws://1/eu-west-2/x" with input as store("aws.s3.bucket", {}, {})
-}
-
-test_as_of_ns if {
-	backup.as_of_ns == 1763629200000000000 with data.sdescan.params as {"as_of": "2025-11-20T09:00:00Z"}
 }
