@@ -17,7 +17,8 @@ package sdescan.checks.aws.iam_access_key_age
 import data.sdescan.lib.facts
 import rego.v1
 
-max_age_days := 90
+# An active access key 90 days old or more fails (written as a literal below:
+# a constant rule is evaluated again for every resource).
 
 as_of_ns := time.parse_rfc3339_ns(data.sdescan.params.as_of)
 
@@ -27,8 +28,8 @@ deny contains msg if {
 	some k in input.resource.attributes.access_keys
 	k.status == "Active"
 	age := floor((as_of_ns - time.parse_rfc3339_ns(k.created)) / 86400000000000)
-	age >= max_age_days
-	msg := sprintf("IAM user %s: active access key %s is %d days old (limit %d)", [name, k.access_key_id, age, max_age_days])
+	age >= 90
+	msg := sprintf("IAM user %s: active access key %s is %d days old (limit %d)", [name, k.access_key_id, age, 90])
 }
 
 missing contains "attributes.access_keys" if {

@@ -15,9 +15,10 @@ package sdescan.checks.aws.iam_password_policy
 
 import rego.v1
 
-min_length := 14
+# The minimum password length accepted is 14 (written as a literal below: a
+# constant rule is evaluated again for every resource).
 
-min_reuse := 24
+# Reuse of at least the last 24 passwords must be prevented (a literal below).
 
 account := object.get(input.resource.scope, "account", input.resource.id)
 
@@ -25,14 +26,14 @@ deny contains sprintf("account %s has no IAM password policy", [account]) if {
 	input.resource.attributes.password_policy.present == false
 }
 
-deny contains sprintf("account %s password policy minimum length is %d (need %d or more)", [account, input.resource.attributes.password_policy.minimum_password_length, min_length]) if {
+deny contains sprintf("account %s password policy minimum length is %d (need %d or more)", [account, input.resource.attributes.password_policy.minimum_password_length, 14]) if {
 	input.resource.attributes.password_policy.present == true
-	input.resource.attributes.password_policy.minimum_password_length < min_length
+	input.resource.attributes.password_policy.minimum_password_length < 14
 }
 
-deny contains sprintf("account %s password policy prevents reuse of the last %d passwords (need %d or more)", [account, input.resource.attributes.password_policy.password_reuse_prevention, min_reuse]) if {
+deny contains sprintf("account %s password policy prevents reuse of the last %d passwords (need %d or more)", [account, input.resource.attributes.password_policy.password_reuse_prevention, 24]) if {
 	input.resource.attributes.password_policy.present == true
-	input.resource.attributes.password_policy.password_reuse_prevention < min_reuse
+	input.resource.attributes.password_policy.password_reuse_prevention < 24
 }
 
 missing contains "attributes.password_policy.present" if {

@@ -18,7 +18,8 @@ package sdescan.checks.aws.iam_unused_credentials
 import data.sdescan.lib.facts
 import rego.v1
 
-max_idle_days := 45
+# A credential idle 45 days or more fails (written as a literal below: a
+# constant rule is evaluated again for every resource).
 
 as_of_ns := time.parse_rfc3339_ns(data.sdescan.params.as_of)
 
@@ -32,7 +33,7 @@ deny contains msg if {
 	input.resource.attributes.password_enabled == true
 	is_string(input.resource.attributes.password_last_used)
 	d := floor((as_of_ns - time.parse_rfc3339_ns(input.resource.attributes.password_last_used)) / 86400000000000)
-	d >= max_idle_days
+	d >= 45
 	msg := sprintf("IAM user %s: console password unused for %d days", [name, d])
 }
 
@@ -40,7 +41,7 @@ deny contains msg if {
 	input.resource.attributes.password_enabled == true
 	input.resource.attributes.password_last_used == null
 	d := floor((as_of_ns - time.parse_rfc3339_ns(input.resource.attributes.password_created)) / 86400000000000)
-	d >= max_idle_days
+	d >= 45
 	msg := sprintf("IAM user %s: console password unused for %d days", [name, d])
 }
 
@@ -49,7 +50,7 @@ deny contains msg if {
 	k.status == "Active"
 	is_string(k.last_used)
 	d := floor((as_of_ns - time.parse_rfc3339_ns(k.last_used)) / 86400000000000)
-	d >= max_idle_days
+	d >= 45
 	msg := sprintf("IAM user %s: active access key %s unused for %d days", [name, k.access_key_id, d])
 }
 
@@ -58,7 +59,7 @@ deny contains msg if {
 	k.status == "Active"
 	k.last_used == null
 	d := floor((as_of_ns - time.parse_rfc3339_ns(k.created)) / 86400000000000)
-	d >= max_idle_days
+	d >= 45
 	msg := sprintf("IAM user %s: active access key %s unused for %d days", [name, k.access_key_id, d])
 }
 

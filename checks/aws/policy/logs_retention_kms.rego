@@ -18,14 +18,15 @@ package sdescan.checks.aws.logs_retention_kms
 import data.sdescan.lib.facts
 import rego.v1
 
-min_days := 365
+# Log events must be kept at least 365 days (written as a literal below: a
+# constant rule is evaluated again for every resource).
 
 name := object.get(input.resource.attributes, "log_group_name", input.resource.id)
 
 # retention_in_days 0 means events never expire.
-deny contains sprintf("log group %s keeps events for %d days (need %d or more)", [name, input.resource.attributes.retention_in_days, min_days]) if {
+deny contains sprintf("log group %s keeps events for %d days (need %d or more)", [name, input.resource.attributes.retention_in_days, 365]) if {
 	input.resource.attributes.retention_in_days > 0
-	input.resource.attributes.retention_in_days < min_days
+	input.resource.attributes.retention_in_days < 365
 }
 
 deny contains sprintf("log group %s is not encrypted with a KMS key", [name]) if {

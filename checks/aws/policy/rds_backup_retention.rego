@@ -16,7 +16,8 @@ package sdescan.checks.aws.rds_backup_retention
 
 import rego.v1
 
-min_days := 7
+# Automated backups must be kept at least 7 days (written as a literal below:
+# a constant rule is evaluated again for every resource).
 
 default applicable := false
 
@@ -34,8 +35,8 @@ label := sprintf("DB instance %s", [input.resource.attributes.db_instance_identi
 	input.resource.type == "aws.rds.db_cluster"
 } else := input.resource.id
 
-deny contains sprintf("%s keeps automated backups for %d days (need %d or more)", [label, input.resource.attributes.backup_retention_period, min_days]) if {
-	input.resource.attributes.backup_retention_period < min_days
+deny contains sprintf("%s keeps automated backups for %d days (need %d or more)", [label, input.resource.attributes.backup_retention_period, 7]) if {
+	input.resource.attributes.backup_retention_period < 7
 }
 
 missing contains "attributes.backup_retention_period" if {
