@@ -16,18 +16,20 @@ package sdescan.checks.aws.backup_retention
 import data.sdescan.lib.backup
 import rego.v1
 
-# Applicable to classified stores and stores with an RPO, except RDS instances
-# backed up through their cluster or source (cluster_member).
+# Applicable to classified stores and stores with an RPO (a rule for each, so
+# the rule index skips both for other stores), except RDS instances backed up
+# through their cluster or source (cluster_member).
 default applicable := false
 
 applicable if {
-	in_scope
+	input.resource.classification
 	not cluster_member
 }
 
-in_scope if input.resource.classification
-
-in_scope if input.resource.backup_rpo_hours
+applicable if {
+	input.resource.backup_rpo_hours
+	not cluster_member
+}
 
 # An RDS instance in a cluster is backed up through its cluster; a read replica
 # through its source.

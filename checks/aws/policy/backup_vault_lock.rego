@@ -17,27 +17,35 @@ package sdescan.checks.aws.backup_vault_lock
 import data.sdescan.lib.backup
 import rego.v1
 
-# Applicable to classified stores and stores with an RPO, except RDS instances
-# backed up through their cluster or source (cluster_member), where recovery
-# points exist; unknown recovery points cannot be judged either way (missing,
-# below).
+# Applicable to classified stores and stores with an RPO (a rule for each, so
+# the rule index skips both for other stores), except RDS instances backed up
+# through their cluster or source (cluster_member), where recovery points exist;
+# unknown recovery points cannot be judged either way (missing, below).
 default applicable := false
 
 applicable if {
-	in_scope
+	input.resource.classification
 	not cluster_member
 	not input.resource.attributes.backup.recovery_points
 }
 
 applicable if {
-	in_scope
+	input.resource.backup_rpo_hours
+	not cluster_member
+	not input.resource.attributes.backup.recovery_points
+}
+
+applicable if {
+	input.resource.classification
 	not cluster_member
 	input.resource.attributes.backup.recovery_points.count > 0
 }
 
-in_scope if input.resource.classification
-
-in_scope if input.resource.backup_rpo_hours
+applicable if {
+	input.resource.backup_rpo_hours
+	not cluster_member
+	input.resource.attributes.backup.recovery_points.count > 0
+}
 
 # An RDS instance in a cluster is backed up through its cluster; a read replica
 # through its source.
