@@ -13,6 +13,7 @@
 #     enable_default_internet_access = false and vpc_config in private subnets.
 package sdescan.checks.aws.appstream_internet_access
 
+import data.sdescan.lib.facts
 import rego.v1
 
 kind := {"aws.appstream.fleet": "fleet", "aws.appstream.image_builder": "image builder"}
@@ -23,5 +24,5 @@ deny contains msg if {
 }
 
 missing contains "attributes.default_internet_access_enabled" if {
-	not "default_internet_access_enabled" in object.keys(input.resource.attributes)
+	not facts.present("default_internet_access_enabled")
 }

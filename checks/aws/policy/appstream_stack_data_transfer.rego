@@ -28,11 +28,9 @@ settings := {
 	"printing_to_local_device": "printing to a local printer",
 }
 
-us := input.resource.attributes.user_settings
-
 deny contains msg if {
 	some s, what in settings
-	us[s] == true
+	input.resource.attributes.user_settings[s] == true
 	msg := sprintf("AppStream stack %s allows %s", [object.get(input.resource.attributes, "name", input.resource.id), what])
 }
 

@@ -14,70 +14,64 @@
 #     with destination_vault_arn in another region or a dedicated backup account).
 package sdescan.checks.aws.backup_copy
 
+import data.sdescan.lib.backup
 import rego.v1
 
-attrs := input.resource.attributes
-
+# Applicable to classified stores and stores with an RPO (a rule for each, so
+# the rule index skips both for other stores), except RDS instances backed up
+# through their cluster or source (cluster_member).
 default applicable := false
 
 applicable if {
-	in_scope
+	input.resource.classification
 	not cluster_member
 }
 
-in_scope if input.resource.classification
-in_scope if input.resource.backup_rpo_hours
+applicable if {
+	input.resource.backup_rpo_hours
+	not cluster_member
+}
 
 # An RDS instance in a cluster is backed up through its cluster; a read replica
 # through its source.
 cluster_member if {
 	input.resource.type == "aws.rds.db_instance"
-	attrs.db_cluster_identifier
+	input.resource.attributes.db_cluster_identifier
 }
 
 cluster_member if {
 	input.resource.type == "aws.rds.db_instance"
-	attrs.read_replica_source
+	input.resource.attributes.read_replica_source
 }
 
-name := object.get(attrs, "name", object.get(attrs, "table_name", object.get(attrs, "db_instance_identifier", object.get(attrs, "db_cluster_identifier", object.get(attrs, "volume_id", object.get(attrs, "file_system_id", input.resource.id))))))
-
-b := attrs.backup
-
+# elsewhere(arn): the vault ARN names another region or another account than
+# the store's.
 elsewhere(arn) if {
 	parts := split(arn, ":")
 	count(parts) > 4
-	parts[3] != object.get(input.resource.scope, "region", "")
-}
-
-elsewhere(arn) if {
-	parts := split(arn, ":")
-	count(parts) > 4
-	parts[4] != object.get(input.resource.scope, "account", "")
-}
-
-destinations contains c.destination_backup_vault_arn if {
-	some s in b.aws_backup.selected_by
-	some r in s.rules
-	some c in r.copy_actions
-}
-
-destinations contains d if {
-	some d in b.copy_destinations
+	[parts[3], parts[4]] != [object.get(input.resource.scope, "region", ""), object.get(input.resource.scope, "account", "")]
 }
 
 copied if {
-	some d in destinations
+	some s in input.resource.attributes.backup.aws_backup.selected_by
+	some r in s.rules
+	some c in r.copy_actions
+	elsewhere(c.destination_backup_vault_arn)
+}
+
+copied if {
+	some d in input.resource.attributes.backup.copy_destinations
 	elsewhere(d)
 }
 
-deny contains sprintf("backups of %s are not copied to another region or account", [name]) if {
+deny contains sprintf("backups of %s are not copied to another region or account", [backup.name]) if {
 	not copied
 	known
 }
 
-known if b.aws_backup
-known if b.copy_destinations
+known if input.resource.attributes.backup.aws_backup
+
+known if input.resource.attributes.backup.copy_destinations
 
 missing contains "attributes.backup.aws_backup" if {
 	not copied

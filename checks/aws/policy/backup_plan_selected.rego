@@ -16,38 +16,38 @@
 #     resources = ["*"] with exclusions.
 package sdescan.checks.aws.backup_plan_selected
 
+import data.sdescan.lib.backup
 import rego.v1
 
-attrs := input.resource.attributes
-
+# Applicable to classified stores and stores with an RPO (a rule for each, so
+# the rule index skips both for other stores), except RDS instances backed up
+# through their cluster or source (cluster_member).
 default applicable := false
 
 applicable if {
-	in_scope
-	not aurora_member
+	input.resource.classification
+	not cluster_member
 }
 
-in_scope if input.resource.classification
-in_scope if input.resource.backup_rpo_hours
+applicable if {
+	input.resource.backup_rpo_hours
+	not cluster_member
+}
 
 # An RDS instance in a cluster is backed up through its cluster; a read replica
 # through its source.
-aurora_member if {
+cluster_member if {
 	input.resource.type == "aws.rds.db_instance"
-	attrs.db_cluster_identifier
+	input.resource.attributes.db_cluster_identifier
 }
 
-aurora_member if {
+cluster_member if {
 	input.resource.type == "aws.rds.db_instance"
-	attrs.read_replica_source
+	input.resource.attributes.read_replica_source
 }
-
-name := object.get(attrs, "name", object.get(attrs, "table_name", object.get(attrs, "db_instance_identifier", object.get(attrs, "db_cluster_identifier", object.get(attrs, "volume_id", object.get(attrs, "file_system_id", input.resource.id))))))
-
-plans := attrs.backup.aws_backup
 
 native_on contains n.mechanism if {
-	some n in attrs.backup.native
+	some n in input.resource.attributes.backup.native
 	n.enabled == true
 }
 
@@ -55,16 +55,16 @@ hint := "" if count(native_on) == 0
 
 hint := sprintf(" (it relies on %s alone)", [concat(", ", sort(native_on))]) if count(native_on) > 0
 
-deny contains sprintf("%s (%s) is not selected by any AWS Backup plan%s", [name, object.get(input.resource, "classification", "with an RPO"), hint]) if {
-	count(plans.selected_by) == 0
-	count(plans.unresolved) == 0
+deny contains sprintf("%s (%s) is not selected by any AWS Backup plan%s", [backup.name, object.get(input.resource, "classification", "with an RPO"), hint]) if {
+	count(input.resource.attributes.backup.aws_backup.selected_by) == 0
+	count(input.resource.attributes.backup.aws_backup.unresolved) == 0
 }
 
 missing contains "attributes.backup.aws_backup" if {
-	not attrs.backup.aws_backup
+	not input.resource.attributes.backup.aws_backup
 }
 
 missing contains sprintf("attributes.backup.aws_backup (selection %s of plan %s cannot be decided: %s)", [u.selection, u.plan_name, u.reason]) if {
-	count(plans.selected_by) == 0
-	some u in plans.unresolved
+	count(input.resource.attributes.backup.aws_backup.selected_by) == 0
+	some u in input.resource.attributes.backup.aws_backup.unresolved
 }

@@ -13,51 +13,51 @@
 #     aws_backup_plan rule lifecycle { delete_after = 35 }), or RDS backup_retention_period.
 package sdescan.checks.aws.backup_retention
 
+import data.sdescan.lib.backup
 import rego.v1
 
-attrs := input.resource.attributes
-
+# Applicable to classified stores and stores with an RPO (a rule for each, so
+# the rule index skips both for other stores), except RDS instances backed up
+# through their cluster or source (cluster_member).
 default applicable := false
 
 applicable if {
-	in_scope
+	input.resource.classification
 	not cluster_member
 }
 
-in_scope if input.resource.classification
-in_scope if input.resource.backup_rpo_hours
+applicable if {
+	input.resource.backup_rpo_hours
+	not cluster_member
+}
 
 # An RDS instance in a cluster is backed up through its cluster; a read replica
 # through its source.
 cluster_member if {
 	input.resource.type == "aws.rds.db_instance"
-	attrs.db_cluster_identifier
+	input.resource.attributes.db_cluster_identifier
 }
 
 cluster_member if {
 	input.resource.type == "aws.rds.db_instance"
-	attrs.read_replica_source
+	input.resource.attributes.read_replica_source
 }
-
-name := object.get(attrs, "name", object.get(attrs, "table_name", object.get(attrs, "db_instance_identifier", object.get(attrs, "db_cluster_identifier", object.get(attrs, "volume_id", object.get(attrs, "file_system_id", input.resource.id))))))
-
-b := attrs.backup
 
 minimum := data.sdescan.params.backup_min_retention_days
 
-deny contains sprintf("plan %s rule %s keeps backups of %s %d days, less than the minimum of %d", [s.plan_name, r.rule_name, name, r.lifecycle.delete_after_days, minimum]) if {
-	some s in b.aws_backup.selected_by
+deny contains sprintf("plan %s rule %s keeps backups of %s %d days, less than the minimum of %d", [s.plan_name, r.rule_name, backup.name, r.lifecycle.delete_after_days, minimum]) if {
+	some s in input.resource.attributes.backup.aws_backup.selected_by
 	some r in s.rules
 	r.lifecycle.delete_after_days < minimum
 }
 
-deny contains sprintf("recovery points of %s are kept only %d days, less than the minimum of %d", [name, b.recovery_points.min_delete_after_days, minimum]) if {
-	b.recovery_points.min_delete_after_days < minimum
+deny contains sprintf("recovery points of %s are kept only %d days, less than the minimum of %d", [backup.name, input.resource.attributes.backup.recovery_points.min_delete_after_days, minimum]) if {
+	input.resource.attributes.backup.recovery_points.min_delete_after_days < minimum
 }
 
-deny contains sprintf("%s keeps %s %d days, less than the minimum of %d", [name, kind[n.mechanism], n.retention_days, minimum]) if {
-	count(object.get(b, ["aws_backup", "selected_by"], [])) == 0
-	some n in b.native
+deny contains sprintf("%s keeps %s %d days, less than the minimum of %d", [backup.name, kind[n.mechanism], n.retention_days, minimum]) if {
+	count(object.get(input.resource.attributes.backup, ["aws_backup", "selected_by"], [])) == 0
+	some n in input.resource.attributes.backup.native
 	n.mechanism in {"rds-automated-backups", "dynamodb-pitr"}
 	n.enabled == true
 	n.retention_days < minimum
@@ -65,29 +65,30 @@ deny contains sprintf("%s keeps %s %d days, less than the minimum of %d", [name,
 
 kind := {"rds-automated-backups": "automated backups", "dynamodb-pitr": "point-in-time recovery"}
 
-judged if count(b.aws_backup.selected_by) > 0
-judged if b.recovery_points.count > 0
+judged if count(input.resource.attributes.backup.aws_backup.selected_by) > 0
+
+judged if input.resource.attributes.backup.recovery_points.count > 0
 
 judged if {
-	some n in b.native
+	some n in input.resource.attributes.backup.native
 	n.mechanism in {"rds-automated-backups", "dynamodb-pitr"}
 	n.enabled == true
 	n.retention_days
 }
 
-deny contains sprintf("%s has no backups whose retention could be judged", [name]) if {
-	b.aws_backup
-	b.recovery_points
+deny contains sprintf("%s has no backups whose retention could be judged", [backup.name]) if {
+	input.resource.attributes.backup.aws_backup
+	input.resource.attributes.backup.recovery_points
 	not judged
 }
 
 missing contains "attributes.backup.aws_backup" if {
 	not judged
-	not b.aws_backup
+	not input.resource.attributes.backup.aws_backup
 }
 
 missing contains "attributes.backup.recovery_points" if {
 	not judged
-	b.aws_backup
-	not b.recovery_points
+	input.resource.attributes.backup.aws_backup
+	not input.resource.attributes.backup.recovery_points
 }

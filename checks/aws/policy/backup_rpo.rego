@@ -16,50 +16,50 @@
 #     failed backup jobs.
 package sdescan.checks.aws.backup_rpo
 
+import data.sdescan.lib.backup
 import rego.v1
 
-attrs := input.resource.attributes
-
+# Applicable to classified stores and stores with an RPO (a rule for each, so
+# the rule index skips both for other stores), except RDS instances backed up
+# through their cluster or source (cluster_member).
 default applicable := false
 
 applicable if {
-	in_scope
+	input.resource.classification
 	not cluster_member
 }
 
-in_scope if input.resource.classification
-in_scope if input.resource.backup_rpo_hours
+applicable if {
+	input.resource.backup_rpo_hours
+	not cluster_member
+}
 
 # An RDS instance in a cluster is backed up through its cluster; a read replica
 # through its source.
 cluster_member if {
 	input.resource.type == "aws.rds.db_instance"
-	attrs.db_cluster_identifier
+	input.resource.attributes.db_cluster_identifier
 }
 
 cluster_member if {
 	input.resource.type == "aws.rds.db_instance"
-	attrs.read_replica_source
+	input.resource.attributes.read_replica_source
 }
-
-name := object.get(attrs, "name", object.get(attrs, "table_name", object.get(attrs, "db_instance_identifier", object.get(attrs, "db_cluster_identifier", object.get(attrs, "volume_id", object.get(attrs, "file_system_id", input.resource.id))))))
-
-b := attrs.backup
 
 as_of_ns := time.parse_rfc3339_ns(data.sdescan.params.as_of)
 
 rpo := object.get(input.resource, "backup_rpo_hours", data.sdescan.params.backup_default_rpo_hours)
 
 continuous if {
-	some n in b.native
+	some n in input.resource.attributes.backup.native
 	n.mechanism in {"dynamodb-pitr", "rds-automated-backups"}
 	n.enabled == true
 }
 
-newest contains b.recovery_points.newest_completed
+newest contains input.resource.attributes.backup.recovery_points.newest_completed
 
 newest contains n.newest if {
-	some n in b.native
+	some n in input.resource.attributes.backup.native
 	n.mechanism in {"ebs-snapshots", "rds-snapshots"}
 	n.newest
 }
@@ -71,17 +71,17 @@ fresh if {
 	age_hours(t) <= rpo
 }
 
-deny contains sprintf("the newest recovery point of %s (completed %s, about %d hours before the assessment) is older than its RPO of %v hours", [name, latest, round(age_hours(latest)), rpo]) if {
+deny contains sprintf("the newest recovery point of %s (completed %s, about %d hours before the assessment) is older than its RPO of %v hours", [backup.name, latest, round(age_hours(latest)), rpo]) if {
 	not continuous
 	count(newest) > 0
 	not fresh
 	latest := max(newest)
 }
 
-deny contains sprintf("%s has no recovery point at all, so its RPO of %v hours cannot be met", [name, rpo]) if {
+deny contains sprintf("%s has no recovery point at all, so its RPO of %v hours cannot be met", [backup.name, rpo]) if {
 	not continuous
 	count(newest) == 0
-	b.recovery_points.count == 0
+	input.resource.attributes.backup.recovery_points.count == 0
 	not ebs_unknown
 }
 
@@ -91,17 +91,17 @@ ebs_unknown if {
 }
 
 ebs_read if {
-	some n in b.native
+	some n in input.resource.attributes.backup.native
 	n.mechanism == "ebs-snapshots"
 }
 
-missing contains "attributes.backup" if not attrs.backup
+missing contains "attributes.backup" if not input.resource.attributes.backup
 
 missing contains "attributes.backup.recovery_points" if {
-	attrs.backup
+	input.resource.attributes.backup
 	not continuous
 	not fresh
-	not b.recovery_points
+	not input.resource.attributes.backup.recovery_points
 }
 
 missing contains "data.sdescan.params.as_of" if not data.sdescan.params.as_of

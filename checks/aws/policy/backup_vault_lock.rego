@@ -14,46 +14,54 @@
 #     (changeable_for_days set for compliance mode, with min_retention_days).
 package sdescan.checks.aws.backup_vault_lock
 
+import data.sdescan.lib.backup
 import rego.v1
 
-attrs := input.resource.attributes
-
+# Applicable to classified stores and stores with an RPO (a rule for each, so
+# the rule index skips both for other stores), except RDS instances backed up
+# through their cluster or source (cluster_member), where recovery points exist;
+# unknown recovery points cannot be judged either way (missing, below).
 default applicable := false
 
 applicable if {
-	in_scope
+	input.resource.classification
 	not cluster_member
-	has_points_or_unknown
+	not input.resource.attributes.backup.recovery_points
 }
 
-# Judged where recovery points exist; unknown recovery points cannot be judged
-# either way (missing, below).
-has_points_or_unknown if not attrs.backup.recovery_points
+applicable if {
+	input.resource.backup_rpo_hours
+	not cluster_member
+	not input.resource.attributes.backup.recovery_points
+}
 
-has_points_or_unknown if attrs.backup.recovery_points.count > 0
+applicable if {
+	input.resource.classification
+	not cluster_member
+	input.resource.attributes.backup.recovery_points.count > 0
+}
 
-in_scope if input.resource.classification
-in_scope if input.resource.backup_rpo_hours
+applicable if {
+	input.resource.backup_rpo_hours
+	not cluster_member
+	input.resource.attributes.backup.recovery_points.count > 0
+}
 
 # An RDS instance in a cluster is backed up through its cluster; a read replica
 # through its source.
 cluster_member if {
 	input.resource.type == "aws.rds.db_instance"
-	attrs.db_cluster_identifier
+	input.resource.attributes.db_cluster_identifier
 }
 
 cluster_member if {
 	input.resource.type == "aws.rds.db_instance"
-	attrs.read_replica_source
+	input.resource.attributes.read_replica_source
 }
 
-name := object.get(attrs, "name", object.get(attrs, "table_name", object.get(attrs, "db_instance_identifier", object.get(attrs, "db_cluster_identifier", object.get(attrs, "volume_id", object.get(attrs, "file_system_id", input.resource.id))))))
-
-points := attrs.backup.recovery_points
-
-deny contains sprintf("recovery points of %s are kept in vault %s, which has no vault lock", [name, v.name]) if {
-	some v in points.vaults
+deny contains sprintf("recovery points of %s are kept in vault %s, which has no vault lock", [backup.name, v.name]) if {
+	some v in input.resource.attributes.backup.recovery_points.vaults
 	v.locked != true
 }
 
-missing contains "attributes.backup.recovery_points" if not points
+missing contains "attributes.backup.recovery_points" if not input.resource.attributes.backup.recovery_points

@@ -16,9 +16,8 @@
 #     include_management_events = true, read_write_type = "All".
 package sdescan.checks.aws.cloudtrail_enabled
 
+import data.sdescan.lib.facts
 import rego.v1
-
-trails := input.resource.attributes.cloudtrail_trails
 
 needed := ["is_multi_region_trail", "is_logging", "management_events_included"]
 
@@ -40,35 +39,35 @@ unknown(t) if {
 }
 
 any_good if {
-	some t in trails
+	some t in input.resource.attributes.cloudtrail_trails
 	good(t)
 }
 
 any_unknown if {
-	some t in trails
+	some t in input.resource.attributes.cloudtrail_trails
 	unknown(t)
 }
 
 account := object.get(input.resource.scope, "account", input.resource.id)
 
 deny contains sprintf("account %s has no trails at all", [account]) if {
-	count(trails) == 0
+	count(input.resource.attributes.cloudtrail_trails) == 0
 }
 
 deny contains msg if {
-	count(trails) > 0
+	count(input.resource.attributes.cloudtrail_trails) > 0
 	not any_good
 	not any_unknown
-	msg := sprintf("account %s has no multi-region trail logging management events (trails: %s)", [account, concat(", ", sort([t.name | some t in trails]))])
+	msg := sprintf("account %s has no multi-region trail logging management events (trails: %s)", [account, concat(", ", sort([t.name | some t in input.resource.attributes.cloudtrail_trails]))])
 }
 
 missing contains "attributes.cloudtrail_trails" if {
-	not "cloudtrail_trails" in object.keys(input.resource.attributes)
+	not facts.present("cloudtrail_trails")
 }
 
 missing contains sprintf("attributes.cloudtrail_trails[%d].%s", [i, f]) if {
 	not any_good
-	some i, t in trails
+	some i, t in input.resource.attributes.cloudtrail_trails
 	unknown(t)
 	some f in needed
 	not f in object.keys(t)

@@ -13,6 +13,7 @@
 #     policy must allow cloudtrail.amazonaws.com to GenerateDataKey*).
 package sdescan.checks.aws.cloudtrail_kms
 
+import data.sdescan.lib.facts
 import rego.v1
 
 deny contains sprintf("trail %s logs are not encrypted with a KMS key", [object.get(input.resource.attributes, "name", input.resource.id)]) if {
@@ -20,5 +21,5 @@ deny contains sprintf("trail %s logs are not encrypted with a KMS key", [object.
 }
 
 missing contains "attributes.kms_encrypted" if {
-	not "kms_encrypted" in object.keys(input.resource.attributes)
+	not facts.present("kms_encrypted")
 }

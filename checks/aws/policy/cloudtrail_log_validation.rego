@@ -13,6 +13,7 @@
 #     (aws cloudtrail update-trail --enable-log-file-validation).
 package sdescan.checks.aws.cloudtrail_log_validation
 
+import data.sdescan.lib.facts
 import rego.v1
 
 deny contains sprintf("trail %s does not have log file validation enabled", [object.get(input.resource.attributes, "name", input.resource.id)]) if {
@@ -20,5 +21,5 @@ deny contains sprintf("trail %s does not have log file validation enabled", [obj
 }
 
 missing contains "attributes.log_file_validation_enabled" if {
-	not "log_file_validation_enabled" in object.keys(input.resource.attributes)
+	not facts.present("log_file_validation_enabled")
 }

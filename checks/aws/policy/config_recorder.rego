@@ -16,28 +16,27 @@
 #     is_enabled = true, in every region used.
 package sdescan.checks.aws.config_recorder
 
+import data.sdescan.lib.facts
 import rego.v1
-
-recorders := input.resource.attributes.config_recorders
 
 where := sprintf("account %s region %s", [object.get(input.resource.scope, "account", "?"), object.get(input.resource.scope, "region", "?")])
 
 recording if {
-	some r in recorders
+	some r in input.resource.attributes.config_recorders
 	r.recording == true
 }
 
 unknown if {
-	some r in recorders
+	some r in input.resource.attributes.config_recorders
 	not is_boolean(object.get(r, "recording", null))
 }
 
 deny contains sprintf("AWS Config has no configuration recorder in %s", [where]) if {
-	count(recorders) == 0
+	count(input.resource.attributes.config_recorders) == 0
 }
 
 deny contains sprintf("AWS Config recorder is not recording in %s", [where]) if {
-	count(recorders) > 0
+	count(input.resource.attributes.config_recorders) > 0
 	not recording
 	not unknown
 }
@@ -51,20 +50,20 @@ records_broadly(r) if r.recording_strategy in {"ALL_SUPPORTED_RESOURCE_TYPES", "
 records_broadly(r) if not "all_supported" in object.keys(r)
 
 deny contains sprintf("AWS Config recorder %s records only selected resource types in %s", [r.name, where]) if {
-	some r in recorders
+	some r in input.resource.attributes.config_recorders
 	r.recording == true
 	not records_broadly(r)
 	not broad_recorder
 }
 
 broad_recorder if {
-	some r in recorders
+	some r in input.resource.attributes.config_recorders
 	r.recording == true
 	records_broadly(r)
 }
 
 missing contains "attributes.config_recorders" if {
-	not "config_recorders" in object.keys(input.resource.attributes)
+	not facts.present("config_recorders")
 }
 
 missing contains "attributes.config_recorders[].recording" if {

@@ -13,6 +13,7 @@
 #     (aws dynamodb update-continuous-backups).
 package sdescan.checks.aws.dynamodb_pitr
 
+import data.sdescan.lib.facts
 import rego.v1
 
 deny contains sprintf("DynamoDB table %s does not have point-in-time recovery", [object.get(input.resource.attributes, "table_name", input.resource.id)]) if {
@@ -20,5 +21,5 @@ deny contains sprintf("DynamoDB table %s does not have point-in-time recovery", 
 }
 
 missing contains "attributes.point_in_time_recovery_enabled" if {
-	not "point_in_time_recovery_enabled" in object.keys(input.resource.attributes)
+	not facts.present("point_in_time_recovery_enabled")
 }

@@ -13,6 +13,7 @@
 #     aws_ebs_default_kms_key for a customer managed key), in every region used.
 package sdescan.checks.aws.ec2_ebs_default_encryption
 
+import data.sdescan.lib.facts
 import rego.v1
 
 deny contains sprintf("EBS encryption by default is off in account %s region %s", [object.get(input.resource.scope, "account", "?"), object.get(input.resource.scope, "region", "?")]) if {
@@ -20,5 +21,5 @@ deny contains sprintf("EBS encryption by default is off in account %s region %s"
 }
 
 missing contains "attributes.ebs_encryption_by_default" if {
-	not "ebs_encryption_by_default" in object.keys(input.resource.attributes)
+	not facts.present("ebs_encryption_by_default")
 }

@@ -15,20 +15,19 @@
 #     encrypted = true.
 package sdescan.checks.aws.ec2_ebs_encrypted
 
+import data.sdescan.lib.facts
 import rego.v1
 
-attrs := input.resource.attributes
-
-label := sprintf("volume %s", [attrs.volume_id]) if {
+label := sprintf("volume %s", [input.resource.attributes.volume_id]) if {
 	input.resource.type == "aws.ec2.volume"
-} else := sprintf("snapshot %s", [attrs.snapshot_id]) if {
+} else := sprintf("snapshot %s", [input.resource.attributes.snapshot_id]) if {
 	input.resource.type == "aws.ec2.snapshot"
 } else := input.resource.id
 
 deny contains sprintf("EBS %s is not encrypted", [label]) if {
-	attrs.encrypted == false
+	input.resource.attributes.encrypted == false
 }
 
 missing contains "attributes.encrypted" if {
-	not "encrypted" in object.keys(attrs)
+	not facts.present("encrypted")
 }

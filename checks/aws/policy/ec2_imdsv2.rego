@@ -16,18 +16,16 @@ package sdescan.checks.aws.ec2_imdsv2
 
 import rego.v1
 
-attrs := input.resource.attributes
-
 default applicable := false
 
-applicable if not attrs.state == "terminated"
+applicable if not input.resource.attributes.state == "terminated"
 
-deny contains sprintf("instance %s allows IMDSv1 (http_tokens = optional)", [object.get(attrs, "instance_id", input.resource.id)]) if {
-	attrs.metadata_options.http_tokens == "optional"
-	not attrs.metadata_options.http_endpoint == "disabled"
+deny contains sprintf("instance %s allows IMDSv1 (http_tokens = optional)", [object.get(input.resource.attributes, "instance_id", input.resource.id)]) if {
+	input.resource.attributes.metadata_options.http_tokens == "optional"
+	not input.resource.attributes.metadata_options.http_endpoint == "disabled"
 }
 
 missing contains "attributes.metadata_options.http_tokens" if {
-	not attrs.metadata_options.http_tokens
-	not attrs.metadata_options.http_endpoint == "disabled"
+	not input.resource.attributes.metadata_options.http_tokens
+	not input.resource.attributes.metadata_options.http_endpoint == "disabled"
 }

@@ -17,26 +17,25 @@
 #     whose map_public_ip_on_launch = false.
 package sdescan.checks.aws.ec2_public_ip
 
+import data.sdescan.lib.facts
 import rego.v1
-
-attrs := input.resource.attributes
 
 default applicable := false
 
-applicable if not attrs.state == "terminated"
+applicable if not input.resource.attributes.state == "terminated"
 
 deny contains msg if {
-	attrs.has_public_ip == true
-	ip := object.get(attrs, "public_ip_address", "")
+	input.resource.attributes.has_public_ip == true
+	ip := object.get(input.resource.attributes, "public_ip_address", "")
 	suffix := {true: sprintf(" (%s)", [ip]), false: ""}[ip != ""]
-	msg := sprintf("instance %s has a public IP address%s", [object.get(attrs, "instance_id", input.resource.id), suffix])
+	msg := sprintf("instance %s has a public IP address%s", [object.get(input.resource.attributes, "instance_id", input.resource.id), suffix])
 }
 
 deny contains msg if {
-	count(object.get(attrs, "ipv6_addresses", [])) > 0
-	msg := sprintf("instance %s has a globally routable IPv6 address (%s): reachable from the internet unless its subnet routes IPv6 only through an egress-only gateway", [object.get(attrs, "instance_id", input.resource.id), concat(", ", attrs.ipv6_addresses)])
+	count(object.get(input.resource.attributes, "ipv6_addresses", [])) > 0
+	msg := sprintf("instance %s has a globally routable IPv6 address (%s): reachable from the internet unless its subnet routes IPv6 only through an egress-only gateway", [object.get(input.resource.attributes, "instance_id", input.resource.id), concat(", ", input.resource.attributes.ipv6_addresses)])
 }
 
 missing contains "attributes.has_public_ip" if {
-	not "has_public_ip" in object.keys(attrs)
+	not facts.present("has_public_ip")
 }

@@ -16,6 +16,7 @@
 #     "0.0.0.0/0" / cidr_ipv6 = "::/0" on from_port..to_port covering 22 or 3389.
 package sdescan.checks.aws.ec2_sg_admin_ports
 
+import data.sdescan.lib.facts
 import rego.v1
 
 admin_ports := {22: "SSH", 3389: "RDP"}
@@ -24,22 +25,26 @@ world(r) := r.cidr_ipv4 if r.cidr_ipv4 == "0.0.0.0/0"
 
 world(r) := r.cidr_ipv6 if r.cidr_ipv6 == "::/0"
 
-covers(r, _) if r.ip_protocol == "-1"
-
-covers(r, p) if {
-	r.ip_protocol in {"tcp", "udp", "6", "17"}
-	r.from_port <= p
-	p <= r.to_port
+# A rule open to the world covers an admin port when it allows every protocol
+# (ip_protocol -1), or TCP or UDP on a port range including it.
+deny contains msg if {
+	some r in input.resource.attributes.ingress_rules
+	src := world(r)
+	some port, name in admin_ports
+	r.ip_protocol == "-1"
+	msg := sprintf("security group %s allows %s to port %d (%s)", [object.get(input.resource.attributes, "group_id", input.resource.id), src, port, name])
 }
 
 deny contains msg if {
 	some r in input.resource.attributes.ingress_rules
 	src := world(r)
 	some port, name in admin_ports
-	covers(r, port)
+	r.ip_protocol in {"tcp", "udp", "6", "17"}
+	r.from_port <= port
+	port <= r.to_port
 	msg := sprintf("security group %s allows %s to port %d (%s)", [object.get(input.resource.attributes, "group_id", input.resource.id), src, port, name])
 }
 
 missing contains "attributes.ingress_rules" if {
-	not "ingress_rules" in object.keys(input.resource.attributes)
+	not facts.present("ingress_rules")
 }

@@ -16,11 +16,8 @@
 #     or a specific cidr_ipv4 instead of "0.0.0.0/0".
 package sdescan.checks.aws.ec2_sg_open_ports
 
+import data.sdescan.lib.facts
 import rego.v1
-
-admin_ports := {22, 3389}
-
-icmp := {"icmp", "icmpv6", "1", "58"}
 
 world(r) := r.cidr_ipv4 if r.cidr_ipv4 == "0.0.0.0/0"
 
@@ -30,7 +27,7 @@ world(r) := r.cidr_ipv6 if r.cidr_ipv6 == "::/0"
 admin_only(r) if {
 	r.ip_protocol in {"tcp", "udp", "6", "17"}
 	r.from_port == r.to_port
-	r.from_port in admin_ports
+	r.from_port in {22, 3389}
 }
 
 what(r) := "all traffic" if r.ip_protocol == "-1"
@@ -48,11 +45,11 @@ what(r) := sprintf("%s ports %d-%d", [r.ip_protocol, r.from_port, r.to_port]) if
 deny contains msg if {
 	some r in input.resource.attributes.ingress_rules
 	src := world(r)
-	not r.ip_protocol in icmp
+	not r.ip_protocol in {"icmp", "icmpv6", "1", "58"}
 	not admin_only(r)
 	msg := sprintf("security group %s allows %s to %s", [object.get(input.resource.attributes, "group_id", input.resource.id), src, what(r)])
 }
 
 missing contains "attributes.ingress_rules" if {
-	not "ingress_rules" in object.keys(input.resource.attributes)
+	not facts.present("ingress_rules")
 }

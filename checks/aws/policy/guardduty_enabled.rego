@@ -13,34 +13,33 @@
 #     organization-wide with aws_guardduty_organization_configuration).
 package sdescan.checks.aws.guardduty_enabled
 
+import data.sdescan.lib.facts
 import rego.v1
-
-detectors := input.resource.attributes.guardduty_detectors
 
 where := sprintf("account %s region %s", [object.get(input.resource.scope, "account", "?"), object.get(input.resource.scope, "region", "?")])
 
 enabled if {
-	some d in detectors
+	some d in input.resource.attributes.guardduty_detectors
 	d.status == "ENABLED"
 }
 
 unknown if {
-	some d in detectors
+	some d in input.resource.attributes.guardduty_detectors
 	not d.status
 }
 
 deny contains sprintf("GuardDuty has no detector in %s", [where]) if {
-	count(detectors) == 0
+	count(input.resource.attributes.guardduty_detectors) == 0
 }
 
 deny contains sprintf("GuardDuty detector is not enabled in %s", [where]) if {
-	count(detectors) > 0
+	count(input.resource.attributes.guardduty_detectors) > 0
 	not enabled
 	not unknown
 }
 
 missing contains "attributes.guardduty_detectors" if {
-	not "guardduty_detectors" in object.keys(input.resource.attributes)
+	not facts.present("guardduty_detectors")
 }
 
 missing contains "attributes.guardduty_detectors[].status" if {

@@ -14,38 +14,36 @@
 #     delete-access-key). Prefer IAM roles or IAM Identity Center over access keys.
 package sdescan.checks.aws.iam_access_key_age
 
+import data.sdescan.lib.facts
 import rego.v1
 
-max_age_days := 90
-
-day_ns := ((24 * 60) * 60) * 1000000000
+# An active access key 90 days old or more fails (written as a literal below:
+# a constant rule is evaluated again for every resource).
 
 as_of_ns := time.parse_rfc3339_ns(data.sdescan.params.as_of)
 
-attrs := input.resource.attributes
-
-name := object.get(attrs, "user_name", input.resource.id)
+name := object.get(input.resource.attributes, "user_name", input.resource.id)
 
 deny contains msg if {
-	some k in attrs.access_keys
+	some k in input.resource.attributes.access_keys
 	k.status == "Active"
-	age := floor((as_of_ns - time.parse_rfc3339_ns(k.created)) / day_ns)
-	age >= max_age_days
-	msg := sprintf("IAM user %s: active access key %s is %d days old (limit %d)", [name, k.access_key_id, age, max_age_days])
+	age := floor((as_of_ns - time.parse_rfc3339_ns(k.created)) / 86400000000000)
+	age >= 90
+	msg := sprintf("IAM user %s: active access key %s is %d days old (limit %d)", [name, k.access_key_id, age, 90])
 }
 
 missing contains "attributes.access_keys" if {
-	not "access_keys" in object.keys(attrs)
+	not facts.present("access_keys")
 }
 
 missing contains sprintf("attributes.access_keys[%d].created", [i]) if {
-	some i, k in attrs.access_keys
+	some i, k in input.resource.attributes.access_keys
 	k.status == "Active"
 	not k.created
 }
 
 missing contains sprintf("attributes.access_keys[%d].status", [i]) if {
-	some i, k in attrs.access_keys
+	some i, k in input.resource.attributes.access_keys
 	not k.status
 }
 

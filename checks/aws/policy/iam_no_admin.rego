@@ -20,82 +20,88 @@
 #     break_glass_roles and alert on its use.
 package sdescan.checks.aws.iam_no_admin
 
+import data.sdescan.lib.facts
 import rego.v1
 
-attrs := input.resource.attributes
-
-typ := input.resource.type
-
-break_glass := {r | some r in object.get(data.sdescan.params, "break_glass_roles", [])}
+# Membership in break_glass_roles is tested on the list itself (x in list), not
+# on a set built from it for every resource.
+break_glass_roles := object.get(data.sdescan.params, "break_glass_roles", [])
 
 kind := {"aws.iam.user": "user", "aws.iam.group": "group", "aws.iam.role": "role", "aws.iam.policy": "policy"}
 
 name_attr := {"aws.iam.user": "user_name", "aws.iam.group": "group_name", "aws.iam.role": "role_name", "aws.iam.policy": "policy_name"}
 
-name := object.get(attrs, name_attr[typ], input.resource.id)
+name := object.get(input.resource.attributes, name_attr[input.resource.type], input.resource.id)
 
 default applicable := false
 
-applicable if typ != "aws.iam.role"
+applicable if input.resource.type != "aws.iam.role"
 
 applicable if {
-	typ == "aws.iam.role"
-	not attrs.role_name in break_glass
-}
-
-admin_statement(s) if {
-	s.effect == "Allow"
-	some a in s.actions
-	a in {"*", "*:*"}
-	"*" in s.resources
+	input.resource.type == "aws.iam.role"
+	not input.resource.attributes.role_name in break_glass_roles
 }
 
 # --- users, groups and roles ---
 
-deny contains sprintf("IAM %s %s has AdministratorAccess attached", [kind[typ], name]) if {
-	typ != "aws.iam.policy"
-	some p in attrs.attached_policies
+deny contains sprintf("IAM %s %s has AdministratorAccess attached", [kind[input.resource.type], name]) if {
+	input.resource.type != "aws.iam.policy"
+	some p in input.resource.attributes.attached_policies
 	endswith(p.policy_arn, ":iam::aws:policy/AdministratorAccess")
 }
 
 deny contains msg if {
-	typ != "aws.iam.policy"
-	some p in attrs.inline_policies
+	input.resource.type != "aws.iam.policy"
+	some p in input.resource.attributes.inline_policies
 	some s in p.statements
-	admin_statement(s)
-	msg := sprintf("IAM %s %s inline policy %s allows * on *", [kind[typ], name, p.policy_name])
+
+	# s allows * on *
+	s.effect == "Allow"
+	some a in s.actions
+	a in {"*", "*:*"}
+	"*" in s.resources
+	msg := sprintf("IAM %s %s inline policy %s allows * on *", [kind[input.resource.type], name, p.policy_name])
 }
 
-missing contains sprintf("attributes.%s", [f]) if {
-	typ != "aws.iam.policy"
-	some f in ["attached_policies", "inline_policies"]
-	not f in object.keys(attrs)
+missing contains "attributes.attached_policies" if {
+	input.resource.type != "aws.iam.policy"
+	not facts.present("attached_policies")
+}
+
+missing contains "attributes.inline_policies" if {
+	input.resource.type != "aws.iam.policy"
+	not facts.present("inline_policies")
 }
 
 missing contains "attributes.role_name" if {
-	typ == "aws.iam.role"
-	not attrs.role_name
+	input.resource.type == "aws.iam.role"
+	not input.resource.attributes.role_name
 }
 
 # --- customer managed policies: judged with the entities they are attached to ---
 
 grantees contains sprintf("user %s", [u]) if {
-	some u in attrs.attached_users
+	some u in input.resource.attributes.attached_users
 }
 
 grantees contains sprintf("group %s", [g]) if {
-	some g in attrs.attached_groups
+	some g in input.resource.attributes.attached_groups
 }
 
 grantees contains sprintf("role %s", [r]) if {
-	some r in attrs.attached_roles
-	not r in break_glass
+	some r in input.resource.attributes.attached_roles
+	not r in break_glass_roles
 }
 
 policy_is_admin if {
-	typ == "aws.iam.policy"
-	some s in attrs.statements
-	admin_statement(s)
+	input.resource.type == "aws.iam.policy"
+	some s in input.resource.attributes.statements
+
+	# s allows * on *
+	s.effect == "Allow"
+	some a in s.actions
+	a in {"*", "*:*"}
+	"*" in s.resources
 }
 
 deny contains msg if {
@@ -105,12 +111,12 @@ deny contains msg if {
 }
 
 missing contains "attributes.statements" if {
-	typ == "aws.iam.policy"
-	not "statements" in object.keys(attrs)
+	input.resource.type == "aws.iam.policy"
+	not facts.present("statements")
 }
 
 missing contains sprintf("attributes.%s", [f]) if {
 	policy_is_admin
 	some f in ["attached_users", "attached_groups", "attached_roles"]
-	not f in object.keys(attrs)
+	not facts.present(f)
 }

@@ -15,26 +15,25 @@ package sdescan.checks.aws.iam_password_policy
 
 import rego.v1
 
-min_length := 14
+# The minimum password length accepted is 14 (written as a literal below: a
+# constant rule is evaluated again for every resource).
 
-min_reuse := 24
-
-pp := input.resource.attributes.password_policy
+# Reuse of at least the last 24 passwords must be prevented (a literal below).
 
 account := object.get(input.resource.scope, "account", input.resource.id)
 
 deny contains sprintf("account %s has no IAM password policy", [account]) if {
-	pp.present == false
+	input.resource.attributes.password_policy.present == false
 }
 
-deny contains sprintf("account %s password policy minimum length is %d (need %d or more)", [account, pp.minimum_password_length, min_length]) if {
-	pp.present == true
-	pp.minimum_password_length < min_length
+deny contains sprintf("account %s password policy minimum length is %d (need %d or more)", [account, input.resource.attributes.password_policy.minimum_password_length, 14]) if {
+	input.resource.attributes.password_policy.present == true
+	input.resource.attributes.password_policy.minimum_password_length < 14
 }
 
-deny contains sprintf("account %s password policy prevents reuse of the last %d passwords (need %d or more)", [account, pp.password_reuse_prevention, min_reuse]) if {
-	pp.present == true
-	pp.password_reuse_prevention < min_reuse
+deny contains sprintf("account %s password policy prevents reuse of the last %d passwords (need %d or more)", [account, input.resource.attributes.password_policy.password_reuse_prevention, 24]) if {
+	input.resource.attributes.password_policy.present == true
+	input.resource.attributes.password_policy.password_reuse_prevention < 24
 }
 
 missing contains "attributes.password_policy.present" if {
@@ -42,7 +41,7 @@ missing contains "attributes.password_policy.present" if {
 }
 
 missing contains sprintf("attributes.password_policy.%s", [f]) if {
-	pp.present == true
+	input.resource.attributes.password_policy.present == true
 	some f in ["minimum_password_length", "password_reuse_prevention"]
-	not is_number(object.get(pp, f, null))
+	not is_number(object.get(input.resource.attributes.password_policy, f, null))
 }

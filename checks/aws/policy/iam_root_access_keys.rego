@@ -13,6 +13,7 @@
 #     roles for automation instead.
 package sdescan.checks.aws.iam_root_access_keys
 
+import data.sdescan.lib.facts
 import rego.v1
 
 deny contains sprintf("root user of account %s has access keys", [object.get(input.resource.scope, "account", input.resource.id)]) if {
@@ -20,5 +21,5 @@ deny contains sprintf("root user of account %s has access keys", [object.get(inp
 }
 
 missing contains "attributes.root_access_keys_present" if {
-	not "root_access_keys_present" in object.keys(input.resource.attributes)
+	not facts.present("root_access_keys_present")
 }

@@ -15,6 +15,7 @@
 #     credentials from member accounts.
 package sdescan.checks.aws.iam_root_mfa
 
+import data.sdescan.lib.facts
 import rego.v1
 
 deny contains sprintf("root user of account %s has no MFA", [object.get(input.resource.scope, "account", input.resource.id)]) if {
@@ -22,5 +23,5 @@ deny contains sprintf("root user of account %s has no MFA", [object.get(input.re
 }
 
 missing contains "attributes.root_mfa_enabled" if {
-	not "root_mfa_enabled" in object.keys(input.resource.attributes)
+	not facts.present("root_mfa_enabled")
 }

@@ -15,68 +15,81 @@
 #     it is no longer needed.
 package sdescan.checks.aws.iam_unused_credentials
 
+import data.sdescan.lib.facts
 import rego.v1
 
-max_idle_days := 45
-
-day_ns := ((24 * 60) * 60) * 1000000000
+# A credential idle 45 days or more fails (written as a literal below: a
+# constant rule is evaluated again for every resource).
 
 as_of_ns := time.parse_rfc3339_ns(data.sdescan.params.as_of)
 
-attrs := input.resource.attributes
+name := object.get(input.resource.attributes, "user_name", input.resource.id)
 
-name := object.get(attrs, "user_name", input.resource.id)
-
-days_since(t) := floor((as_of_ns - time.parse_rfc3339_ns(t)) / day_ns)
-
-# idle(last_used, created) is the number of days a credential has been idle: since its
-# last use, or since its creation when it has never been used (last_used null).
-idle(last_used, _) := days_since(last_used) if is_string(last_used)
-
-idle(last_used, created) := days_since(created) if last_used == null
+# A credential's idle days d are counted since its last use, or since its
+# creation when it has never been used (last_used null). A day is
+# 86400000000000 ns.
 
 deny contains msg if {
-	attrs.password_enabled == true
-	d := idle(attrs.password_last_used, attrs.password_created)
-	d >= max_idle_days
+	input.resource.attributes.password_enabled == true
+	is_string(input.resource.attributes.password_last_used)
+	d := floor((as_of_ns - time.parse_rfc3339_ns(input.resource.attributes.password_last_used)) / 86400000000000)
+	d >= 45
 	msg := sprintf("IAM user %s: console password unused for %d days", [name, d])
 }
 
 deny contains msg if {
-	some k in attrs.access_keys
+	input.resource.attributes.password_enabled == true
+	input.resource.attributes.password_last_used == null
+	d := floor((as_of_ns - time.parse_rfc3339_ns(input.resource.attributes.password_created)) / 86400000000000)
+	d >= 45
+	msg := sprintf("IAM user %s: console password unused for %d days", [name, d])
+}
+
+deny contains msg if {
+	some k in input.resource.attributes.access_keys
 	k.status == "Active"
-	d := idle(k.last_used, k.created)
-	d >= max_idle_days
+	is_string(k.last_used)
+	d := floor((as_of_ns - time.parse_rfc3339_ns(k.last_used)) / 86400000000000)
+	d >= 45
+	msg := sprintf("IAM user %s: active access key %s unused for %d days", [name, k.access_key_id, d])
+}
+
+deny contains msg if {
+	some k in input.resource.attributes.access_keys
+	k.status == "Active"
+	k.last_used == null
+	d := floor((as_of_ns - time.parse_rfc3339_ns(k.created)) / 86400000000000)
+	d >= 45
 	msg := sprintf("IAM user %s: active access key %s unused for %d days", [name, k.access_key_id, d])
 }
 
 missing contains "attributes.password_enabled" if {
-	not "password_enabled" in object.keys(attrs)
+	not facts.present("password_enabled")
 }
 
 missing contains "attributes.password_last_used" if {
-	attrs.password_enabled == true
-	not "password_last_used" in object.keys(attrs)
+	input.resource.attributes.password_enabled == true
+	not facts.present("password_last_used")
 }
 
 missing contains "attributes.password_created" if {
-	attrs.password_enabled == true
-	attrs.password_last_used == null
-	not attrs.password_created
+	input.resource.attributes.password_enabled == true
+	input.resource.attributes.password_last_used == null
+	not input.resource.attributes.password_created
 }
 
 missing contains "attributes.access_keys" if {
-	not "access_keys" in object.keys(attrs)
+	not facts.present("access_keys")
 }
 
 missing contains sprintf("attributes.access_keys[%d].last_used", [i]) if {
-	some i, k in attrs.access_keys
+	some i, k in input.resource.attributes.access_keys
 	k.status == "Active"
-	not "last_used" in object.keys(k)
+	not facts.has(k, "last_used")
 }
 
 missing contains sprintf("attributes.access_keys[%d].created", [i]) if {
-	some i, k in attrs.access_keys
+	some i, k in input.resource.attributes.access_keys
 	k.status == "Active"
 	k.last_used == null
 	not k.created

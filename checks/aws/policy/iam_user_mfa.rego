@@ -14,22 +14,21 @@
 #     false. Better still, move people to IAM Identity Center with MFA enforced.
 package sdescan.checks.aws.iam_user_mfa
 
+import data.sdescan.lib.facts
 import rego.v1
 
-attrs := input.resource.attributes
-
-name := object.get(attrs, "user_name", input.resource.id)
+name := object.get(input.resource.attributes, "user_name", input.resource.id)
 
 deny contains sprintf("IAM user %s has a console password but no MFA device", [name]) if {
-	attrs.password_enabled == true
-	count(attrs.mfa_devices) == 0
+	input.resource.attributes.password_enabled == true
+	count(input.resource.attributes.mfa_devices) == 0
 }
 
 missing contains "attributes.password_enabled" if {
-	not "password_enabled" in object.keys(attrs)
+	not facts.present("password_enabled")
 }
 
 missing contains "attributes.mfa_devices" if {
-	attrs.password_enabled == true
-	not "mfa_devices" in object.keys(attrs)
+	input.resource.attributes.password_enabled == true
+	not facts.present("mfa_devices")
 }

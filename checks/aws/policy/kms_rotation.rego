@@ -14,9 +14,8 @@
 #     rotation_period_in_days); or aws kms enable-key-rotation --key-id KEY.
 package sdescan.checks.aws.kms_rotation
 
+import data.sdescan.lib.facts
 import rego.v1
-
-attrs := input.resource.attributes
 
 default applicable := false
 
@@ -26,24 +25,24 @@ applicable if {
 	not excluded
 }
 
-excluded if attrs.key_manager != "CUSTOMER"
+excluded if input.resource.attributes.key_manager != "CUSTOMER"
 
-excluded if attrs.key_spec != "SYMMETRIC_DEFAULT"
+excluded if input.resource.attributes.key_spec != "SYMMETRIC_DEFAULT"
 
-excluded if attrs.key_state != "Enabled"
+excluded if input.resource.attributes.key_state != "Enabled"
 
-excluded if attrs.origin != "AWS_KMS"
+excluded if input.resource.attributes.origin != "AWS_KMS"
 
-deny contains sprintf("KMS key %s does not have automatic rotation enabled", [object.get(attrs, "key_id", input.resource.id)]) if {
-	attrs.rotation_enabled == false
+deny contains sprintf("KMS key %s does not have automatic rotation enabled", [object.get(input.resource.attributes, "key_id", input.resource.id)]) if {
+	input.resource.attributes.rotation_enabled == false
 
 	# Only when the key is known to be in scope: otherwise report what is missing.
-	attrs.key_manager == "CUSTOMER"
-	attrs.key_spec == "SYMMETRIC_DEFAULT"
-	attrs.key_state == "Enabled"
+	input.resource.attributes.key_manager == "CUSTOMER"
+	input.resource.attributes.key_spec == "SYMMETRIC_DEFAULT"
+	input.resource.attributes.key_state == "Enabled"
 }
 
 missing contains sprintf("attributes.%s", [f]) if {
 	some f in ["key_manager", "key_spec", "key_state", "rotation_enabled"]
-	not f in object.keys(attrs)
+	not facts.present(f)
 }

@@ -15,28 +15,28 @@
 #     logs.<region>.amazonaws.com).
 package sdescan.checks.aws.logs_retention_kms
 
+import data.sdescan.lib.facts
 import rego.v1
 
-min_days := 365
+# Log events must be kept at least 365 days (written as a literal below: a
+# constant rule is evaluated again for every resource).
 
-attrs := input.resource.attributes
-
-name := object.get(attrs, "log_group_name", input.resource.id)
+name := object.get(input.resource.attributes, "log_group_name", input.resource.id)
 
 # retention_in_days 0 means events never expire.
-deny contains sprintf("log group %s keeps events for %d days (need %d or more)", [name, attrs.retention_in_days, min_days]) if {
-	attrs.retention_in_days > 0
-	attrs.retention_in_days < min_days
+deny contains sprintf("log group %s keeps events for %d days (need %d or more)", [name, input.resource.attributes.retention_in_days, 365]) if {
+	input.resource.attributes.retention_in_days > 0
+	input.resource.attributes.retention_in_days < 365
 }
 
 deny contains sprintf("log group %s is not encrypted with a KMS key", [name]) if {
-	attrs.kms_encrypted == false
+	input.resource.attributes.kms_encrypted == false
 }
 
 missing contains "attributes.retention_in_days" if {
-	not is_number(object.get(attrs, "retention_in_days", null))
+	not is_number(object.get(input.resource.attributes, "retention_in_days", null))
 }
 
 missing contains "attributes.kms_encrypted" if {
-	not "kms_encrypted" in object.keys(attrs)
+	not facts.present("kms_encrypted")
 }

@@ -16,9 +16,8 @@ package sdescan.checks.aws.rds_backup_retention
 
 import rego.v1
 
-min_days := 7
-
-attrs := input.resource.attributes
+# Automated backups must be kept at least 7 days (written as a literal below:
+# a constant rule is evaluated again for every resource).
 
 default applicable := false
 
@@ -26,20 +25,20 @@ applicable if input.resource.type == "aws.rds.db_cluster"
 
 applicable if {
 	input.resource.type == "aws.rds.db_instance"
-	not attrs.db_cluster_identifier
-	not attrs.read_replica_source
+	not input.resource.attributes.db_cluster_identifier
+	not input.resource.attributes.read_replica_source
 }
 
-label := sprintf("DB instance %s", [attrs.db_instance_identifier]) if {
+label := sprintf("DB instance %s", [input.resource.attributes.db_instance_identifier]) if {
 	input.resource.type == "aws.rds.db_instance"
-} else := sprintf("DB cluster %s", [attrs.db_cluster_identifier]) if {
+} else := sprintf("DB cluster %s", [input.resource.attributes.db_cluster_identifier]) if {
 	input.resource.type == "aws.rds.db_cluster"
 } else := input.resource.id
 
-deny contains sprintf("%s keeps automated backups for %d days (need %d or more)", [label, attrs.backup_retention_period, min_days]) if {
-	attrs.backup_retention_period < min_days
+deny contains sprintf("%s keeps automated backups for %d days (need %d or more)", [label, input.resource.attributes.backup_retention_period, 7]) if {
+	input.resource.attributes.backup_retention_period < 7
 }
 
 missing contains "attributes.backup_retention_period" if {
-	not is_number(object.get(attrs, "backup_retention_period", null))
+	not is_number(object.get(input.resource.attributes, "backup_retention_period", null))
 }

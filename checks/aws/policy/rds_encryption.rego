@@ -15,20 +15,19 @@
 #     aws_rds_cluster with storage_encrypted = true and kms_key_id set.
 package sdescan.checks.aws.rds_encryption
 
+import data.sdescan.lib.facts
 import rego.v1
 
-attrs := input.resource.attributes
-
-label := sprintf("DB instance %s", [attrs.db_instance_identifier]) if {
+label := sprintf("DB instance %s", [input.resource.attributes.db_instance_identifier]) if {
 	input.resource.type == "aws.rds.db_instance"
-} else := sprintf("DB cluster %s", [attrs.db_cluster_identifier]) if {
+} else := sprintf("DB cluster %s", [input.resource.attributes.db_cluster_identifier]) if {
 	input.resource.type == "aws.rds.db_cluster"
 } else := input.resource.id
 
 deny contains sprintf("%s is not encrypted at rest", [label]) if {
-	attrs.storage_encrypted == false
+	input.resource.attributes.storage_encrypted == false
 }
 
 missing contains "attributes.storage_encrypted" if {
-	not "storage_encrypted" in object.keys(attrs)
+	not facts.present("storage_encrypted")
 }

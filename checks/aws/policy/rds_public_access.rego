@@ -13,6 +13,7 @@
 #     (aws rds modify-db-instance --no-publicly-accessible).
 package sdescan.checks.aws.rds_public_access
 
+import data.sdescan.lib.facts
 import rego.v1
 
 deny contains sprintf("DB instance %s is publicly accessible", [object.get(input.resource.attributes, "db_instance_identifier", input.resource.id)]) if {
@@ -20,5 +21,5 @@ deny contains sprintf("DB instance %s is publicly accessible", [object.get(input
 }
 
 missing contains "attributes.publicly_accessible" if {
-	not "publicly_accessible" in object.keys(input.resource.attributes)
+	not facts.present("publicly_accessible")
 }

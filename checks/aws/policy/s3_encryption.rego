@@ -21,22 +21,16 @@ import rego.v1
 
 bucket_name := object.get(input.resource.attributes, "name", input.resource.id)
 
-kms_algorithms := {"aws:kms", "aws:kms:dsse"}
-
-sensitive := {"identifiable", "pseudonymised"}
-
-algorithm := input.resource.attributes.encryption.sse_algorithm
-
 deny contains sprintf("bucket %s has no default encryption", [bucket_name]) if {
-	algorithm == "none"
+	input.resource.attributes.encryption.sse_algorithm == "none"
 }
 
 deny contains msg if {
-	algorithm == "AES256"
-	input.resource.classification in sensitive
+	input.resource.attributes.encryption.sse_algorithm == "AES256"
+	input.resource.classification in {"identifiable", "pseudonymised"}
 	msg := sprintf("bucket %s is tagged %s but encrypted with SSE-S3 (AES256), not a KMS key", [bucket_name, input.resource.classification])
 }
 
 missing contains "attributes.encryption.sse_algorithm" if {
-	not algorithm
+	not input.resource.attributes.encryption.sse_algorithm
 }

@@ -17,11 +17,10 @@
 #     "BucketOwnerEnforced").
 package sdescan.checks.aws.s3_no_public_grants
 
+import data.sdescan.lib.facts
 import rego.v1
 
 bucket_name := object.get(input.resource.attributes, "name", input.resource.id)
-
-attrs := input.resource.attributes
 
 public_groups := {
 	"http://acs.amazonaws.com/groups/global/AllUsers": "everyone (AllUsers)",
@@ -29,13 +28,13 @@ public_groups := {
 }
 
 deny contains msg if {
-	some g in attrs.acl_grants
+	some g in input.resource.attributes.acl_grants
 	who := public_groups[g.grantee_uri]
 	msg := sprintf("bucket %s ACL grants %s to %s", [bucket_name, g.permission, who])
 }
 
 deny contains msg if {
-	some i, s in attrs.policy.statements
+	some i, s in input.resource.attributes.policy.statements
 	s.effect == "Allow"
 	"*" in s.principals.AWS
 	count(object.get(s, "conditions", {})) == 0
@@ -44,18 +43,18 @@ deny contains msg if {
 }
 
 deny contains sprintf("bucket %s policy is public by AWS's own evaluation (PolicyStatus.IsPublic)", [bucket_name]) if {
-	attrs.policy_is_public == true
+	input.resource.attributes.policy_is_public == true
 }
 
 missing contains "attributes.acl_grants" if {
-	not "acl_grants" in object.keys(attrs)
+	not facts.present("acl_grants")
 }
 
 missing contains "attributes.policy" if {
-	not "policy" in object.keys(attrs)
+	not facts.present("policy")
 }
 
 missing contains "attributes.policy.statements" if {
-	attrs.policy.present == true
-	not attrs.policy.statements
+	input.resource.attributes.policy.present == true
+	not input.resource.attributes.policy.statements
 }

@@ -21,24 +21,19 @@ import rego.v1
 
 bucket_name := object.get(input.resource.attributes, "name", input.resource.id)
 
-settings := ["block_public_acls", "ignore_public_acls", "block_public_policy", "restrict_public_buckets"]
-
-attrs := input.resource.attributes
-
-on(s) if attrs.public_access_block[s] == true
-
-on(s) if attrs.account_public_access_block[s] == true
-
 deny contains msg if {
-	some s in settings
-	attrs.public_access_block[s] == false
-	attrs.account_public_access_block[s] == false
+	some s in ["block_public_acls", "ignore_public_acls", "block_public_policy", "restrict_public_buckets"]
+	input.resource.attributes.public_access_block[s] == false
+	input.resource.attributes.account_public_access_block[s] == false
 	msg := sprintf("bucket %s: %s is off at both bucket and account level", [bucket_name, s])
 }
 
 missing contains sprintf("attributes.%s.%s", [level, s]) if {
-	some s in settings
-	not on(s)
+	some s in ["block_public_acls", "ignore_public_acls", "block_public_policy", "restrict_public_buckets"]
+
+	# s is on at neither level
+	not input.resource.attributes.public_access_block[s] == true
+	not input.resource.attributes.account_public_access_block[s] == true
 	some level in ["public_access_block", "account_public_access_block"]
-	not is_boolean(object.get(attrs, [level, s], null))
+	not is_boolean(object.get(input.resource.attributes, [level, s], null))
 }

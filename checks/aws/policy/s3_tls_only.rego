@@ -20,9 +20,20 @@ import rego.v1
 
 bucket_name := object.get(input.resource.attributes, "name", input.resource.id)
 
-policy := input.resource.attributes.policy
+deny contains sprintf("bucket %s has no bucket policy, so requests without TLS are not denied", [bucket_name]) if {
+	input.resource.attributes.policy.present == false
+}
 
-tls_deny(s) if {
+deny contains sprintf("bucket %s policy has no statement denying requests without TLS (aws:SecureTransport false)", [bucket_name]) if {
+	input.resource.attributes.policy.present == true
+	is_array(input.resource.attributes.policy.statements)
+	not any_tls_deny
+}
+
+# any_tls_deny: a statement denies every S3 action to everyone when
+# aws:SecureTransport is false.
+any_tls_deny if {
+	some s in input.resource.attributes.policy.statements
 	s.effect == "Deny"
 	"*" in s.principals.AWS
 	some a in s.actions
@@ -31,26 +42,11 @@ tls_deny(s) if {
 	"false" in s.conditions[op]["aws:securetransport"]
 }
 
-deny contains sprintf("bucket %s has no bucket policy, so requests without TLS are not denied", [bucket_name]) if {
-	policy.present == false
-}
-
-deny contains sprintf("bucket %s policy has no statement denying requests without TLS (aws:SecureTransport false)", [bucket_name]) if {
-	policy.present == true
-	is_array(policy.statements)
-	not any_tls_deny
-}
-
-any_tls_deny if {
-	some s in policy.statements
-	tls_deny(s)
-}
-
 missing contains "attributes.policy.present" if {
 	not is_boolean(object.get(input.resource.attributes, ["policy", "present"], null))
 }
 
 missing contains "attributes.policy.statements" if {
-	policy.present == true
-	not policy.statements
+	input.resource.attributes.policy.present == true
+	not input.resource.attributes.policy.statements
 }

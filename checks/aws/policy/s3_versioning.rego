@@ -13,6 +13,7 @@
 #     Terraform: aws_s3_bucket_versioning with versioning_configuration { status = "Enabled" }.
 package sdescan.checks.aws.s3_versioning
 
+import data.sdescan.lib.facts
 import rego.v1
 
 bucket_name := object.get(input.resource.attributes, "name", input.resource.id)
@@ -22,5 +23,5 @@ deny contains sprintf("bucket %s does not have versioning enabled", [bucket_name
 }
 
 missing contains "attributes.versioning_enabled" if {
-	not "versioning_enabled" in object.keys(input.resource.attributes)
+	not facts.present("versioning_enabled")
 }

@@ -15,21 +15,20 @@
 #     subnet with VPC endpoints (changing these recreates the notebook).
 package sdescan.checks.aws.sagemaker_notebook
 
+import data.sdescan.lib.facts
 import rego.v1
 
-attrs := input.resource.attributes
-
-name := object.get(attrs, "notebook_instance_name", input.resource.id)
+name := object.get(input.resource.attributes, "notebook_instance_name", input.resource.id)
 
 deny contains sprintf("notebook %s has direct internet access", [name]) if {
-	attrs.direct_internet_access_enabled == true
+	input.resource.attributes.direct_internet_access_enabled == true
 }
 
 deny contains sprintf("notebook %s allows root access", [name]) if {
-	attrs.root_access_enabled == true
+	input.resource.attributes.root_access_enabled == true
 }
 
 missing contains sprintf("attributes.%s", [f]) if {
 	some f in ["direct_internet_access_enabled", "root_access_enabled"]
-	not f in object.keys(attrs)
+	not facts.present(f)
 }

@@ -14,6 +14,7 @@
 #     Best Practices standard subscribed.
 package sdescan.checks.aws.securityhub_enabled
 
+import data.sdescan.lib.facts
 import rego.v1
 
 deny contains sprintf("Security Hub is not enabled in account %s region %s", [object.get(input.resource.scope, "account", "?"), object.get(input.resource.scope, "region", "?")]) if {
@@ -21,5 +22,5 @@ deny contains sprintf("Security Hub is not enabled in account %s region %s", [ob
 }
 
 missing contains "attributes.security_hub_enabled" if {
-	not "security_hub_enabled" in object.keys(input.resource.attributes)
+	not facts.present("security_hub_enabled")
 }

@@ -15,9 +15,8 @@
 #     S3 destination with adequate retention.
 package sdescan.checks.aws.vpc_flow_logs
 
+import data.sdescan.lib.facts
 import rego.v1
-
-attrs := input.resource.attributes
 
 all_traffic(f) if {
 	f.traffic_type == "ALL"
@@ -26,23 +25,23 @@ all_traffic(f) if {
 }
 
 any_all_traffic if {
-	some f in attrs.flow_logs
+	some f in input.resource.attributes.flow_logs
 	all_traffic(f)
 }
 
-vpc := object.get(attrs, "vpc_id", input.resource.id)
+vpc := object.get(input.resource.attributes, "vpc_id", input.resource.id)
 
 deny contains sprintf("VPC %s has no flow logs", [vpc]) if {
-	count(attrs.flow_logs) == 0
+	count(input.resource.attributes.flow_logs) == 0
 }
 
 deny contains msg if {
-	count(attrs.flow_logs) > 0
+	count(input.resource.attributes.flow_logs) > 0
 	not any_all_traffic
-	kinds := concat(", ", sort({sprintf("%s (%s, delivery %s)", [object.get(f, "traffic_type", "?"), object.get(f, "status", "?"), object.get(f, "deliver_logs_status", "?")]) | some f in attrs.flow_logs}))
+	kinds := concat(", ", sort({sprintf("%s (%s, delivery %s)", [object.get(f, "traffic_type", "?"), object.get(f, "status", "?"), object.get(f, "deliver_logs_status", "?")]) | some f in input.resource.attributes.flow_logs}))
 	msg := sprintf("VPC %s has no active flow log capturing ALL traffic (has: %s)", [vpc, kinds])
 }
 
 missing contains "attributes.flow_logs" if {
-	not "flow_logs" in object.keys(attrs)
+	not facts.present("flow_logs")
 }

@@ -13,6 +13,7 @@
 #     (aws ec2 modify-subnet-attribute --no-map-public-ip-on-launch).
 package sdescan.checks.aws.vpc_subnet_public_ip
 
+import data.sdescan.lib.facts
 import rego.v1
 
 deny contains sprintf("subnet %s auto-assigns public IP addresses", [object.get(input.resource.attributes, "subnet_id", input.resource.id)]) if {
@@ -20,5 +21,5 @@ deny contains sprintf("subnet %s auto-assigns public IP addresses", [object.get(
 }
 
 missing contains "attributes.map_public_ip_on_launch" if {
-	not "map_public_ip_on_launch" in object.keys(input.resource.attributes)
+	not facts.present("map_public_ip_on_launch")
 }

@@ -14,6 +14,7 @@
 #     volume_encryption_key set (Terraform: aws_workspaces_workspace).
 package sdescan.checks.aws.workspaces_encryption
 
+import data.sdescan.lib.facts
 import rego.v1
 
 volumes := {"root_volume_encryption_enabled": "root", "user_volume_encryption_enabled": "user"}
@@ -26,5 +27,5 @@ deny contains msg if {
 
 missing contains sprintf("attributes.%s", [f]) if {
 	some f, _ in volumes
-	not f in object.keys(input.resource.attributes)
+	not facts.present(f)
 }

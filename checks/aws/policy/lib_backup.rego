@@ -1,0 +1,25 @@
+# Facts shared by the backup checks (BKP-001 to BKP-006). A library, not a check
+# (it has no custom.id): the checks of one resource are evaluated together, so
+# each rule here is computed once per resource for all of them. (Whether a check
+# applies stays in each check: referring to a rule here costs more than the
+# few input lookups it would share.)
+package sdescan.lib.backup
+
+import rego.v1
+
+# name is how messages name a store: its first attribute of name, table_name,
+# db_instance_identifier, db_cluster_identifier, volume_id and file_system_id that
+# is present (whatever its value), else its resource id.
+name := n if {
+	n := input.resource.attributes.name
+} else := n if {
+	n := input.resource.attributes.table_name
+} else := n if {
+	n := input.resource.attributes.db_instance_identifier
+} else := n if {
+	n := input.resource.attributes.db_cluster_identifier
+} else := n if {
+	n := input.resource.attributes.volume_id
+} else := n if {
+	n := input.resource.attributes.file_system_id
+} else := input.resource.id
