@@ -216,7 +216,10 @@ func decodeFactsParallel(data []byte) (*Facts, bool) {
 	if len(data) < parallelDecodeSize || workers < 2 {
 		return nil, false
 	}
-	dec := jsontext.NewDecoder(bytes.NewReader(data))
+	// The syntax pass only finds the resources: duplicate names and invalid
+	// UTF-8 are left to the strict decoding of each part, which treats them as
+	// the one-pass decoder does (checking names here costs more than decoding).
+	dec := jsontext.NewDecoder(bytes.NewReader(data), jsontext.AllowDuplicateNames(true), jsontext.AllowInvalidUTF8(true))
 	if tok, err := dec.ReadToken(); err != nil || tok.Kind() != '{' {
 		return nil, false
 	}
@@ -240,6 +243,9 @@ func decodeFactsParallel(data []byte) (*Facts, bool) {
 			rest, _ = jsontext.AppendQuote(rest, name)
 			rest = append(append(rest, ':'), v...)
 			continue
+		}
+		if sawResources {
+			return nil, false // "resources" twice: the one-pass decoder decides
 		}
 		sawResources = true
 		if dec.PeekKind() != '[' {

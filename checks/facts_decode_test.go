@@ -32,6 +32,23 @@ func TestDecodeFactsParallelMatchesSerial(t *testing.T) {
 		t.Fatal("the parallel and one-pass decoders disagree")
 	}
 
+	// Accepted by both, the same way: a name twice in a resource (the last one
+	// wins) and "resources" twice (the last list wins).
+	for _, doc := range [][]byte{
+		bytes.Replace(data, []byte(`"type": `), []byte(`"type": "aws.other", "type": `), 1),
+		bytes.Replace(data, []byte(`"resources": [`), []byte(`"resources": [], "resources": [`), 1),
+	} {
+		got, err := DecodeFactsBytes(doc, "facts.json")
+		var want Facts
+		if err2 := DecodeJSONStrict(doc, &want); err != nil || err2 != nil {
+			t.Fatalf("refused: %v, %v", err, err2)
+		}
+		want.Normalize()
+		if !reflect.DeepEqual(*got, want) {
+			t.Error("a document with a repeated name decodes differently")
+		}
+	}
+
 	for _, tc := range []struct{ name, from, to string }{
 		{"unknown resource field", `"type": `, `"colour": "red", "type": `},
 		{"wrong type in a resource", `"source": "aws"`, `"source": 7`},
