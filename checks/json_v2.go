@@ -73,6 +73,15 @@ func writeFactsJSON(w io.Writer, f *Facts) error {
 			return err
 		}
 	}
+	if bb, ok := w.(*bytes.Buffer); ok {
+		// One allocation of the document's size, not a doubling series of
+		// them (each new block of memory is slow to touch the first time).
+		size := hb.Len() + 32
+		for c := range out {
+			size += out[c].Len() + 8
+		}
+		bb.Grow(size)
+	}
 	bw := bufio.NewWriterSize(w, 1<<16)
 	bw.Write(hb.Bytes()[:hb.Len()-len(emptyTail)])
 	bw.WriteString("\"resources\": [\n    ")

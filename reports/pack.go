@@ -659,11 +659,11 @@ type findingsFile struct {
 }
 
 func renderFindings(asOf time.Time, list []checks.Finding) ([]byte, error) {
-	var buf bytes.Buffer
+	buf := appendWriter(make([]byte, 0, jsonSizeHint(list)+4096))
 	if err := writeFindings(&buf, asOf, list); err != nil {
 		return nil, err
 	}
-	return checks.Redact(buf.Bytes()), nil
+	return checks.Redact(buf), nil
 }
 
 // writeFindings writes findings.json before redaction.
@@ -690,11 +690,34 @@ func writeFindings(w io.Writer, asOf time.Time, list []checks.Finding) error {
 }
 
 func renderAssessment(a *controls.Assessment) ([]byte, error) {
-	var buf bytes.Buffer
+	buf := appendWriter(make([]byte, 0, jsonSizeHint(a.Findings)+1<<20)) // the findings are most of it
 	if err := JSON(&buf, a); err != nil {
 		return nil, fmt.Errorf("%s: %w", PackAssessment, err)
 	}
-	return checks.Redact(buf.Bytes()), nil
+	return checks.Redact(buf), nil
+}
+
+// jsonSizeHint estimates the bytes list takes in a JSON document from an evenly
+// spaced sample of it, with a margin, so that the document's buffer can be made
+// about its size at once: 100 MB documents grown by doubling cost more in fresh
+// memory touched than in encoding. 0 for a short list. The buffer is an
+// appendWriter, not a bytes.Buffer, which the JSON encoder keeps a quarter
+// free of, doubling it as it nears its size.
+func jsonSizeHint[T any](list []T) int {
+	const samples = 256
+	if len(list) < 4*samples {
+		return 0
+	}
+	step := len(list) / samples
+	sample := make([]T, 0, samples+1)
+	for i := 0; i < len(list); i += step {
+		sample = append(sample, list[i])
+	}
+	var b bytes.Buffer
+	if err := checks.WriteJSON(&b, sample); err != nil {
+		return 0
+	}
+	return b.Len() / len(sample) * len(list) / 10 * 11
 }
 
 func renderReport(render func(io.Writer, *controls.Assessment) error, a *controls.Assessment) ([]byte, error) {

@@ -342,7 +342,8 @@ func (r *entryReader) readDeclared(zf *zip.File, name string, size int64) (*Pack
 	return e, true
 }
 
-// appendWriter appends what is written to a byte slice.
+// appendWriter appends what is written to a byte slice (made at the size it is
+// expected to reach).
 type appendWriter []byte
 
 func (w *appendWriter) Write(p []byte) (int, error) {
