@@ -6,16 +6,12 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/json"
-	"encoding/json/jsontext"
 	"errors"
 	"fmt"
 	"io"
 	"os"
-	"runtime"
 	"sort"
 	"strings"
-	"sync"
-	"sync/atomic"
 	"time"
 )
 
@@ -198,115 +194,6 @@ func DecodeFactsBytes(data []byte, name string) (*Facts, error) {
 	}
 	f.Normalize()
 	return f, nil
-}
-
-// parallelDecodeSize is the size from which a facts document's resources are
-// decoded on every core.
-const parallelDecodeSize = 1 << 20
-
-// decodeFactsParallel decodes a large facts document with its resources split
-// between the cores: a syntax pass over the document (jsontext, which also
-// refuses duplicate names) finds each resource's bytes, the other top-level
-// members are decoded strictly as a document of their own, and each resource
-// strictly on its own. It reports false on any error (or a small document), and
-// DecodeFactsBytes then decodes the whole document in one pass, which words the
-// error as it always has.
-func decodeFactsParallel(data []byte) (*Facts, bool) {
-	workers := runtime.GOMAXPROCS(0)
-	if len(data) < parallelDecodeSize || workers < 2 {
-		return nil, false
-	}
-	// The syntax pass only finds the resources: duplicate names and invalid
-	// UTF-8 are left to the strict decoding of each part, which treats them as
-	// the one-pass decoder does (checking names here costs more than decoding).
-	dec := jsontext.NewDecoder(bytes.NewReader(data), jsontext.AllowDuplicateNames(true), jsontext.AllowInvalidUTF8(true))
-	if tok, err := dec.ReadToken(); err != nil || tok.Kind() != '{' {
-		return nil, false
-	}
-	rest := []byte{'{'}
-	var spans [][2]int // each resource's bytes: data[start:end]
-	sawResources := false
-	for dec.PeekKind() != '}' {
-		tok, err := dec.ReadToken()
-		if err != nil {
-			return nil, false
-		}
-		name := tok.String()
-		if name != "resources" {
-			v, err := dec.ReadValue()
-			if err != nil {
-				return nil, false
-			}
-			if len(rest) > 1 {
-				rest = append(rest, ',')
-			}
-			rest, _ = jsontext.AppendQuote(rest, name)
-			rest = append(append(rest, ':'), v...)
-			continue
-		}
-		if sawResources {
-			return nil, false // "resources" twice: the one-pass decoder decides
-		}
-		sawResources = true
-		if dec.PeekKind() != '[' {
-			return nil, false // null, or not a list: the one-pass decoder decides
-		}
-		if _, err := dec.ReadToken(); err != nil {
-			return nil, false
-		}
-		for dec.PeekKind() != ']' {
-			v, err := dec.ReadValue()
-			if err != nil {
-				return nil, false
-			}
-			end := int(dec.InputOffset())
-			spans = append(spans, [2]int{end - len(v), end})
-		}
-		if _, err := dec.ReadToken(); err != nil {
-			return nil, false
-		}
-	}
-	if _, err := dec.ReadToken(); err != nil || !sawResources {
-		return nil, false
-	}
-	if _, err := dec.ReadToken(); err != io.EOF {
-		return nil, false // trailing data
-	}
-	f := &Facts{}
-	if err := DecodeJSONStrict(append(rest, '}'), f); err != nil {
-		return nil, false
-	}
-	// Each worker decodes a run of consecutive resources as one JSON list: the
-	// bytes from the first one's start to the last one's end, in brackets.
-	f.Resources = make([]Resource, len(spans))
-	chunk := max(1, (len(spans)+4*workers-1)/(4*workers))
-	next := make(chan int)
-	var failed atomic.Bool
-	var wg sync.WaitGroup
-	for range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for start := range next {
-				end := min(start+chunk, len(spans))
-				body := data[spans[start][0]:spans[end-1][1]]
-				list := make([]byte, 0, len(body)+2)
-				list = append(append(append(list, '['), body...), ']')
-				var part []Resource
-				if err := DecodeJSONStrict(list, &part); err != nil || len(part) != end-start {
-					failed.Store(true)
-					continue
-				}
-				copy(f.Resources[start:end], part)
-			}
-		}()
-	}
-	for start := 0; start < len(spans); start += chunk {
-		next <- start
-	}
-	close(next)
-	wg.Wait()
-	return f, !failed.Load()
 }
 
 // DecodeJSONStrict decodes one JSON value into v, rejecting unknown fields and
