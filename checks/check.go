@@ -238,13 +238,20 @@ func checkFromModule(p parsedPolicy) (c *Check, ok bool, err error) {
 	if c.Requires, err = strs("requires"); err != nil {
 		return nil, true, err
 	}
+	hasDeny := false
 	for _, r := range p.module.Rules {
 		switch r.Head.Ref().String() {
+		case "deny":
+			hasDeny = true
 		case "applicable":
 			c.hasApplicable = true
 		case "missing":
 			c.hasMissing = true
 		}
+	}
+	if !hasDeny {
+		// Without one, nothing could ever fail: the check would pass everything.
+		return nil, true, fmt.Errorf("%s: check %s has no deny rule", loc(), c.ID)
 	}
 	return c, true, nil
 }

@@ -112,6 +112,7 @@ func TestNewEngineRejectsBadPolicies(t *testing.T) {
 		{"duplicate id", map[string]string{"a.rego": meta("T-1", "high", "[x]"), "b.rego": strings.Replace(meta("T-1", "high", "[x]"), "t.t_1", "t.other", 1)}, "b.rego:7: duplicate check id T-1 (also in"},
 		{"parse error", map[string]string{"a.rego": "package sdescan.checks.t.a\n\nimport rego.v1\n\ndeny contains x if {\n"}, "pol/a.rego:6: rego_parse_error"},
 		{"compile error", map[string]string{"a.rego": meta("T-1", "high", "[x]") + "\ny := undefined_function(1)\n"}, "pol/a.rego:13: rego_type_error: undefined function"},
+		{"no deny rule", map[string]string{"a.rego": strings.Replace(meta("T-1", "high", "[x]"), "deny contains", "missing contains", 1)}, "a.rego:1: check T-1 has no deny rule"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
