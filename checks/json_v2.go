@@ -51,23 +51,11 @@ func writeFactsJSON(w io.Writer, f *Facts) error {
 	chunks := min(workers*4, n/minChunk)
 	out := make([]bytes.Buffer, chunks)
 	errs := make([]error, chunks)
-	var wg sync.WaitGroup
-	var next atomic.Int64
-	for range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for c := int(next.Add(1)) - 1; c < chunks; c = int(next.Add(1)) - 1 {
-				// The chunk as an array one level down: "[\n    {…},\n    {…}\n  ]".
-				part := f.Resources[c*n/chunks : (c+1)*n/chunks]
-				if err := jsonv2.MarshalWrite(&out[c], part, json.DefaultOptionsV1(), jsontext.WithIndentPrefix("  "), jsontext.WithIndent("  "), jsontext.EscapeForHTML(false)); err != nil {
-					errs[c] = err
-					return
-				}
-			}
-		}()
-	}
-	wg.Wait()
+	parallel(chunks, func(c int) {
+		// The chunk as an array one level down: "[\n    {…},\n    {…}\n  ]".
+		part := f.Resources[c*n/chunks : (c+1)*n/chunks]
+		errs[c] = jsonv2.MarshalWrite(&out[c], part, json.DefaultOptionsV1(), jsontext.WithIndentPrefix("  "), jsontext.WithIndent("  "), jsontext.EscapeForHTML(false))
+	})
 	for _, err := range errs {
 		if err != nil {
 			return err
@@ -179,31 +167,38 @@ func decodeFactsParallel(data []byte) (*Facts, bool) {
 	// bytes from the first one's start to the last one's end, in brackets.
 	f.Resources = make([]Resource, len(spans))
 	chunk := max(1, (len(spans)+4*workers-1)/(4*workers))
-	next := make(chan int)
 	var failed atomic.Bool
+	parallel((len(spans)+chunk-1)/chunk, func(c int) {
+		start, end := c*chunk, min((c+1)*chunk, len(spans))
+		if failed.Load() {
+			return
+		}
+		body := data[spans[start][0]:spans[end-1][1]]
+		list := make([]byte, 0, len(body)+2)
+		list = append(append(append(list, '['), body...), ']')
+		var part []Resource
+		if err := DecodeJSONStrict(list, &part); err != nil || len(part) != end-start {
+			failed.Store(true)
+			return
+		}
+		copy(f.Resources[start:end], part)
+	})
+	return f, !failed.Load()
+}
+
+// parallel calls f(0) … f(n-1) on GOMAXPROCS goroutines and returns when all
+// have returned.
+func parallel(n int, f func(i int)) {
+	var next atomic.Int64
 	var wg sync.WaitGroup
-	for range workers {
+	for range min(runtime.GOMAXPROCS(0), n) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for start := range next {
-				end := min(start+chunk, len(spans))
-				body := data[spans[start][0]:spans[end-1][1]]
-				list := make([]byte, 0, len(body)+2)
-				list = append(append(append(list, '['), body...), ']')
-				var part []Resource
-				if err := DecodeJSONStrict(list, &part); err != nil || len(part) != end-start {
-					failed.Store(true)
-					continue
-				}
-				copy(f.Resources[start:end], part)
+			for i := int(next.Add(1)) - 1; i < n; i = int(next.Add(1)) - 1 {
+				f(i)
 			}
 		}()
 	}
-	for start := 0; start < len(spans); start += chunk {
-		next <- start
-	}
-	close(next)
 	wg.Wait()
-	return f, !failed.Load()
 }

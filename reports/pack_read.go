@@ -13,10 +13,8 @@ import (
 	"os"
 	"path"
 	"path/filepath"
-	"runtime"
 	"sort"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"time"
 
@@ -280,31 +278,19 @@ func (r *entryReader) readZipParallel(zr *zip.Reader) bool {
 	order := make([]*part, len(parts))
 	copy(order, parts)
 	sort.SliceStable(order, func(i, j int) bool { return order[i].size > order[j].size })
-	work := make(chan *part)
-	var wg sync.WaitGroup
 	var failed atomic.Bool
-	for range min(runtime.GOMAXPROCS(0), max(len(parts), 1)) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for p := range work {
-				if failed.Load() {
-					continue
-				}
-				e, ok := r.readDeclared(p.zf, p.name, p.size)
-				if !ok {
-					failed.Store(true)
-					continue
-				}
-				p.entry = e
-			}
-		}()
-	}
-	for _, p := range order {
-		work <- p
-	}
-	close(work)
-	wg.Wait()
+	parallel(len(order), func(i int) {
+		if failed.Load() {
+			return
+		}
+		p := order[i]
+		e, ok := r.readDeclared(p.zf, p.name, p.size)
+		if !ok {
+			failed.Store(true)
+			return
+		}
+		p.entry = e
+	})
 	if failed.Load() {
 		return false
 	}
