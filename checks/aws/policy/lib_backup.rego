@@ -9,7 +9,8 @@ import rego.v1
 
 # name is how messages name a store: its first attribute of name, table_name,
 # db_instance_identifier, db_cluster_identifier, volume_id and file_system_id that
-# is present (whatever its value), else its resource id.
+# is present (whatever its value), else its resource id. (file_system_id is read
+# with object.get: the input schema that opa check uses has no EFS type yet.)
 name := n if {
 	n := input.resource.attributes.name
 } else := n if {
@@ -20,6 +21,4 @@ name := n if {
 	n := input.resource.attributes.db_cluster_identifier
 } else := n if {
 	n := input.resource.attributes.volume_id
-} else := n if {
-	n := input.resource.attributes.file_system_id
-} else := input.resource.id
+} else := object.get(input.resource.attributes, "file_system_id", input.resource.id)
