@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/sdescan/sdescan/checks"
 	"github.com/sdescan/sdescan/checks/trivy"
@@ -27,12 +28,9 @@ import (
 // IACFormats are the output formats of `sdescan iac`.
 var IACFormats = []string{"table", "json", "sarif", "junit", "md"}
 
-// IACOptions are the flags of `sdescan iac`.
-type IACOptions struct {
-	Paths      []string
-	SkipDirs   []string
-	TFVars     []string
-	HelmValues []string
+// gateOptions are the flags `sdescan iac` and `sdescan image` share: the report,
+// its formats and files, and the CI gate (waivers, baseline, --fail-on).
+type gateOptions struct {
 	Waivers    []string
 	Baseline   string
 	Frameworks []string
@@ -42,6 +40,28 @@ type IACOptions struct {
 	Reports    []string
 	FailOn     string
 	AsOf       string
+}
+
+// addFlags declares the shared flags of command cmd. waivers and asOf end the
+// help of --waivers and --as-of; example is a report file name.
+func (o *gateOptions) addFlags(f *pflag.FlagSet, cmd, example, waivers, asOf string) {
+	f.StringArrayVar(&o.Waivers, "waivers", nil, "waivers file, as for scan (repeatable)"+waivers)
+	f.StringVar(&o.Baseline, "baseline", "", "a previous `FILE` of sdescan "+cmd+" --format json: only findings not in it fail the gate")
+	f.StringArrayVar(&o.Frameworks, "framework", nil, "report only this framework ID (repeatable; default all)")
+	f.StringVarP(&o.Format, "format", "f", "table", "output format: "+strings.Join(IACFormats, ", "))
+	f.StringArrayVarP(&o.Outputs, "output", "o", nil, "write the report to FILE instead of stdout; FORMAT=FILE (e.g. sarif="+example+") writes that format too (repeatable)")
+	f.StringArrayVar(&o.Reports, "report", nil, "also write FORMAT to FILE, as FORMAT=FILE (repeatable; same as --output FORMAT=FILE)")
+	f.StringVar(&o.FailOn, "fail-on", "", "exit 1 when a new, failing, unwaived finding is at or above: critical, high, medium or low")
+	f.StringVar(&o.AsOf, "as-of", "", "assessment time (YYYY-MM-DD or RFC 3339; default now): "+asOf)
+}
+
+// IACOptions are the flags of `sdescan iac`.
+type IACOptions struct {
+	gateOptions
+	Paths      []string
+	SkipDirs   []string
+	TFVars     []string
+	HelmValues []string
 
 	// Scanner is the IaC scanner (tests may replace it).
 	Scanner trivy.Scanner
@@ -87,18 +107,13 @@ patterns over IDs such as iac:infra/main.tf#aws_s3_bucket.raw. See docs/iac.md.`
 	f.StringArrayVar(&o.SkipDirs, "skip-dirs", nil, "directory to skip, relative to PATH (glob; repeatable or comma-separated)")
 	f.StringArrayVar(&o.TFVars, "tf-vars", nil, "Terraform variables file (repeatable)")
 	f.StringArrayVar(&o.HelmValues, "helm-values", nil, "Helm values file (repeatable)")
-	f.StringArrayVar(&o.Waivers, "waivers", nil, "waivers file, as for scan (repeatable)")
-	f.StringVar(&o.Baseline, "baseline", "", "a previous `sdescan iac --format json` output: only findings not in it fail the gate")
-	f.StringArrayVar(&o.Frameworks, "framework", nil, "report only this framework ID (repeatable; default all)")
-	f.StringVarP(&o.Format, "format", "f", "table", "output format: "+strings.Join(IACFormats, ", "))
-	f.StringArrayVarP(&o.Outputs, "output", "o", nil, "write the report to FILE instead of stdout; FORMAT=FILE (e.g. sarif=results.sarif) writes that format too (repeatable)")
-	f.StringArrayVar(&o.Reports, "report", nil, "also write FORMAT to FILE, as FORMAT=FILE (repeatable; same as --output FORMAT=FILE)")
-	f.StringVar(&o.FailOn, "fail-on", "", "exit 1 when a new, failing, unwaived finding is at or above: critical, high, medium or low")
-	f.StringVar(&o.AsOf, "as-of", "", "assessment time (YYYY-MM-DD or RFC 3339; default now): waiver expiry is judged at it")
+	o.addFlags(f, "iac", "results.sarif", "", "waiver expiry is judged at it")
 	return cmd
 }
 
-func (o *IACOptions) check() error {
+// check validates the shared flags and sorts --output values into the report
+// file (Output) and the FORMAT=FILE reports.
+func (o *gateOptions) check() error {
 	if !contains(IACFormats, o.Format) {
 		return inputError(fmt.Errorf("--format %q: want %s", o.Format, strings.Join(IACFormats, ", ")))
 	}
@@ -132,6 +147,13 @@ func (o *IACOptions) check() error {
 		if _, err := checks.ParseSeverity(o.FailOn); err != nil {
 			return inputError(fmt.Errorf("--fail-on: %w", err))
 		}
+	}
+	return nil
+}
+
+func (o *IACOptions) check() error {
+	if err := o.gateOptions.check(); err != nil {
+		return err
 	}
 	for _, p := range o.Paths {
 		st, err := os.Stat(p)

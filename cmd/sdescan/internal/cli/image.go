@@ -22,19 +22,11 @@ import (
 
 // ImageCmdOptions are the flags of `sdescan image`.
 type ImageCmdOptions struct {
-	Refs       []string
-	DB         string
-	Format     string
-	Output     string
-	Outputs    []string // --output values: FILE, or FORMAT=FILE (repeatable)
-	Reports    []string
-	FailOn     string
-	SBOMDir    string
-	SaveFacts  string
-	AsOf       string
-	Frameworks []string
-	Waivers    []string
-	Baseline   string
+	gateOptions
+	Refs      []string
+	DB        string
+	SBOMDir   string
+	SaveFacts string
 }
 
 func newImageCmd(g *globalOptions) *cobra.Command {
@@ -68,26 +60,16 @@ sdescan never downloads one. See docs/images.md.`,
 	}
 	f := cmd.Flags()
 	f.StringVar(&o.DB, "db", "", "Trivy vulnerability database: a directory holding trivy.db or db/trivy.db (never downloaded)")
-	f.StringVarP(&o.Format, "format", "f", "table", "output format: "+strings.Join(IACFormats, ", "))
-	f.StringArrayVarP(&o.Outputs, "output", "o", nil, "write the report to FILE instead of stdout; FORMAT=FILE (e.g. sarif=image.sarif) writes that format too (repeatable)")
-	f.StringArrayVar(&o.Reports, "report", nil, "also write FORMAT to FILE, as FORMAT=FILE (repeatable; same as --output FORMAT=FILE)")
-	f.StringVar(&o.FailOn, "fail-on", "", "exit 1 when a failing finding is at or above: critical, high, medium or low")
 	f.StringVar(&o.SBOMDir, "sbom-dir", "", "keep each image's CycloneDX SBOM under DIR/evidence/image/ (it is also kept beside --save-facts)")
 	f.StringVar(&o.SaveFacts, "save-facts", "", "write the collected facts to FILE (for sdescan evaluate)")
-	f.StringVar(&o.AsOf, "as-of", "", "assessment time (YYYY-MM-DD or RFC 3339; default now): end-of-life is judged at it")
-	f.StringArrayVar(&o.Frameworks, "framework", nil, "report only this framework ID (repeatable; default all)")
-	f.StringArrayVar(&o.Waivers, "waivers", nil, "waivers file, as for scan (repeatable); resources are image:REF")
-	f.StringVar(&o.Baseline, "baseline", "", "a previous `sdescan image --format json` output: only findings not in it fail the gate")
+	o.addFlags(f, "image", "image.sarif", "; resources are image:REF", "end-of-life and waiver expiry are judged at it")
 	return cmd
 }
 
 func (o *ImageCmdOptions) check() error {
-	// The format and report flags are those of iac.
-	ic := &IACOptions{Format: o.Format, Reports: o.Reports, Outputs: o.Outputs, FailOn: o.FailOn}
-	if err := ic.check(); err != nil {
+	if err := o.gateOptions.check(); err != nil {
 		return err
 	}
-	o.Output, o.Reports, o.Outputs = ic.Output, ic.Reports, nil
 	if o.DB != "" {
 		if _, err := trivy.ResolveDB(o.DB); err != nil {
 			return inputError(err)
