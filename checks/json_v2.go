@@ -92,10 +92,9 @@ func writeFactsJSON(w io.Writer, f *Facts) error {
 const parallelDecodeSize = 1 << 20
 
 // decodeFactsParallel decodes a large facts document with its resources split
-// between the cores: a syntax pass over the document (jsontext, which also
-// refuses duplicate names) finds each resource's bytes, the other top-level
-// members are decoded strictly as a document of their own, and each resource
-// strictly on its own. It reports false on any error (or a small document), and
+// between the cores: a syntax pass over the document (jsontext) finds each
+// resource's bytes, the other top-level members are decoded strictly as a
+// document of their own, and runs of resources strictly, each run as one list. It reports false on any error (or a small document), and
 // DecodeFactsBytes then decodes the whole document in one pass, which words the
 // error as it always has.
 func decodeFactsParallel(data []byte) (*Facts, bool) {
