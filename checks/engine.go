@@ -108,6 +108,12 @@ type Engine struct {
 	typeIdx  map[string]int   // resource type -> index of its combined query
 	compiler *ast.Compiler
 	sources  map[string][]byte // policy file -> source, for evidence packs
+	// plans[k] runs the checks of type k from OPA's plan (plan.go); nil where
+	// planning failed, and the type is evaluated by OPA's evaluator alone.
+	plans     []*planProgram
+	plansOnce sync.Once
+	// topdownOnly turns the plan runner off (tests compare both).
+	topdownOnly bool
 	// BatchSize is how many resources of one type a worker takes at a time.
 	BatchSize int
 }
@@ -245,6 +251,48 @@ func (e *Engine) Sources() map[string][]byte { return e.sources }
 type prepared struct {
 	check []rego.PreparedEvalQuery // per check: [row] over input.resource
 	one   []rego.PreparedEvalQuery // per type: rows of all its checks over input.resource
+	plan  []*planProgram           // per type: the same as one, planned (nil: not planned)
+	data  *ast.Term                // the data document the plans read (params)
+	now   *ast.Term                // the wall clock for built-ins that read it
+}
+
+// planCapture is where planTargetPlugin leaves the program it prepared (a
+// context value: rego keeps a target plugin's state to itself).
+type planCapture struct{ prog *planProgram }
+
+type planCaptureKey struct{}
+
+// typePlans plans the combined query of every resource type once per engine;
+// a type whose plan fails (errPlanUnsupported or otherwise) keeps a nil plan.
+func (e *Engine) typePlans(ctx context.Context) []*planProgram {
+	e.plansOnce.Do(func() {
+		e.plans = make([]*planProgram, len(e.typeIdx))
+		for _, k := range e.typeIdx {
+			if prog, err := e.plan(ctx, fmt.Sprintf("data.sdescan_eval.t%d.one", k)); err == nil {
+				e.plans[k] = prog
+			}
+		}
+	})
+	return e.plans
+}
+
+// plan has OPA plan a query over the engine's modules.
+func (e *Engine) plan(ctx context.Context, query string) (*planProgram, error) {
+	capture := &planCapture{}
+	_, err := rego.New(
+		rego.Compiler(e.compiler),
+		rego.Store(inmem.NewFromObject(map[string]any{})),
+		rego.Query(query),
+		rego.StrictBuiltinErrors(true),
+		rego.Target(planTarget),
+	).PrepareForEval(context.WithValue(ctx, planCaptureKey{}, capture))
+	if err != nil {
+		return nil, err
+	}
+	if capture.prog == nil {
+		return nil, errors.New("internal: the plan target was not used")
+	}
+	return capture.prog, nil
 }
 
 func (e *Engine) prepare(ctx context.Context, p Params) (*prepared, error) {
@@ -273,6 +321,13 @@ func (e *Engine) prepare(ctx context.Context, p Params) (*prepared, error) {
 		if out.one[k], err = q(fmt.Sprintf("data.sdescan_eval.t%d.one", k)); err != nil {
 			return nil, fmt.Errorf("prepare checks of %s: %w", t, err)
 		}
+	}
+	if !e.topdownOnly {
+		data, err := ast.InterfaceToValue(map[string]any{"sdescan": map[string]any{"params": p.value()}})
+		if err != nil {
+			return nil, fmt.Errorf("internal: params: %w", err)
+		}
+		out.plan, out.data, out.now = e.typePlans(ctx), ast.NewTerm(data), nowTerm()
 	}
 	return out, nil
 }
@@ -397,6 +452,13 @@ func (e *Engine) runJob(ctx context.Context, pq *prepared, facts *Facts, j job, 
 		}
 		input := ast.NewObject(ast.Item(ast.StringTerm("resource"), ast.NewTerm(v)))
 		mine := rows[x*len(cis) : (x+1)*len(cis)]
+		if pq.plan != nil && pq.plan[k] != nil {
+			if t, err := pq.plan[k].run(ctx, ast.NewTerm(input), pq.data, pq.now); err == nil {
+				if list, ok := t.Value.(*ast.Array); ok && decodeRowList(list, mine) == nil {
+					continue
+				}
+			}
+		}
 		if err := evalRows(ctx, pq.one[k], input, func(list *ast.Array) error { return decodeRowList(list, mine) }); err == nil {
 			continue
 		}
