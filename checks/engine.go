@@ -442,6 +442,10 @@ func (e *Engine) runJob(ctx context.Context, pq *prepared, facts *Facts, j job, 
 	// once, and each on its own when that fails, so an error stays with its
 	// (check, resource) pair.
 	rows := make([]row, n*len(cis))
+	var run *planRun
+	if pq.plan != nil && pq.plan[k] != nil {
+		run = pq.plan[k].newRun(ctx, pq.data, pq.now)
+	}
 	for x, ri := range j.items {
 		r := &facts.Resources[ri]
 		classes[x] = Classification(r, tag)
@@ -452,8 +456,8 @@ func (e *Engine) runJob(ctx context.Context, pq *prepared, facts *Facts, j job, 
 		}
 		input := ast.NewObject(ast.Item(ast.StringTerm("resource"), ast.NewTerm(v)))
 		mine := rows[x*len(cis) : (x+1)*len(cis)]
-		if pq.plan != nil && pq.plan[k] != nil {
-			if t, err := pq.plan[k].run(ctx, ast.NewTerm(input), pq.data, pq.now); err == nil {
+		if run != nil {
+			if t, err := run.eval(ast.NewTerm(input)); err == nil {
 				if list, ok := t.Value.(*ast.Array); ok && decodeRowList(list, mine) == nil {
 					continue
 				}

@@ -103,8 +103,24 @@ func newPlanProgram(p *ir.Policy) (*planProgram, error) {
 	var err error
 	resolve := func(blocks []*ir.Block) {
 		for _, b := range blocks {
-			_ = ir.Walk(callVisitor(func(c *ir.CallStmt) {
+			_ = ir.Walk(stmtVisitor(func(x any) {
 				if err != nil {
+					return
+				}
+				// What the runner cannot run is left to OPA's evaluator for the
+				// whole type, rather than tried and declined per resource.
+				switch s := x.(type) {
+				case *ir.CallDynamicStmt:
+					err = fmt.Errorf("plan: dynamic call: %w", errPlanUnsupported)
+					return
+				case *ir.WithStmt:
+					if len(s.Path) > 0 {
+						err = fmt.Errorf("plan: with on part of a document: %w", errPlanUnsupported)
+					}
+					return
+				}
+				c, ok := x.(*ir.CallStmt)
+				if !ok {
 					return
 				}
 				if f, ok := byName[c.Func]; ok {
@@ -135,18 +151,6 @@ func newPlanProgram(p *ir.Policy) (*planProgram, error) {
 	return prog, nil
 }
 
-// callVisitor calls f on every call statement ir.Walk visits.
-type callVisitor func(*ir.CallStmt)
-
-func (v callVisitor) Before(any) {}
-func (v callVisitor) After(any)  {}
-func (v callVisitor) Visit(x any) (ir.Visitor, error) {
-	if c, ok := x.(*ir.CallStmt); ok {
-		v(c)
-	}
-	return v, nil
-}
-
 // maxLocal returns the number of locals the blocks use (at least atLeast+1).
 func maxLocal(blocks []*ir.Block, atLeast int) int {
 	n := atLeast
@@ -156,7 +160,7 @@ func maxLocal(blocks []*ir.Block, atLeast int) int {
 			see(l)
 		}
 	}
-	v := localVisitor(func(x any) {
+	v := stmtVisitor(func(x any) {
 		switch s := x.(type) {
 		case *ir.ReturnLocalStmt:
 			see(s.Source)
@@ -250,11 +254,12 @@ func maxLocal(blocks []*ir.Block, atLeast int) int {
 	return n + 1
 }
 
-type localVisitor func(any)
+// stmtVisitor calls f on every node ir.Walk visits.
+type stmtVisitor func(any)
 
-func (v localVisitor) Before(any) {}
-func (v localVisitor) After(any)  {}
-func (v localVisitor) Visit(x any) (ir.Visitor, error) {
+func (v stmtVisitor) Before(any) {}
+func (v stmtVisitor) After(any)  {}
+func (v stmtVisitor) Visit(x any) (ir.Visitor, error) {
 	v(x)
 	return v, nil
 }
@@ -271,35 +276,52 @@ const (
 	planReturn = -3 // a function returned (its value in run.ret)
 )
 
-// planRun is the state of one evaluation.
+// planRun is the state of evaluating a plan, reused from one input to the next
+// (by one goroutine).
 type planRun struct {
 	p       *planProgram
+	data    *ast.Term
 	bctx    topdown.BuiltinContext
 	memo    []*ast.Term
 	memoSet []bool
 	ret     *ast.Term
 	results []*ast.Term
-	ops     []*ast.Term // built-in operands, reused
+	ops     []*ast.Term // built-in operands
+	stack   []*ast.Term // the locals of the plan and of the functions it is in
 }
 
-// run evaluates the plan with input and data and returns the value of its
-// query (the single value of its single result).
-func (p *planProgram) run(ctx context.Context, input, data *ast.Term, now *ast.Term) (res *ast.Term, err error) {
-	defer func() {
-		if r := recover(); r != nil {
-			err = fmt.Errorf("plan: panic: %v", r)
-		}
-	}()
-	r := &planRun{
-		p: p,
+// newRun prepares to evaluate p over inputs, with data as the data document
+// and now as the wall clock.
+func (p *planProgram) newRun(ctx context.Context, data, now *ast.Term) *planRun {
+	return &planRun{
+		p:    p,
+		data: data,
 		bctx: topdown.BuiltinContext{
 			Context: ctx, Seed: rand.Reader, Time: now, Cache: builtins.Cache{},
 		},
 		memo: make([]*ast.Term, len(p.funcs)), memoSet: make([]bool, len(p.funcs)),
+		stack: make([]*ast.Term, 0, 256),
 	}
-	fr := make([]*ast.Term, p.nlocals)
-	fr[ir.Input], fr[ir.Data] = input, data
-	for _, b := range p.plan.Blocks {
+}
+
+// eval evaluates the plan over input and returns the value of its query (the
+// single value of its single result).
+func (r *planRun) eval(input *ast.Term) (res *ast.Term, err error) {
+	defer func() {
+		if x := recover(); x != nil {
+			err = fmt.Errorf("plan: panic: %v", x)
+		}
+	}()
+	clear(r.memo)
+	clear(r.memoSet)
+	clear(r.results)
+	r.results, r.stack, r.ret = r.results[:0], r.stack[:0], nil
+	if len(r.bctx.Cache) > 0 {
+		r.bctx.Cache = builtins.Cache{}
+	}
+	fr := r.push(r.p.nlocals)
+	fr[ir.Input], fr[ir.Data] = input, r.data
+	for _, b := range r.p.plan.Blocks {
 		c, err := r.exec(fr, b)
 		if err != nil {
 			return nil, err
@@ -322,6 +344,23 @@ func (p *planProgram) run(ctx context.Context, input, data *ast.Term, now *ast.T
 	obj.Foreach(func(_, t *ast.Term) { v = t })
 	return v, nil
 }
+
+// push returns n cleared locals on top of the stack. A frame keeps its own
+// slice: when the stack grows, frames below keep the old array.
+func (r *planRun) push(n int) []*ast.Term {
+	top := len(r.stack)
+	if cap(r.stack)-top < n {
+		grown := make([]*ast.Term, top, max(2*cap(r.stack), top+n))
+		copy(grown, r.stack)
+		r.stack = grown
+	}
+	r.stack = r.stack[:top+n]
+	f := r.stack[top : top+n : top+n]
+	clear(f)
+	return f
+}
+
+func (r *planRun) pop(n int) { r.stack = r.stack[:len(r.stack)-n] }
 
 func (r *planRun) operand(fr []*ast.Term, o ir.Operand) *ast.Term {
 	switch v := o.Value.(type) {
@@ -617,11 +656,12 @@ func (r *planRun) call(fr []*ast.Term, s *ir.CallStmt) (*ast.Term, error) {
 		if f.memo && r.memoSet[f.idx] {
 			return r.memo[f.idx], nil
 		}
-		frame := make([]*ast.Term, f.nlocals)
+		if len(s.Args) < len(f.fn.Params) {
+			return nil, fmt.Errorf("plan: call %s: %w", s.Func, errPlanUnsupported)
+		}
+		frame := r.push(f.nlocals)
+		defer r.pop(f.nlocals)
 		for i, p := range f.fn.Params {
-			if i >= len(s.Args) {
-				return nil, fmt.Errorf("plan: call %s: %w", s.Func, errPlanUnsupported)
-			}
 			frame[p] = r.operand(fr, s.Args[i])
 		}
 		var v *ast.Term

@@ -11,6 +11,7 @@ import (
 	"sort"
 	"strings"
 	"testing"
+	"testing/fstest"
 
 	"github.com/open-policy-agent/opa/v1/ast"
 	"github.com/open-policy-agent/opa/v1/rego"
@@ -49,8 +50,8 @@ func TestPlanMatchesTopdown(t *testing.T) {
 	}
 	store := inmem.NewFromObject(map[string]any{"sdescan": map[string]any{"params": params.value()}})
 	type checkEval struct {
-		td   rego.PreparedEvalQuery
-		plan *planProgram
+		td  rego.PreparedEvalQuery
+		run *planRun // one per check, reused from input to input as the engine does
 	}
 	evals := make([]checkEval, len(e.checks))
 	for i, c := range e.checks {
@@ -64,7 +65,7 @@ func TestPlanMatchesTopdown(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s: the check is not planned: %v", c.ID, err)
 		}
-		evals[i] = checkEval{td: td, plan: plan}
+		evals[i] = checkEval{td: td, run: plan.newRun(ctx, ast.NewTerm(data), nowTerm())}
 	}
 
 	type input struct {
@@ -73,7 +74,9 @@ func TestPlanMatchesTopdown(t *testing.T) {
 		variant bool
 	}
 	var inputs []input
-	for _, in := range regoTestInputs(t) {
+	regoInputs := regoTestInputs(t)
+	nRego := len(regoInputs)
+	for _, in := range regoInputs {
 		inputs = append(inputs, input{name: "rego test input " + in.String(), value: in})
 	}
 	demo, err := ReadFactsFile("../fixtures/demo/facts.json")
@@ -90,7 +93,6 @@ func TestPlanMatchesTopdown(t *testing.T) {
 		}
 	}
 
-	now := nowTerm()
 	var compared, declined, failures int
 	for _, in := range inputs {
 		typ, _ := in.value.Value.(ast.Object).Get(ast.StringTerm("resource")).Value.(ast.Object).Get(ast.StringTerm("type")).Value.(ast.String)
@@ -100,7 +102,7 @@ func TestPlanMatchesTopdown(t *testing.T) {
 			}
 			compared++
 			want, tdErr := topdownTerm(ctx, evals[i].td, in.value.Value)
-			got, planErr := evals[i].plan.run(ctx, in.value, ast.NewTerm(data), now)
+			got, planErr := evals[i].run.eval(in.value)
 			switch {
 			case tdErr != nil && planErr == nil:
 				t.Errorf("%s on %s: OPA fails (%v), the plan runner gives %v", c.ID, in.name, tdErr, got)
@@ -118,7 +120,7 @@ func TestPlanMatchesTopdown(t *testing.T) {
 			}
 		}
 	}
-	t.Logf("%d inputs, %d (check, input) pairs compared, the runner declined %d variants", len(inputs), compared, declined)
+	t.Logf("%d inputs (%d from Rego tests), %d (check, input) pairs compared, the runner declined %d variants", len(inputs), nRego, compared, declined)
 	if compared < 5000 {
 		t.Errorf("only %d pairs compared", compared)
 	}
@@ -335,4 +337,68 @@ func deepCopy(v any, path []any, nv any, remove bool) any {
 		return out
 	}
 	return v
+}
+
+// TestPlanFallsBackToOPA: a type whose checks use what the plan runner leaves
+// to OPA (a non-deterministic built-in, `with` on part of a document) is not
+// planned; a conflict at run time is OPA's to report; either way the findings
+// are OPA's.
+func TestPlanFallsBackToOPA(t *testing.T) {
+	check := func(id, typ, body string) string {
+		return fmt.Sprintf("# METADATA\n# title: t\n# custom:\n#   id: %s\n#   severity: high\n#   resource_types: [%s]\npackage sdescan.checks.t.%s\n\nimport rego.v1\n\n%s\n",
+			id, typ, strings.ToLower(strings.ReplaceAll(id, "-", "_")), body)
+	}
+	files := fstest.MapFS{
+		"now.rego": {Data: []byte(check("T-1", "t.now", `deny contains "in the future" if time.now_ns() < time.parse_rfc3339_ns(input.resource.attributes.at)`))},
+		"with.rego": {Data: []byte(check("T-2", "t.with", `ok if input.resource.attributes.v == true
+
+deny contains "not ok with v" if not ok with input.resource.attributes.v as false
+deny contains "v is false" if input.resource.attributes.v == false`))},
+		"conflict.rego": {Data: []byte(check("T-3", "t.conflict", `x := 1 if input.resource.attributes.a
+x := 2 if input.resource.attributes.b
+deny contains "x is one" if x == 1`))},
+		"plain.rego": {Data: []byte(check("T-4", "t.plain", `deny contains sprintf("%s is off", [input.resource.id]) if input.resource.attributes.on == false`))},
+	}
+	facts := &Facts{Resources: []Resource{
+		{ID: "n/past", Type: "t.now", Attributes: map[string]any{"at": "2020-01-01T00:00:00Z"}},
+		{ID: "n/future", Type: "t.now", Attributes: map[string]any{"at": "2200-01-01T00:00:00Z"}},
+		{ID: "w/true", Type: "t.with", Attributes: map[string]any{"v": true}},
+		{ID: "w/false", Type: "t.with", Attributes: map[string]any{"v": false}},
+		{ID: "c/a", Type: "t.conflict", Attributes: map[string]any{"a": true}},
+		{ID: "c/ab", Type: "t.conflict", Attributes: map[string]any{"a": true, "b": true}},
+		{ID: "p/on", Type: "t.plain", Attributes: map[string]any{"on": true}},
+		{ID: "p/off", Type: "t.plain", Attributes: map[string]any{"on": false}},
+	}}
+	facts.Normalize()
+	var got [2][]Finding
+	for i, topdownOnly := range []bool{false, true} {
+		e, err := NewEngine(PolicySource{Name: "pol", FS: files})
+		if err != nil {
+			t.Fatal(err)
+		}
+		e.topdownOnly = topdownOnly
+		if got[i], err = e.Evaluate(context.Background(), facts, Params{AsOf: asOf}); err != nil {
+			t.Fatal(err)
+		}
+		if topdownOnly {
+			continue
+		}
+		for typ, planned := range map[string]bool{"t.now": false, "t.with": false, "t.conflict": true, "t.plain": true} {
+			if p := e.plans[e.typeIdx[typ]]; (p != nil) != planned {
+				t.Errorf("%s: planned %v, want %v", typ, p != nil, planned)
+			}
+		}
+	}
+	if !reflect.DeepEqual(got[0], got[1]) {
+		t.Fatalf("with the plan runner:\n%+v\nOPA alone:\n%+v", got[0], got[1])
+	}
+	want := map[string]Status{"n/past": Pass, "n/future": Fail, "w/true": Fail, "w/false": Fail, "c/a": Fail, "c/ab": Error, "p/on": Pass, "p/off": Fail}
+	for _, f := range got[0] {
+		if f.Status != want[f.ResourceID] {
+			t.Errorf("%s %s: %s %q, want %s", f.CheckID, f.ResourceID, f.Status, f.Messages, want[f.ResourceID])
+		}
+	}
+	if m := got[0][slices.IndexFunc(got[0], func(f Finding) bool { return f.ResourceID == "c/ab" })].Messages; len(m) != 1 || !strings.Contains(m[0], "eval_conflict_error") {
+		t.Errorf("the conflict is not OPA's message: %q", m)
+	}
 }
