@@ -127,27 +127,35 @@ func TestPlanMatchesTopdown(t *testing.T) {
 }
 
 // TestEvaluatePlanMatchesTopdown: whole evaluations with and without the plan
-// runner give the same findings (the synthetic estate of the benchmarks).
+// runner give the same findings (the synthetic estate of the benchmarks), with
+// the default parameters and with others (numbers that are not integers reach
+// messages).
 func TestEvaluatePlanMatchesTopdown(t *testing.T) {
 	facts := syntheticFacts(t, 3000)
-	var got [2][]Finding
-	for i, topdownOnly := range []bool{false, true} {
-		e, err := NewEngine(Builtin())
-		if err != nil {
-			t.Fatal(err)
-		}
-		e.topdownOnly = topdownOnly
-		if got[i], err = e.Evaluate(context.Background(), facts, Params{AsOf: facts.AsOf()}); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if !reflect.DeepEqual(got[0], got[1]) {
-		for i := range min(len(got[0]), len(got[1])) {
-			if !reflect.DeepEqual(got[0][i], got[1][i]) {
-				t.Fatalf("finding %d:\n plan:    %+v\n topdown: %+v", i, got[0][i], got[1][i])
+	for _, p := range []Params{
+		{AsOf: facts.AsOf()},
+		{AsOf: facts.AsOf().AddDate(0, 2, 3), ClassificationTag: "Classification", BreakGlassRoles: []string{"admin", "break-glass"},
+			BackupDefaultRPOHours: 12.5, BackupMinRetentionDays: 90},
+	} {
+		var got [2][]Finding
+		for i, topdownOnly := range []bool{false, true} {
+			e, err := NewEngine(Builtin())
+			if err != nil {
+				t.Fatal(err)
+			}
+			e.topdownOnly = topdownOnly
+			if got[i], err = e.Evaluate(context.Background(), facts, p); err != nil {
+				t.Fatal(err)
 			}
 		}
-		t.Fatalf("%d findings with the plan runner, %d without", len(got[0]), len(got[1]))
+		if !reflect.DeepEqual(got[0], got[1]) {
+			for i := range min(len(got[0]), len(got[1])) {
+				if !reflect.DeepEqual(got[0][i], got[1][i]) {
+					t.Fatalf("params %+v, finding %d:\n plan:    %+v\n topdown: %+v", p, i, got[0][i], got[1][i])
+				}
+			}
+			t.Fatalf("params %+v: %d findings with the plan runner, %d without", p, len(got[0]), len(got[1]))
+		}
 	}
 }
 
