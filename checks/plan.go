@@ -264,8 +264,10 @@ func (v stmtVisitor) Visit(x any) (ir.Visitor, error) {
 	return v, nil
 }
 
-// Eval runs the plan (rego's target plugin interface; the engine calls run).
-func (p *planProgram) Eval(ctx context.Context, _ *rego.EvalContext, input ast.Value) (ast.Value, error) {
+// Eval is rego's target plugin interface, which the engine does not use (it
+// runs the plan with newRun and eval, with its own data document): evaluating
+// through rego with this target is refused.
+func (p *planProgram) Eval(context.Context, *rego.EvalContext, ast.Value) (ast.Value, error) {
 	return nil, errPlanUnsupported
 }
 
@@ -306,7 +308,27 @@ func (p *planProgram) newRun(ctx context.Context, data, now *ast.Term) *planRun 
 
 // eval evaluates the plan over input and returns the value of its query (the
 // single value of its single result).
-func (r *planRun) eval(input *ast.Term) (res *ast.Term, err error) {
+func (r *planRun) eval(input *ast.Term) (*ast.Term, error) {
+	results, err := r.resultSet(input)
+	if err != nil {
+		return nil, err
+	}
+	if len(results) != 1 {
+		return nil, fmt.Errorf("plan: %d results: %w", len(results), errPlanUnsupported)
+	}
+	obj, ok := results[0].Value.(ast.Object)
+	if !ok || obj.Len() != 1 {
+		return nil, fmt.Errorf("plan: malformed result: %w", errPlanUnsupported)
+	}
+	var v *ast.Term
+	obj.Foreach(func(_, t *ast.Term) { v = t })
+	return v, nil
+}
+
+// resultSet evaluates the plan over input (nil: none) and returns its result
+// set: one object of the query's variables per result. It is valid until the
+// next evaluation.
+func (r *planRun) resultSet(input *ast.Term) (res []*ast.Term, err error) {
 	defer func() {
 		if x := recover(); x != nil {
 			err = fmt.Errorf("plan: panic: %v", x)
@@ -333,16 +355,7 @@ func (r *planRun) eval(input *ast.Term) (res *ast.Term, err error) {
 			break
 		}
 	}
-	if len(r.results) != 1 {
-		return nil, fmt.Errorf("plan: %d results: %w", len(r.results), errPlanUnsupported)
-	}
-	obj, ok := r.results[0].Value.(ast.Object)
-	if !ok || obj.Len() != 1 {
-		return nil, fmt.Errorf("plan: malformed result: %w", errPlanUnsupported)
-	}
-	var v *ast.Term
-	obj.Foreach(func(_, t *ast.Term) { v = t })
-	return v, nil
+	return r.results, nil
 }
 
 // push returns n cleared locals on top of the stack. A frame keeps its own
@@ -421,6 +434,11 @@ func (r *planRun) exec(fr []*ast.Term, b *ir.Block) (int, error) {
 			src, key := r.operand(fr, s.Source), r.operand(fr, s.Key)
 			if src == nil || key == nil {
 				return planExit, nil
+			}
+			if _, num := key.Value.(ast.Number); num && isObject(src) {
+				// OPA finds data.x[2] under the key "2" of a stored document
+				// but not of a value: left to OPA, which knows which this is.
+				return 0, fmt.Errorf("plan: number key into an object: %w", errPlanUnsupported)
 			}
 			v := dot(src, key)
 			if v == nil {
