@@ -28,7 +28,8 @@ import (
 // stand. Statements behave as the WebAssembly compiler compiles them
 // (internal/compiler/wasm in OPA): that is the reference the planner is built
 // and tested against. TestPlanMatchesTopdown compares both evaluators over
-// every check and varied resources.
+// every check and varied resources; TestPlanRunnerOPACases holds the runner to
+// OPA's own conformance cases.
 
 // planTarget is the rego target under which PrepareForEval hands the planned
 // policy to planTargetPlugin.
