@@ -214,19 +214,19 @@ func PreparePackFacts(f *checks.Facts, name string, evidence fs.FS) (*PackedFact
 			pf.evidence[to] = data
 		}
 	}
+	// The facts are redacted as JSON and decoded again: the packed facts.json is
+	// exactly what the facts in memory (evaluated for the pack) decode from, as
+	// sdescan verify will decode them.
 	var buf bytes.Buffer
 	if err := checks.WriteJSON(&buf, f); err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
-	redacted, err := checks.DecodeFactsBytes(checks.Redact(buf.Bytes()), name+" (redacted)")
+	data := checks.Redact(buf.Bytes())
+	redacted, err := checks.DecodeFactsBytes(data, name+" (redacted)")
 	if err != nil {
 		return nil, err
 	}
-	buf.Reset()
-	if err := checks.WriteJSON(&buf, redacted); err != nil {
-		return nil, fmt.Errorf("%s: %w", name, err)
-	}
-	pf.Facts, pf.json = redacted, buf.Bytes()
+	pf.Facts, pf.json = redacted, data
 	return pf, nil
 }
 
@@ -801,6 +801,9 @@ func (p *PackFiles) WriteZip(w io.Writer) error {
 	for i, name := range names {
 		if errs[i] != nil {
 			return fmt.Errorf("%s: %w", name, errs[i])
+		}
+		if n := int64(len(p.files[name])); n >= RatioFloor && n > MaxRatio*int64(len(compressed[i])) {
+			return fmt.Errorf("%s: compresses more than %d:1, which a pack reader refuses as a zip bomb", name, MaxRatio)
 		}
 		current = compressed[i]
 		h := &zip.FileHeader{Name: name, Method: zip.Deflate, Modified: p.modified}

@@ -31,8 +31,12 @@ const (
 	// MaxTotalSize is the most bytes all the files of a pack may hold, uncompressed.
 	MaxTotalSize = 1 << 30
 	// MaxRatio is the largest compression ratio of one zip entry of at least
-	// RatioFloor bytes; a higher ratio is a zip bomb, not evidence.
-	MaxRatio = 100
+	// RatioFloor bytes; a higher ratio is a zip bomb, not evidence. Deflate
+	// itself cannot exceed about 1032:1 (runs of one byte); facts of 100,000
+	// resources that differ only in their IDs compress about 100:1, so every
+	// estate passes and a zero-filled bomb does not. WriteZip refuses to write
+	// what this would refuse.
+	MaxRatio = 1000
 	// RatioFloor is the size below which an entry's ratio is not checked.
 	RatioFloor = 1 << 20
 	// MaxNameLength is the longest path of a file in a pack.

@@ -8,11 +8,13 @@ import (
 	"crypto/sha256"
 	"fmt"
 	"hash/crc32"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 // zipEntry is one entry of a crafted zip.
@@ -100,7 +102,7 @@ func TestReadPackRefusesHostileZips(t *testing.T) {
 		{"too many entries", []zipEntry{ok("a"), ok("b"), ok("c"), ok("d"), ok("e")}, small, `5 entries, more than 4`},
 		{"entry too large", []zipEntry{{name: "big", data: bytes.Repeat([]byte("x"), 1001)}}, small, `big: larger than 1000 bytes`},
 		{"total too large", []zipEntry{{name: "a", data: make([]byte, 900)}, {name: "b", data: make([]byte, 900)}}, small, `b: the files add up to more than 1500 bytes`},
-		{"zip bomb", []zipEntry{{name: "facts.json", data: zeros}}, DefaultLimits, `facts.json: compressed more than 100:1 (a zip bomb?)`},
+		{"zip bomb", []zipEntry{{name: "facts.json", data: zeros}}, DefaultLimits, `facts.json: compressed more than 1000:1 (a zip bomb?)`},
 		// archive/zip stops at the first byte beyond the claimed size; the limits hold whatever the header says.
 		{"header lies about size", []zipEntry{{name: "facts.json", data: zeros, claimSize: 10}}, DefaultLimits, `facts.json: zip: not a valid zip file`},
 	}
@@ -141,6 +143,52 @@ func TestReadPackAcceptsWhatIsSafe(t *testing.T) {
 	}
 	if len(pc.Entries) != 2 || pc.Entries["facts.json"].Size != int64(len(json)) || pc.Entries["facts.json"].Data != nil || pc.Entries["evidence/a.json"].Data == nil {
 		t.Fatalf("entries %+v", pc.Entries)
+	}
+}
+
+// TestPackRatioLimitFitsEstates: the most uniform estate there can be (every
+// resource the same but for its ID) compresses about 100:1 and is read with
+// the default limits; a file that would exceed the ratio limit is refused by
+// the writer, so sdescan never writes a pack that sdescan verify refuses.
+func TestPackRatioLimitFitsEstates(t *testing.T) {
+	var facts bytes.Buffer
+	facts.WriteString("{\n  \"resources\": [\n")
+	for i := range 20000 {
+		fmt.Fprintf(&facts, `    {
+      "id": "aws://111111111111/eu-west-2/ec2/volume/vol-%017x",
+      "type": "aws.ec2.volume",
+      "source": "aws",
+      "attributes": {"encrypted": true, "kms_key_id": "arn:aws:kms:eu-west-2:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab", "size_gib": 100, "state": "in-use", "volume_type": "gp3"},
+      "tags": {"data-classification": "pseudonymised", "owner": "research-platform"}
+    },
+`, i)
+	}
+	facts.WriteString("  ]\n}\n")
+	compressed, err := deflate(facts.Bytes())
+	if err != nil {
+		t.Fatal(err)
+	}
+	ratio := facts.Len() / len(compressed)
+	if ratio < 50 {
+		t.Fatalf("the uniform estate compresses only %d:1; the test needs a harder case", ratio)
+	}
+	t.Logf("%d bytes of facts compress %d:1", facts.Len(), ratio)
+	p := &PackFiles{files: map[string][]byte{"facts.json": facts.Bytes()}, modified: time.Date(2026, 11, 20, 9, 0, 0, 0, time.UTC)}
+	file := filepath.Join(t.TempDir(), "uniform.zip")
+	var zipped bytes.Buffer
+	if err := p.WriteZip(&zipped); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(file, zipped.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ReadPack(file, DefaultLimits, nil); err != nil {
+		t.Fatalf("facts compressing %d:1: %v", ratio, err)
+	}
+
+	bomb := &PackFiles{files: map[string][]byte{"facts.json": make([]byte, 4<<20)}, modified: p.modified}
+	if err := bomb.WriteZip(io.Discard); err == nil || !strings.Contains(err.Error(), "facts.json: compresses more than 1000:1, which a pack reader refuses as a zip bomb") {
+		t.Fatalf("writing a file a reader refuses: %v", err)
 	}
 }
 
