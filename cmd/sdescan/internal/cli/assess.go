@@ -52,20 +52,20 @@ type assessOptions struct {
 
 func (o *assessOptions) addFlags(cmd *cobra.Command) {
 	f := cmd.Flags()
-	f.StringVarP(&o.config, "config", "c", "", "configuration file (sdescan.yaml; see `sdescan init`)")
-	f.StringArrayVar(&o.policyDirs, "policy", nil, "directory of extra Rego checks (repeatable)")
-	f.StringArrayVar(&o.attestations, "attestations", nil, "attestations file (repeatable)")
-	f.StringArrayVar(&o.waivers, "waivers", nil, "waivers file (repeatable)")
-	f.StringArrayVar(&o.frameworks, "framework", nil, "report only this framework ID (repeatable; default all)")
-	f.StringArrayVar(&o.frameworkFiles, "framework-file", nil, "add a framework of your own from a YAML file (repeatable)")
-	f.StringVar(&o.asOf, "as-of", "", "assessment time (YYYY-MM-DD or RFC 3339; default: when the facts were collected)")
-	f.StringVarP(&o.format, "format", "f", "table", "output format: "+reports.FormatList())
-	f.StringArrayVar(&o.reports, "report", nil, "also write the report in FORMAT to FILE, as FORMAT=FILE (repeatable; e.g. sarif=results.sarif)")
-	f.StringVarP(&o.output, "output", "o", "", "write the report to FILE instead of stdout")
-	f.StringVar(&o.outputDir, "output-dir", "", "also write assessment.json into DIR")
-	f.StringVar(&o.failOn, "fail-on", "", "exit 1 when a failing, unwaived finding is at or above: critical, high, medium or low")
+	f.StringVarP(&o.config, "config", "c", "", "configuration `FILE` (sdescan.yaml; see sdescan init)")
+	f.StringArrayVar(&o.policyDirs, "policy", nil, "`DIR` of extra Rego checks (repeatable)")
+	f.StringArrayVar(&o.attestations, "attestations", nil, "attestations `FILE` (repeatable)")
+	f.StringArrayVar(&o.waivers, "waivers", nil, "waivers `FILE` (repeatable)")
+	f.StringArrayVar(&o.frameworks, "framework", nil, "report only the framework `ID` (repeatable; default all)")
+	f.StringArrayVar(&o.frameworkFiles, "framework-file", nil, "add a framework of your own from the YAML `FILE` (repeatable)")
+	f.StringVar(&o.asOf, "as-of", "", "assessment `TIME` (YYYY-MM-DD or RFC 3339; default: when the facts were collected)")
+	f.StringVarP(&o.format, "format", "f", "table", "output `FORMAT`: "+reports.FormatList())
+	f.StringArrayVar(&o.reports, "report", nil, "also write the report in FORMAT to FILE, as `FORMAT=FILE` (repeatable; e.g. sarif=results.sarif)")
+	f.StringVarP(&o.output, "output", "o", "", "write the report to `FILE` instead of stdout")
+	f.StringVar(&o.outputDir, "output-dir", "", "also write assessment.json into `DIR`")
+	f.StringVar(&o.failOn, "fail-on", "", "exit 1 when a failing, unwaived finding is at or above `SEVERITY`: critical, high, medium or low")
 	f.BoolVar(&o.strict, "strict", false, "exit 3 when any collector run did not complete")
-	f.StringVar(&o.previous, "previous", "", "an earlier evidence pack or assessment JSON: add the trend to the reports")
+	f.StringVar(&o.previous, "previous", "", "an earlier evidence `PACK` or assessment JSON: add the trend to the reports")
 }
 
 // loadConfig reads --config once (scan reads it before collecting, to know what

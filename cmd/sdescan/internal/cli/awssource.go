@@ -26,12 +26,12 @@ type awsSource struct {
 
 func (a *awsSource) addFlags(cmd *cobra.Command) {
 	f := cmd.Flags()
-	f.StringVar(&a.region, "region", "", "AWS regions, comma-separated (the first is home), or \"all\" for every enabled region (default: from the environment or profile)")
-	f.StringVar(&a.profile, "profile", "", "AWS shared-config profile")
+	f.StringVar(&a.region, "region", "", "AWS `REGIONS`, comma-separated (the first is home), or \"all\" for every enabled region (default: from the environment or profile)")
+	f.StringVar(&a.profile, "profile", "", "use the AWS shared-config `PROFILE`")
 	f.BoolVar(&a.org, "org", false, "read every active account of the AWS Organization (from the management or a delegated administrator account)")
-	f.StringSliceVar(&a.accounts, "accounts", nil, "limit to these account IDs (with --org), or read these accounts through --role-name")
-	f.StringVar(&a.roleName, "role-name", aws.DefaultRoleName, "role assumed in each account other than the caller's")
-	f.StringVar(&a.externalID, "external-id", "", "external ID passed when assuming --role-name")
+	f.StringSliceVar(&a.accounts, "accounts", nil, "limit to the account `IDS` (comma-separated; with --org), or read these accounts through --role-name")
+	f.StringVar(&a.roleName, "role-name", aws.DefaultRoleName, "`ROLE` assumed in each account other than the caller's")
+	f.StringVar(&a.externalID, "external-id", "", "external `ID` passed when assuming --role-name")
 	f.BoolVar(&a.noEvidence, "no-evidence", false, "do not keep the raw API responses (evidence/ beside the facts file; see docs/aws.md)")
 }
 

@@ -50,8 +50,8 @@ worsened; 2 usage error or an input that cannot be read.`,
 		},
 	}
 	f := cmd.Flags()
-	f.StringVarP(&o.format, "format", "f", "table", "output format: "+strings.Join(reports.DiffFormats, ", "))
-	f.StringVarP(&o.output, "output", "o", "", "write the comparison to FILE instead of stdout")
+	f.StringVarP(&o.format, "format", "f", "table", "output `FORMAT`: "+strings.Join(reports.DiffFormats, ", "))
+	f.StringVarP(&o.output, "output", "o", "", "write the comparison to `FILE` instead of stdout")
 	f.BoolVar(&o.failOnWorse, "fail-on-worse", false, "exit 1 when the risk score dropped or any requirement worsened")
 	f.BoolVar(&o.noVerify, "no-verify", false, "compare packs even when their files do not match their manifests")
 	return cmd

@@ -45,14 +45,14 @@ type gateOptions struct {
 // addFlags declares the shared flags of command cmd. waivers and asOf end the
 // help of --waivers and --as-of; example is a report file name.
 func (o *gateOptions) addFlags(f *pflag.FlagSet, cmd, example, waivers, asOf string) {
-	f.StringArrayVar(&o.Waivers, "waivers", nil, "waivers file, as for scan (repeatable)"+waivers)
+	f.StringArrayVar(&o.Waivers, "waivers", nil, "waivers `FILE`, as for scan (repeatable)"+waivers)
 	f.StringVar(&o.Baseline, "baseline", "", "a previous `FILE` of sdescan "+cmd+" --format json: only findings not in it fail the gate")
-	f.StringArrayVar(&o.Frameworks, "framework", nil, "report only this framework ID (repeatable; default all)")
-	f.StringVarP(&o.Format, "format", "f", "table", "output format: "+strings.Join(IACFormats, ", "))
-	f.StringArrayVarP(&o.Outputs, "output", "o", nil, "write the report to FILE instead of stdout; FORMAT=FILE (e.g. sarif="+example+") writes that format too (repeatable)")
-	f.StringArrayVar(&o.Reports, "report", nil, "also write FORMAT to FILE, as FORMAT=FILE (repeatable; same as --output FORMAT=FILE)")
-	f.StringVar(&o.FailOn, "fail-on", "", "exit 1 when a new, failing, unwaived finding is at or above: critical, high, medium or low")
-	f.StringVar(&o.AsOf, "as-of", "", "assessment time (YYYY-MM-DD or RFC 3339; default now): "+asOf)
+	f.StringArrayVar(&o.Frameworks, "framework", nil, "report only the framework `ID` (repeatable; default all)")
+	f.StringVarP(&o.Format, "format", "f", "table", "output `FORMAT`: "+strings.Join(IACFormats, ", "))
+	f.StringArrayVarP(&o.Outputs, "output", "o", nil, "write the report to `FILE` instead of stdout; FORMAT=FILE (e.g. sarif="+example+") writes that format too (repeatable)")
+	f.StringArrayVar(&o.Reports, "report", nil, "also write FORMAT to FILE, as `FORMAT=FILE` (repeatable; same as --output FORMAT=FILE)")
+	f.StringVar(&o.FailOn, "fail-on", "", "exit 1 when a new, failing, unwaived finding is at or above `SEVERITY`: critical, high, medium or low")
+	f.StringVar(&o.AsOf, "as-of", "", "assessment `TIME` (YYYY-MM-DD or RFC 3339; default now): "+asOf)
 }
 
 // IACOptions are the flags of `sdescan iac`.
@@ -104,9 +104,9 @@ patterns over IDs such as iac:infra/main.tf#aws_s3_bucket.raw. See docs/iac.md.`
 		},
 	}
 	f := cmd.Flags()
-	f.StringArrayVar(&o.SkipDirs, "skip-dirs", nil, "directory to skip, relative to PATH (glob; repeatable or comma-separated)")
-	f.StringArrayVar(&o.TFVars, "tf-vars", nil, "Terraform variables file (repeatable)")
-	f.StringArrayVar(&o.HelmValues, "helm-values", nil, "Helm values file (repeatable)")
+	f.StringArrayVar(&o.SkipDirs, "skip-dirs", nil, "`DIR` to skip, relative to PATH (glob; repeatable or comma-separated)")
+	f.StringArrayVar(&o.TFVars, "tf-vars", nil, "Terraform variables `FILE` (repeatable)")
+	f.StringArrayVar(&o.HelmValues, "helm-values", nil, "Helm values `FILE` (repeatable)")
 	o.addFlags(f, "iac", "results.sarif", "", "waiver expiry is judged at it")
 	return cmd
 }

@@ -59,9 +59,9 @@ sdescan never downloads one. See docs/images.md.`,
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&o.DB, "db", "", "Trivy vulnerability database: a directory holding trivy.db or db/trivy.db (never downloaded)")
-	f.StringVar(&o.SBOMDir, "sbom-dir", "", "keep each image's CycloneDX SBOM under DIR/evidence/image/ (it is also kept beside --save-facts)")
-	f.StringVar(&o.SaveFacts, "save-facts", "", "write the collected facts to FILE (for sdescan evaluate)")
+	f.StringVar(&o.DB, "db", "", "Trivy vulnerability database: the `DIR` holding trivy.db or db/trivy.db (never downloaded)")
+	f.StringVar(&o.SBOMDir, "sbom-dir", "", "keep each image's CycloneDX SBOM under `DIR`/evidence/image/ (it is also kept beside --save-facts)")
+	f.StringVar(&o.SaveFacts, "save-facts", "", "write the collected facts to `FILE` (for sdescan evaluate)")
 	o.addFlags(f, "image", "image.sarif", "; resources are image:REF", "end-of-life and waiver expiry are judged at it")
 	return cmd
 }

@@ -156,7 +156,7 @@ func newInitCmd(g *globalOptions) *cobra.Command {
 			return nil
 		},
 	}
-	cmd.Flags().StringVar(&dir, "dir", ".", "directory to write the files into")
+	cmd.Flags().StringVar(&dir, "dir", ".", "`DIR` to write the files into")
 	cmd.Flags().BoolVar(&force, "force", false, "overwrite existing files")
 	return cmd
 }

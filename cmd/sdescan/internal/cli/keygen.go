@@ -32,7 +32,7 @@ Existing files are never overwritten.`,
 			return keygenRun(g, o)
 		},
 	}
-	cmd.Flags().StringVar(&o.out, "out", "", "write PREFIX.key and PREFIX.pub")
+	cmd.Flags().StringVar(&o.out, "out", "", "write `PREFIX`.key and PREFIX.pub")
 	return cmd
 }
 

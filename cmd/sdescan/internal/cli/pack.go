@@ -113,23 +113,23 @@ See docs/evidence-pack.md.`,
 		},
 	}
 	f := cmd.Flags()
-	f.StringVarP(&o.pack.zip, "output", "o", "", "write the pack as a zip file")
-	f.StringVar(&o.pack.dir, "dir", "", "write the pack as a directory (which must not exist or be empty)")
-	f.StringVar(&o.pack.key, "key", "", "sign the manifest with this ed25519 private key (PKCS #8 PEM, from `sdescan keygen`)")
-	f.StringVarP(&o.config, "config", "c", "", "configuration file (sdescan.yaml; see `sdescan init`)")
-	f.StringArrayVar(&o.policyDirs, "policy", nil, "directory of extra Rego checks (repeatable)")
-	f.StringArrayVar(&o.attestations, "attestations", nil, "attestations file (repeatable)")
-	f.StringArrayVar(&o.waivers, "waivers", nil, "waivers file (repeatable)")
-	f.StringArrayVar(&o.frameworks, "framework", nil, "assess only this framework ID (repeatable; default all)")
-	f.StringArrayVar(&o.frameworkFiles, "framework-file", nil, "add a framework of your own from a YAML file (repeatable)")
-	f.StringVar(&o.asOf, "as-of", "", "assessment time (YYYY-MM-DD or RFC 3339; default: when the facts were collected)")
+	f.StringVarP(&o.pack.zip, "output", "o", "", "write the pack as the zip `FILE`")
+	f.StringVar(&o.pack.dir, "dir", "", "write the pack as the directory `DIR` (which must not exist or be empty)")
+	f.StringVar(&o.pack.key, "key", "", "sign the manifest with the ed25519 private key in `FILE` (PKCS #8 PEM, from sdescan keygen)")
+	f.StringVarP(&o.config, "config", "c", "", "configuration `FILE` (sdescan.yaml; see sdescan init)")
+	f.StringArrayVar(&o.policyDirs, "policy", nil, "`DIR` of extra Rego checks (repeatable)")
+	f.StringArrayVar(&o.attestations, "attestations", nil, "attestations `FILE` (repeatable)")
+	f.StringArrayVar(&o.waivers, "waivers", nil, "waivers `FILE` (repeatable)")
+	f.StringArrayVar(&o.frameworks, "framework", nil, "assess only the framework `ID` (repeatable; default all)")
+	f.StringArrayVar(&o.frameworkFiles, "framework-file", nil, "add a framework of your own from the YAML `FILE` (repeatable)")
+	f.StringVar(&o.asOf, "as-of", "", "assessment `TIME` (YYYY-MM-DD or RFC 3339; default: when the facts were collected)")
 	return cmd
 }
 
 // addFlags adds the evidence pack flags of scan.
 func (p *packOptions) addFlags(cmd *cobra.Command) {
 	f := cmd.Flags()
-	f.StringVar(&p.zip, "pack", "", "also write an evidence pack as this zip file (docs/evidence-pack.md)")
-	f.StringVar(&p.dir, "pack-dir", "", "also write an evidence pack as this directory (which must not exist or be empty)")
-	f.StringVar(&p.key, "key", "", "sign the pack's manifest with this ed25519 private key (PKCS #8 PEM, from `sdescan keygen`)")
+	f.StringVar(&p.zip, "pack", "", "also write an evidence pack as the zip `FILE` (docs/evidence-pack.md)")
+	f.StringVar(&p.dir, "pack-dir", "", "also write an evidence pack as the directory `DIR` (which must not exist or be empty)")
+	f.StringVar(&p.key, "key", "", "sign the pack's manifest with the ed25519 private key in `FILE` (PKCS #8 PEM, from sdescan keygen)")
 }

@@ -43,10 +43,10 @@ Formats: ` + reports.FormatList() + ` (docs/reports.md).`,
 		},
 	}
 	f := cmd.Flags()
-	f.StringVarP(&o.format, "format", "f", "table", "report format: "+reports.FormatList())
-	f.StringVarP(&o.output, "output", "o", "", "write the report to FILE instead of stdout")
+	f.StringVarP(&o.format, "format", "f", "table", "report `FORMAT`: "+reports.FormatList())
+	f.StringVarP(&o.output, "output", "o", "", "write the report to `FILE` instead of stdout")
 	f.BoolVar(&o.noVerify, "no-verify", false, "render even when the pack's files do not match its manifest")
-	f.StringVar(&o.previous, "previous", "", "an earlier evidence pack or assessment JSON: add the trend to the report")
+	f.StringVar(&o.previous, "previous", "", "an earlier evidence `PACK` or assessment JSON: add the trend to the report")
 	return cmd
 }
 

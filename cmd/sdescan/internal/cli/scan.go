@@ -119,10 +119,10 @@ just that.`,
 	cmd.Flags().BoolVar(&demo, "demo", false, "assess the bundled demo estate (no credentials, no network)")
 	cmd.Flags().BoolVar(&useAWS, "aws", false, "collect from the AWS account of the current credentials (read-only)")
 	src.addFlags(cmd)
-	cmd.Flags().StringVar(&saveFacts, "save-facts", "", "also write the collected facts to FILE (for `sdescan evaluate`)")
-	cmd.Flags().StringArrayVar(&images, "image", nil, "also assess the container image REF, as `sdescan image` does (repeatable; adds to images of the config)")
-	cmd.Flags().StringVar(&vulnDB, "db", "", "Trivy vulnerability database for --image (a directory holding trivy.db; never downloaded)")
-	cmd.Flags().StringArrayVar(&iacPaths, "iac", nil, "also assess the infrastructure code in DIR, as `sdescan iac` does (repeatable; adds to iac.paths of the config)")
+	cmd.Flags().StringVar(&saveFacts, "save-facts", "", "also write the collected facts to `FILE` (for sdescan evaluate)")
+	cmd.Flags().StringArrayVar(&images, "image", nil, "also assess the container image `REF`, as sdescan image does (repeatable; adds to images of the config)")
+	cmd.Flags().StringVar(&vulnDB, "db", "", "Trivy vulnerability database for --image: the `DIR` holding trivy.db (never downloaded)")
+	cmd.Flags().StringArrayVar(&iacPaths, "iac", nil, "also assess the infrastructure code in `DIR`, as sdescan iac does (repeatable; adds to iac.paths of the config)")
 	o.addFlags(cmd)
 	o.pack.addFlags(cmd)
 	return cmd
@@ -224,7 +224,7 @@ and joined with ` + "`sdescan evaluate --merge`" + `: see docs/scale.md.`,
 		},
 	}
 	cmd.Flags().Bool("aws", true, "collect from AWS (the only source of collect today)")
-	cmd.Flags().StringVarP(&output, "output", "o", "", "write the facts to FILE")
+	cmd.Flags().StringVarP(&output, "output", "o", "", "write the facts to `FILE`")
 	src.addFlags(cmd)
 	return cmd
 }

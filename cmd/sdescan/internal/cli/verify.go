@@ -40,7 +40,7 @@ or key cannot be read (or is unsafe to read: see the limits in docs/evidence-pac
 			return verifyRun(cmd.Context(), g, o, args[0])
 		},
 	}
-	cmd.Flags().StringVar(&o.key, "key", "", "the ed25519 public key (PKIX PEM) the pack must be signed with")
+	cmd.Flags().StringVar(&o.key, "key", "", "the ed25519 public key `FILE` (PKIX PEM) the pack must be signed with")
 	return cmd
 }
 
