@@ -522,9 +522,9 @@ func (r *planRun) exec(fr []*ast.Term, b *ir.Block) (int, error) {
 		case *ir.MakeArrayStmt:
 			fr[s.Target] = ast.NewTerm(ast.NewArrayWithCapacity(int(s.Capacity)))
 		case *ir.MakeObjectStmt:
-			fr[s.Target] = ast.NewTerm(ast.NewObject())
+			fr[s.Target] = &ast.Term{Value: emptyObject}
 		case *ir.MakeSetStmt:
-			fr[s.Target] = ast.NewTerm(ast.NewSet())
+			fr[s.Target] = &ast.Term{Value: emptySet}
 		case *ir.EqualStmt, *ir.NotEqualStmt:
 			var a, b *ast.Term
 			if e, ok := s.(*ir.EqualStmt); ok {
@@ -566,7 +566,7 @@ func (r *planRun) exec(fr []*ast.Term, b *ir.Block) (int, error) {
 			if !ok || v == nil {
 				return 0, fmt.Errorf("plan: append: %w", errPlanUnsupported)
 			}
-			fr[s.Array] = ast.NewTerm(arr.Append(v))
+			fr[s.Array].Value = arr.Append(v) // in place, as WebAssembly does: every alias sees it
 		case *ir.ObjectInsertStmt, *ir.ObjectInsertOnceStmt:
 			var obj ast.Object
 			var k, v *ast.Term
@@ -581,6 +581,10 @@ func (r *planRun) exec(fr []*ast.Term, b *ir.Block) (int, error) {
 			}
 			if !ok || k == nil || v == nil {
 				return 0, fmt.Errorf("plan: object insert: %w", errPlanUnsupported)
+			}
+			if obj == emptyObject {
+				obj = ast.NewObject()
+				fr[objectLocal(s)].Value = obj
 			}
 			if once {
 				if cur := obj.Get(k); cur != nil && ast.Compare(cur.Value, v.Value) != 0 {
@@ -604,6 +608,10 @@ func (r *planRun) exec(fr []*ast.Term, b *ir.Block) (int, error) {
 			v := r.operand(fr, s.Value)
 			if !ok || v == nil {
 				return 0, fmt.Errorf("plan: set add: %w", errPlanUnsupported)
+			}
+			if set == emptySet {
+				set = ast.NewSet()
+				fr[s.Set].Value = set
 			}
 			set.Add(v)
 		case *ir.ResultSetAddStmt:
@@ -732,6 +740,22 @@ func (r *planRun) call(fr []*ast.Term, s *ir.CallStmt) (*ast.Term, error) {
 		return ast.InternedNullTerm, nil
 	}
 	return out, nil
+}
+
+// emptySet and emptyObject are what MakeSetStmt and MakeObjectStmt make: most
+// sets a rule builds stay empty, so each gets its own term (aliases share it)
+// and a set or object of its own only when something is added. Never mutated.
+var (
+	emptySet    = ast.NewSet()
+	emptyObject = ast.NewObject()
+)
+
+// objectLocal is the object an insert statement inserts into.
+func objectLocal(s ir.Stmt) ir.Local {
+	if ins, ok := s.(*ir.ObjectInsertStmt); ok {
+		return ins.Object
+	}
+	return s.(*ir.ObjectInsertOnceStmt).Object
 }
 
 func termValue[T ast.Value](t *ast.Term) (T, bool) {
