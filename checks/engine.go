@@ -327,7 +327,9 @@ func (e *Engine) prepare(ctx context.Context, p Params) (*prepared, error) {
 		if err != nil {
 			return nil, fmt.Errorf("internal: params: %w", err)
 		}
-		out.plan, out.data, out.now = e.typePlans(ctx), ast.NewTerm(data), nowTerm()
+		// Plans are kept for the engine's life: a cancelled first run must not
+		// leave it without them.
+		out.plan, out.data, out.now = e.typePlans(context.WithoutCancel(ctx)), ast.NewTerm(data), nowTerm()
 	}
 	return out, nil
 }
