@@ -108,10 +108,10 @@ type Engine struct {
 	typeIdx  map[string]int   // resource type -> index of its combined query
 	compiler *ast.Compiler
 	sources  map[string][]byte // policy file -> source, for evidence packs
-	// plans[k] runs the checks of type k from OPA's plan (plan.go); nil where
-	// planning failed, and the type is evaluated by OPA's evaluator alone.
-	plans     []*planProgram
-	plansOnce sync.Once
+	// plans[k] runs the checks of type k from OPA's plan (plan.go), made when
+	// the first resource of the type is evaluated; nil where planning failed,
+	// and the type is evaluated by OPA's evaluator alone.
+	plans []typePlan
 	// topdownOnly turns the plan runner off (tests compare both).
 	topdownOnly bool
 	// BatchSize is how many resources of one type a worker takes at a time.
@@ -188,6 +188,7 @@ func NewEngine(sources ...PolicySource) (*Engine, error) {
 		return nil, regoError(comp.Errors)
 	}
 	e.compiler = comp
+	e.plans = make([]typePlan, len(e.typeIdx))
 	return e, nil
 }
 
@@ -251,7 +252,7 @@ func (e *Engine) Sources() map[string][]byte { return e.sources }
 type prepared struct {
 	check []rego.PreparedEvalQuery // per check: [row] over input.resource
 	one   []rego.PreparedEvalQuery // per type: rows of all its checks over input.resource
-	plan  []*planProgram           // per type: the same as one, planned (nil: not planned)
+	plans bool                     // run the types' plans where they have one
 	data  *ast.Term                // the data document the plans read (params)
 	now   *ast.Term                // the wall clock for built-ins that read it
 }
@@ -262,18 +263,23 @@ type planCapture struct{ prog *planProgram }
 
 type planCaptureKey struct{}
 
-// typePlans plans the combined query of every resource type once per engine;
-// a type whose plan fails (errPlanUnsupported or otherwise) keeps a nil plan.
-func (e *Engine) typePlans(ctx context.Context) []*planProgram {
-	e.plansOnce.Do(func() {
-		e.plans = make([]*planProgram, len(e.typeIdx))
-		for _, k := range e.typeIdx {
-			if prog, err := e.plan(ctx, fmt.Sprintf("data.sdescan_eval.t%d.one", k)); err == nil {
-				e.plans[k] = prog
-			}
+type typePlan struct {
+	once sync.Once
+	prog *planProgram
+}
+
+// typePlan returns the plan of type k's combined query, planned once per
+// engine, or nil when OPA's evaluator is to evaluate the type. Planning reads
+// nothing and is not tied to a run: a cancelled run must not leave the engine
+// without plans.
+func (e *Engine) typePlan(k int) *planProgram {
+	tp := &e.plans[k]
+	tp.once.Do(func() {
+		if prog, err := e.plan(context.Background(), fmt.Sprintf("data.sdescan_eval.t%d.one", k)); err == nil {
+			tp.prog = prog
 		}
 	})
-	return e.plans
+	return tp.prog
 }
 
 // plan has OPA plan a query over the engine's modules.
@@ -327,9 +333,7 @@ func (e *Engine) prepare(ctx context.Context, p Params) (*prepared, error) {
 		if err != nil {
 			return nil, fmt.Errorf("internal: params: %w", err)
 		}
-		// Plans are kept for the engine's life: a cancelled first run must not
-		// leave it without them.
-		out.plan, out.data, out.now = e.typePlans(context.WithoutCancel(ctx)), ast.NewTerm(data), nowTerm()
+		out.plans, out.data, out.now = true, ast.NewTerm(data), nowTerm()
 	}
 	return out, nil
 }
@@ -445,8 +449,10 @@ func (e *Engine) runJob(ctx context.Context, pq *prepared, facts *Facts, j job, 
 	// (check, resource) pair.
 	rows := make([]row, n*len(cis))
 	var run *planRun
-	if pq.plan != nil && pq.plan[k] != nil {
-		run = pq.plan[k].newRun(ctx, pq.data, pq.now)
+	if pq.plans {
+		if prog := e.typePlan(k); prog != nil {
+			run = prog.newRun(ctx, pq.data, pq.now)
+		}
 	}
 	for x, ri := range j.items {
 		r := &facts.Resources[ri]

@@ -392,7 +392,7 @@ deny contains "x is one" if x == 1`))},
 			continue
 		}
 		for typ, planned := range map[string]bool{"t.now": false, "t.with": false, "t.conflict": true, "t.plain": true} {
-			if p := e.plans[e.typeIdx[typ]]; (p != nil) != planned {
+			if p := e.plans[e.typeIdx[typ]].prog; (p != nil) != planned {
 				t.Errorf("%s: planned %v, want %v", typ, p != nil, planned)
 			}
 		}
