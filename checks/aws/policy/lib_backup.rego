@@ -10,7 +10,9 @@ import rego.v1
 # name is how messages name a store: its first attribute of name, table_name,
 # db_instance_identifier, db_cluster_identifier, volume_id and file_system_id that
 # is present (whatever its value), else its resource id. (file_system_id is read
-# with object.get: the input schema that opa check uses has no EFS type yet.)
+# with object.get, which leaves the rule's type open: a present null or false
+# counts, as the tests show, where opa check --strict would type a direct
+# reference as a string.)
 name := n if {
 	n := input.resource.attributes.name
 } else := n if {
