@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/sdescan/sdescan/checks"
 	"github.com/sdescan/sdescan/controls"
@@ -52,13 +53,7 @@ type assessOptions struct {
 
 func (o *assessOptions) addFlags(cmd *cobra.Command) {
 	f := cmd.Flags()
-	f.StringVarP(&o.config, "config", "c", "", "configuration `FILE` (sdescan.yaml; see sdescan init)")
-	f.StringArrayVar(&o.policyDirs, "policy", nil, "`DIR` of extra Rego checks (repeatable)")
-	f.StringArrayVar(&o.attestations, "attestations", nil, "attestations `FILE` (repeatable)")
-	f.StringArrayVar(&o.waivers, "waivers", nil, "waivers `FILE` (repeatable)")
-	f.StringArrayVar(&o.frameworks, "framework", nil, "report only the framework `ID` (repeatable; default all)")
-	f.StringArrayVar(&o.frameworkFiles, "framework-file", nil, "add a framework of your own from the YAML `FILE` (repeatable)")
-	f.StringVar(&o.asOf, "as-of", "", "assessment `TIME` (YYYY-MM-DD or RFC 3339; default: when the facts were collected)")
+	o.addInputFlags(f, "report")
 	f.StringVarP(&o.format, "format", "f", "table", "output `FORMAT`: "+reports.FormatList())
 	f.StringArrayVar(&o.reports, "report", nil, "also write the report in FORMAT to FILE, as `FORMAT=FILE` (repeatable; e.g. sarif=results.sarif)")
 	f.StringVarP(&o.output, "output", "o", "", "write the report to `FILE` instead of stdout")
@@ -66,6 +61,19 @@ func (o *assessOptions) addFlags(cmd *cobra.Command) {
 	f.StringVar(&o.failOn, "fail-on", "", "exit 1 when a failing, unwaived finding is at or above `SEVERITY`: critical, high, medium or low")
 	f.BoolVar(&o.strict, "strict", false, "exit 3 when any collector run did not complete")
 	f.StringVar(&o.previous, "previous", "", "an earlier evidence `PACK` or assessment JSON: add the trend to the reports")
+}
+
+// addInputFlags declares what an assessment is made of: configuration, checks,
+// attestations, waivers, frameworks (which it is to verb: report or assess)
+// and the assessment time.
+func (o *assessOptions) addInputFlags(f *pflag.FlagSet, verb string) {
+	f.StringVarP(&o.config, "config", "c", "", "configuration `FILE` (sdescan.yaml; see sdescan init)")
+	f.StringArrayVar(&o.policyDirs, "policy", nil, "`DIR` of extra Rego checks (repeatable)")
+	f.StringArrayVar(&o.attestations, "attestations", nil, "attestations `FILE` (repeatable)")
+	f.StringArrayVar(&o.waivers, "waivers", nil, "waivers `FILE` (repeatable)")
+	f.StringArrayVar(&o.frameworks, "framework", nil, verb+" only the framework `ID` (repeatable; default all)")
+	f.StringArrayVar(&o.frameworkFiles, "framework-file", nil, "add a framework of your own from the YAML `FILE` (repeatable)")
+	f.StringVar(&o.asOf, "as-of", "", "assessment `TIME` (YYYY-MM-DD or RFC 3339; default: when the facts were collected)")
 }
 
 // loadConfig reads --config once (scan reads it before collecting, to know what

@@ -116,13 +116,7 @@ See docs/evidence-pack.md.`,
 	f.StringVarP(&o.pack.zip, "output", "o", "", "write the pack as the zip `FILE`")
 	f.StringVar(&o.pack.dir, "dir", "", "write the pack as the directory `DIR` (which must not exist or be empty)")
 	f.StringVar(&o.pack.key, "key", "", "sign the manifest with the ed25519 private key in `FILE` (PKCS #8 PEM, from sdescan keygen)")
-	f.StringVarP(&o.config, "config", "c", "", "configuration `FILE` (sdescan.yaml; see sdescan init)")
-	f.StringArrayVar(&o.policyDirs, "policy", nil, "`DIR` of extra Rego checks (repeatable)")
-	f.StringArrayVar(&o.attestations, "attestations", nil, "attestations `FILE` (repeatable)")
-	f.StringArrayVar(&o.waivers, "waivers", nil, "waivers `FILE` (repeatable)")
-	f.StringArrayVar(&o.frameworks, "framework", nil, "assess only the framework `ID` (repeatable; default all)")
-	f.StringArrayVar(&o.frameworkFiles, "framework-file", nil, "add a framework of your own from the YAML `FILE` (repeatable)")
-	f.StringVar(&o.asOf, "as-of", "", "assessment `TIME` (YYYY-MM-DD or RFC 3339; default: when the facts were collected)")
+	o.addInputFlags(f, "assess")
 	return cmd
 }
 
