@@ -397,6 +397,22 @@ func breakOut(c int) int {
 	return c - 1
 }
 
+// leaves tells what the outcome c of the block of a not or with statement
+// makes of the current block: a return, or a break out of more than that
+// block, leaves it as well; so does undefined, the outcome that makes the
+// statement undefined; any other outcome goes on to the next statement.
+func leaves(c, undefined int) (int, bool) {
+	switch {
+	case c == planReturn:
+		return c, true
+	case c >= 0:
+		return breakOut(c), true
+	case c == undefined:
+		return planExit, true
+	}
+	return 0, false
+}
+
 // exec runs one block; see planDone, planExit, planReturn.
 func (r *planRun) exec(fr []*ast.Term, b *ir.Block) (int, error) {
 	for _, s := range b.Stmts {
@@ -473,13 +489,8 @@ func (r *planRun) exec(fr []*ast.Term, b *ir.Block) (int, error) {
 			if err != nil {
 				return 0, err
 			}
-			switch {
-			case c == planDone: // the negated block holds: not is undefined
-				return planExit, nil
-			case c == planReturn:
-				return c, nil
-			case c >= 0:
-				return breakOut(c), nil
+			if out, leave := leaves(c, planDone); leave { // the negated block holds: not is undefined
+				return out, nil
 			}
 		case *ir.WithStmt:
 			if len(s.Path) > 0 {
@@ -493,13 +504,8 @@ func (r *planRun) exec(fr []*ast.Term, b *ir.Block) (int, error) {
 			if err != nil {
 				return 0, err
 			}
-			switch {
-			case c == planExit:
-				return planExit, nil
-			case c == planReturn:
-				return c, nil
-			case c >= 0:
-				return breakOut(c), nil
+			if out, leave := leaves(c, planExit); leave { // the block was undefined: so is with
+				return out, nil
 			}
 		case *ir.AssignIntStmt:
 			fr[s.Target] = ast.IntNumberTerm(int(s.Value))
