@@ -95,11 +95,35 @@ func parseAttestations(data []byte, file string, kinds map[string]*AttestationKi
 // document it cites by path (relative to the file). A missing or altered document
 // is a problem of that attestation, which then does not count as evidence.
 func LoadAttestations(file string, kinds map[string]*AttestationKind) ([]*Attestation, error) {
+	fsys, base, err := OpenAttestationDir(file)
+	if err != nil {
+		return nil, err
+	}
+	return LoadAttestationsFS(fsys, base, file, kinds)
+}
+
+// OpenAttestationDir opens the folder of an attestations file as a file system that
+// cannot be left (an os.Root: a path or symbolic link that resolves outside it is
+// refused, by the kernel's openat, not by a check that could race), and returns it
+// with the file's name in it. The documents the file cites, and the file itself, are
+// read through it: by LoadAttestationsFS and when they are copied into a pack. When
+// the file is itself a symbolic link, the folder is that of the file it points to.
+func OpenAttestationDir(file string) (fs.FS, string, error) {
 	abs, err := filepath.Abs(file)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", file, err)
+		return nil, "", fmt.Errorf("%s: %w", file, err)
 	}
-	return LoadAttestationsFS(os.DirFS(filepath.Dir(abs)), filepath.Base(abs), file, kinds)
+	real, err := filepath.EvalSymlinks(abs)
+	if err != nil {
+		return nil, "", fmt.Errorf("%s: %s", file, cleanPathError(cleanFSError(err)))
+	}
+	root, err := os.OpenRoot(filepath.Dir(real))
+	if err != nil {
+		return nil, "", fmt.Errorf("%s: %s", file, cleanPathError(cleanFSError(err)))
+	}
+	// The root stays open as long as the file system is used (a pack is written
+	// after loading); its finaliser closes it.
+	return root.FS(), filepath.Base(real), nil
 }
 
 func cleanPathError(err error) string {
@@ -214,9 +238,9 @@ func sortedAttestationResults(m map[string]AttestationResult) []AttestationResul
 // documents it cites (relative to it) are read from fsys; name is how the file is
 // reported.
 func LoadAttestationsFS(fsys fs.FS, file, name string, kinds map[string]*AttestationKind) ([]*Attestation, error) {
-	data, err := fs.ReadFile(fsys, file)
+	data, err := readAttestationsFS(fsys, file, name)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", name, cleanFSError(err))
+		return nil, err
 	}
 	list, err := ParseAttestations(data, name, kinds)
 	if err != nil {
@@ -229,8 +253,12 @@ func LoadAttestationsFS(fsys fs.FS, file, name string, kinds map[string]*Attesta
 			if d.Path == "" {
 				continue
 			}
-			sum, size, err := digestFSFile(fsys, path.Join(dir, d.Path))
+			sum, size, err := digestFSFile(fsys, dir, d.Path)
+			var escape *documentError
 			switch {
+			case errors.As(err, &escape):
+				// Outside the folder or not a regular file: the run stops.
+				return nil, fmt.Errorf("%s: document %s: %s", name, d.Path, escape.what)
 			case err != nil:
 				a.Problems = append(a.Problems, fmt.Sprintf("document %s: %v", d.Path, cleanPathError(err)))
 			case d.SHA256 != "" && d.SHA256 != sum:
@@ -251,21 +279,103 @@ func cleanFSError(err error) error {
 	return err
 }
 
-func digestFSFile(fsys fs.FS, p string) (string, int64, error) {
-	if !fs.ValidPath(p) {
-		return "", 0, fmt.Errorf("path leaves the attestation folder")
+// documentError is a cited document that must stop the run: a path or symbolic
+// link that leaves the attestation file's folder, or something that is not a
+// regular file (a directory, a FIFO, a device). A missing or unreadable document
+// only makes its attestation invalid.
+type documentError struct{ what string }
+
+func (e *documentError) Error() string { return e.what }
+
+// maxSymlinkHops bounds the symbolic links followed while resolving one document.
+const maxSymlinkHops = 40
+
+// resolveDocument resolves p, a document path relative to dir, inside dir: ".."
+// may not climb above dir, and every symbolic link on the way (when fsys can read
+// links, as os.DirFS and an os.Root's FS can) is followed and must stay inside dir
+// too; an absolute link target leaves it. It returns the resolved path in fsys,
+// which names no symbolic link.
+func resolveDocument(fsys fs.FS, dir, p string) (string, error) {
+	if p == "" || strings.HasPrefix(p, "/") || filepath.IsAbs(p) {
+		return "", &documentError{"is not a relative path inside the attestation file's folder"}
 	}
-	fh, err := fsys.Open(p)
+	rl, canLink := fsys.(fs.ReadLinkFS)
+	rest := strings.Split(p, "/")
+	var cur []string // resolved components below dir
+	hops := 0
+	for len(rest) > 0 {
+		c := rest[0]
+		rest = rest[1:]
+		switch c {
+		case "", ".":
+			continue
+		case "..":
+			if len(cur) == 0 {
+				return "", &documentError{"leaves the attestation file's folder"}
+			}
+			cur = cur[:len(cur)-1]
+			continue
+		}
+		next := path.Join(dir, path.Join(append(cur, c)...))
+		if !fs.ValidPath(next) {
+			return "", &documentError{"is not a valid path inside the attestation file's folder"}
+		}
+		if !canLink {
+			cur = append(cur, c)
+			continue
+		}
+		fi, err := rl.Lstat(next)
+		if err != nil {
+			return "", err
+		}
+		if fi.Mode()&fs.ModeSymlink == 0 {
+			cur = append(cur, c)
+			continue
+		}
+		if hops++; hops > maxSymlinkHops {
+			return "", &documentError{"too many symbolic links"}
+		}
+		target, err := rl.ReadLink(next)
+		if err != nil {
+			return "", err
+		}
+		if target == "" || strings.HasPrefix(target, "/") || filepath.IsAbs(target) {
+			return "", &documentError{"is a symbolic link that leaves the attestation file's folder"}
+		}
+		rest = append(strings.Split(filepath.ToSlash(target), "/"), rest...)
+		// A link's ".." climbing above dir is caught as the components are taken.
+	}
+	if len(cur) == 0 {
+		return "", &documentError{"is the attestation file's folder, not a file"}
+	}
+	return path.Join(dir, path.Join(cur...)), nil
+}
+
+// digestFSFile hashes the document p (relative to dir) of fsys, after resolving it
+// inside dir (resolveDocument) and checking it is a regular file before opening it
+// (opening a FIFO would block).
+func digestFSFile(fsys fs.FS, dir, p string) (string, int64, error) {
+	full, err := resolveDocument(fsys, dir, p)
 	if err != nil {
 		return "", 0, err
 	}
-	defer fh.Close()
-	st, err := fh.Stat()
+	st, err := fs.Stat(fsys, full)
 	if err != nil {
 		return "", 0, err
 	}
 	if !st.Mode().IsRegular() {
-		return "", 0, fmt.Errorf("not a regular file")
+		return "", 0, &documentError{"is not a regular file (" + fileKind(st.Mode()) + ")"}
+	}
+	fh, err := fsys.Open(full)
+	if err != nil {
+		return "", 0, err
+	}
+	defer fh.Close()
+	if st, err = fh.Stat(); err != nil {
+		return "", 0, err
+	}
+	if !st.Mode().IsRegular() {
+		return "", 0, &documentError{"is not a regular file (" + fileKind(st.Mode()) + ")"}
 	}
 	h := sha256.New()
 	n, err := io.Copy(h, io.LimitReader(fh, maxDocumentSize+1))
@@ -276,4 +386,20 @@ func digestFSFile(fsys fs.FS, p string) (string, int64, error) {
 		return "", 0, fmt.Errorf("larger than %d MiB", maxDocumentSize>>20)
 	}
 	return hex.EncodeToString(h.Sum(nil)), n, nil
+}
+
+func fileKind(m fs.FileMode) string {
+	switch {
+	case m.IsDir():
+		return "a directory"
+	case m&fs.ModeNamedPipe != 0:
+		return "a named pipe"
+	case m&fs.ModeSocket != 0:
+		return "a socket"
+	case m&fs.ModeDevice != 0:
+		return "a device"
+	case m&fs.ModeSymlink != 0:
+		return "a symbolic link"
+	}
+	return "not a regular file"
 }

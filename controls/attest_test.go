@@ -3,10 +3,13 @@ package controls_test
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
+	"testing/fstest"
 
 	"github.com/sdescan/sdescan/controls"
 )
@@ -154,28 +157,6 @@ func TestLoadAttestationsDocuments(t *testing.T) {
 			t.Errorf("problems = %q", list[0].Problems)
 		}
 	})
-	t.Run("document outside the attestation folder", func(t *testing.T) {
-		dir := t.TempDir()
-		if err := os.WriteFile(filepath.Join(dir, "secret.txt"), body, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		sub := filepath.Join(dir, "att")
-		if err := os.Mkdir(sub, 0o755); err != nil {
-			t.Fatal(err)
-		}
-		f := filepath.Join(sub, "att.yaml")
-		y := "attestations:\n  - id: pentest\n    attested_by: Priya Shah\n    date: 2026-06-15\n    statement: Independent penetration test done.\n    documents:\n      - {path: ../secret.txt}\n"
-		if err := os.WriteFile(f, []byte(y), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		list, err := controls.LoadAttestations(f, kinds)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if len(list[0].Problems) != 1 || list[0].Documents[0].SHA256 != "" {
-			t.Errorf("problems %q, document %+v", list[0].Problems, list[0].Documents[0])
-		}
-	})
 	t.Run("unreadable file", func(t *testing.T) {
 		if _, err := controls.LoadAttestations("testdata/attestations/no-such-file.yaml", kinds); err == nil {
 			t.Error("no error for a missing attestations file")
@@ -298,5 +279,190 @@ func TestAttestationStatus(t *testing.T) {
 				t.Errorf("requirement %s: %s, want %s (reasons %q)", r.ID, r.Status, tc.want.req, r.Reasons)
 			}
 		})
+	}
+}
+
+// TestLoadAttestationsDocumentsConfined: a cited document is read only inside the
+// attestation file's folder, after following symbolic links, and only when it is a
+// regular file; anything else stops the run with one line naming the attestations
+// file and the document. A missing document only invalidates its attestation.
+func TestLoadAttestationsDocumentsConfined(t *testing.T) {
+	kinds := kindsOf(t)
+	const body = "summary of the penetration test\n"
+	sum := sha256.Sum256([]byte(body))
+	tests := []struct {
+		name, doc string
+		setup     func(t *testing.T, outside, folder string)
+		wantErr   string // "" = loads; the document is hashed
+		problem   string // with wantErr "": the attestation's one problem, if any
+	}{
+		{name: "plain file inside", doc: "evidence/summary.txt"},
+		{name: "symlink inside the folder", doc: "link.txt", setup: func(t *testing.T, _, folder string) {
+			symlink(t, "evidence/summary.txt", filepath.Join(folder, "link.txt"))
+		}},
+		{name: "directory symlink inside the folder", doc: "ev/summary.txt", setup: func(t *testing.T, _, folder string) {
+			symlink(t, "evidence", filepath.Join(folder, "ev"))
+		}},
+		{name: "symlink climbing back inside", doc: "evidence/up.txt", setup: func(t *testing.T, _, folder string) {
+			symlink(t, "../evidence/summary.txt", filepath.Join(folder, "evidence", "up.txt"))
+		}},
+		{name: "dot-dot that stays inside", doc: "evidence/../evidence/summary.txt"},
+		{name: "symlink to a file outside", doc: "secret.txt", wantErr: "is a symbolic link that leaves", setup: func(t *testing.T, outside, folder string) {
+			symlink(t, filepath.Join(outside, "secret.txt"), filepath.Join(folder, "secret.txt"))
+		}},
+		{name: "relative symlink to a file outside", doc: "evidence/secret.txt", wantErr: "leaves the attestation file's folder", setup: func(t *testing.T, _, folder string) {
+			symlink(t, "../../secret.txt", filepath.Join(folder, "evidence", "secret.txt"))
+		}},
+		{name: "directory symlink outside", doc: "out/secret.txt", wantErr: "leaves the attestation file's folder", setup: func(t *testing.T, outside, folder string) {
+			symlink(t, "..", filepath.Join(folder, "out"))
+		}},
+		{name: "symlink loop", doc: "loop", wantErr: "too many symbolic links", setup: func(t *testing.T, _, folder string) {
+			symlink(t, "loop", filepath.Join(folder, "loop"))
+		}},
+		{name: "dot-dot path", doc: "../secret.txt", wantErr: "leaves the attestation file's folder"},
+		{name: "dot-dot inside a path", doc: "evidence/../../secret.txt", wantErr: "leaves the attestation file's folder"},
+		{name: "absolute path", doc: "/etc/passwd", wantErr: "is not a relative path"},
+		{name: "directory", doc: "evidence", wantErr: "is not a regular file (a directory)"},
+		{name: "the folder itself", doc: ".", wantErr: "is the attestation file's folder"},
+		{name: "named pipe", doc: "pipe", wantErr: "is not a regular file (a named pipe)", setup: func(t *testing.T, _, folder string) {
+			if err := syscall.Mkfifo(filepath.Join(folder, "pipe"), 0o600); err != nil {
+				t.Fatal(err)
+			}
+		}},
+		{name: "symlink to a named pipe", doc: "p", wantErr: "is not a regular file (a named pipe)", setup: func(t *testing.T, _, folder string) {
+			if err := syscall.Mkfifo(filepath.Join(folder, "pipe"), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			symlink(t, "pipe", filepath.Join(folder, "p"))
+		}},
+		{name: "missing document", doc: "evidence/none.txt", problem: "document evidence/none.txt: not found"},
+		{name: "dangling symlink inside", doc: "gone.txt", problem: "document gone.txt: not found", setup: func(t *testing.T, _, folder string) {
+			symlink(t, "evidence/none.txt", filepath.Join(folder, "gone.txt"))
+		}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			outside := t.TempDir()
+			if err := os.WriteFile(filepath.Join(outside, "secret.txt"), []byte("not to be read"), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			folder := filepath.Join(outside, "att")
+			if err := os.MkdirAll(filepath.Join(folder, "evidence"), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(filepath.Join(folder, "evidence", "summary.txt"), []byte(body), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			if tc.setup != nil {
+				tc.setup(t, outside, folder)
+			}
+			file := filepath.Join(folder, "att.yaml")
+			y := "attestations:\n  - id: pentest\n    attested_by: Priya Shah\n    date: 2026-06-15\n    statement: Independent penetration test done.\n    documents:\n      - {path: '" + tc.doc + "'}\n"
+			if err := os.WriteFile(file, []byte(y), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			// Through LoadAttestations (an os.Root) and through an os.DirFS, as a
+			// caller that made its own file system does.
+			loads := map[string]func() ([]*controls.Attestation, error){
+				"root": func() ([]*controls.Attestation, error) { return controls.LoadAttestations(file, kinds) },
+				"dirfs": func() ([]*controls.Attestation, error) {
+					return controls.LoadAttestationsFS(os.DirFS(folder), "att.yaml", file, kinds)
+				},
+			}
+			for how, load := range loads {
+				list, err := load()
+				if tc.wantErr != "" {
+					want := file + ": document " + tc.doc + ": "
+					if err == nil || !strings.HasPrefix(err.Error(), want) || !strings.Contains(err.Error(), tc.wantErr) || strings.ContainsAny(err.Error(), "\r\n") {
+						t.Errorf("%s: error %v, want one line starting %q containing %q", how, err, want, tc.wantErr)
+					}
+					continue
+				}
+				if err != nil {
+					t.Fatalf("%s: %v", how, err)
+				}
+				d := list[0].Documents[0]
+				if tc.problem != "" {
+					if len(list[0].Problems) != 1 || list[0].Problems[0] != tc.problem || d.SHA256 != "" {
+						t.Errorf("%s: problems %q, document %+v; want %q", how, list[0].Problems, d, tc.problem)
+					}
+					continue
+				}
+				if len(list[0].Problems) != 0 || d.SHA256 != hex.EncodeToString(sum[:]) || d.Size != int64(len(body)) {
+					t.Errorf("%s: problems %q, document %+v", how, list[0].Problems, d)
+				}
+			}
+		})
+	}
+}
+
+// TestOpenAttestationDirRefusesEscapes: the file system OpenAttestationDir gives
+// (which a pack reads documents through) refuses a symbolic link out of the folder
+// by itself, whatever checked the path before.
+func TestOpenAttestationDirRefusesEscapes(t *testing.T) {
+	outside := t.TempDir()
+	if err := os.WriteFile(filepath.Join(outside, "secret.txt"), []byte("not to be read"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	folder := filepath.Join(outside, "att")
+	if err := os.Mkdir(folder, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	symlink(t, filepath.Join(outside, "secret.txt"), filepath.Join(folder, "abs.txt"))
+	symlink(t, "../secret.txt", filepath.Join(folder, "rel.txt"))
+	file := filepath.Join(folder, "att.yaml")
+	if err := os.WriteFile(file, []byte("attestations: []\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	fsys, base, err := controls.OpenAttestationDir(file)
+	if err != nil || base != "att.yaml" {
+		t.Fatalf("OpenAttestationDir: %q %v", base, err)
+	}
+	if _, err := fs.ReadFile(fsys, base); err != nil {
+		t.Errorf("the attestations file itself: %v", err)
+	}
+	for _, name := range []string{"abs.txt", "rel.txt"} {
+		if data, err := fs.ReadFile(fsys, name); err == nil {
+			t.Errorf("%s read through the folder's file system: %q", name, data)
+		}
+	}
+	// A symlinked attestations file: its documents resolve beside the real file.
+	other := t.TempDir()
+	symlink(t, file, filepath.Join(other, "link.yaml"))
+	if _, base, err := controls.OpenAttestationDir(filepath.Join(other, "link.yaml")); err != nil || base != "att.yaml" {
+		t.Errorf("symlinked file: %q %v", base, err)
+	}
+	if _, _, err := controls.OpenAttestationDir(filepath.Join(other, "none.yaml")); err == nil || !strings.HasPrefix(err.Error(), filepath.Join(other, "none.yaml")+": ") {
+		t.Errorf("missing file: %v", err)
+	}
+}
+
+// TestLoadAttestationsFSWithoutLinks: a file system that cannot read links (an
+// embedded one) still confines paths and wants regular files.
+func TestLoadAttestationsFSWithoutLinks(t *testing.T) {
+	kinds := kindsOf(t)
+	fsys := fstest.MapFS{
+		"demo/att.yaml": {Data: []byte("attestations:\n  - {id: pentest, attested_by: Priya Shah, date: 2026-06-15, statement: Independent penetration test done., documents: [{path: ../x.txt}]}\n")},
+		"demo/ok.yaml":  {Data: []byte("attestations:\n  - {id: pentest, attested_by: Priya Shah, date: 2026-06-15, statement: Independent penetration test done., documents: [{path: ev/a.txt}]}\n")},
+		"demo/ev/a.txt": {Data: []byte("a")},
+		"x.txt":         {Data: []byte("outside")},
+		"demo/dir.yaml": {Data: []byte("attestations:\n  - {id: pentest, attested_by: Priya Shah, date: 2026-06-15, statement: Independent penetration test done., documents: [{path: ev}]}\n")},
+	}
+	if _, err := controls.LoadAttestationsFS(fsys, "demo/att.yaml", "demo/att.yaml", kinds); err == nil || !strings.Contains(err.Error(), "demo/att.yaml: document ../x.txt: leaves") {
+		t.Errorf("dot-dot: %v", err)
+	}
+	if _, err := controls.LoadAttestationsFS(fsys, "demo/dir.yaml", "demo/dir.yaml", kinds); err == nil || !strings.Contains(err.Error(), "not a regular file (a directory)") {
+		t.Errorf("directory: %v", err)
+	}
+	list, err := controls.LoadAttestationsFS(fsys, "demo/ok.yaml", "demo/ok.yaml", kinds)
+	if err != nil || len(list[0].Problems) != 0 || list[0].Documents[0].Size != 1 {
+		t.Errorf("inside: %v %+v", err, list)
+	}
+}
+
+func symlink(t *testing.T, target, link string) {
+	t.Helper()
+	if err := os.Symlink(target, link); err != nil {
+		t.Fatal(err)
 	}
 }
