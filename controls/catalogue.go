@@ -16,6 +16,8 @@ import (
 	"strings"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/sdescan/sdescan/checks/limits"
 )
 
 //go:embed frameworks/*.yaml
@@ -121,9 +123,9 @@ func LoadFS(fsys fs.FS, name string, resolve CheckResolver) (*Catalogue, error) 
 
 func loadFS(fsys fs.FS, name string, resolve CheckResolver) (*Catalogue, error) {
 	cat := &Catalogue{Kinds: map[string]*AttestationKind{}, byID: map[string]*Framework{}}
-	data, err := fs.ReadFile(fsys, "attestations.yaml")
+	data, err := readFSFile(fsys, "attestations.yaml", path.Join(name, "attestations.yaml"), limits.Framework)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path.Join(name, "attestations.yaml"), err)
+		return nil, err
 	}
 	kinds, err := ParseAttestationKinds(data, path.Join(name, "attestations.yaml"))
 	if err != nil {
@@ -142,9 +144,9 @@ func loadFS(fsys fs.FS, name string, resolve CheckResolver) (*Catalogue, error) 
 			continue
 		}
 		file := path.Join(name, n)
-		data, err := fs.ReadFile(fsys, n)
+		data, err := readFSFile(fsys, n, file, limits.Framework)
 		if err != nil {
-			return nil, fmt.Errorf("%s: %w", file, err)
+			return nil, err
 		}
 		fw, err := ParseFramework(data, file)
 		if err != nil {
@@ -220,10 +222,15 @@ func frameworkOrder(id string) string {
 
 // DecodeYAMLStrict decodes exactly one YAML document into v, rejecting unknown
 // keys; its errors are one line without yaml.v3's prefix.
+//
+// The document is first parsed into a node tree, which keeps aliases as
+// references, and refused when its aliases would expand past
+// limits.YAMLExpansion; only then is it decoded (a yaml.Node cannot decode with
+// KnownFields, so the text is parsed twice: both passes are linear in its size).
 func DecodeYAMLStrict(data []byte, v any) error {
+	var root yaml.Node
 	dec := yaml.NewDecoder(bytes.NewReader(data))
-	dec.KnownFields(true)
-	if err := dec.Decode(v); err != nil {
+	if err := dec.Decode(&root); err != nil {
 		if errors.Is(err, io.EOF) {
 			return errors.New("empty document")
 		}
@@ -232,6 +239,14 @@ func DecodeYAMLStrict(data []byte, v any) error {
 	var extra yaml.Node
 	if err := dec.Decode(&extra); !errors.Is(err, io.EOF) {
 		return errors.New("more than one YAML document")
+	}
+	if err := limits.Aliases(&root, limits.YAMLExpansion); err != nil {
+		return err
+	}
+	dec = yaml.NewDecoder(bytes.NewReader(data))
+	dec.KnownFields(true)
+	if err := dec.Decode(v); err != nil {
+		return yamlError(err)
 	}
 	return nil
 }

@@ -2,9 +2,10 @@ package controls
 
 import (
 	"fmt"
-	"os"
 	"strings"
 	"time"
+
+	"github.com/sdescan/sdescan/checks/limits"
 )
 
 // Waiver accepts the risk of a failing check on matching resources until it expires.
@@ -74,7 +75,7 @@ func parseWaivers(data []byte, file string, resolve CheckResolver) ([]*Waiver, e
 
 // LoadWaivers reads and parses a waivers file.
 func LoadWaivers(file string, resolve CheckResolver) ([]*Waiver, error) {
-	data, err := os.ReadFile(file)
+	data, err := limits.ReadFile(file, limits.Waivers)
 	if err != nil {
 		return nil, err
 	}

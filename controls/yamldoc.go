@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"strconv"
 	"strings"
 	"sync"
@@ -15,6 +16,8 @@ import (
 	"golang.org/x/text/language"
 	"golang.org/x/text/message"
 	"gopkg.in/yaml.v3"
+
+	"github.com/sdescan/sdescan/checks/limits"
 )
 
 // AttestationsSchema and WaiversSchema are the JSON Schemas of the user's files;
@@ -71,6 +74,10 @@ func decodeValidated(data []byte, sc *jsonschema.Schema, v any) error {
 	if err := dec.Decode(&extra); !errors.Is(err, io.EOF) {
 		return errors.New("more than one YAML document")
 	}
+	// Before anything walks or decodes the tree (which expands aliases).
+	if err := limits.Aliases(&root, limits.YAMLExpansion); err != nil {
+		return err
+	}
 	inst, err := nodeValue(&root, 0)
 	if err != nil {
 		return err
@@ -86,6 +93,30 @@ func decodeValidated(data []byte, sc *jsonschema.Schema, v any) error {
 		return yamlError(err)
 	}
 	return nil
+}
+
+// readFSFile reads file, a regular file of fsys of at most max bytes (see
+// package limits); errors name it as name, once.
+func readFSFile(fsys fs.FS, file, name string, max int64) ([]byte, error) {
+	data, err := limits.ReadFS(fsys, file, max)
+	if err == nil {
+		return data, nil
+	}
+	var le *limits.Error
+	if errors.As(err, &le) {
+		return nil, &limits.Error{Path: name, What: le.What}
+	}
+	// limits.ReadFS names the file as file: name it as name instead.
+	if inner := errors.Unwrap(err); inner != nil {
+		err = inner
+	}
+	return nil, fmt.Errorf("%s: %w", name, err)
+}
+
+// readAttestationsFS reads an attestations file of fsys within the limit of
+// its kind; errors name it as name.
+func readAttestationsFS(fsys fs.FS, file, name string) ([]byte, error) {
+	return readFSFile(fsys, file, name, limits.Attestations)
 }
 
 var printer = message.NewPrinter(language.English)
