@@ -14,6 +14,7 @@ import (
 	"github.com/open-policy-agent/opa/v1/ast"
 	"github.com/open-policy-agent/opa/v1/rego"
 	"github.com/open-policy-agent/opa/v1/storage/inmem"
+	"github.com/open-policy-agent/opa/v1/topdown"
 )
 
 // Status of one (check, resource) pair.
@@ -116,11 +117,22 @@ type Engine struct {
 	topdownOnly bool
 	// BatchSize is how many resources of one type a worker takes at a time.
 	BatchSize int
+	// Limits bound the time and memory evaluation may take (zero: the
+	// defaults, DefaultEvalTimeout and DefaultMaxMemory).
+	Limits EvalLimits
 }
 
-// NewEngine parses, validates and compiles every check of the sources. Errors name
-// the file and line of the offending policy.
+// NewEngine parses, validates and compiles every check of the sources, with the
+// capabilities of Capabilities: a check that calls a refused built-in (see
+// capabilities.go) is refused. Errors name the file and line of the offending
+// policy.
 func NewEngine(sources ...PolicySource) (*Engine, error) {
+	return newEngine(checkCapabilities, sources...)
+}
+
+// newEngine is NewEngine with the capabilities to compile with (tests give
+// OPA's full set, to hold the plan runner to sdescan's).
+func newEngine(caps *ast.Capabilities, sources ...PolicySource) (*Engine, error) {
 	pols, err := readPolicies(sources)
 	if err != nil {
 		return nil, err
@@ -182,10 +194,11 @@ func NewEngine(sources ...PolicySource) (*Engine, error) {
 		}
 		modules[name] = m
 	}
-	comp := ast.NewCompiler()
+	// print statements are erased (capabilities.go).
+	comp := ast.NewCompiler().WithCapabilities(caps).WithEnablePrintStatements(false)
 	comp.Compile(modules)
 	if comp.Failed() {
-		return nil, regoError(comp.Errors)
+		return nil, compileError(comp.Errors, modules)
 	}
 	e.compiler = comp
 	e.plans = make([]typePlan, len(e.typeIdx))
@@ -221,6 +234,33 @@ func typeModule(k int, checks []int) string {
 	}
 	b.WriteString("]\n")
 	return b.String()
+}
+
+// compileError is regoError, except that a call of a built-in checks may not
+// call (or a with replacing one) is reported as such, rather than as OPA's
+// "undefined function".
+func compileError(errs ast.Errors, modules map[string]*ast.Module) error {
+	if len(errs) > 0 && errs[0].Location != nil {
+		e := errs[0]
+		if name, ok := strings.CutPrefix(e.Message, "undefined function "); ok && refusedReason(name) != "" {
+			return refusedError(e.Location, name)
+		}
+		if e.Code == ast.TypeErr && strings.HasPrefix(e.Message, "with keyword target") {
+			var name string
+			if m := modules[e.Location.File]; m != nil {
+				ast.WalkWiths(m, func(w *ast.With) bool {
+					if w.Location != nil && w.Location.Row == e.Location.Row && refusedReason(w.Target.String()) != "" {
+						name = w.Target.String()
+					}
+					return name != ""
+				})
+			}
+			if name != "" {
+				return refusedError(e.Location, name)
+			}
+		}
+	}
+	return regoError(errs)
 }
 
 func regoError(errs ast.Errors) error {
@@ -264,22 +304,31 @@ type planCapture struct{ prog *planProgram }
 type planCaptureKey struct{}
 
 type typePlan struct {
-	once sync.Once
-	prog *planProgram
+	once    sync.Once
+	prog    *planProgram
+	refused error // the plan calls a built-in checks may not call
 }
 
 // typePlan returns the plan of type k's combined query, planned once per
-// engine, or nil when OPA's evaluator is to evaluate the type. Planning reads
-// nothing and is not tied to a run: a cancelled run must not leave the engine
-// without plans.
-func (e *Engine) typePlan(k int) *planProgram {
+// engine, or nil when OPA's evaluator is to evaluate the type; or, when the
+// plan calls a built-in outside the checks' capabilities (which compiling
+// them refuses first: this is defence in depth), the error every finding of
+// the type gets, and the type is not evaluated at all. Planning reads nothing
+// and is not tied to a run: a cancelled run must not leave the engine without
+// plans.
+func (e *Engine) typePlan(k int) (*planProgram, error) {
 	tp := &e.plans[k]
 	tp.once.Do(func() {
-		if prog, err := e.plan(context.Background(), fmt.Sprintf("data.sdescan_eval.t%d.one", k)); err == nil {
+		prog, err := e.plan(context.Background(), fmt.Sprintf("data.sdescan_eval.t%d.one", k))
+		var refused *refusedBuiltinError
+		switch {
+		case errors.As(err, &refused):
+			tp.refused = refused
+		case err == nil:
 			tp.prog = prog
 		}
 	})
-	return tp.prog
+	return tp.prog, tp.refused
 }
 
 // plan has OPA plan a query over the engine's modules.
@@ -289,6 +338,7 @@ func (e *Engine) plan(ctx context.Context, query string) (*planProgram, error) {
 		rego.Compiler(e.compiler),
 		rego.Store(inmem.NewFromObject(map[string]any{})),
 		rego.Query(query),
+		rego.Capabilities(checkCapabilities),
 		rego.StrictBuiltinErrors(true),
 		rego.Target(planTarget),
 	).PrepareForEval(context.WithValue(ctx, planCaptureKey{}, capture))
@@ -308,6 +358,7 @@ func (e *Engine) prepare(ctx context.Context, p Params) (*prepared, error) {
 			rego.Compiler(e.compiler),
 			rego.Store(store),
 			rego.Query(query),
+			rego.Capabilities(checkCapabilities),
 			rego.StrictBuiltinErrors(true),
 			// Results stay OPA values (rawResult): the rows are read straight
 			// from them, not from a Go copy of every row.
@@ -347,7 +398,8 @@ type job struct {
 // Evaluate runs every check over the resources of its types, in parallel, adds
 // the findings the facts record (RecordedFindings), and returns the findings
 // sorted by check ID then resource ID. A check that fails to
-// evaluate on one resource gives an error finding for that pair only.
+// evaluate on one resource, or exceeds e.Limits there, gives an error finding
+// for that pair only.
 func (e *Engine) Evaluate(ctx context.Context, facts *Facts, p Params) ([]Finding, error) {
 	pq, err := e.prepare(ctx, p)
 	if err != nil {
@@ -384,14 +436,15 @@ func (e *Engine) Evaluate(ctx context.Context, facts *Facts, p Params) ([]Findin
 	ch := make(chan job)
 	var wg sync.WaitGroup
 	tag := p.classificationTag()
+	wd := startWatchdog(ctx, e.Limits, workers, len(e.checks), len(e.typeIdx))
 	for w := 0; w < workers; w++ {
 		wg.Add(1)
-		go func() {
+		go func(g *evalGuard) {
 			defer wg.Done()
 			for j := range ch {
-				results[j.seq] = e.runJob(ctx, pq, facts, j, tag)
+				results[j.seq] = e.runJob(ctx, pq, facts, j, tag, wd, g)
 			}
-		}()
+		}(wd.guards[w])
 	}
 	for _, j := range jobs {
 		select {
@@ -401,6 +454,7 @@ func (e *Engine) Evaluate(ctx context.Context, facts *Facts, p Params) ([]Findin
 	}
 	close(ch)
 	wg.Wait()
+	wd.stopWatching()
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
@@ -438,7 +492,10 @@ func FindingsSorted(list []Finding) bool {
 	return slices.IsSortedFunc(list, compareFindings)
 }
 
-func (e *Engine) runJob(ctx context.Context, pq *prepared, facts *Facts, j job, tag string) []Finding {
+// runJob evaluates the checks of one job's resources. Each evaluation runs
+// under the worker's guard g, which the watchdog wd stops when it exceeds the
+// engine's limits; a stopped run returns nil (its findings are not used).
+func (e *Engine) runJob(ctx context.Context, pq *prepared, facts *Facts, j job, tag string, wd *watchdog, g *evalGuard) []Finding {
 	cis := e.byType[j.typ]
 	k := e.typeIdx[j.typ]
 	n := len(j.items)
@@ -449,12 +506,18 @@ func (e *Engine) runJob(ctx context.Context, pq *prepared, facts *Facts, j job, 
 	// (check, resource) pair.
 	rows := make([]row, n*len(cis))
 	var run *planRun
+	var refused error
 	if pq.plans {
-		if prog := e.typePlan(k); prog != nil {
+		var prog *planProgram
+		if prog, refused = e.typePlan(k); prog != nil {
 			run = prog.newRun(ctx, pq.data, pq.now)
+			run.guard(g)
 		}
 	}
 	for x, ri := range j.items {
+		if wd.aborted.Load() {
+			return nil
+		}
 		r := &facts.Resources[ri]
 		classes[x] = Classification(r, tag)
 		v, err := resourceValue(r, classes[x])
@@ -464,19 +527,68 @@ func (e *Engine) runJob(ctx context.Context, pq *prepared, facts *Facts, j job, 
 		}
 		input := ast.NewObject(ast.Item(ast.StringTerm("resource"), ast.NewTerm(v)))
 		mine := rows[x*len(cis) : (x+1)*len(cis)]
-		if run != nil {
-			if t, err := run.eval(ast.NewTerm(input)); err == nil {
+		if refused != nil {
+			for c := range mine {
+				mine[c] = row{err: refused}
+			}
+			continue
+		}
+		// All checks at once, unless one of them has exceeded a limit in this
+		// run: then each alone (below), so the others are not held up.
+		stopped := wd.typeTripped[k].Load()
+		if run != nil && !stopped {
+			wd.gate.RLock()
+			g.begin()
+			t, err := run.eval(ast.NewTerm(input))
+			stop := g.end()
+			wd.gate.RUnlock()
+			if stop == stopNone && err == nil {
 				if list, ok := t.Value.(*ast.Array); ok && decodeRowList(list, mine) == nil {
 					continue
 				}
 			}
+			stopped = stop != stopNone
 		}
-		if err := evalRows(ctx, pq.one[k], input, func(list *ast.Array) error { return decodeRowList(list, mine) }); err == nil {
-			continue
+		if !stopped {
+			wd.gate.RLock()
+			g.begin()
+			err := evalRows(ctx, pq.one[k], input, g, func(list *ast.Array) error { return decodeRowList(list, mine) })
+			stop := g.end()
+			wd.gate.RUnlock()
+			if stop == stopNone && err == nil {
+				continue
+			}
 		}
 		for c, ci := range cis {
 			one := mine[c : c+1]
-			if err := evalRows(ctx, pq.check[ci], input, func(list *ast.Array) error { return decodeRowList(list, one) }); err != nil {
+			if err := wd.retired(ci); err != nil {
+				one[0] = row{err: err}
+				continue
+			}
+			var err error
+			eval := func() {
+				err = evalRows(ctx, pq.check[ci], input, g, func(list *ast.Array) error { return decodeRowList(list, one) })
+			}
+			wd.gate.RLock()
+			g.begin()
+			eval()
+			stop := g.end()
+			wd.gate.RUnlock()
+			if stop == stopMemory {
+				// Stopped for the memory of every evaluation in progress: again
+				// with none other running, so a stop now is this check's.
+				wd.gate.Lock()
+				g.begin()
+				eval()
+				stop = g.end()
+				wd.gate.Unlock()
+			}
+			switch {
+			case stop == stopAbort:
+				return nil
+			case err != nil && stop != stopNone:
+				one[0] = row{err: wd.tripped(ci, e.checkTypes(ci), stop)}
+			case err != nil:
 				one[0] = row{err: err}
 			}
 		}
@@ -497,7 +609,7 @@ func (e *Engine) runJob(ctx context.Context, pq *prepared, facts *Facts, j job, 
 					f.Messages = append(f.Messages, "cannot assess, fact missing: attributes."+m)
 				}
 			case rw.err != nil:
-				f.Status, f.Messages = Error, []string{"evaluation failed: " + oneLine(rw.err.Error())}
+				f.Status, f.Messages = Error, []string{errorMessage(rw.err)}
 			case !rw.applicable:
 				f.Status = NotApplicable
 			case len(rw.deny) > 0:
@@ -516,6 +628,26 @@ func (e *Engine) runJob(ctx context.Context, pq *prepared, facts *Facts, j job, 
 	return out
 }
 
+// errorMessage is the message of an error finding for an evaluation that failed.
+func errorMessage(err error) string {
+	var limit *limitError
+	if errors.As(err, &limit) {
+		return limit.Error()
+	}
+	return "evaluation failed: " + oneLine(err.Error())
+}
+
+// checkTypes returns the indexes of check ci's resource types.
+func (e *Engine) checkTypes(ci int) []int {
+	var ks []int
+	for _, t := range e.checks[ci].ResourceTypes {
+		if k, ok := e.typeIdx[t]; ok {
+			ks = append(ks, k)
+		}
+	}
+	return ks
+}
+
 type row struct {
 	applicable bool
 	deny       []string
@@ -527,14 +659,15 @@ type row struct {
 func rawResult(t *ast.Term, _ *rego.EvalContext) (any, error) { return t, nil }
 
 // evalRows evaluates a prepared query whose result is a list and hands the list to
-// decode; a panic inside OPA becomes an error.
-func evalRows(ctx context.Context, pq rego.PreparedEvalQuery, input ast.Value, decode func(*ast.Array) error) (err error) {
+// decode; a panic inside OPA becomes an error. The evaluation stops when cancel
+// says so (and then fails).
+func evalRows(ctx context.Context, pq rego.PreparedEvalQuery, input ast.Value, cancel topdown.Cancel, decode func(*ast.Array) error) (err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			err = fmt.Errorf("panic: %v", r)
 		}
 	}()
-	rs, err := pq.Eval(ctx, rego.EvalParsedInput(input))
+	rs, err := pq.Eval(ctx, rego.EvalParsedInput(input), rego.EvalExternalCancel(cancel))
 	if err != nil {
 		return err
 	}

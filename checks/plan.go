@@ -55,6 +55,18 @@ func (planTargetPlugin) PrepareForEval(ctx context.Context, p *ir.Policy, _ ...r
 // errPlanUnsupported marks what the plan runner leaves to OPA's evaluator.
 var errPlanUnsupported = errors.New("not supported by the plan runner")
 
+// errPlanStopped is a run stopped by its guard (EvalLimits, or a cancelled run).
+var errPlanStopped = errors.New("plan: evaluation stopped")
+
+// refusedBuiltinError is a plan that calls a built-in outside the checks'
+// capabilities (capabilities.go). Compiling the checks refuses such a call
+// first; the runner refuses it too, when planning, so no path of its runs one.
+type refusedBuiltinError struct{ name string }
+
+func (e *refusedBuiltinError) Error() string {
+	return fmt.Sprintf("built-in %s is not allowed in sdescan checks (%s)", e.name, refusedReason(e.name))
+}
+
 // planProgram is one planned query, ready to run many times (concurrently).
 type planProgram struct {
 	plan    *ir.Plan
@@ -126,6 +138,10 @@ func newPlanProgram(p *ir.Policy) (*planProgram, error) {
 				}
 				if f, ok := byName[c.Func]; ok {
 					prog.calls[c] = planCall{fn: f}
+					return
+				}
+				if !builtinAllowed(c.Func) {
+					err = &refusedBuiltinError{name: c.Func}
 					return
 				}
 				bf := topdown.GetBuiltin(c.Func)
@@ -291,6 +307,18 @@ type planRun struct {
 	results []*ast.Term
 	ops     []*ast.Term // built-in operands
 	stack   []*ast.Term // the locals of the plan and of the functions it is in
+	stop    *evalGuard  // when it says so, the run stops (nil: never)
+}
+
+// guard has g stop the run's evaluations: polled at every iteration of a
+// scan (the plan's only loops) and by the built-ins that loop.
+func (r *planRun) guard(g *evalGuard) {
+	r.stop = g
+	if g != nil {
+		r.bctx.Cancel = g
+	} else {
+		r.bctx.Cancel = nil
+	}
 }
 
 // newRun prepares to evaluate p over inputs, with data as the data document
@@ -644,6 +672,10 @@ func (r *planRun) scan(fr []*ast.Term, s *ir.ScanStmt) (int, error) {
 	out, stop := planDone, false
 	var err error
 	body := func(k, v *ast.Term) bool {
+		if r.stop != nil && r.stop.Cancelled() {
+			err = errPlanStopped
+			return true
+		}
 		fr[s.Key], fr[s.Value] = k, v
 		var c int
 		if c, err = r.exec(fr, s.Block); err != nil {

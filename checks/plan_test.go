@@ -348,16 +348,15 @@ func deepCopy(v any, path []any, nv any, remove bool) any {
 }
 
 // TestPlanFallsBackToOPA: a type whose checks use what the plan runner leaves
-// to OPA (a non-deterministic built-in, `with` on part of a document) is not
-// planned; a conflict at run time is OPA's to report; either way the findings
-// are OPA's.
+// to OPA (`with` on part of a document) is not planned; a conflict at run time
+// is OPA's to report; either way the findings are OPA's. (Non-deterministic
+// built-ins, once also left to OPA, are refused: capabilities_test.go.)
 func TestPlanFallsBackToOPA(t *testing.T) {
 	check := func(id, typ, body string) string {
 		return fmt.Sprintf("# METADATA\n# title: t\n# custom:\n#   id: %s\n#   severity: high\n#   resource_types: [%s]\npackage sdescan.checks.t.%s\n\nimport rego.v1\n\n%s\n",
 			id, typ, strings.ToLower(strings.ReplaceAll(id, "-", "_")), body)
 	}
 	files := fstest.MapFS{
-		"now.rego": {Data: []byte(check("T-1", "t.now", `deny contains "in the future" if time.now_ns() < time.parse_rfc3339_ns(input.resource.attributes.at)`))},
 		"with.rego": {Data: []byte(check("T-2", "t.with", `ok if input.resource.attributes.v == true
 
 deny contains "not ok with v" if not ok with input.resource.attributes.v as false
@@ -368,8 +367,6 @@ deny contains "x is one" if x == 1`))},
 		"plain.rego": {Data: []byte(check("T-4", "t.plain", `deny contains sprintf("%s is off", [input.resource.id]) if input.resource.attributes.on == false`))},
 	}
 	facts := &Facts{Resources: []Resource{
-		{ID: "n/past", Type: "t.now", Attributes: map[string]any{"at": "2020-01-01T00:00:00Z"}},
-		{ID: "n/future", Type: "t.now", Attributes: map[string]any{"at": "2200-01-01T00:00:00Z"}},
 		{ID: "w/true", Type: "t.with", Attributes: map[string]any{"v": true}},
 		{ID: "w/false", Type: "t.with", Attributes: map[string]any{"v": false}},
 		{ID: "c/a", Type: "t.conflict", Attributes: map[string]any{"a": true}},
@@ -391,7 +388,7 @@ deny contains "x is one" if x == 1`))},
 		if topdownOnly {
 			continue
 		}
-		for typ, planned := range map[string]bool{"t.now": false, "t.with": false, "t.conflict": true, "t.plain": true} {
+		for typ, planned := range map[string]bool{"t.with": false, "t.conflict": true, "t.plain": true} {
 			if p := e.plans[e.typeIdx[typ]].prog; (p != nil) != planned {
 				t.Errorf("%s: planned %v, want %v", typ, p != nil, planned)
 			}
@@ -400,7 +397,7 @@ deny contains "x is one" if x == 1`))},
 	if !reflect.DeepEqual(got[0], got[1]) {
 		t.Fatalf("with the plan runner:\n%+v\nOPA alone:\n%+v", got[0], got[1])
 	}
-	want := map[string]Status{"n/past": Pass, "n/future": Fail, "w/true": Fail, "w/false": Fail, "c/a": Fail, "c/ab": Error, "p/on": Pass, "p/off": Fail}
+	want := map[string]Status{"w/true": Fail, "w/false": Fail, "c/a": Fail, "c/ab": Error, "p/on": Pass, "p/off": Fail}
 	for _, f := range got[0] {
 		if f.Status != want[f.ResourceID] {
 			t.Errorf("%s %s: %s %q, want %s", f.CheckID, f.ResourceID, f.Status, f.Messages, want[f.ResourceID])
