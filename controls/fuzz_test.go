@@ -1,9 +1,13 @@
 package controls_test
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -177,6 +181,97 @@ func FuzzParseAttestations(f *testing.F) {
 		// Judging what parsed must not panic either.
 		cat := &controls.Catalogue{Kinds: kinds}
 		controls.Assess(controls.Input{Catalogue: cat, Attestations: list, AsOf: time.Date(2026, 11, 20, 9, 0, 0, 0, time.UTC)})
+	})
+}
+
+// FuzzLoadAttestations loads attestations whose documents are read from a folder
+// holding a document, a symbolic link inside it, links out of it, a directory and
+// a named pipe, through the folder's os.Root and through an os.DirFS. Whatever the
+// file or the cited path: no panic, no hang, an error is one line naming the file,
+// and the file outside the folder is never hashed.
+func FuzzLoadAttestations(f *testing.F) {
+	seeds, err := filepath.Glob("testdata/attestations/*.yaml")
+	if err != nil || len(seeds) == 0 {
+		f.Fatalf("no seed files: %v", err)
+	}
+	for _, file := range seeds {
+		data, err := os.ReadFile(file)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(asIs(f, data, file), "evidence/pentest-summary.txt")
+	}
+	kindsList, err := controls.ParseAttestationKinds(builtinKinds(f), "attestations.yaml")
+	if err != nil {
+		f.Fatal(err)
+	}
+	kinds := map[string]*controls.AttestationKind{}
+	for _, k := range kindsList {
+		kinds[k.ID] = k
+	}
+	outside := f.TempDir()
+	const secret = "outside the attestation folder"
+	if err := os.WriteFile(filepath.Join(outside, "secret.txt"), []byte(secret), 0o644); err != nil {
+		f.Fatal(err)
+	}
+	secretSum := sha256.Sum256([]byte(secret))
+	folder := filepath.Join(outside, "att")
+	if err := os.MkdirAll(filepath.Join(folder, "evidence"), 0o755); err != nil {
+		f.Fatal(err)
+	}
+	for name, body := range map[string]string{"evidence/pentest-summary.txt": "summary\n", "evidence/dpia.pdf": "%PDF-1.4\n"} {
+		if err := os.WriteFile(filepath.Join(folder, name), []byte(body), 0o644); err != nil {
+			f.Fatal(err)
+		}
+	}
+	for link, target := range map[string]string{"in.txt": "evidence/pentest-summary.txt", "out.txt": "../secret.txt", "abs.txt": filepath.Join(outside, "secret.txt"), "up": "..", "loop": "loop", "evidence/back.txt": "../in.txt"} {
+		if err := os.Symlink(target, filepath.Join(folder, link)); err != nil {
+			f.Fatal(err)
+		}
+	}
+	if err := syscall.Mkfifo(filepath.Join(folder, "pipe"), 0o600); err != nil {
+		f.Fatal(err)
+	}
+	const file = "att.yaml"
+	if err := os.WriteFile(filepath.Join(folder, file), []byte("attestations: []\n"), 0o644); err != nil {
+		f.Fatal(err)
+	}
+	rootFS, _, err := controls.OpenAttestationDir(filepath.Join(folder, file))
+	if err != nil {
+		f.Fatal(err)
+	}
+	for _, d := range []string{"evidence/pentest-summary.txt", "in.txt", "out.txt", "abs.txt", "up/secret.txt", "loop", "pipe", "evidence", "../secret.txt", "evidence/back.txt", "/etc/passwd", "evidence/../in.txt"} {
+		f.Add([]byte("attestations:\n  - {id: pentest, attested_by: abc, date: 2026-01-01, statement: 0123456789, documents: [{path: '"+d+"'}]}\n"), d)
+	}
+	fsyss := []fs.FS{rootFS, os.DirFS(folder)}
+	f.Fuzz(func(t *testing.T, data []byte, doc string) {
+		if len(data) > maxFuzzInput || len(doc) > 256 {
+			return
+		}
+		// The file as fuzzed, and a well-formed file citing the fuzzed path.
+		cited, err := yaml.Marshal(map[string]any{"attestations": []map[string]any{{
+			"id": "pentest", "attested_by": "abc", "date": "2026-01-01", "statement": "0123456789",
+			"documents": []map[string]string{{"path": doc}},
+		}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, in := range [][]byte{data, cited} {
+			if err := os.WriteFile(filepath.Join(folder, file), in, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			for _, fsys := range fsyss {
+				list, err := controls.LoadAttestationsFS(fsys, file, fuzzFile, kinds)
+				checkError(t, err)
+				for _, a := range list {
+					for _, d := range a.Documents {
+						if d.Path != "" && d.Size > 0 && d.SHA256 == hex.EncodeToString(secretSum[:]) {
+							t.Fatalf("document %q outside the folder was hashed", d.Path)
+						}
+					}
+				}
+			}
+		}
 	})
 }
 
