@@ -104,11 +104,16 @@ var (
 	// No word boundaries: the ID may sit in an escaped string ("\u003eAKIA…").
 	accessKeyID = regexp.MustCompile(`(AKIA|ASIA|AGPA|AIDA|AROA|AIPA|ANPA|ANVA|APKA|ABIA|ACCA)[A-Z0-9]{12}([A-Z0-9]{4})`)
 	// Values of fields that hold secrets, in JSON, XML or query/form encoding.
-	secretJSON  = regexp.MustCompile(`(?i)("(?:SecretAccessKey|SessionToken|SecurityToken|aws_secret_access_key|aws_session_token|Password|PrivateKey|ClientSecret|Token)"\s*:\s*)"(?:[^"\\]|\\.)*"`)
-	secretXML   = regexp.MustCompile(`(?is)<(SecretAccessKey|SessionToken|SecurityToken|Password|PrivateKey)>[^<]*</(SecretAccessKey|SessionToken|SecurityToken|Password|PrivateKey)>`)
-	secretForm  = regexp.MustCompile(`(?i)\b(X-Amz-Security-Token|SecretAccessKey|SessionToken|X-Amz-Signature)=[^&\s"]+`)
-	privateKey  = regexp.MustCompile(`(?s)-----BEGIN ([A-Z ]*)PRIVATE KEY-----.*?-----END ([A-Z ]*)PRIVATE KEY-----`)
-	authHeader  = regexp.MustCompile(`(?i)(Authorization"?\s*[:=]\s*"?)(AWS4-HMAC-SHA256|Bearer|token|Basic)\s[^"\n]+`)
+	// Docker's configuration keeps registry credentials under "auth" (base64 of
+	// user:password), "identitytoken", "registrytoken" and "password"; a credential
+	// helper answers with "Secret".
+	secretJSON = regexp.MustCompile(`(?i)("(?:SecretAccessKey|SessionToken|SecurityToken|aws_secret_access_key|aws_session_token|Password|PrivateKey|ClientSecret|Token|Auth|IdentityToken|RegistryToken|Secret)"\s*:\s*)"(?:[^"\\]|\\.)*"`)
+	secretXML  = regexp.MustCompile(`(?is)<(SecretAccessKey|SessionToken|SecurityToken|Password|PrivateKey)>[^<]*</(SecretAccessKey|SessionToken|SecurityToken|Password|PrivateKey)>`)
+	secretForm = regexp.MustCompile(`(?i)\b(X-Amz-Security-Token|SecretAccessKey|SessionToken|X-Amz-Signature)=[^&\s"]+`)
+	privateKey = regexp.MustCompile(`(?s)-----BEGIN ([A-Z ]*)PRIVATE KEY-----.*?-----END ([A-Z ]*)PRIVATE KEY-----`)
+	// An Authorization header as text ("Authorization: Basic …"), as JSON
+	// ("Authorization":"Bearer …") or as a Go http.Header (["Basic …"]).
+	authHeader  = regexp.MustCompile(`(?i)(Authorization"?\s*[:=]\s*\[?\s*"?)(AWS4-HMAC-SHA256|Bearer|token|Basic|Digest|Negotiate)\s[^"\n]+`)
 	githubToken = regexp.MustCompile(`\b(ghp|gho|ghu|ghs|ghr|github_pat)_[A-Za-z0-9_]{20,}\b`)
 )
 
@@ -160,7 +165,7 @@ func Redact(data []byte) []byte {
 // The literals the patterns need: a pattern cannot match data without one.
 var (
 	keyIDPrefixes    = [][]byte{[]byte("AKIA"), []byte("ASIA"), []byte("AGPA"), []byte("AIDA"), []byte("AROA"), []byte("AIPA"), []byte("ANPA"), []byte("ANVA"), []byte("APKA"), []byte("ABIA"), []byte("ACCA")}
-	secretJSONKeys   = words(`"secretaccesskey"`, `"sessiontoken"`, `"securitytoken"`, `"aws_secret_access_key"`, `"aws_session_token"`, `"password"`, `"privatekey"`, `"clientsecret"`, `"token"`)
+	secretJSONKeys   = words(`"secretaccesskey"`, `"sessiontoken"`, `"securitytoken"`, `"aws_secret_access_key"`, `"aws_session_token"`, `"password"`, `"privatekey"`, `"clientsecret"`, `"token"`, `"auth"`, `"identitytoken"`, `"registrytoken"`, `"secret"`)
 	secretXMLTags    = words("<secretaccesskey>", "<sessiontoken>", "<securitytoken>", "<password>", "<privatekey>")
 	secretFormKeys   = words("x-amz-security-token=", "secretaccesskey=", "sessiontoken=", "x-amz-signature=")
 	authorization    = []byte("authorization")
@@ -264,7 +269,11 @@ func newAnchorSet(anchors string, groups map[hits][][]byte) anchorSet {
 	var s anchorSet
 	for bit := hits(1); bit != 0; bit <<= 1 {
 		for _, lit := range groups[bit] {
-			at := bytes.IndexAny(lit, anchors)
+			// The first anchor, in the order given, that the literal holds.
+			at := -1
+			for i := 0; i < len(anchors) && at < 0; i++ {
+				at = bytes.IndexByte(lit, anchors[i])
+			}
 			if at < 0 {
 				panic("redact: literal " + string(lit) + " has no anchor in " + anchors)
 			}
@@ -348,10 +357,11 @@ func isASCII(b []byte) bool {
 	return true
 }
 
-// The anchors: letters rare in facts, findings and reports, one in every literal.
+// The anchors: letters rare in facts, findings and reports, one in every literal,
+// rarest first ("auth" and "secret" hold none of the rare ones).
 var (
 	originalAnchors = newAnchorSet("AgV", map[hits][][]byte{hitKeyID: keyIDPrefixes, hitGitHub: githubPrefixes, hitPrivateKey: {privateKeyMarker}})
-	lowerAnchorSet  = newAnchorSet("kwzl", map[hits][][]byte{hitJSON: secretJSONKeys, hitXML: secretXMLTags, hitForm: secretFormKeys, hitAuth: {authorization}})
+	lowerAnchorSet  = newAnchorSet("kwzlhc", map[hits][][]byte{hitJSON: secretJSONKeys, hitXML: secretXMLTags, hitForm: secretFormKeys, hitAuth: {authorization}})
 )
 
 // appendLower appends bytes.ToLower(s) to dst.

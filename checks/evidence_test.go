@@ -21,6 +21,15 @@ func TestRedact(t *testing.T) {
 		{"query string token", `https://x/?X-Amz-Security-Token=IQoJb3JpZ2lu&X-Amz-Signature=abcdef`, []string{"IQoJb3JpZ2lu", "abcdef"}, nil},
 		{"private key", "a -----BEGIN RSA PRIVATE KEY-----\nMIIEow\n-----END RSA PRIVATE KEY----- b", []string{"MIIEow"}, []string{"a ", " b"}},
 		{"github token", `token ghp_abcdefghijklmnopqrstuvwxyz0123456789`, []string{"ghp_abcdefghij"}, nil},
+		{"docker config auths", `{"auths":{"registry.example.org":{"auth":"dXNlcjpwYXNzd29yZA==","identitytoken":"idtok-1234","registrytoken":"regtok-5678","password":"hunter22","username":"builder","email":"b@example.org"}},"credHelpers":{"123456789012.dkr.ecr.eu-west-2.amazonaws.com":"ecr-login"},"credsStore":"desktop"}`,
+			[]string{"dXNlcjpwYXNzd29yZA==", "idtok-1234", "regtok-5678", "hunter22"},
+			[]string{`"auth":"REDACTED"`, `"identitytoken":"REDACTED"`, `"registrytoken":"REDACTED"`, `"username":"builder"`, `"credHelpers":{"123456789012.dkr.ecr.eu-west-2.amazonaws.com":"ecr-login"}`, `"credsStore":"desktop"`}},
+		{"docker config indented, upper case keys", "{\n  \"auths\": {\n    \"r\": {\n      \"Auth\" : \"YWRtaW46czNjcjN0\",\n      \"IdentityToken\": \"eyJhbGciOi\"\n    }\n  }\n}", []string{"YWRtaW46czNjcjN0", "eyJhbGciOi"}, []string{`"Auth" : "REDACTED"`}},
+		{"credential helper answer", `{"ServerURL":"https://index.docker.io/v1/","Username":"builder","Secret":"dckr_pat_abcdef123456"}`, []string{"dckr_pat_abcdef123456"}, []string{`"Username":"builder"`, `"Secret":"REDACTED"`}},
+		{"authorization basic header", "GET / HTTP/1.1\r\nAuthorization: Basic dXNlcjpwYXNz\r\n", []string{"dXNlcjpwYXNz"}, []string{"Authorization: REDACTED"}},
+		{"authorization bearer in json", `{"Authorization":"Bearer eyJ0eXAiOiJKV1Qi"}`, []string{"eyJ0eXAiOiJKV1Qi"}, nil},
+		{"authorization in a Go header map", `{"Authorization":["Basic dXNlcjpwYXNz"],"Accept":["*/*"]}`, []string{"dXNlcjpwYXNz"}, []string{`"Accept":["*/*"]`}},
+		{"auth-like keys untouched", `{"authors":["Jo"],"oauth_enabled":true,"auth_type":"iam","secrets":[],"secret_scanning":"enabled"}`, nil, []string{`{"authors":["Jo"],"oauth_enabled":true,"auth_type":"iam","secrets":[],"secret_scanning":"enabled"}`}},
 		{"innocent text unchanged", `{"Name":"research-raw","Encrypted":true}`, nil, []string{`{"Name":"research-raw","Encrypted":true}`}},
 	}
 	for _, tt := range tests {
