@@ -536,6 +536,7 @@ func (e *Engine) runJob(ctx context.Context, pq *prepared, facts *Facts, j job, 
 		// All checks at once, unless one of them has exceeded a limit in this
 		// run: then each alone (below), so the others are not held up.
 		stopped := wd.typeTripped[k].Load()
+		exclusive := false // a memory stop: each check alone with no other evaluation running
 		if run != nil && !stopped {
 			wd.gate.RLock()
 			g.begin()
@@ -547,7 +548,7 @@ func (e *Engine) runJob(ctx context.Context, pq *prepared, facts *Facts, j job, 
 					continue
 				}
 			}
-			stopped = stop != stopNone
+			stopped, exclusive = stop != stopNone, stop == stopMemory
 		}
 		if !stopped {
 			wd.gate.RLock()
@@ -558,6 +559,7 @@ func (e *Engine) runJob(ctx context.Context, pq *prepared, facts *Facts, j job, 
 			if stop == stopNone && err == nil {
 				continue
 			}
+			exclusive = stop == stopMemory
 		}
 		for c, ci := range cis {
 			one := mine[c : c+1]
@@ -569,11 +571,14 @@ func (e *Engine) runJob(ctx context.Context, pq *prepared, facts *Facts, j job, 
 			eval := func() {
 				err = evalRows(ctx, pq.check[ci], input, g, func(list *ast.Array) error { return decodeRowList(list, one) })
 			}
-			wd.gate.RLock()
-			g.begin()
-			eval()
-			stop := g.end()
-			wd.gate.RUnlock()
+			stop := stopMemory
+			if !exclusive {
+				wd.gate.RLock()
+				g.begin()
+				eval()
+				stop = g.end()
+				wd.gate.RUnlock()
+			}
 			if stop == stopMemory {
 				// Stopped for the memory of every evaluation in progress: again
 				// with none other running, so a stop now is this check's.

@@ -1,0 +1,249 @@
+package checks
+
+import (
+	"context"
+	"errors"
+	"runtime"
+	"runtime/metrics"
+	"strings"
+	"sync"
+	"testing"
+	"testing/fstest"
+	"time"
+)
+
+// TestEvalTimeLimit: a check that loops for minutes ends, on every resource,
+// as an error finding naming the time limit, soon after the limit; the other
+// checks of the same resources and of other types are evaluated as usual;
+// after maxTrips resources the looping check is not evaluated again. Both with
+// the plan runner and with OPA's evaluator alone.
+func TestEvalTimeLimit(t *testing.T) {
+	src := PolicySource{Name: "pol", FS: fstest.MapFS{
+		// 10^8 iterations: minutes with either evaluator.
+		"slow.rego": {Data: []byte(customCheck("SLOW-1", "t.slow", `deny contains "never" if {
+	count([1 |
+		some i in numbers.range(1, 10000)
+		some j in numbers.range(1, 10000)
+		i * j == -1
+	]) > 0
+}`))},
+		"plain.rego": {Data: []byte(customCheck("SLOW-2", "t.slow", `deny contains "off" if input.resource.attributes.on == false`))},
+		"fast.rego":  {Data: []byte(customCheck("FAST-1", "t.fast", `deny contains "off" if input.resource.attributes.on == false`))},
+	}}
+	facts := &Facts{Resources: []Resource{
+		{ID: "f/1", Type: "t.fast", Attributes: map[string]any{"on": false}},
+		{ID: "s/1", Type: "t.slow", Attributes: map[string]any{"on": true}},
+		{ID: "s/2", Type: "t.slow", Attributes: map[string]any{"on": false}},
+		{ID: "s/3", Type: "t.slow", Attributes: map[string]any{"on": true}},
+		{ID: "s/4", Type: "t.slow", Attributes: map[string]any{"on": true}},
+	}}
+	facts.Normalize()
+	const limit = time.Second
+	for _, topdownOnly := range []bool{false, true} {
+		e, err := NewEngine(src)
+		if err != nil {
+			t.Fatal(err)
+		}
+		e.topdownOnly = topdownOnly
+		e.Limits = EvalLimits{Timeout: limit}
+		start := time.Now()
+		got, err := e.Evaluate(context.Background(), facts, Params{AsOf: asOf})
+		took := time.Since(start)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// Each of the first maxTrips resources: all checks at once, then the
+		// looping one alone (the first resource), or alone only: ≤ 2 limits each.
+		if took > 2*maxTrips*limit+20*time.Second {
+			t.Errorf("topdownOnly %v: took %s", topdownOnly, took)
+		}
+		status := map[string]Status{}
+		var timedOut, retired int
+		for _, f := range got {
+			k := f.CheckID + " " + f.ResourceID
+			status[k] = f.Status
+			if f.CheckID != "SLOW-1" {
+				continue
+			}
+			switch {
+			case len(f.Messages) == 1 && f.Messages[0] == "evaluation exceeded the 1s time limit":
+				timedOut++
+			case len(f.Messages) == 1 && strings.HasPrefix(f.Messages[0], "not evaluated: the check exceeded an evaluation limit on 3 other resources"):
+				retired++
+			default:
+				t.Errorf("topdownOnly %v: %s: %q", topdownOnly, k, f.Messages)
+			}
+		}
+		want := map[string]Status{
+			"FAST-1 f/1": Fail,
+			"SLOW-1 s/1": Error, "SLOW-1 s/2": Error, "SLOW-1 s/3": Error, "SLOW-1 s/4": Error,
+			"SLOW-2 s/1": Pass, "SLOW-2 s/2": Fail, "SLOW-2 s/3": Pass, "SLOW-2 s/4": Pass,
+		}
+		for k, w := range want {
+			if status[k] != w {
+				t.Errorf("topdownOnly %v: %s: %s, want %s", topdownOnly, k, status[k], w)
+			}
+		}
+		if len(got) != len(want) || timedOut != maxTrips || retired != 1 {
+			t.Errorf("topdownOnly %v: %d findings, %d timed out, %d not evaluated", topdownOnly, len(got), timedOut, retired)
+		}
+		t.Logf("topdownOnly %v: %s", topdownOnly, took)
+	}
+}
+
+// TestEvalMemoryLimit: a check that builds an ever larger value ends as an
+// error finding naming the memory limit, and the process stays well under
+// 1 GiB; the other checks are evaluated as usual.
+func TestEvalMemoryLimit(t *testing.T) {
+	for _, tc := range []struct {
+		name, rule string
+	}{
+		// One built-in call making an array of 10^9 numbers (tens of GiB).
+		{"range", `deny contains "never" if count(numbers.range(1, 1000000000)) == 0`},
+		// A comprehension of 10^10 pairs.
+		{"comprehension", `deny contains "never" if {
+	pairs := [[i, j] |
+		some i in numbers.range(1, 100000)
+		some j in numbers.range(1, 100000)
+	]
+	count(pairs) == 0
+}`},
+		// Strings concatenated into one of tens of GiB.
+		{"concat", `deny contains "never" if {
+	s := concat(",", [sprintf("item %d of a long list", [i]) | some i in numbers.range(1, 2000000000)])
+	count(s) == 0
+}`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			src := PolicySource{Name: "pol", FS: fstest.MapFS{
+				"big.rego":   {Data: []byte(customCheck("BIG-1", "t.big", tc.rule))},
+				"plain.rego": {Data: []byte(customCheck("BIG-2", "t.big", `deny contains "off" if input.resource.attributes.on == false`))},
+				"other.rego": {Data: []byte(customCheck("OTHER-1", "t.other", `deny contains "off" if input.resource.attributes.on == false`))},
+			}}
+			facts := &Facts{Resources: []Resource{
+				{ID: "b/1", Type: "t.big", Attributes: map[string]any{"on": false}},
+				{ID: "o/1", Type: "t.other", Attributes: map[string]any{"on": true}},
+			}}
+			facts.Normalize()
+			e, err := NewEngine(src)
+			if err != nil {
+				t.Fatal(err)
+			}
+			// The time limit is far off: the memory limit must stop it.
+			e.Limits = EvalLimits{Timeout: 5 * time.Minute, MaxMemory: 256 << 20}
+			runtime.GC()
+			peak := watchMemory(t)
+			start := time.Now()
+			got, err := e.Evaluate(context.Background(), facts, Params{AsOf: asOf})
+			took := time.Since(start)
+			mem := peak()
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Logf("%s, peak %d MiB", took, mem>>20)
+			if mem >= 1<<30 {
+				t.Errorf("the process held %d MiB", mem>>20)
+			}
+			want := map[string]Status{"BIG-1 b/1": Error, "BIG-2 b/1": Fail, "OTHER-1 o/1": Pass}
+			for _, f := range got {
+				k := f.CheckID + " " + f.ResourceID
+				if f.Status != want[k] {
+					t.Errorf("%s: %s %q, want %s", k, f.Status, f.Messages, want[k])
+				}
+				if k == "BIG-1 b/1" && (len(f.Messages) != 1 || f.Messages[0] != "evaluation exceeded the 256 MiB memory limit") {
+					t.Errorf("%s: %q", k, f.Messages)
+				}
+			}
+			if len(got) != len(want) {
+				t.Errorf("%+v", got)
+			}
+		})
+	}
+}
+
+// watchMemory samples the memory the Go runtime holds from the OS (mapped,
+// not released) every millisecond until the returned function is called,
+// which returns the most it saw.
+func watchMemory(t *testing.T) func() uint64 {
+	t.Helper()
+	samples := []metrics.Sample{{Name: "/memory/classes/total:bytes"}, {Name: "/memory/classes/heap/released:bytes"}}
+	var mu sync.Mutex
+	var most uint64
+	quit, done := make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(done)
+		tick := time.NewTicker(time.Millisecond)
+		defer tick.Stop()
+		for {
+			metrics.Read(samples)
+			held := samples[0].Value.Uint64() - samples[1].Value.Uint64()
+			mu.Lock()
+			most = max(most, held)
+			mu.Unlock()
+			select {
+			case <-quit:
+				return
+			case <-tick.C:
+			}
+		}
+	}()
+	return func() uint64 {
+		close(quit)
+		<-done
+		mu.Lock()
+		defer mu.Unlock()
+		return most
+	}
+}
+
+// TestEvaluateCancelled: cancelling the run's context stops a check that
+// loops, well before its time limit, and Evaluate returns the context's error.
+func TestEvaluateCancelled(t *testing.T) {
+	src := PolicySource{Name: "pol", FS: fstest.MapFS{
+		"slow.rego": {Data: []byte(customCheck("SLOW-1", "t.slow", `deny contains "never" if {
+	count([1 |
+		some i in numbers.range(1, 10000)
+		some j in numbers.range(1, 10000)
+		i * j == -1
+	]) > 0
+}`))},
+	}}
+	facts := &Facts{Resources: []Resource{{ID: "s/1", Type: "t.slow"}, {ID: "s/2", Type: "t.slow"}}}
+	facts.Normalize()
+	for _, topdownOnly := range []bool{false, true} {
+		e, err := NewEngine(src)
+		if err != nil {
+			t.Fatal(err)
+		}
+		e.topdownOnly = topdownOnly
+		e.Limits = EvalLimits{Timeout: 10 * time.Minute}
+		ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
+		start := time.Now()
+		_, err = e.Evaluate(ctx, facts, Params{AsOf: asOf})
+		took := time.Since(start)
+		cancel()
+		if !errors.Is(err, context.DeadlineExceeded) {
+			t.Errorf("topdownOnly %v: %v", topdownOnly, err)
+		}
+		if took > 20*time.Second {
+			t.Errorf("topdownOnly %v: took %s", topdownOnly, took)
+		}
+	}
+}
+
+// TestEvalLimitsDefaults: zero limits are the documented defaults; a negative
+// timeout is none.
+func TestEvalLimitsDefaults(t *testing.T) {
+	var l EvalLimits
+	if l.timeout() != 10*time.Second || l.maxMemory() != 2<<30 {
+		t.Errorf("defaults %s, %d", l.timeout(), l.maxMemory())
+	}
+	if (EvalLimits{Timeout: -1}).timeout() != 0 {
+		t.Error("a negative timeout is a limit")
+	}
+	for n, want := range map[uint64]string{2 << 30: "2 GiB", 256 << 20: "256 MiB", 1000: "1000 bytes"} {
+		if got := formatBytes(n); got != want {
+			t.Errorf("%d: %s, want %s", n, got, want)
+		}
+	}
+}
