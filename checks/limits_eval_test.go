@@ -38,7 +38,7 @@ func TestEvalTimeLimit(t *testing.T) {
 		{ID: "s/4", Type: "t.slow", Attributes: map[string]any{"on": true}},
 	}}
 	facts.Normalize()
-	const limit = time.Second
+	const limit = 2 * time.Second
 	for _, topdownOnly := range []bool{false, true} {
 		e, err := NewEngine(src)
 		if err != nil {
@@ -66,7 +66,7 @@ func TestEvalTimeLimit(t *testing.T) {
 				continue
 			}
 			switch {
-			case len(f.Messages) == 1 && f.Messages[0] == "evaluation exceeded the 1s time limit":
+			case len(f.Messages) == 1 && f.Messages[0] == "evaluation exceeded the 2s time limit":
 				timedOut++
 			case len(f.Messages) == 1 && strings.HasPrefix(f.Messages[0], "not evaluated: the check exceeded an evaluation limit on 3 other resources"):
 				retired++

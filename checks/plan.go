@@ -30,6 +30,12 @@ import (
 // and tested against. TestPlanMatchesTopdown compares both evaluators over
 // every check and varied resources; TestPlanRunnerOPACases holds the runner to
 // OPA's own conformance cases.
+//
+// It runs only the built-ins checks may call (capabilities.go): a plan calling
+// another is refused when planned (refusedBuiltinError), and the engine then
+// evaluates none of that type's checks. A run polls its guard (evalGuard, the
+// engine's EvalLimits) at every iteration of a scan, and passes it to the
+// built-ins that loop, so a run exceeding a limit stops (errPlanStopped).
 
 // planTarget is the rego target under which PrepareForEval hands the planned
 // policy to planTargetPlugin.
@@ -362,6 +368,9 @@ func (r *planRun) resultSet(input *ast.Term) (res []*ast.Term, err error) {
 		if x := recover(); x != nil {
 			err = fmt.Errorf("plan: panic: %v", x)
 		}
+		if err != nil {
+			r.release()
+		}
 	}()
 	clear(r.memo)
 	clear(r.memoSet)
@@ -385,6 +394,20 @@ func (r *planRun) resultSet(input *ast.Term) (res []*ast.Term, err error) {
 		}
 	}
 	return r.results, nil
+}
+
+// release drops every value a failed or stopped run still refers to: one
+// stopped for building a huge value must not keep it live while the engine
+// evaluates the resource's checks again.
+func (r *planRun) release() {
+	clear(r.stack[:cap(r.stack)])
+	clear(r.results[:cap(r.results)])
+	clear(r.ops[:cap(r.ops)])
+	clear(r.memo)
+	r.stack, r.results, r.ops, r.ret = r.stack[:0], r.results[:0], r.ops[:0], nil
+	if len(r.bctx.Cache) > 0 {
+		r.bctx.Cache = builtins.Cache{}
+	}
 }
 
 // push returns n cleared locals on top of the stack. A frame keeps its own
