@@ -133,6 +133,31 @@ const watchdogTick = 5 * time.Millisecond
 // yet freed.
 const heapMetric = "/memory/classes/heap/objects:bytes"
 
+// readHeap returns the heap as heapMetric measures it.
+func readHeap() uint64 {
+	sample := []metrics.Sample{{Name: heapMetric}}
+	metrics.Read(sample)
+	if sample[0].Value.Kind() != metrics.KindUint64 {
+		return 0
+	}
+	return sample[0].Value.Uint64()
+}
+
+// checkHeapRoom returns an error when the process already holds more heap
+// than the memory limit allows before evaluating anything (the facts are too
+// large for it): every evaluation would be stopped.
+func checkHeapRoom(l EvalLimits) error {
+	limit := l.maxMemory()
+	if readHeap() <= limit {
+		return nil
+	}
+	runtime.GC()
+	if h := readHeap(); h > limit {
+		return fmt.Errorf("the process already holds %d MiB of heap (the facts included), over the %s evaluation memory limit", h>>20, formatBytes(limit))
+	}
+	return nil
+}
+
 func startWatchdog(ctx context.Context, l EvalLimits, workers, checks, types int) *watchdog {
 	w := &watchdog{
 		timeout: l.timeout(), maxMemory: l.maxMemory(),
@@ -167,14 +192,6 @@ func (w *watchdog) run(ctx context.Context) {
 		since time.Time
 	}
 	seen := make([]seenEval, len(w.guards))
-	sample := []metrics.Sample{{Name: heapMetric}}
-	heap := func() uint64 {
-		metrics.Read(sample)
-		if sample[0].Value.Kind() != metrics.KindUint64 {
-			return 0
-		}
-		return sample[0].Value.Uint64()
-	}
 	done := ctx.Done()
 	for {
 		var now time.Time
@@ -208,11 +225,11 @@ func (w *watchdog) run(ctx context.Context) {
 				}
 			}
 		}
-		if heap() > w.maxMemory {
+		if readHeap() > w.maxMemory {
 			// Garbage counts until it is collected: stop evaluations only for
 			// what a collection leaves.
 			runtime.GC()
-			if heap() > w.maxMemory {
+			if readHeap() > w.maxMemory {
 				for _, g := range w.guards {
 					g.stop(stopMemory)
 				}

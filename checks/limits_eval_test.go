@@ -231,6 +231,20 @@ func TestEvaluateCancelled(t *testing.T) {
 	}
 }
 
+// TestEvaluateWithoutHeapRoom: when the process already holds more heap than
+// the memory limit, Evaluate says so rather than stopping every evaluation.
+func TestEvaluateWithoutHeapRoom(t *testing.T) {
+	e := testEngine(t)
+	t.Logf("heap %d bytes", readHeap())
+	e.Limits = EvalLimits{MaxMemory: 64 << 10}
+	facts := &Facts{Resources: []Resource{{ID: "b/ok", Type: "test.bucket", Attributes: map[string]any{"versioning": true}}}}
+	facts.Normalize()
+	_, err := e.Evaluate(context.Background(), facts, Params{AsOf: asOf})
+	if err == nil || !strings.Contains(err.Error(), "over the 65536 bytes evaluation memory limit") {
+		t.Errorf("Evaluate: %v", err)
+	}
+}
+
 // TestEvalLimitsDefaults: zero limits are the documented defaults; a negative
 // timeout is none.
 func TestEvalLimitsDefaults(t *testing.T) {
