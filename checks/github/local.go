@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"net/url"
 	"os"
 	"path"
 	"path/filepath"
@@ -173,7 +172,7 @@ func collectRepo(ctx context.Context, p string, opts LocalOptions) (checks.Resou
 	}
 	a := map[string]any{"name": red(filepath.Base(root)), "path": red(root)}
 	if remote, err := repo.Remote("origin"); err == nil && len(remote.Config().URLs) > 0 {
-		a["remote_url"] = red(stripUserinfo(remote.Config().URLs[0]))
+		a["remote_url"] = red(StripUserinfo(remote.Config().URLs[0]))
 	}
 
 	// The head of the checked-out branch.
@@ -270,15 +269,6 @@ func collectRepo(ctx context.Context, p string, opts LocalOptions) (checks.Resou
 	setRAP(a, true)
 	res.Attributes = normalise(a)
 	return res, nil
-}
-
-func stripUserinfo(raw string) string {
-	u, err := url.Parse(raw)
-	if err != nil || u.User == nil {
-		return raw
-	}
-	u.User = nil
-	return u.String()
 }
 
 type historyScan struct {

@@ -51,14 +51,23 @@ func CollectGitHub(ctx context.Context, opts GitHubOptions) ([]checks.Resource, 
 		tr = &Transport{}
 	}
 	tr.Token = opts.Token
+	tr.Origin = ""
 	c := &collector{opts: opts, tr: tr, host: "github.com"}
 	c.run = checks.CollectorRun{Collector: SourceGitHub, Scope: c.host, Started: opts.Now().UTC(), Covers: []string{TypeGitHubRepo, TypeGitHubOrg}}
+	// The token goes only to the configured API, and never in clear beyond loopback:
+	// checked before any request.
+	origin, err := APIOrigin(opts.BaseURL, opts.Token != "")
+	if err != nil {
+		c.fail("", "", "", "", err.Error())
+		return c.finish()
+	}
+	tr.Origin = origin
 	client := gh.NewClient(&http.Client{Transport: tr})
 	if opts.BaseURL != "" {
 		var err error
 		client, err = client.WithEnterpriseURLs(opts.BaseURL, opts.BaseURL)
 		if err != nil {
-			c.fail("", "", "", "", fmt.Sprintf("--github-url %s: %v", opts.BaseURL, err))
+			c.fail("", "", "", "", fmt.Sprintf("--github-url %s: %v", StripUserinfo(opts.BaseURL), err))
 			return c.finish()
 		}
 		if u, err := url.Parse(opts.BaseURL); err == nil && u.Host != "" {

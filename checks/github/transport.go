@@ -9,7 +9,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -22,7 +24,9 @@ import (
 //
 //   - refuses every method but GET and HEAD, so the collector cannot change a repository;
 //   - adds the token (Authorization: Bearer …) itself, so the token is never part of a
-//     URL, a cache key or a file;
+//     URL, a cache key or a file, and only to requests for the configured API (Origin:
+//     same scheme, host and port), so a redirect to another host, port or scheme
+//     goes without it; and never over plain HTTP except to a loopback address;
 //   - makes conditional requests: a response with an ETag (or Last-Modified) is kept in
 //     Cache and the next request for the same URL sends If-None-Match; GitHub answers 304
 //     Not Modified, which does not count against the rate limit, and the cached body is
@@ -34,7 +38,11 @@ import (
 type Transport struct {
 	Base  http.RoundTripper // default http.DefaultTransport
 	Token string
-	Cache *DiskCache // nil: no conditional requests
+	// Origin is where the token may go: the scheme and host (with any port) of the
+	// API, as configured ("https://api.github.com", or the GitHub Enterprise URL's).
+	// CollectGitHub sets it; empty sends the token nowhere.
+	Origin string
+	Cache  *DiskCache // nil: no conditional requests
 	// Sleep waits for d or until ctx ends (injectable for tests).
 	Sleep func(ctx context.Context, d time.Duration) error
 	Now   func() time.Time
@@ -159,8 +167,10 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	}
 	for attempt := 0; ; attempt++ {
 		r := req.Clone(ctx)
-		if t.Token != "" {
+		if t.Token != "" && t.mayCarryToken(r.URL) {
 			r.Header.Set("Authorization", "Bearer "+t.Token)
+		} else {
+			r.Header.Del("Authorization")
 		}
 		conditional := false
 		if entry != nil {
@@ -212,6 +222,71 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		}
 		return resp, nil
 	}
+}
+
+// mayCarryToken says whether a request to u may carry the token: u is on the
+// configured API origin (scheme, host and port alike), and is HTTPS or a loopback
+// address.
+func (t *Transport) mayCarryToken(u *url.URL) bool {
+	o, err := url.Parse(t.Origin)
+	if t.Origin == "" || err != nil || o.Host == "" {
+		return false
+	}
+	if !strings.EqualFold(u.Scheme, o.Scheme) || !sameHost(u, o) {
+		return false
+	}
+	return strings.EqualFold(u.Scheme, "https") || (strings.EqualFold(u.Scheme, "http") && isLoopback(u.Hostname()))
+}
+
+// sameHost compares host names (case-insensitively) and ports, a missing port
+// being the scheme's default.
+func sameHost(a, b *url.URL) bool {
+	return strings.EqualFold(a.Hostname(), b.Hostname()) && portOf(a) == portOf(b)
+}
+
+func portOf(u *url.URL) string {
+	if p := u.Port(); p != "" {
+		return p
+	}
+	switch strings.ToLower(u.Scheme) {
+	case "https":
+		return "443"
+	case "http":
+		return "80"
+	}
+	return ""
+}
+
+// isLoopback reports whether host (no port) is localhost or a loopback address
+// (127.0.0.0/8, ::1), without resolving it.
+func isLoopback(host string) bool {
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(strings.TrimSuffix(strings.TrimPrefix(host, "["), "]"))
+	return ip != nil && ip.IsLoopback()
+}
+
+// APIOrigin checks the API base URL (empty: github.com) and returns the origin the
+// token may be sent to. With a token, a plain-HTTP URL is refused unless its host
+// is a loopback address: the token would cross the network in clear. It is checked
+// before any request is made (no name is resolved).
+func APIOrigin(baseURL string, withToken bool) (string, error) {
+	if baseURL == "" {
+		return "https://api.github.com", nil
+	}
+	shown := StripUserinfo(baseURL)
+	u, err := url.Parse(baseURL)
+	if err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") {
+		return "", fmt.Errorf("--github-url %s: want an http(s) URL such as https://ghe.example.org", shown)
+	}
+	if u.User != nil {
+		return "", fmt.Errorf("--github-url %s: must not hold a user name or password (the token comes from GITHUB_TOKEN)", shown)
+	}
+	if withToken && u.Scheme == "http" && !isLoopback(u.Hostname()) {
+		return "", fmt.Errorf("--github-url %s: refusing to send the GitHub token over plain HTTP to a host that is not loopback; use https://", shown)
+	}
+	return u.Scheme + "://" + u.Host, nil
 }
 
 func (t *Transport) maxWait() time.Duration {
