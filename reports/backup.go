@@ -291,24 +291,22 @@ func WriteBackupTable(w io.Writer, rv *BackupReview) error {
 
 // WriteBackupMarkdown writes the review as Markdown.
 func WriteBackupMarkdown(w io.Writer, rv *BackupReview) error {
-	fmt.Fprintf(w, "# Backup review\n\nAs of %s; default RPO %v h, minimum retention %d days; restore test: %s.\n\n", rv.AsOf, rv.DefaultRPOHours, rv.MinRetentionDays, rv.RestoreTest)
+	fmt.Fprintf(w, "# Backup review\n\nAs of %s; default RPO %v h, minimum retention %d days; restore test: %s.\n\n", rv.AsOf, rv.DefaultRPOHours, rv.MinRetentionDays, md(rv.RestoreTest))
 	fmt.Fprintln(w, "| Data store | Class | Mechanisms | Newest vs RPO | Retention | Copied | Locked | Last restore | Status |")
 	fmt.Fprintln(w, "|---|---|---|---|---|---|---|---|---|")
 	for _, r := range rv.Stores {
-		fmt.Fprintf(w, "| %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", backupCell(r.Name), orDash(r.Classification), orDash(strings.Join(r.Mechanisms, ", ")), ageVsRPO(r),
-			orDash(r.Retention), orDash(r.Copied), orDash(r.Locked), orDash(r.LastRestore), strings.ReplaceAll(r.Status, "_", " "))
+		fmt.Fprintf(w, "| %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", md(r.Name), md(orDash(r.Classification)), md(orDash(strings.Join(r.Mechanisms, ", "))), md(ageVsRPO(r)),
+			md(orDash(r.Retention)), md(orDash(r.Copied)), md(orDash(r.Locked)), md(orDash(r.LastRestore)), md(strings.ReplaceAll(r.Status, "_", " ")))
 	}
 	if len(rv.Plan) > 0 {
 		fmt.Fprintln(w, "\n## What to do, most important first")
 		fmt.Fprintln(w)
 		for i, p := range rv.Plan {
-			fmt.Fprintf(w, "%d. %s\n", i+1, backupCell(p))
+			fmt.Fprintf(w, "%d. %s\n", i+1, md(p))
 		}
 	}
 	return nil
 }
-
-func backupCell(s string) string { return strings.ReplaceAll(s, "|", "\\|") }
 
 func ageVsRPO(r BackupRow) string {
 	if r.NewestAgeHours == nil {

@@ -66,10 +66,22 @@ func Markdown(w io.Writer, a *controls.Assessment) error {
 	return err
 }
 
-// md makes a string safe inside a Markdown table cell: one line, pipes escaped.
-var mdCellEscape = strings.NewReplacer("|", `\|`, "\r\n", " ", "\n", " ", "\r", " ")
+// md makes text that comes from facts, files or checks (resource IDs, file names,
+// messages, titles) inert in Markdown, wherever it is written: one line, and
+// every character that could open HTML, an entity, a link or image, an
+// autolink, code, emphasis or a table cell escaped with a backslash (CommonMark
+// lets any ASCII punctuation be escaped), so a job summary or a merge request
+// shows the text as it is and renders nothing it did not write itself.
+func md(s string) string { return mdEscape.Replace(s) }
 
-func md(s string) string { return mdCellEscape.Replace(s) }
+// mdEscape is md's replacer. The colon is escaped so that "https://…" is never
+// an autolink, "www." for the same reason.
+var mdEscape = strings.NewReplacer(
+	"\\", `\\`, "`", "\\`", "*", `\*`, "_", `\_`, "{", `\{`, "}", `\}`, "[", `\[`, "]", `\]`,
+	"(", `\(`, ")", `\)`, "<", `\<`, ">", `\>`, "#", `\#`, "!", `\!`, "|", `\|`, "~", `\~`,
+	"&", `\&`, ":", `\:`, "www.", `www\.`, "WWW.", `WWW\.`,
+	"\r\n", " ", "\n", " ", "\r", " ",
+)
 
 // Limits of the job summary, so that it stays far below GitHub's 1 MiB step
 // summary limit whatever the estate's size.
@@ -191,11 +203,8 @@ func summary(w io.Writer, a, prev *controls.Assessment) error {
 	return err
 }
 
-// mdText makes input text safe in the job summary: one line, clipped, with the
-// characters that could open HTML or break a table escaped.
-var mdTextEscape = strings.NewReplacer("|", `\|`, "<", `\<`, ">", `\>`, "&", `\&`, "`", "\\`", "\r\n", " ", "\n", " ", "\r", " ")
-
-func mdText(s string) string { return mdTextEscape.Replace(clip(s, summaryMaxCell)) }
+// mdText is md of text clipped to a job summary's cell.
+func mdText(s string) string { return md(clip(s, summaryMaxCell)) }
 
 // trendLine says how the risk score moved since a previous assessment, in the
 // words of the board report: "Trend: down 3.4 since 2026-10-01T00:00:00Z
