@@ -33,6 +33,12 @@ import (
 //   - rand.intn, uuid.rfc4122, io.jwt.encode_sign, io.jwt.encode_sign_raw:
 //     randomness (a signature with ECDSA or RSA-PSS is random).
 //   - trace: writes to the evaluator's trace, a side channel.
+//   - graph.reachable_paths (exponential in the graph), strings.render_template
+//     (a Go template loops over data and calls templates), bits.lsh (one call
+//     makes a number of any size, which then takes any time to print): one
+//     call can run or allocate without bound, and a built-in call is stopped
+//     by the evaluation limits only if it polls them (numbers.range, concat,
+//     the regex built-ins do; these do not).
 //   - any other built-in OPA marks non-deterministic (ast.Builtin.Nondeterministic),
 //     so a newer OPA's additions are refused by default.
 //
@@ -57,11 +63,14 @@ var refusedBuiltins = map[string]string{
 	"providers.aws.sign_req": "it reads the clock",
 	"crypto.x509.parse_and_verify_certificates":              "it reads the clock",
 	"crypto.x509.parse_and_verify_certificates_with_options": "it reads the clock",
-	"rand.intn":              "it is random",
-	"uuid.rfc4122":           "it is random",
-	"io.jwt.encode_sign":     "its signature may be random",
-	"io.jwt.encode_sign_raw": "its signature may be random",
-	"trace":                  "it writes to the evaluator's trace",
+	"rand.intn":               "it is random",
+	"uuid.rfc4122":            "it is random",
+	"io.jwt.encode_sign":      "its signature may be random",
+	"io.jwt.encode_sign_raw":  "its signature may be random",
+	"trace":                   "it writes to the evaluator's trace",
+	"graph.reachable_paths":   "one call can run without bound, beyond the evaluation limits",
+	"strings.render_template": "one call can run without bound, beyond the evaluation limits",
+	"bits.lsh":                "one call can allocate without bound, beyond the evaluation limits",
 }
 
 // refusedFamilies are prefixes of built-in names refused as a family.

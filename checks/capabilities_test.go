@@ -44,6 +44,9 @@ func TestRefusedBuiltinsFailCompilation(t *testing.T) {
 		{"crypto.x509.parse_and_verify_certificates", `deny contains "x" if crypto.x509.parse_and_verify_certificates(input.resource.attributes.pem)[0]`},
 		{"providers.aws.sign_req", `deny contains "x" if providers.aws.sign_req({}, {}, 0)`},
 		{"json.match_schema", `deny contains "x" if json.match_schema({}, {"$ref": "file:///etc/passwd"})[0]`},
+		{"graph.reachable_paths", `deny contains "x" if count(graph.reachable_paths({"a": ["b"], "b": ["a"]}, ["a"])) > 0`},
+		{"strings.render_template", `deny contains x if x := strings.render_template("{{range .a}}{{range $.a}}.{{end}}{{end}}", {"a": [1, 2]})`},
+		{"bits.lsh", `deny contains "x" if bits.lsh(1, input.resource.attributes.n) > 0`},
 		{"time.now_ns", `deny contains "x" if input.resource.attributes.v with time.now_ns as 1`},
 	} {
 		t.Run(tc.builtin, func(t *testing.T) {
@@ -184,7 +187,8 @@ func TestCapabilities(t *testing.T) {
 	refused := RefusedBuiltins()
 	for _, name := range []string{"http.send", "net.lookup_ip_addr", "net.cidr_contains", "opa.runtime", "rand.intn", "time.now_ns",
 		"trace", "uuid.rfc4122", "io.jwt.decode_verify", "io.jwt.encode_sign", "io.jwt.encode_sign_raw", "json.match_schema", "json.verify_schema",
-		"crypto.x509.parse_and_verify_certificates", "crypto.x509.parse_and_verify_certificates_with_options", "providers.aws.sign_req"} {
+		"crypto.x509.parse_and_verify_certificates", "crypto.x509.parse_and_verify_certificates_with_options", "providers.aws.sign_req",
+		"graph.reachable_paths", "strings.render_template", "bits.lsh"} {
 		if !slices.Contains(refused, name) {
 			t.Errorf("%s is not refused", name)
 		}
