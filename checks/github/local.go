@@ -16,8 +16,10 @@ import (
 
 	git "github.com/go-git/go-git/v5"
 	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/go-git/go-git/v5/plumbing/cache"
 	"github.com/go-git/go-git/v5/plumbing/filemode"
 	"github.com/go-git/go-git/v5/plumbing/object"
+	"github.com/go-git/go-git/v5/storage/filesystem"
 
 	"github.com/sdescan/sdescan/checks"
 )
@@ -152,7 +154,7 @@ func cleanErr(err error) string {
 // collectRepo reads one repository. Nothing is written: the repository is opened
 // from its files, and only objects are read (no checkout, no fetch, no index).
 func collectRepo(ctx context.Context, p string, opts LocalOptions) (checks.Resource, error) {
-	repo, err := git.PlainOpenWithOptions(p, &git.PlainOpenOptions{DetectDotGit: true, EnableDotGitCommonDir: true})
+	repo, err := openRepo(p)
 	if err != nil {
 		if errors.Is(err, git.ErrRepositoryNotExists) {
 			return checks.Resource{}, errors.New("not a git repository")
@@ -259,7 +261,11 @@ func collectRepo(ctx context.Context, p string, opts LocalOptions) (checks.Resou
 	}
 	a["commits_scanned"] = hist.commits
 	a["history_complete"] = hist.complete
-	if len(hist.secrets) > 0 || hist.complete {
+	if len(hist.unscanned) > 0 {
+		a["secrets_unscanned"] = unscannedAttribute(hist.unscanned)
+	}
+	// Nothing found is a verdict only when every blob was scanned whole.
+	if len(hist.secrets) > 0 || (hist.complete && len(hist.unscanned) == 0) {
 		a["secrets"] = secretsAttribute(hist.secrets)
 	}
 	if len(hist.dataFiles) > 0 || hist.complete {
@@ -275,7 +281,63 @@ type historyScan struct {
 	commits   int
 	complete  bool
 	secrets   []secretFinding
-	dataFiles []string // data files in some commit but not at HEAD
+	unscanned []unscannedBlob // blobs too large to scan whole
+	dataFiles []string        // data files in some commit but not at HEAD
+}
+
+// openRepo opens a repository as git.PlainOpenWithOptions does (the .git found
+// from a work tree, .git files and commondir followed), with a storage that never
+// inflates an object larger than maxScanBytes into memory: go-git's default reads
+// a loose object whole, and keeps it in its cache, before it can be asked its
+// size. Such an object is read lazily, as a stream, and only its header is read
+// until then.
+func openRepo(p string) (*git.Repository, error) {
+	repo, err := git.PlainOpenWithOptions(p, &git.PlainOpenOptions{DetectDotGit: true, EnableDotGitCommonDir: true})
+	if err != nil {
+		return nil, err
+	}
+	st, ok := repo.Storer.(*filesystem.Storage)
+	if !ok {
+		return nil, fmt.Errorf("open: unexpected storage %T", repo.Storer)
+	}
+	s := filesystem.NewStorageWithOptions(st.Filesystem(), cache.NewObjectLRUDefault(), filesystem.Options{LargeObjectThreshold: maxScanBytes})
+	if wt, err := repo.Worktree(); err == nil {
+		return git.Open(s, wt.Filesystem)
+	}
+	return git.Open(s, nil)
+}
+
+// unscannedBlob is a blob whose size (from its object header) kept it from being
+// scanned whole: over maxBlobScan it is not read at all, over maxScanBytes only its
+// start is scanned.
+type unscannedBlob struct {
+	File   string
+	Commit string
+	Size   int64
+}
+
+// maxBlobScan: a blob larger than this is not read at all.
+const maxBlobScan = 4 * maxScanBytes
+
+func unscannedAttribute(list []unscannedBlob) []any {
+	sort.Slice(list, func(i, j int) bool {
+		if list[i].File != list[j].File {
+			return list[i].File < list[j].File
+		}
+		return list[i].Commit < list[j].Commit
+	})
+	if len(list) > maxListed {
+		list = list[:maxListed]
+	}
+	out := make([]any, 0, len(list))
+	for _, u := range list {
+		reason := fmt.Sprintf("not scanned: larger than %d MiB", maxBlobScan>>20)
+		if u.Size <= maxBlobScan {
+			reason = fmt.Sprintf("only its first %d MiB scanned", maxScanBytes>>20)
+		}
+		out = append(out, map[string]any{"file": red(u.File), "commit": u.Commit, "size": u.Size, "reason": reason})
+	}
+	return out
 }
 
 // scanHistory walks every commit reachable from any reference, oldest first, and
@@ -364,12 +426,17 @@ func scanHistory(ctx context.Context, repo *git.Repository, headBlobs map[string
 					if budget <= 0 || skipSecretScan(ext) {
 						continue
 					}
+					// The size comes from the object's header: a large blob is
+					// not inflated to learn it (see openRepo).
 					b, err := repo.BlobObject(e.Hash)
 					if err != nil {
 						return err
 					}
-					if b.Size > maxScanBytes*4 {
-						continue // large generated or data files: not where credentials are typed
+					if b.Size > maxScanBytes {
+						out.unscanned = append(out.unscanned, unscannedBlob{File: p, Commit: c.Hash.String(), Size: b.Size})
+					}
+					if b.Size > maxBlobScan {
+						continue // not read at all, and recorded: no verdict of clean
 					}
 					rc, err := b.Reader()
 					if err != nil {

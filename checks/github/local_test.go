@@ -1,14 +1,25 @@
 package github
 
 import (
+	"compress/zlib"
 	"context"
+	"crypto/sha1"
 	"encoding/json"
+	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"reflect"
+	"runtime"
+	"sort"
 	"strings"
 	"testing"
 	"time"
+
+	git "github.com/go-git/go-git/v5"
+	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/go-git/go-git/v5/plumbing/filemode"
+	"github.com/go-git/go-git/v5/plumbing/object"
 
 	"github.com/sdescan/sdescan/checks"
 )
@@ -265,5 +276,146 @@ func TestLocalHistoryBound(t *testing.T) {
 	}
 	if _, ok := a["secrets"]; ok {
 		t.Errorf("secrets reported for an incomplete history: %v", a["secrets"])
+	}
+}
+
+// writeLooseBlob writes a blob of size zero bytes (or text, repeated) as a loose
+// object, streaming: neither the test nor git holds it whole.
+func writeLooseBlob(t *testing.T, root string, size int64, prefix, fill string) plumbing.Hash {
+	t.Helper()
+	objects := filepath.Join(root, ".git", "objects")
+	tmp, err := os.CreateTemp(objects, "tmp-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := sha1.New()
+	zw, err := zlib.NewWriterLevel(tmp, zlib.BestSpeed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := io.MultiWriter(h, zw)
+	fmt.Fprintf(w, "blob %d\x00", size)
+	io.WriteString(w, prefix)
+	chunk := []byte(strings.Repeat(fill, (1<<20)/len(fill)))
+	for left := size - int64(len(prefix)); left > 0; {
+		n := min(left, int64(len(chunk)))
+		if _, err := w.Write(chunk[:n]); err != nil {
+			t.Fatal(err)
+		}
+		left -= n
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := tmp.Close(); err != nil {
+		t.Fatal(err)
+	}
+	var hash plumbing.Hash
+	copy(hash[:], h.Sum(nil))
+	dir := filepath.Join(objects, hash.String()[:2])
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Rename(tmp.Name(), filepath.Join(dir, hash.String()[2:])); err != nil {
+		t.Fatal(err)
+	}
+	return hash
+}
+
+// commitBlobs commits the blobs, by name, on top of HEAD.
+func commitBlobs(t *testing.T, root string, blobs map[string]plumbing.Hash) {
+	t.Helper()
+	repo, err := git.PlainOpen(root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	head, err := repo.Head()
+	if err != nil {
+		t.Fatal(err)
+	}
+	parent, err := repo.CommitObject(head.Hash())
+	if err != nil {
+		t.Fatal(err)
+	}
+	tree, err := parent.Tree()
+	if err != nil {
+		t.Fatal(err)
+	}
+	entries := append([]object.TreeEntry(nil), tree.Entries...)
+	for name, h := range blobs {
+		entries = append(entries, object.TreeEntry{Name: name, Mode: filemode.Regular, Hash: h})
+	}
+	sort.Slice(entries, func(i, j int) bool { return entries[i].Name < entries[j].Name })
+	store := func(o interface {
+		Encode(plumbing.EncodedObject) error
+	}) plumbing.Hash {
+		obj := repo.Storer.NewEncodedObject()
+		if err := o.Encode(obj); err != nil {
+			t.Fatal(err)
+		}
+		h, err := repo.Storer.SetEncodedObject(obj)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return h
+	}
+	sig := object.Signature{Name: "Analyst", Email: "analyst@example.nhs.uk", When: fixtureTime.Add(24 * time.Hour)}
+	c := store(&object.Commit{Author: sig, Committer: sig, Message: "big", TreeHash: store(&object.Tree{Entries: entries}), ParentHashes: []plumbing.Hash{head.Hash()}})
+	if err := repo.Storer.SetReference(plumbing.NewHashReference(head.Name(), c)); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// A 200 MiB blob is never held whole: its size comes from the object header, it
+// is not read, and it is recorded as not scanned, so the repository's secrets are
+// not assessed (never clean). A 3 MiB one is read up to 2 MiB only.
+func TestLocalHugeBlobStreamed(t *testing.T) {
+	dir := t.TempDir()
+	root := makeRepo(t, dir, "huge", step{write: map[string]string{"README.md": "x\n"}})
+	huge := writeLooseBlob(t, root, 200<<20, "", "\x00")
+	commitBlobs(t, root, map[string]plumbing.Hash{"dump.txt": huge})
+
+	runtime.GC()
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	res, run := CollectLocal(context.Background(), []string{root}, LocalOptions{})
+	runtime.ReadMemStats(&after)
+	if len(res) != 1 {
+		t.Fatalf("errors %v", run.Errors)
+	}
+	if alloc := after.TotalAlloc - before.TotalAlloc; alloc > 100<<20 {
+		t.Errorf("scanning a repository with a 200 MiB blob allocated %d MiB", alloc>>20)
+	}
+	a := res[0].Attributes
+	if _, ok := a["secrets"]; ok {
+		t.Errorf("secrets = %v: a blob that was not scanned cannot give a clean verdict", a["secrets"])
+	}
+	un, _ := json.Marshal(a["secrets_unscanned"])
+	if !strings.Contains(string(un), `"file":"dump.txt"`) || !strings.Contains(string(un), "not scanned: larger than 8 MiB") || !strings.Contains(string(un), `"size":209715200`) {
+		t.Errorf("secrets_unscanned = %s", un)
+	}
+	facts := &checks.Facts{Tool: checks.Version{Name: "sdescan", Version: "test"}, CollectedAt: fixtureTime, Runs: []checks.CollectorRun{run}, Resources: res}
+	e, err := checks.NewEngine(checks.Builtin())
+	if err != nil {
+		t.Fatal(err)
+	}
+	findings, err := e.Evaluate(context.Background(), facts, checks.Params{AsOf: fixtureTime})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range findings {
+		if f.CheckID == "OPEN-008" && f.Status != checks.Error {
+			t.Errorf("OPEN-008 is %s, want error (not assessed)", f.Status)
+		}
+	}
+
+	// Partly scanned: a secret in the first 2 MiB is found; nothing past it is.
+	root = makeRepo(t, dir, "large", step{write: map[string]string{"README.md": "x\n"}})
+	large := writeLooseBlob(t, root, 3<<20, "AWS_ACCESS_KEY_ID = \""+PlantedSecret+"\"\n", "filler line\n")
+	commitBlobs(t, root, map[string]plumbing.Hash{"notes.txt": large})
+	r := collectOne(t, root)
+	got, _ := json.Marshal(map[string]any{"secrets": r.Attributes["secrets"], "unscanned": r.Attributes["secrets_unscanned"]})
+	if !strings.Contains(string(got), `"rule":"aws-access-key-id"`) || !strings.Contains(string(got), "only its first 2 MiB scanned") || strings.Contains(string(got), PlantedSecret) {
+		t.Errorf("large blob: %s", got)
 	}
 }
