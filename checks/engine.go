@@ -551,6 +551,9 @@ func (e *Engine) runJob(ctx context.Context, pq *prepared, facts *Facts, j job, 
 					continue
 				}
 			}
+			if stop == stopAbort {
+				return nil
+			}
 			stopped, exclusive = stop != stopNone, stop == stopMemory
 		}
 		if !stopped {
@@ -561,6 +564,9 @@ func (e *Engine) runJob(ctx context.Context, pq *prepared, facts *Facts, j job, 
 			wd.gate.RUnlock()
 			if stop == stopNone && err == nil {
 				continue
+			}
+			if stop == stopAbort {
+				return nil
 			}
 			exclusive = stop == stopMemory
 		}
