@@ -146,6 +146,11 @@ func opennessRun(ctx context.Context, g *globalOptions, o *OpennessOptions) erro
 		} else {
 			token = githubToken(ctx)
 		}
+		// The token goes over HTTPS only (or to a loopback test server): refused
+		// here, before any request, as a usage error.
+		if _, err := openness.APIOrigin(o.GitHubURL, token != ""); err != nil {
+			return inputError(err)
+		}
 		res, run, st := openness.CollectGitHub(ctx, openness.GitHubOptions{
 			Orgs: o.Orgs, Repos: o.Repos, BaseURL: o.GitHubURL, Token: token, Transport: tr,
 			PublicationExceptions: exceptions, Now: now,

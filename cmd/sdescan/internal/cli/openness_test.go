@@ -102,6 +102,21 @@ func TestOpennessCommand(t *testing.T) {
 	}
 }
 
+// With a token, a plain-HTTP --github-url beyond loopback is a usage error, before
+// any request; the token is not in the message.
+func TestOpennessRefusesPlainHTTPWithToken(t *testing.T) {
+	const token = "ghp_" + "CANARYcanaryCANARYcanaryCANARYcanary"
+	t.Setenv("GITHUB_TOKEN", token)
+	var out, errb bytes.Buffer
+	code := Main(context.Background(), []string{"openness", "--github-org", "nhs-example", "--github-url", "http://example.invalid", "--no-cache"}, &out, &errb)
+	if code != ExitInput || !strings.Contains(errb.String(), "--github-url http://example.invalid: refusing to send the GitHub token over plain HTTP") {
+		t.Fatalf("exit %d, stderr %q", code, errb.String())
+	}
+	if strings.Contains(out.String()+errb.String(), token) {
+		t.Fatal("the token appears in the output")
+	}
+}
+
 func TestOpennessPublicationExceptions(t *testing.T) {
 	_, cat, err := builtinCatalogue()
 	if err != nil {
