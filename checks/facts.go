@@ -9,10 +9,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
+	"io/fs"
 	"sort"
 	"strings"
 	"time"
+
+	"github.com/sdescan/sdescan/checks/limits"
 )
 
 // Version names a tool or catalogue version.
@@ -163,12 +165,28 @@ func (f *Facts) Validate() error {
 }
 
 // ReadFactsFile reads, validates and normalises a facts file; errors name the file.
+// It must be a regular file: a FIFO, a directory or a device such as /dev/zero is
+// refused at once (limits.Open). Facts have no size limit.
 func ReadFactsFile(path string) (*Facts, error) {
-	data, err := os.ReadFile(path)
+	f, err := limits.Open(path)
 	if err != nil {
 		return nil, err
 	}
-	return DecodeFactsBytes(data, path)
+	defer f.Close()
+	// Room for the whole file at once, as os.ReadFile makes, but not on the
+	// word of a (sparse) file claiming more than 1 GiB.
+	var buf bytes.Buffer
+	if st, err := f.Stat(); err == nil && st.Size() > 0 && st.Size() <= 1<<30 {
+		buf.Grow(int(st.Size()) + bytes.MinRead)
+	}
+	if _, err := buf.ReadFrom(f); err != nil {
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err
+		}
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return DecodeFactsBytes(buf.Bytes(), path)
 }
 
 // DecodeFacts decodes facts JSON; name is used in error messages.
