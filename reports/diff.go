@@ -12,6 +12,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/sdescan/sdescan/checks"
+	"github.com/sdescan/sdescan/checks/limits"
 	"github.com/sdescan/sdescan/controls"
 )
 
@@ -523,21 +524,19 @@ func ReadAssessment(name string) (*AssessmentSource, error) {
 		return nil, fmt.Errorf("%s: %w", name, cleanPathErr(err))
 	}
 	if !st.IsDir() {
-		f, err := os.Open(name)
+		// A regular file (a FIFO or a device such as /dev/zero is refused at
+		// once), and an assessment within limits.Assessment.
+		f, err := limits.Open(name)
 		if err != nil {
-			return nil, fmt.Errorf("%s: %w", name, cleanPathErr(err))
+			return nil, err
 		}
 		head := make([]byte, len(zipMagic))
 		n, _ := io.ReadFull(f, head)
 		if !bytes.Equal(head[:n], zipMagic) {
-			data, err := io.ReadAll(io.LimitReader(f, MaxEntrySize+1))
+			data, err := limits.ReadAll(io.MultiReader(bytes.NewReader(head[:n]), f), name, limits.Assessment)
 			f.Close()
 			if err != nil {
-				return nil, fmt.Errorf("%s: %w", name, cleanPathErr(err))
-			}
-			data = append(head[:n:n], data...)
-			if len(data) > MaxEntrySize {
-				return nil, fmt.Errorf("%s: larger than %d bytes: not an assessment", name, MaxEntrySize)
+				return nil, err
 			}
 			a, err := decodeAssessment(data)
 			if err != nil {
