@@ -3,11 +3,11 @@ package cli
 import (
 	"context"
 	"fmt"
-	"os"
 	"strings"
 
 	"github.com/spf13/cobra"
 
+	"github.com/sdescan/sdescan/checks/limits"
 	"github.com/sdescan/sdescan/reports"
 )
 
@@ -47,9 +47,9 @@ or key cannot be read (or is unsafe to read: see the limits in docs/evidence-pac
 func verifyRun(ctx context.Context, g *globalOptions, o *verifyOptions, pack string) error {
 	opts := reports.VerifyOptions{KeyName: o.key}
 	if o.key != "" {
-		data, err := os.ReadFile(o.key)
+		data, err := limits.ReadFile(o.key, limits.Key)
 		if err != nil {
-			return inputError(fmt.Errorf("%s: %w", o.key, cleanOSError(err)))
+			return inputError(err)
 		}
 		if opts.Key, err = reports.ParsePublicKey(data, o.key); err != nil {
 			return inputError(err)
