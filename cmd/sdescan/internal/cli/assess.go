@@ -17,6 +17,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/sdescan/sdescan/checks"
+	"github.com/sdescan/sdescan/checks/limits"
 	"github.com/sdescan/sdescan/controls"
 	"github.com/sdescan/sdescan/reports"
 )
@@ -192,9 +193,9 @@ func (o *assessOptions) run(ctx context.Context, g *globalOptions, in inputs) er
 		}
 	}
 	for _, file := range append(append([]string{}, cfg.FrameworkFiles...), o.frameworkFiles...) {
-		data, err := os.ReadFile(file)
+		data, err := limits.ReadFile(file, limits.Framework)
 		if err != nil {
-			return inputError(fmt.Errorf("%s: %w", file, cleanOSError(err)))
+			return inputError(err)
 		}
 		if err := addFramework(cat, data, file, resolve); err != nil {
 			return inputError(err)
@@ -247,7 +248,7 @@ func (o *assessOptions) run(ctx context.Context, g *globalOptions, in inputs) er
 	}
 	for _, file := range append(append([]string{}, cfg.Waivers...), o.waivers...) {
 		// As controls.LoadWaivers, keeping the bytes for an evidence pack.
-		data, err := os.ReadFile(file)
+		data, err := limits.ReadFile(file, limits.Waivers)
 		if err != nil {
 			return inputError(err)
 		}

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/sdescan/sdescan/checks/limits"
 	"github.com/sdescan/sdescan/controls"
 )
 
@@ -70,9 +71,9 @@ type BackupConfig struct {
 
 // loadConfig reads and strictly validates a configuration file.
 func loadConfig(file string) (*Config, error) {
-	data, err := os.ReadFile(file)
+	data, err := limits.ReadFile(file, limits.Config)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", file, cleanOSError(err))
+		return nil, err
 	}
 	var c Config
 	if len(bytes.TrimSpace(data)) > 0 { // an empty file is the default configuration

@@ -20,6 +20,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/sdescan/sdescan/checks"
+	"github.com/sdescan/sdescan/checks/limits"
 	"github.com/sdescan/sdescan/checks/trivy"
 	"github.com/sdescan/sdescan/controls"
 	"github.com/sdescan/sdescan/reports"
@@ -346,7 +347,7 @@ type ciGate struct {
 func loadGate(waiverFiles []string, baseline, failOn string, resolve controls.CheckResolver) (*ciGate, error) {
 	c := &ciGate{}
 	for _, file := range waiverFiles {
-		data, err := os.ReadFile(file)
+		data, err := limits.ReadFile(file, limits.Waivers)
 		if err != nil {
 			return nil, inputError(err)
 		}
@@ -409,9 +410,9 @@ func readBaseline(file string) (map[[2]string]bool, error) {
 	if file == "" {
 		return nil, nil
 	}
-	data, err := os.ReadFile(file)
+	data, err := limits.ReadFile(file, limits.Baseline)
 	if err != nil {
-		return nil, fmt.Errorf("--baseline %s: %w", file, cleanOSError(err))
+		return nil, fmt.Errorf("--baseline %w", err)
 	}
 	var doc struct {
 		Findings []struct {

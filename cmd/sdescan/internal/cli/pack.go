@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/sdescan/sdescan/checks"
+	"github.com/sdescan/sdescan/checks/limits"
 	"github.com/sdescan/sdescan/reports"
 )
 
@@ -38,9 +39,9 @@ func (p *packOptions) prepare(in inputs) (*packing, error) {
 	}
 	pk := &packing{}
 	if p.key != "" {
-		data, err := os.ReadFile(p.key)
+		data, err := limits.ReadFile(p.key, limits.Key)
 		if err != nil {
-			return nil, inputError(fmt.Errorf("%s: %w", p.key, cleanOSError(err)))
+			return nil, inputError(err)
 		}
 		if pk.key, err = reports.ParsePrivateKey(data, p.key); err != nil {
 			return nil, inputError(err)
