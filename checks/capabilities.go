@@ -19,9 +19,10 @@ import (
 // Refused, by family (refusedBuiltins gives each built-in's reason):
 //
 //   - http.send, net.*: the network. http.send makes HTTP requests and
-//     net.lookup_ip_addr resolves names; the pure CIDR helpers
-//     (net.cidr_contains, …) go with their family, so that a check
-//     never names anything network-related.
+//     net.lookup_ip_addr resolves names. The CIDR helpers (net.cidr_contains,
+//     …) read nothing, but are refused with their family: one rule, with no
+//     exception to review. Allowing them is a matter of exempting them from
+//     refusedFamilies.
 //   - json.match_schema, json.verify_schema: a schema may $ref a remote URL
 //     or a local file, which OPA then fetches (OPA marks them non-deterministic).
 //   - opa.runtime: the environment variables and OPA's configuration of the
