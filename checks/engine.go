@@ -541,11 +541,9 @@ func (e *Engine) runJob(ctx context.Context, pq *prepared, facts *Facts, j job, 
 		stopped := wd.typeTripped[k].Load()
 		exclusive := false // a memory stop: each check alone with no other evaluation running
 		if run != nil && !stopped {
-			wd.gate.RLock()
-			g.begin()
+			wd.begin(g)
 			t, err := run.eval(ast.NewTerm(input))
 			stop := g.end()
-			wd.gate.RUnlock()
 			if stop == stopNone && err == nil {
 				if list, ok := t.Value.(*ast.Array); ok && decodeRowList(list, mine) == nil {
 					continue
@@ -557,11 +555,9 @@ func (e *Engine) runJob(ctx context.Context, pq *prepared, facts *Facts, j job, 
 			stopped, exclusive = stop != stopNone, stop == stopMemory
 		}
 		if !stopped {
-			wd.gate.RLock()
-			g.begin()
+			wd.begin(g)
 			err := evalRows(ctx, pq.one[k], input, g, func(list *ast.Array) error { return decodeRowList(list, mine) })
 			stop := g.end()
-			wd.gate.RUnlock()
 			if stop == stopNone && err == nil {
 				continue
 			}
@@ -582,20 +578,16 @@ func (e *Engine) runJob(ctx context.Context, pq *prepared, facts *Facts, j job, 
 			}
 			stop := stopMemory
 			if !exclusive {
-				wd.gate.RLock()
-				g.begin()
+				wd.begin(g)
 				eval()
 				stop = g.end()
-				wd.gate.RUnlock()
 			}
 			if stop == stopMemory {
 				// Stopped for the memory of every evaluation in progress: again
 				// with none other running, so a stop now is this check's.
-				wd.gate.Lock()
-				g.begin()
+				wd.beginAlone(g)
 				eval()
-				stop = g.end()
-				wd.gate.Unlock()
+				stop = wd.endAlone(g)
 			}
 			switch {
 			case stop == stopAbort:

@@ -81,7 +81,8 @@ const (
 // evaluations, so a stop meant for one evaluation never reaches the next.
 type evalGuard struct {
 	state atomic.Uint64
-	seq   uint64 // the worker's own
+	seq   uint64   // the worker's own
+	_     [48]byte // a cache line of its own: workers write their guards at every evaluation
 }
 
 func (g *evalGuard) begin() {
@@ -113,9 +114,10 @@ type watchdog struct {
 	timeout   time.Duration
 	maxMemory uint64
 	guards    []*evalGuard
-	// gate: evaluations hold it shared; one evaluated again after a memory
-	// stop holds it alone, so a memory stop then is its own.
-	gate    sync.RWMutex
+	// alone is set while a worker evaluates with no other evaluation running
+	// (begin, beginAlone), held by aloneMu.
+	alone   atomic.Bool
+	aloneMu sync.Mutex
 	aborted atomic.Bool
 	// trips[ci]: how often check ci exceeded a limit in this run;
 	// typeTripped[k]: a check of type k did, so the type's checks are
@@ -236,6 +238,47 @@ func (w *watchdog) run(ctx context.Context) {
 			}
 		}
 	}
+}
+
+// begin begins an evaluation of worker g, once no worker evaluates alone.
+//
+// With beginAlone, it is Dekker's handshake: g announces its evaluation
+// (g.begin), then looks for one alone; beginAlone announces it is alone, then
+// looks for evaluations in progress. Go's atomics are sequentially
+// consistent, so at least one of them sees the other.
+func (w *watchdog) begin(g *evalGuard) {
+	for {
+		g.begin()
+		if !w.alone.Load() {
+			return
+		}
+		g.end()
+		w.aloneMu.Lock() // held until the one alone ends
+		w.aloneMu.Unlock()
+	}
+}
+
+// beginAlone begins an evaluation of worker g once no other evaluation is in
+// progress, and keeps others from beginning until endAlone: a memory stop then
+// is this evaluation's own.
+func (w *watchdog) beginAlone(g *evalGuard) {
+	w.aloneMu.Lock()
+	w.alone.Store(true)
+	for _, o := range w.guards {
+		for o != g && o.state.Load()&guardActive != 0 {
+			time.Sleep(time.Millisecond)
+		}
+	}
+	g.begin()
+}
+
+// endAlone ends the evaluation beginAlone began and returns why it was
+// stopped, as evalGuard.end does.
+func (w *watchdog) endAlone(g *evalGuard) uint64 {
+	stop := g.end()
+	w.alone.Store(false)
+	w.aloneMu.Unlock()
+	return stop
 }
 
 // tripped records that check ci, of the types ks, exceeded a limit (reason)
