@@ -7,6 +7,7 @@ import (
 	"runtime/metrics"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"testing/fstest"
 	"time"
@@ -259,5 +260,55 @@ func TestEvalLimitsDefaults(t *testing.T) {
 		if got := formatBytes(n); got != want {
 			t.Errorf("%d: %s, want %s", n, got, want)
 		}
+	}
+}
+
+// TestWatchdogAlone: while a worker evaluates alone, no other evaluation is
+// in progress, however the others begin and end around it.
+func TestWatchdogAlone(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	wd := startWatchdog(ctx, EvalLimits{Timeout: time.Minute}, 4, 1, 1)
+	defer wd.stopWatching()
+	var active atomic.Int32
+	var violations, alone atomic.Int32
+	stop := make(chan struct{})
+	var wg sync.WaitGroup
+	for i, g := range wd.guards {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for n := 0; ; n++ {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				if i == 0 && n%50 == 0 {
+					wd.beginAlone(g)
+					if active.Load() != 0 {
+						violations.Add(1)
+					}
+					alone.Add(1)
+					time.Sleep(100 * time.Microsecond)
+					if active.Load() != 0 {
+						violations.Add(1)
+					}
+					wd.endAlone(g)
+					continue
+				}
+				wd.begin(g)
+				active.Add(1)
+				runtime.Gosched()
+				active.Add(-1)
+				g.end()
+			}
+		}()
+	}
+	time.Sleep(500 * time.Millisecond)
+	close(stop)
+	wg.Wait()
+	if violations.Load() != 0 || alone.Load() == 0 {
+		t.Errorf("%d evaluations alone, %d saw others in progress", alone.Load(), violations.Load())
 	}
 }
