@@ -2,6 +2,7 @@ package trivy
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"io"
 	"io/fs"
@@ -14,6 +15,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/sdescan/sdescan/checks"
+	"github.com/sdescan/sdescan/checks/limits"
 )
 
 // Source is the collector name of the facts this package produces.
@@ -49,11 +51,21 @@ const maxFile = 8 << 20
 
 type parser struct {
 	fsys   fs.FS
+	root   string // the scanned directory
 	prefix string
 	res    *Result
+	lim    bounds
 	kinds  map[string]string // rel path -> kind
 	charts map[string]bool   // chart directories (holding Chart.yaml)
 	k8s    []*checks.Resource
+
+	// excluded are files not handed to Trivy: beyond a bound, or not read.
+	excluded map[string]bool
+	// badCharts are chart directories not rendered (a file beyond a bound).
+	badCharts map[string]bool
+	// tf is what the Terraform pre-screen learnt: rewritten sources, the
+	// count/for_each guards, module sources and modules outside the root.
+	tf tfState
 }
 
 func (p *parser) entry(rel, kind, reason string) {
@@ -101,6 +113,8 @@ func classify(rel string, charts map[string]bool) string {
 func (p *parser) files(files []string) {
 	p.kinds = map[string]string{}
 	p.charts = map[string]bool{}
+	p.excluded = map[string]bool{}
+	p.badCharts = map[string]bool{}
 	for _, f := range files {
 		if path.Base(f) == "Chart.yaml" {
 			p.charts[path.Dir(f)] = true
@@ -116,18 +130,32 @@ func (p *parser) files(files []string) {
 		if kind == KindHelm {
 			p.kinds[f] = kind
 			p.res.Files[display(p.prefix, f)] = kind
+			// The chart's YAML files (Chart.yaml, values, dependencies; not
+			// its templates, which are text until rendered) are parsed by
+			// Helm: screened first.
+			if dir := p.chartOf(f); yamlish && !strings.HasPrefix(f, path.Join(dir, "templates")+"/") {
+				p.screenChartFile(dir, f)
+			}
 			continue
 		}
 		data, err := p.read(f)
 		if err != nil {
+			p.exclude(f)
 			p.entry(f, EntryError, err.Error())
+			if dir := p.chartOf(f); dir != "" {
+				p.badCharts[dir] = true
+			}
 			continue
 		}
 		switch kind {
 		case KindTerraform:
 			p.kinds[f] = kind
 			p.res.Files[display(p.prefix, f)] = kind
-			p.hclErrors(f, data)
+			if hf := p.parseHCL(f, data); hf != nil {
+				p.screenTerraform(f, hf, data)
+			} else {
+				p.exclude(f)
+			}
 		case KindTFVars:
 			p.kinds[f] = kind
 			p.res.Files[display(p.prefix, f)] = kind
@@ -141,7 +169,9 @@ func (p *parser) files(files []string) {
 		case KindHelmValues:
 			p.kinds[f] = kind
 			p.res.Files[display(p.prefix, f)] = kind
-			p.helmValues(f, data)
+			if !p.helmValues(f, data) {
+				p.badCharts[p.chartOf(f)] = true
+			}
 		default:
 			p.yamlFile(f, data)
 		}
@@ -170,13 +200,22 @@ func (p *parser) read(rel string) ([]byte, error) {
 func (p *parser) yamlFile(rel string, data []byte) {
 	lower := strings.ToLower(rel)
 	isJSON := strings.HasSuffix(lower, ".json")
-	docs, err := yamlMappings(data)
+	docs, err := yamlMappings(data, p.lim.yaml)
 	if err != nil {
+		var ae *aliasError
+		if errors.As(err, &ae) {
+			p.kinds[rel] = "yaml"
+			p.res.Files[display(p.prefix, rel)] = "yaml"
+			p.exclude(rel)
+			p.entry(rel, EntryNotAssessed, ae.Error())
+			return
+		}
 		if isJSON && !looksLikeIaC(data) {
 			return
 		}
 		p.kinds[rel] = "yaml"
 		p.res.Files[display(p.prefix, rel)] = "yaml"
+		p.exclude(rel)
 		p.entry(rel, EntryError, "does not parse as YAML: "+oneLine(err.Error()))
 		return
 	}
@@ -200,23 +239,51 @@ func (p *parser) yamlFile(rel string, data []byte) {
 }
 
 // yamlMappings decodes every document of a YAML stream and returns those whose
-// top is a mapping (an object), in order.
-func yamlMappings(data []byte) ([]*yaml.Node, error) {
-	dec := yaml.NewDecoder(bytes.NewReader(data))
+// top is a mapping (an object), in order. The stream's aliases, expanded, must
+// stay within budget bytes (all its documents together): beyond, the error is
+// an *aliasError and nothing is returned.
+func yamlMappings(data []byte, budget int64) ([]*yaml.Node, error) {
+	docs, err := yamlDocuments(data, budget)
+	if err != nil {
+		return nil, err
+	}
 	var out []*yaml.Node
-	for {
-		var n yaml.Node
-		err := dec.Decode(&n)
-		if err == io.EOF {
-			return out, nil
-		}
-		if err != nil {
-			return nil, err
-		}
+	for _, n := range docs {
 		if len(n.Content) > 0 && n.Content[0].Kind == yaml.MappingNode {
 			out = append(out, n.Content[0])
 		}
 	}
+	return out, nil
+}
+
+// yamlDocuments parses every document of a YAML stream into nodes (linear in
+// the text: aliases stay references) and checks that, expanded, they stay
+// within budget bytes, before anything decodes them.
+func yamlDocuments(data []byte, budget int64) ([]*yaml.Node, error) {
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	all := &yaml.Node{Kind: yaml.SequenceNode}
+	for {
+		n := new(yaml.Node)
+		err := dec.Decode(n)
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, err
+		}
+		all.Content = append(all.Content, n)
+	}
+	if err := limits.Aliases(all, budget); err != nil {
+		return nil, &aliasError{err}
+	}
+	return all.Content, nil
+}
+
+// aliasError is a YAML file whose aliases expand beyond the budget.
+type aliasError struct{ err error }
+
+func (e *aliasError) Error() string {
+	return oneLine(e.err.Error()) + ": not parsed (sdescan's YAML alias bound), not assessed"
 }
 
 func looksLikeIaC(data []byte) bool {
@@ -633,20 +700,32 @@ func (p *parser) tfvars(rel string, data []byte) {
 		Attributes: map[string]any{"format": KindTFVars, "literal_credentials": creds}})
 }
 
-func (p *parser) helmValues(rel string, data []byte) {
+// helmValues parses a chart's values file into a fact; false when it does not
+// parse or is beyond the YAML bound (the chart is then not rendered).
+func (p *parser) helmValues(rel string, data []byte) bool {
 	file := display(p.prefix, rel)
-	var n yaml.Node
-	if err := yaml.Unmarshal(data, &n); err != nil {
-		p.entry(rel, EntryError, "does not parse as YAML: "+oneLine(err.Error()))
-		return
+	docs, err := yamlDocuments(data, p.lim.yaml)
+	if err != nil {
+		var ae *aliasError
+		if errors.As(err, &ae) {
+			p.entry(rel, EntryNotAssessed, ae.Error())
+		} else {
+			p.entry(rel, EntryError, "does not parse as YAML: "+oneLine(err.Error()))
+		}
+		return false
 	}
-	v, _ := nodeValue(&n).(map[string]any)
+	n := &yaml.Node{}
+	if len(docs) > 0 {
+		n = docs[0]
+	}
+	v, _ := nodeValue(n).(map[string]any)
 	lines := map[string]int{}
 	if len(n.Content) > 0 {
 		lines = nodeLines(n.Content[0], "", nil)
 	}
 	p.add(checks.Resource{ID: resourceID(file, ""), Type: TypeFile, Source: Source, Scope: checks.Scope{Path: file},
 		Attributes: map[string]any{"format": KindHelmValues, "literal_credentials": credentialsIn(v, "", 1, lines)}})
+	return true
 }
 
 // credentialKey matches the names of settings that hold a credential.

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"sort"
 	"strings"
 	"sync"
 
@@ -54,8 +55,11 @@ func sharedRego() (*rego.Scanner, error) {
 	return regoScanner, regoErr
 }
 
-// runTrivy runs Trivy's misconfiguration scanners over the files, offline.
-func runTrivy(ctx context.Context, mfs *mapfs.FS, files []string, opts Options, cfs fs.FS, cfsPaths []string, res *Result) error {
+// runTrivy runs Trivy's misconfiguration scanners over the files, offline:
+// Terraform over tfs (rewritten with the count and for_each bounds, with the
+// modules followed), the others over mfs. Each runs under the scan's deadline.
+func (p *parser) runTrivy(ctx context.Context, mfs, tfs *mapfs.FS, opts Options, cfs fs.FS, cfsPaths []string) error {
+	res := p.res
 	rs, err := sharedRego()
 	if err != nil {
 		return fmt.Errorf("trivy checks: %w", err)
@@ -71,27 +75,36 @@ func runTrivy(ctx context.Context, mfs *mapfs.FS, files []string, opts Options, 
 	for _, t := range scanned {
 		var mis []ftypes.Misconfiguration
 		var err error
-		if t == detection.FileTypeTerraform {
-			mis, err = scanTerraform(ctx, mfs, rs, cfs, cfsPaths)
-		} else {
+		if !bounded(ctx, func() {
+			if t == detection.FileTypeTerraform {
+				mis, err = scanTerraform(ctx, tfs, p.tf.base, rs, cfs, cfsPaths)
+				return
+			}
 			var s *misconf.Scanner
 			s, err = misconf.NewScanner(t, misconf.ScannerOption{RegoScanner: rs, HelmValueFiles: helmValues, RegoErrorLimit: 0})
 			if err == nil {
 				mis, err = s.Scan(ctx, mfs)
 			}
+		}) {
+			p.holes(t, p.lim.timeBound("Trivy's "+string(t)+" checks"))
+			continue
 		}
 		if err != nil {
 			// A scanner that breaks is a hole, never a pass: every file of
 			// its type is not assessed.
-			for _, f := range files {
-				if res.Files[display(opts.Prefix, f)] == kindOf(t) {
-					res.Entries = append(res.Entries, Entry{Path: display(opts.Prefix, f), Kind: EntryError, Reason: "Trivy " + string(t) + " scanner: " + oneLine(err.Error())})
-				}
-			}
+			p.holes(t, "Trivy "+string(t)+" scanner: "+oneLine(err.Error()))
 			continue
 		}
 		for _, m := range mis {
+			if t == detection.FileTypeTerraform {
+				m.FilePath = p.tfRel(m.FilePath)
+			}
 			for _, f := range m.Failures {
+				if t == detection.FileTypeTerraform {
+					for i := range f.Occurrences {
+						f.Occurrences[i].Filename = p.tfRel(f.Occurrences[i].Filename)
+					}
+				}
 				res.add(opts.Prefix, m, f)
 			}
 		}
@@ -99,24 +112,22 @@ func runTrivy(ctx context.Context, mfs *mapfs.FS, files []string, opts Options, 
 	return nil
 }
 
-// buildFS maps the files to scan into Trivy's in-memory file system.
-func buildFS(root string, files []string) (*mapfs.FS, error) {
-	absRoot, err := filepath.Abs(root)
-	if err != nil {
-		return nil, err
+// holes records every file of type t Trivy did not assess, with the reason.
+func (p *parser) holes(t detection.FileType, reason string) {
+	kind := EntryError
+	if strings.Contains(reason, "time bound") {
+		kind = EntryNotAssessed
 	}
-	mfs := mapfs.New()
-	for _, f := range files {
-		if dir := path.Dir(f); dir != "." {
-			if err := mfs.MkdirAll(dir, 0o755); err != nil {
-				return nil, err
-			}
-		}
-		if err := mfs.WriteFile(f, filepath.Join(absRoot, filepath.FromSlash(f))); err != nil {
-			return nil, err
+	var list []string
+	for f, k := range p.kinds {
+		if k == kindOf(t) && !p.excluded[f] {
+			list = append(list, f)
 		}
 	}
-	return mfs, nil
+	sort.Strings(list)
+	for _, f := range list {
+		p.entry(f, kind, reason)
+	}
 }
 
 // tfvarsFS maps --tf-vars files (anywhere) into a file system, as Trivy does.
@@ -150,7 +161,7 @@ func tfvarsFS(tfvars []string) (fs.FS, []string, error) {
 }
 
 // scanTerraform is misconf's Terraform scan with remote module downloads off.
-func scanTerraform(ctx context.Context, mfs *mapfs.FS, rs *rego.Scanner, cfs fs.FS, cfsPaths []string) ([]ftypes.Misconfiguration, error) {
+func scanTerraform(ctx context.Context, mfs *mapfs.FS, dir string, rs *rego.Scanner, cfs fs.FS, cfsPaths []string) ([]ftypes.Misconfiguration, error) {
 	so := []options.ScannerOption{
 		rego.WithRegoScanner(rs),
 		options.WithScanRawConfig(false),
@@ -162,7 +173,7 @@ func scanTerraform(ctx context.Context, mfs *mapfs.FS, rs *rego.Scanner, cfs fs.
 		so = append(so, tfscanner.ScannerWithTFVarsPaths(cfsPaths...), tfscanner.ScannerWithConfigsFileSystem(cfs))
 	}
 	s := tfscanner.New(so...)
-	results, err := s.ScanFS(ctx, mfs, ".")
+	results, err := s.ScanFS(ctx, mfs, dir)
 	if err != nil {
 		return nil, err
 	}

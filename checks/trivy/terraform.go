@@ -25,11 +25,11 @@ import (
 // terraform parses every directory of .tf files into iac.terraform.resource
 // facts, with Trivy's evaluator (variables, tfvars, locals and local modules
 // resolved; what cannot be known offline is left out).
-func (p *parser) terraform(ctx context.Context, mfs *mapfs.FS, cfs fs.FS, cfsPaths []string) error {
+func (p *parser) terraform(ctx context.Context, tfs *mapfs.FS, cfs fs.FS, cfsPaths []string) error {
 	dirs := map[string]bool{}
 	for f, kind := range p.kinds {
-		if kind == KindTerraform {
-			dirs[path.Dir(f)] = true
+		if kind == KindTerraform && !p.excluded[f] {
+			dirs[p.tfPath(path.Dir(f))] = true
 		}
 	}
 	var list []string
@@ -51,14 +51,22 @@ func (p *parser) terraform(ctx context.Context, mfs *mapfs.FS, cfs fs.FS, cfsPat
 		if len(cfsPaths) > 0 {
 			opts = append(opts, tfparser.OptionWithTFVarsPaths(cfsPaths...), tfparser.OptionWithConfigsFS(cfs))
 		}
-		tp := tfparser.New(mfs, "", opts...)
-		if err := tp.ParseFS(ctx, d); err != nil {
-			p.entry(d, EntryError, "Terraform: "+oneLine(err.Error()))
+		// The evaluation runs under the scan's deadline: Trivy's evaluator
+		// cannot be interrupted, so a runaway one is left behind and the
+		// directory is not assessed.
+		var mods terraform.Modules
+		var err error
+		if !bounded(ctx, func() {
+			tp := tfparser.New(tfs, "", opts...)
+			if err = tp.ParseFS(ctx, d); err == nil {
+				mods, err = tp.EvaluateAll(ctx)
+			}
+		}) {
+			p.entry(p.tfRel(d), EntryNotAssessed, p.lim.timeBound("Terraform evaluation of the directory"))
 			continue
 		}
-		mods, err := tp.EvaluateAll(ctx)
 		if err != nil {
-			p.entry(d, EntryError, "Terraform: "+oneLine(err.Error()))
+			p.entry(p.tfRel(d), EntryError, "Terraform: "+oneLine(err.Error()))
 			continue
 		}
 		roots[d] = mods
@@ -68,7 +76,7 @@ func (p *parser) terraform(ctx context.Context, mfs *mapfs.FS, cfs fs.FS, cfsPat
 			}
 			src := stringAttr(b, "source")
 			if isLocalSource(src) {
-				from := path.Dir(b.GetMetadata().Range().GetFilename())
+				from := path.Dir(strings.TrimPrefix(b.GetMetadata().Range().GetFilename(), "/"))
 				called[path.Clean(path.Join(from, src))] = true
 			}
 		}
@@ -78,6 +86,7 @@ func (p *parser) terraform(ctx context.Context, mfs *mapfs.FS, cfs fs.FS, cfsPat
 		if !ok || called[d] {
 			continue
 		}
+		p.boundsReached(mods)
 		var backupPolicies []*terraform.Block
 		for _, b := range mods.GetBlocks() {
 			if b.Type() == "resource" && b.TypeLabel() == "aws_efs_backup_policy" {
@@ -93,7 +102,7 @@ func (p *parser) terraform(ctx context.Context, mfs *mapfs.FS, cfs fs.FS, cfsPat
 				if src == "" || isLocalSource(src) {
 					continue
 				}
-				file := strings.TrimPrefix(b.GetMetadata().Range().GetFilename(), "/")
+				file := p.tfRel(b.GetMetadata().Range().GetFilename())
 				p.entry(file, EntryNotAssessed, fmt.Sprintf("module %q: remote source %s is not downloaded offline; its resources are not assessed", b.TypeLabel(), src))
 			}
 		}
@@ -159,7 +168,7 @@ var placeholder = regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a
 
 func (p *parser) tfResource(b *terraform.Block, backupPolicies []*terraform.Block) {
 	r := b.GetMetadata().Range()
-	file := display(p.prefix, strings.TrimPrefix(r.GetFilename(), "/"))
+	file := display(p.prefix, p.tfRel(r.GetFilename()))
 	addr := b.GetMetadata().Reference()
 	cfg := blockValue(b)
 	attrs := map[string]any{

@@ -9,6 +9,7 @@ package trivy
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io/fs"
 	"os"
@@ -38,6 +39,19 @@ type Options struct {
 	// Prefix is prepended to every file path reported (the PATH as the user gave
 	// it), so that paths are relative to where sdescan ran.
 	Prefix string
+	// Timeout bounds the whole scan (Helm rendering, Terraform evaluation,
+	// Trivy's scanners); what has not ended by then is not assessed. 0:
+	// DefaultTimeout.
+	Timeout time.Duration
+	// MaxInstances bounds the instances one Terraform count or for_each
+	// expands to, and MaxTotalInstances those of all the blocks of one module
+	// directory; a block beyond is not expanded and not assessed. 0: the
+	// defaults.
+	MaxInstances, MaxTotalInstances int
+	// YAMLBudget bounds the alias-expanded size of every YAML file; a file
+	// beyond is parsed by neither sdescan nor Trivy and is not assessed. 0:
+	// limits.YAMLExpansion.
+	YAMLBudget int64
 }
 
 // Entry kinds of a file that could not be (fully) assessed.
@@ -98,17 +112,35 @@ func (s *trivyScanner) Scan(ctx context.Context, root string, opts Options) (*Re
 	if !st.IsDir() {
 		return nil, fmt.Errorf("%s: not a directory", root)
 	}
-	files, err := walk(root, opts.SkipDirs)
+	files, skippedLinks, err := walk(root, opts.SkipDirs)
 	if err != nil {
 		return nil, err
 	}
 	res := &Result{Files: map[string]string{}, Checks: map[string]*checks.Check{}}
+	lim := opts.bounds()
+	// Trivy's embedded checks are compiled once per process, before the
+	// clock starts: they are ours, not the tree's.
+	if _, err := sharedRego(); err != nil {
+		return nil, fmt.Errorf("trivy checks: %w", err)
+	}
+	// One deadline for the whole scan: a runaway Helm render, Terraform
+	// evaluation or Trivy scanner ends as not assessed, never as clean.
+	ctx, cancel := context.WithTimeout(ctx, lim.timeout)
+	defer cancel()
 	fsys := os.DirFS(root)
-	p := &parser{fsys: fsys, prefix: opts.Prefix, res: res}
+	p := &parser{fsys: fsys, root: root, prefix: opts.Prefix, res: res, lim: lim}
+	for _, e := range skippedLinks {
+		p.entry(e.Path, e.Kind, e.Reason)
+	}
 	p.files(files)
+	p.followModules()
 	p.helmCharts(ctx, opts.HelmValues)
 	p.joinNetworkPolicies()
-	mfs, err := buildFS(root, files)
+	mfs, err := p.buildFS(files)
+	if err != nil {
+		return nil, err
+	}
+	tfs, err := p.terraformFS(files)
 	if err != nil {
 		return nil, err
 	}
@@ -116,10 +148,10 @@ func (s *trivyScanner) Scan(ctx context.Context, root string, opts Options) (*Re
 	if err != nil {
 		return nil, err
 	}
-	if err := p.terraform(ctx, mfs, cfs, cfsPaths); err != nil {
+	if err := p.terraform(ctx, tfs, cfs, cfsPaths); err != nil {
 		return nil, err
 	}
-	if err := runTrivy(ctx, mfs, files, opts, cfs, cfsPaths, res); err != nil {
+	if err := p.runTrivy(ctx, mfs, tfs, opts, cfs, cfsPaths); err != nil {
 		return nil, err
 	}
 	res.sort()
@@ -130,10 +162,23 @@ func (s *trivyScanner) Scan(ctx context.Context, root string, opts Options) (*Re
 // skipAlways are directory names never scanned.
 var skipAlways = map[string]bool{".git": true, ".terraform": true, "node_modules": true}
 
-// walk lists the regular files under root, relative and slash-separated, sorted.
-func walk(root string, skip []string) ([]string, error) {
+// walk lists the regular files under root, relative and slash-separated,
+// sorted. A symbolic link to a regular file inside root is listed under its own
+// name (and read through it); a link that leads outside root, to something
+// other than a regular file or directory, nowhere, or round in a loop is an
+// entry (not assessed, with the reason), never skipped silently. A link to a
+// directory inside root is not followed: its files are scanned where they lie.
+func walk(root string, skip []string) ([]string, []Entry, error) {
 	var out []string
-	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+	var entries []Entry
+	realRoot, err := filepath.EvalSymlinks(root)
+	if err != nil {
+		return nil, nil, fmt.Errorf("%s: %w", root, err)
+	}
+	if realRoot, err = filepath.Abs(realRoot); err != nil {
+		return nil, nil, err
+	}
+	err = filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return fmt.Errorf("%s: %w", p, err)
 		}
@@ -145,13 +190,77 @@ func walk(root string, skip []string) ([]string, error) {
 			}
 			return nil
 		}
-		if d.Type().IsRegular() {
+		switch {
+		case d.Type().IsRegular():
 			out = append(out, rel)
+		case d.Type()&fs.ModeSymlink != 0:
+			if follow, reason := linkTarget(realRoot, p, rel); follow {
+				out = append(out, rel)
+			} else if reason != "" {
+				entries = append(entries, Entry{Path: rel, Kind: EntryNotAssessed, Reason: reason})
+			}
+		case iacName(rel):
+			entries = append(entries, Entry{Path: rel, Kind: EntryNotAssessed, Reason: "not a regular file: not read"})
 		}
 		return nil
 	})
 	sort.Strings(out)
-	return out, err
+	return out, entries, err
+}
+
+// linkTarget says whether the symbolic link p (rel under the root) is read as
+// a file, and otherwise why not ("" when it does not matter: a link to a
+// directory inside the root, or a link whose name is not infrastructure code
+// and leads to a file).
+func linkTarget(realRoot, p, rel string) (bool, string) {
+	target, err := filepath.EvalSymlinks(p)
+	if err != nil {
+		return false, "symbolic link that does not resolve (" + oneLine(cleanErr(err)) + "): not assessed"
+	}
+	if target, err = filepath.Abs(target); err != nil {
+		return false, "symbolic link: " + err.Error()
+	}
+	fi, err := os.Stat(target)
+	if err != nil {
+		return false, "symbolic link that does not resolve (" + oneLine(cleanErr(err)) + "): not assessed"
+	}
+	r, err := filepath.Rel(realRoot, target)
+	inside := err == nil && r != ".." && !strings.HasPrefix(r, ".."+string(filepath.Separator))
+	switch {
+	case fi.IsDir() && inside:
+		return false, ""
+	case fi.IsDir():
+		return false, "symbolic link to a directory outside the scanned folder (" + target + "): not followed, its files are not assessed"
+	case !fi.Mode().IsRegular():
+		if !iacName(rel) {
+			return false, ""
+		}
+		return false, "symbolic link to something other than a regular file: not read"
+	case !inside:
+		if !iacName(rel) {
+			return false, ""
+		}
+		return false, "symbolic link to a file outside the scanned folder (" + target + "): not followed, not assessed"
+	}
+	return true, ""
+}
+
+// iacName says whether a file's name alone makes it infrastructure code (or
+// YAML or JSON that may be).
+func iacName(rel string) bool {
+	lower := strings.ToLower(rel)
+	if strings.HasSuffix(lower, ".yaml") || strings.HasSuffix(lower, ".yml") || strings.HasSuffix(lower, ".json") {
+		return true
+	}
+	return classify(rel, nil) != ""
+}
+
+func cleanErr(err error) string {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err.Error()
+	}
+	return err.Error()
 }
 
 func skipped(rel string, skip []string) bool {
