@@ -30,7 +30,12 @@ import (
 
 // PackFormat names the layout of an evidence pack (docs/evidence-pack.md). It
 // changes only when a reader of the old layout would misread the new one.
-const PackFormat = "sdescan-evidence-pack/1"
+// Format 2 added the manifest's checks list; packs of format 1 (packFormat1)
+// are still read.
+const PackFormat = "sdescan-evidence-pack/2"
+
+// packFormat1 is the format before the manifest listed the packed checks.
+const packFormat1 = "sdescan-evidence-pack/1"
 
 // Names of the fixed files of a pack.
 const (
@@ -43,6 +48,8 @@ const (
 	// kinds) and one <id>.yaml per framework.
 	packFrameworks = "policies/frameworks"
 	packChecks     = "policies/checks"
+	// packBuiltin is where the checks sdescan ships are packed, and only they.
+	packBuiltin = packChecks + "/builtin"
 )
 
 // packReports are the human reports a pack carries, each rendered from the
@@ -67,9 +74,12 @@ type Manifest struct {
 	Scope      []ScopeEntry     `json:"scope"`
 	Catalogue  CatalogueEntry   `json:"catalogue"`
 	// Policies are the sources of the checks, in the order they were loaded.
-	Policies     []PolicyEntry `json:"policies"`
-	Attestations []InputEntry  `json:"attestations"`
-	Waivers      []InputEntry  `json:"waivers"`
+	Policies []PolicyEntry `json:"policies"`
+	// Checks lists every packed check file, sorted by path: whether it is one of
+	// the checks the sdescan that made the pack ships, or a custom one.
+	Checks       []CheckEntry `json:"checks"`
+	Attestations []InputEntry `json:"attestations"`
+	Waivers      []InputEntry `json:"waivers"`
 	// PublicKey identifies the key that signed manifest.sig; absent when unsigned.
 	PublicKey *KeyEntry `json:"public_key,omitempty"`
 	// Files lists every file of the pack but manifest.json and manifest.sig, by path.
@@ -124,6 +134,15 @@ type PolicyEntry struct {
 	Name  string `json:"name"`
 	Dir   string `json:"dir"`
 	Files int    `json:"files"`
+}
+
+// CheckEntry is one packed check file. Shipped: one of the checks the sdescan
+// that made the pack ships (packed under policies/checks/builtin, byte for byte
+// as shipped); otherwise a custom check of a --policy directory.
+type CheckEntry struct {
+	Path    string `json:"path"`
+	SHA256  string `json:"sha256"`
+	Shipped bool   `json:"shipped"`
 }
 
 // InputEntry is an attestations or waivers file: Name as it was given (and as
@@ -462,32 +481,36 @@ func BuildPack(p *Pack) (*PackFiles, error) {
 		}
 	}
 
-	// The checks, exactly as loaded.
+	// The checks, exactly as loaded. The shipped checks go under builtin/, and
+	// nothing else does: a source is packed there only when it holds exactly the
+	// checks this sdescan ships, byte for byte (a --policy directory named
+	// "builtin" is a custom source like any other).
+	shipped, err := ShippedChecks(checks.BuiltinFS())
+	if err != nil {
+		return nil, fmt.Errorf("the checks sdescan ships: %w", err)
+	}
+	builtinPacked := false
+	m.Checks = []CheckEntry{}
 	for i, src := range p.Policies {
-		dir := path.Join(packChecks, "policy-"+strconv.Itoa(i))
-		if src.Name == "builtin" {
-			dir = path.Join(packChecks, "builtin")
-		}
-		n := 0
-		err := fs.WalkDir(src.FS, ".", func(f string, d fs.DirEntry, err error) error {
-			if err != nil {
-				return err
-			}
-			if d.IsDir() || !strings.HasSuffix(f, ".rego") || strings.HasSuffix(f, "_test.rego") {
-				return nil
-			}
-			data, err := readLimited(src.FS, f, MaxEntrySize)
-			if err != nil {
-				return fmt.Errorf("%s: %w", f, err)
-			}
-			n++
-			return b.addCopied(path.Join(dir, f), policyName(src.Name, f), data)
-		})
+		files, err := readChecks(src.FS)
 		if err != nil {
 			return nil, fmt.Errorf("policy %s: %w", src.Name, err)
 		}
-		m.Policies = append(m.Policies, PolicyEntry{Name: src.Name, Dir: dir, Files: n})
+		dir := path.Join(packChecks, "policy-"+strconv.Itoa(i))
+		isShipped := src.Name == "builtin" && !builtinPacked && sameChecks(files, shipped)
+		if isShipped {
+			dir, builtinPacked = packBuiltin, true
+		}
+		for _, f := range sortedKeys(files) {
+			name := path.Join(dir, f)
+			if err := b.addCopied(name, policyName(src.Name, f), files[f]); err != nil {
+				return nil, fmt.Errorf("policy %s: %w", src.Name, err)
+			}
+			m.Checks = append(m.Checks, CheckEntry{Path: name, SHA256: sha256Hex(files[f]), Shipped: isShipped})
+		}
+		m.Policies = append(m.Policies, PolicyEntry{Name: src.Name, Dir: dir, Files: len(files)})
 	}
+	sort.Slice(m.Checks, func(i, j int) bool { return m.Checks[i].Path < m.Checks[j].Path })
 
 	// The catalogue, as loaded (aliases resolved to check IDs).
 	if err := addCatalogue(b, m, p.Catalogue); err != nil {
@@ -545,6 +568,60 @@ func nonNil(s []string) []string {
 		return []string{}
 	}
 	return s
+}
+
+// readChecks reads the check files of a policy source as the engine loads them
+// (checks.readPolicies): every .rego file but the tests, by slash path.
+func readChecks(fsys fs.FS) (map[string][]byte, error) {
+	files := map[string][]byte{}
+	err := fs.WalkDir(fsys, ".", func(f string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() || !isCheckFile(f) {
+			return nil
+		}
+		data, err := readLimited(fsys, f, MaxEntrySize)
+		if err != nil {
+			return fmt.Errorf("%s: %w", f, err)
+		}
+		files[f] = data
+		return nil
+	})
+	return files, err
+}
+
+// isCheckFile says whether the engine loads a file of a policy source.
+func isCheckFile(f string) bool {
+	return strings.HasSuffix(f, ".rego") && !strings.HasSuffix(f, "_test.rego")
+}
+
+// ShippedChecks returns the sha256 of every check file of the tree of shipped
+// checks (checks.BuiltinFS()), by slash path: what a pack's builtin directory
+// must hold, exactly.
+func ShippedChecks(fsys fs.FS) (map[string]string, error) {
+	files, err := readChecks(fsys)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]string, len(files))
+	for f, data := range files {
+		out[f] = sha256Hex(data)
+	}
+	return out, nil
+}
+
+// sameChecks says whether files are exactly the shipped checks.
+func sameChecks(files map[string][]byte, shipped map[string]string) bool {
+	if len(files) != len(shipped) {
+		return false
+	}
+	for f, data := range files {
+		if sum, ok := shipped[f]; !ok || sum != sha256Hex(data) {
+			return false
+		}
+	}
+	return true
 }
 
 // policyName is how the engine names a policy file of a source (checks.readPolicies).

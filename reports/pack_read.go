@@ -2,9 +2,11 @@ package reports
 
 import (
 	"archive/zip"
+	"bufio"
 	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"hash"
@@ -200,6 +202,9 @@ func (r *entryReader) readZip(file string, size int64) error {
 	if len(zr.File) > r.lim.Entries {
 		return fmt.Errorf("%d entries, more than %d", len(zr.File), r.lim.Entries)
 	}
+	if err := zipContainer(f, size, zr); err != nil {
+		return err
+	}
 	if r.readZipParallel(zr) {
 		return nil
 	}
@@ -245,6 +250,153 @@ func (r *entryReader) readZip(file string, size int64) error {
 	}
 	return nil
 }
+
+// Signatures and sizes of the zip records zipContainer reads (APPNOTE.TXT 4.3).
+const (
+	zipLocalSig       = "PK\x03\x04"
+	zipCentralSig     = "PK\x01\x02"
+	zipEndSig         = "PK\x05\x06"
+	zipEnd64Sig       = "PK\x06\x06"
+	zipEnd64LocSig    = "PK\x06\x07"
+	zipEndLen         = 22
+	zipEnd64LocLen    = 20
+	zipEnd64Len       = 56
+	zipCentralLen     = 46
+	zipMaxCommentScan = 65 * 1024 // as far back as archive/zip looks for the end record
+)
+
+// zipContainer refuses a zip that holds more than its entries, central
+// directory and end record: bytes before the first entry (prepended: archive/zip
+// reads past them, and a file can then be a zip and something else at once),
+// bytes after the end record, or a zip comment. sdescan writes none of them. zr
+// is the archive/zip reading of the same bytes; the records are read again here
+// as archive/zip read them, to find where they are.
+func zipContainer(f io.ReaderAt, size int64, zr *zip.Reader) error {
+	if zr.Comment != "" {
+		return fmt.Errorf("a zip comment of %d bytes: sdescan writes none", len(zr.Comment))
+	}
+	// The end record archive/zip used: the last signature in the final block
+	// whose comment fits in the file (its comment is empty, as zr says).
+	tail := min(size, zipMaxCommentScan)
+	b := make([]byte, tail)
+	if _, err := f.ReadAt(b, size-tail); err != nil {
+		return fmt.Errorf("not a readable zip file: %w", err)
+	}
+	at := -1
+	for i := len(b) - zipEndLen; i >= 0; i-- {
+		if string(b[i:i+4]) == zipEndSig {
+			if i+zipEndLen+int(le16(b[i+20:])) <= len(b) {
+				at = i
+			}
+			break
+		}
+	}
+	if at < 0 {
+		return errors.New("not a readable zip file: no end of central directory record")
+	}
+	if after := len(b) - at - zipEndLen; after > 0 {
+		return fmt.Errorf("%d bytes after the zip's end of central directory record: not part of a pack", after)
+	}
+	end := b[at:]
+	endOff := size - zipEndLen // where the directory's end records begin
+	dirRecords, dirSize, dirOffset := uint64(le16(end[10:])), uint64(le32(end[12:])), uint64(le32(end[16:]))
+	if dirRecords == 0xffff || dirSize == 0xffff || dirOffset == 0xffffffff { // as archive/zip tests it
+		// Zip64 (more than 65,534 entries): the zip64 end record, then its locator.
+		if loc := endOff - zipEnd64LocLen; loc >= 0 {
+			l := make([]byte, zipEnd64LocLen)
+			if _, err := f.ReadAt(l, loc); err == nil && string(l[:4]) == zipEnd64LocSig && le32(l[4:]) == 0 && le32(l[16:]) == 1 {
+				p := int64(le64(l[8:]))
+				e := make([]byte, zipEnd64Len)
+				if p < 0 || p > loc-zipEnd64Len {
+					return errors.New("the zip64 end of central directory record is not where its locator says")
+				}
+				if _, err := f.ReadAt(e, p); err != nil || string(e[:4]) != zipEnd64Sig {
+					return errors.New("the zip64 end of central directory record is not where its locator says")
+				}
+				if n := int64(le64(e[4:])); n < zipEnd64Len-12 || p+12+n != loc {
+					return fmt.Errorf("data between the zip64 end of central directory record and its locator")
+				}
+				dirRecords, dirSize, dirOffset, endOff = le64(e[32:]), le64(e[40:]), le64(e[48:]), p
+			}
+		}
+	}
+	if dirSize > uint64(endOff) || dirOffset > uint64(endOff) {
+		return errors.New("the zip's central directory is not where its end record says")
+	}
+	// archive/zip reads the entries at the offsets the directory records, plus
+	// whatever lies between the directory's recorded end and the end records.
+	if base := endOff - int64(dirSize) - int64(dirOffset); base != 0 {
+		if base > 0 {
+			// archive/zip takes the recorded offsets when a directory record is there.
+			sig := make([]byte, 4)
+			if _, err := f.ReadAt(sig, int64(dirOffset)); err == nil && string(sig) == zipCentralSig {
+				return fmt.Errorf("%d bytes between the zip's central directory and its end record: not part of a pack", base)
+			}
+			return fmt.Errorf("%d bytes before the zip's first entry (prepended to the zip): not part of a pack", base)
+		}
+		return errors.New("the zip's central directory is not where its end record says")
+	}
+	// With the offsets as recorded, the first entry must start the file: a
+	// directory rewritten to point past prepended bytes is refused just the same.
+	dir := bufio.NewReaderSize(io.NewSectionReader(f, int64(dirOffset), int64(dirSize)), 64<<10)
+	first := dirOffset // where the first entry starts: the directory, when there is none
+	rec := make([]byte, zipCentralLen)
+	for range dirRecords {
+		if _, err := io.ReadFull(dir, rec); err != nil || string(rec[:4]) != zipCentralSig {
+			return errors.New("not a readable zip file: bad central directory")
+		}
+		nameLen, extraLen, commentLen := int(le16(rec[28:])), int(le16(rec[30:])), int(le16(rec[32:]))
+		if _, err := dir.Discard(nameLen); err != nil {
+			return errors.New("not a readable zip file: bad central directory")
+		}
+		extra := make([]byte, extraLen)
+		if _, err := io.ReadFull(dir, extra); err != nil {
+			return errors.New("not a readable zip file: bad central directory")
+		}
+		if _, err := dir.Discard(commentLen); err != nil {
+			return errors.New("not a readable zip file: bad central directory")
+		}
+		off := uint64(le32(rec[42:]))
+		if off == 0xffffffff { // in the zip64 extra field, after the sizes that overflow
+			for len(extra) >= 4 {
+				id, n := le16(extra), int(le16(extra[2:]))
+				if n > len(extra)-4 {
+					break
+				}
+				if id == 0x0001 {
+					field := extra[4 : 4+n]
+					skip := 0
+					if le32(rec[24:]) == 0xffffffff {
+						skip += 8
+					}
+					if le32(rec[20:]) == 0xffffffff {
+						skip += 8
+					}
+					if len(field) >= skip+8 {
+						off = le64(field[skip:])
+					}
+					break
+				}
+				extra = extra[4+n:]
+			}
+		}
+		first = min(first, off)
+	}
+	if first > 0 {
+		return fmt.Errorf("%d bytes before the zip's first entry (prepended to the zip): not part of a pack", first)
+	}
+	if dirRecords > 0 {
+		sig := make([]byte, 4)
+		if _, err := f.ReadAt(sig, 0); err != nil || string(sig) != zipLocalSig {
+			return errors.New("the zip does not start with an entry")
+		}
+	}
+	return nil
+}
+
+func le16(b []byte) uint16 { return uint16(b[0]) | uint16(b[1])<<8 }
+func le32(b []byte) uint32 { return uint32(le16(b)) | uint32(le16(b[2:]))<<16 }
+func le64(b []byte) uint64 { return uint64(le32(b)) | uint64(le32(b[4:]))<<32 }
 
 // readZipParallel reads a well-formed pack with every core: when each entry is a
 // regular file with a valid, unique name and the sizes its header declares keep
@@ -509,9 +661,16 @@ func openPack(name string, lim Limits, keep func(string) bool) (*PackContents, *
 	}
 	var m Manifest
 	if err := checks.DecodeJSONStrict(me.Data, &m); err != nil {
+		// A manifest of another format may have other fields: say which format it is.
+		var f struct {
+			Format string `json:"format"`
+		}
+		if json.Unmarshal(me.Data, &f) == nil && f.Format != "" && f.Format != PackFormat && f.Format != packFormat1 {
+			return nil, nil, fmt.Errorf("%s: %s: format %q, want %q", name, PackManifest, f.Format, PackFormat)
+		}
 		return nil, nil, fmt.Errorf("%s: %s: %w", name, PackManifest, err)
 	}
-	if m.Format != PackFormat {
+	if m.Format != PackFormat && m.Format != packFormat1 {
 		return nil, nil, fmt.Errorf("%s: %s: format %q, want %q", name, PackManifest, m.Format, PackFormat)
 	}
 	return pc, &m, nil

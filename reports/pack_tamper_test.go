@@ -14,7 +14,7 @@ import (
 // unless verify refuses it: an error (exit 2) or at least one problem (exit 1).
 func verifyFails(t *testing.T, p *PackFiles, key ed25519.PublicKey, what string) []string {
 	t.Helper()
-	v, err := VerifyPack(context.Background(), writeZipFile(t, p), VerifyOptions{Key: key})
+	v, err := VerifyPack(context.Background(), writeZipFile(t, p), VerifyOptions{Key: key, Version: testVersion})
 	if err != nil {
 		return []string{err.Error()}
 	}
@@ -41,7 +41,7 @@ func TestTamperEverySingleFile(t *testing.T) {
 		}
 		return p
 	}
-	if v, err := VerifyPack(context.Background(), writeZipFile(t, clone()), VerifyOptions{Key: pub}); err != nil || len(v.Problems) > 0 {
+	if v, err := VerifyPack(context.Background(), writeZipFile(t, clone()), VerifyOptions{Key: pub, Version: testVersion}); err != nil || len(v.Problems) > 0 {
 		t.Fatalf("the untouched pack does not verify: %v %q", err, v.Problems)
 	}
 	names := orig.Names()

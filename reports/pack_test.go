@@ -52,6 +52,9 @@ func canaryCase(t *testing.T) packCase {
 	return packCase{facts: f, factsName: "testdata/canary/facts.json", evidence: os.DirFS("testdata/canary"), policyDir: "testdata/canary/policy"}
 }
 
+// testVersion is the sdescan version test packs are made (and verified) by.
+const testVersion = "test"
+
 func buildPack(t *testing.T, c packCase) *PackFiles {
 	t.Helper()
 	pf, err := PreparePackFacts(c.facts, c.factsName, c.evidence)
@@ -117,7 +120,7 @@ func buildPack(t *testing.T, c packCase) *PackFiles {
 	if err != nil {
 		t.Fatal(err)
 	}
-	tool := checks.Version{Name: "sdescan", Version: "test"}
+	tool := checks.Version{Name: "sdescan", Version: testVersion}
 	a := controls.Assess(controls.Input{Tool: tool, Facts: pf.Facts, Findings: findings, Checks: engine.Checks(), Catalogue: cat, Attestations: atts, Waivers: waivers, AsOf: asOf})
 	p, err := BuildPack(&Pack{
 		Tool: tool, Facts: pf, AsOf: asOf, Policies: sources, Catalogue: cat,
@@ -322,7 +325,7 @@ func TestPackRedactsCanaries(t *testing.T) {
 		t.Errorf("evidence named after an access key is not under its redacted name: %q", p.Names())
 	}
 	// The redacted evidence is cited by its new digest, so the pack verifies.
-	v, err := VerifyPack(context.Background(), writeZipFile(t, p), VerifyOptions{})
+	v, err := VerifyPack(context.Background(), writeZipFile(t, p), VerifyOptions{Version: testVersion})
 	if err != nil {
 		t.Fatal(err)
 	}

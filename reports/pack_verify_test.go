@@ -6,6 +6,7 @@ import (
 	"crypto/ed25519"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -13,18 +14,22 @@ import (
 	"github.com/sdescan/sdescan/checks"
 )
 
-// remanifest rewrites the manifest's file list after a tampering, as a forger
-// without the signing key would, and re-signs it with key when one is given.
+// remanifest rewrites the manifest's file list and checks list after a
+// tampering, as a careful forger would, and re-signs it with key when one is
+// given (an operator holding the signing key forges a pack that way).
 func remanifest(t *testing.T, p *PackFiles, key ed25519.PrivateKey) {
 	t.Helper()
 	var m Manifest
 	if err := checks.DecodeJSONStrict(p.files[PackManifest], &m); err != nil {
 		t.Fatal(err)
 	}
-	m.Files = nil
+	m.Files, m.Checks = nil, []CheckEntry{}
 	for _, n := range p.Names() {
 		if n != PackManifest && n != PackSignature {
 			m.Files = append(m.Files, FileEntry{Path: n, SHA256: sha256Hex(p.files[n]), Size: int64(len(p.files[n]))})
+		}
+		if strings.HasPrefix(n, packChecks+"/") && isCheckFile(n) {
+			m.Checks = append(m.Checks, CheckEntry{Path: n, SHA256: sha256Hex(p.files[n]), Shipped: strings.HasPrefix(n, packBuiltin+"/")})
 		}
 	}
 	var buf bytes.Buffer
@@ -88,7 +93,7 @@ func TestVerifyPack(t *testing.T) {
 			want:   []string{"manifest.sig: 63 bytes, an ed25519 signature is 64"}},
 		{name: "file altered, manifest not", build: unsigned,
 			tamper: func(t *testing.T, p *PackFiles) { replaceIn(t, p, "reports/summary.md", "Risk score", "Risk Score") },
-			want:   []string{"reports/summary.md: sha256 ", "reports/summary.md: does not follow"}},
+			want:   []string{"reports/summary.md: sha256 "}},
 		{name: "file resized", build: unsigned,
 			tamper: func(t *testing.T, p *PackFiles) {
 				p.files["waivers/1/waivers.yaml"] = append(p.files["waivers/1/waivers.yaml"], '\n')
@@ -96,10 +101,10 @@ func TestVerifyPack(t *testing.T) {
 			want: []string{"waivers/1/waivers.yaml: 693 bytes, the manifest says 692"}},
 		{name: "extra file", build: unsigned,
 			tamper: func(t *testing.T, p *PackFiles) { p.files["evidence/extra.json"] = []byte("{}") },
-			want:   []string{"evidence/extra.json: not listed in the manifest"}},
+			want:   []string{"evidence/extra.json: not listed in the manifest", "evidence/extra.json: not cited by facts.json"}},
 		{name: "missing file", build: unsigned,
 			tamper: func(t *testing.T, p *PackFiles) { delete(p.files, "attestations/1/evidence/pentest-summary-2026.md") },
-			want:   []string{"attestations/1/evidence/pentest-summary-2026.md: missing (listed in the manifest)", "assessment.json: does not follow"}},
+			want:   []string{"attestations/1/evidence/pentest-summary-2026.md: missing (listed in the manifest)"}},
 		{name: "findings forged, manifest rewritten", build: unsigned,
 			tamper: func(t *testing.T, p *PackFiles) {
 				replaceIn(t, p, PackFindings, `"status": "fail"`, `"status": "pass"`)
@@ -129,7 +134,7 @@ func TestVerifyPack(t *testing.T) {
 				replaceIn(t, p, "policies/checks/builtin/aws/policy/rds_public_access.rego", "severity: critical", "severity: low")
 				remanifest(t, p, nil)
 			},
-			want: []string{"findings.json: does not follow", "assessment.json: does not follow"}},
+			want: []string{"policies/checks/builtin/aws/policy/rds_public_access.rego: differs from the check sdescan test ships"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -145,7 +150,7 @@ func TestVerifyPack(t *testing.T) {
 			link := filepath.Join(t.TempDir(), "link")
 			symlink(t, dir, link) // a pack directory reached through a link the user chose
 			for _, pack := range []string{zipFile, dir, link} {
-				v, err := VerifyPack(context.Background(), pack, VerifyOptions{Key: tt.key})
+				v, err := VerifyPack(context.Background(), pack, VerifyOptions{Key: tt.key, Version: testVersion})
 				if err != nil {
 					t.Fatalf("%s: %v", pack, err)
 				}
@@ -161,9 +166,15 @@ func TestVerifyPack(t *testing.T) {
 						t.Errorf("%s: no problem says %q; got %q", pack, w, v.Problems)
 					}
 				}
-				warned := len(v.Warnings) == 1 && v.Warnings[0] == "signature not checked: no --key given"
-				if warned != (tt.key == nil) {
-					t.Errorf("%s: warnings %q", pack, v.Warnings)
+				// The signature warning when there is no key; and when there are
+				// problems, evaluation was run only if every one came from it.
+				warned := len(v.Warnings) > 0 && v.Warnings[0] == "signature not checked: no --key given"
+				notRun := slices.ContainsFunc(v.Warnings, func(w string) bool { return strings.HasPrefix(w, "re-evaluation not attempted: ") })
+				if warned != (tt.key == nil) || len(v.Warnings) != btoi(warned)+btoi(notRun) || notRun == v.Evaluated {
+					t.Errorf("%s: warnings %q, evaluated %t", pack, v.Warnings, v.Evaluated)
+				}
+				if v.Evaluated && slices.ContainsFunc(v.Problems, func(p string) bool { return !strings.Contains(p, "follow") && !strings.HasPrefix(p, "re-evaluation: ") }) {
+					t.Errorf("%s: evaluated despite %q", pack, v.Problems)
 				}
 				if tt.key != nil && len(tt.want) == 0 && !v.SignatureChecked {
 					t.Errorf("%s: signature not reported as checked", pack)
@@ -184,7 +195,7 @@ func TestVerifyJudgesAtThePackTime(t *testing.T) {
 		c := demoCase(t)
 		c.asOf = asOf
 		p := buildPack(t, c)
-		v, err := VerifyPack(context.Background(), writeZipFile(t, p), VerifyOptions{})
+		v, err := VerifyPack(context.Background(), writeZipFile(t, p), VerifyOptions{Version: testVersion})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -261,4 +272,11 @@ func TestKeys(t *testing.T) {
 	if _, err := ParsePublicKey(privPEM, "k.pub"); err == nil || !strings.Contains(err.Error(), "k.pub: PEM block is") {
 		t.Errorf("private as public: %v", err)
 	}
+}
+
+func btoi(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }

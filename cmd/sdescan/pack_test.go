@@ -4,7 +4,12 @@ import (
 	"archive/zip"
 	"bufio"
 	"bytes"
+	"crypto/ed25519"
+	"crypto/sha256"
+	"crypto/x509"
 	"encoding/json"
+	"encoding/pem"
+	"fmt"
 	"io"
 	"os"
 	"os/exec"
@@ -146,9 +151,9 @@ func TestEvidencePackCommands(t *testing.T) {
 		{"directory, judged at its own --as-of", []string{"verify", "d"}, 0,
 			[]string{"warning: signature not checked: no --key given", "d: valid: "}, ""},
 		{"wrong key", []string{"verify", "a.zip", "--key", "other.pub"}, 1,
-			[]string{"manifest.json: signed by the key with sha256 "}, "sdescan: a.zip: invalid evidence pack: 1 problem(s)\n"},
+			[]string{"warning: re-evaluation not attempted: 1 problem(s) found before it", "manifest.json: signed by the key with sha256 "}, "sdescan: a.zip: invalid evidence pack: 1 problem(s)\n"},
 		{"unsigned, key required", []string{"verify", "d", "--key", "op.pub"}, 1,
-			[]string{"manifest.sig: missing: the pack is not signed"}, "sdescan: d: invalid evidence pack: 1 problem(s)\n"},
+			[]string{"warning: re-evaluation not attempted: 1 problem(s) found before it", "manifest.sig: missing: the pack is not signed"}, "sdescan: d: invalid evidence pack: 1 problem(s)\n"},
 		{"not a pack", []string{"verify", "op.pub"}, 2, nil, "sdescan: op.pub: not a readable zip file: zip: not a valid zip file\n"},
 		{"no such pack", []string{"verify", "nope.zip"}, 2, nil, "sdescan: nope.zip: no such file or directory\n"},
 		{"bad key", []string{"verify", "a.zip", "--key", "op.key"}, 2, nil, "sdescan: op.key: PEM block is \"PRIVATE KEY\", want \"PUBLIC KEY\"\n"},
@@ -190,20 +195,119 @@ func TestEvidencePackCommands(t *testing.T) {
 	os.WriteFile(f, bytes.Replace(readFile(t, f), []byte(`"status": "fail"`), []byte(`"status": "pass"`), 1), 0o644)
 	r = run(t, dir, "verify", "t", "--key", "op.pub")
 	want := []string{
+		"warning: re-evaluation not attempted: 4 problem(s) found before it; none of the packed checks was compiled or run",
 		"findings.json: sha256 ",
 		"reports/summary.md: missing (listed in the manifest)",
 		"evidence/extra.json: not listed in the manifest",
-		"findings.json: does not follow from the packed facts and policies (first difference at line ",
-		"re-evaluation: reports/summary.md: missing",
+		"evidence/extra.json: not cited by facts.json",
 	}
 	lines := strings.Split(strings.TrimSuffix(r.stdout, "\n"), "\n")
-	if r.code != 1 || len(lines) != len(want) || r.stderr != "sdescan: t: invalid evidence pack: 5 problem(s)\n" {
+	if r.code != 1 || len(lines) != len(want) || r.stderr != "sdescan: t: invalid evidence pack: 4 problem(s)\n" {
 		t.Fatalf("tampered pack: %+v", r)
 	}
 	for i, w := range want {
 		if !strings.HasPrefix(lines[i], w) {
 			t.Errorf("line %d %q, want it to start %q", i+1, lines[i], w)
 		}
+	}
+}
+
+// resign rewrites the manifest of an unpacked pack after its files were
+// changed (every files[] and checks[] digest and size) and signs it with the
+// private key file: what an operator holding the key can do.
+func resign(t *testing.T, pack, keyFile string) {
+	t.Helper()
+	mf := filepath.Join(pack, "manifest.json")
+	var m map[string]any
+	if err := json.Unmarshal(readFile(t, mf), &m); err != nil {
+		t.Fatal(err)
+	}
+	for _, list := range []string{"files", "checks"} {
+		for _, e := range m[list].([]any) {
+			entry := e.(map[string]any)
+			b := readFile(t, filepath.Join(pack, entry["path"].(string)))
+			entry["sha256"] = fmt.Sprintf("%x", sha256.Sum256(b))
+			if list == "files" {
+				entry["size"] = len(b)
+			}
+		}
+	}
+	data, err := json.MarshalIndent(m, "", "  ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	block, _ := pem.Decode(readFile(t, keyFile))
+	if block == nil {
+		t.Fatalf("%s: no PEM block", keyFile)
+	}
+	key, err := x509.ParsePKCS8PrivateKey(block.Bytes)
+	if err != nil {
+		t.Fatal(err)
+	}
+	write(t, pack, "manifest.json", string(data))
+	write(t, pack, "manifest.sig", string(ed25519.Sign(key.(ed25519.PrivateKey), data)))
+}
+
+// TestVerifyChecksWhatWasRun (issue 15): a signed pack whose built-in check was
+// edited so that it always passes, its manifest rewritten and re-signed with the
+// operator's own key, fails verify (exit 1) naming the check, and its checks are
+// not run; a custom check is listed for the assessor, with its digest.
+func TestVerifyChecksWhatWasRun(t *testing.T) {
+	dir := t.TempDir()
+	if r := run(t, dir, "keygen", "--out", "op"); r.code != 0 {
+		t.Fatalf("keygen: %+v", r)
+	}
+	if r := run(t, dir, "scan", "--demo", "--format", "json", "--pack", "a.zip", "--key", "op.key"); r.code != 0 {
+		t.Fatalf("scan: %+v", r)
+	}
+	pack := filepath.Join(dir, "edited")
+	unzipTo(t, filepath.Join(dir, "a.zip"), pack)
+	check := "policies/checks/builtin/aws/policy/rds_public_access.rego"
+	f := filepath.Join(pack, check)
+	edited := bytes.Replace(readFile(t, f), []byte("deny contains"), []byte("never contains"), 1)
+	write(t, pack, check, string(edited)+"\ndeny contains \"never\" if false\n")
+	resign(t, pack, filepath.Join(dir, "op.key"))
+	r := run(t, dir, "verify", "edited", "--key", "op.pub")
+	lines := strings.Split(strings.TrimSuffix(r.stdout, "\n"), "\n")
+	if r.code != 1 || r.stderr != "sdescan: edited: invalid evidence pack: 1 problem(s)\n" || len(lines) != 2 ||
+		lines[0] != "warning: re-evaluation not attempted: 1 problem(s) found before it; none of the packed checks was compiled or run" ||
+		!strings.HasPrefix(lines[1], check+": differs from the check sdescan ") || !strings.Contains(lines[1], " ships (sha256 ") {
+		t.Fatalf("verify of an edited built-in check: %+v", r)
+	}
+
+	// A custom check: listed, with its digest; the pack is valid.
+	write(t, dir, "policy/custom.rego", `# METADATA
+# title: A custom check
+# description: Packed from --policy.
+# custom:
+#   id: TEST-CUSTOM-001
+#   severity: low
+#   resource_types: [aws.s3.bucket]
+#   remediation: none
+package sdescan.checks.test.custom
+
+import rego.v1
+
+deny contains "never" if false
+`)
+	if r := run(t, dir, "pack", demoFacts(t), "--policy", "policy", "-o", "c.zip", "--key", "op.key"); r.code != 0 {
+		t.Fatalf("pack --policy: %+v", r)
+	}
+	sum := fmt.Sprintf("%x", sha256.Sum256(readFile(t, filepath.Join(dir, "policy/custom.rego"))))
+	r = run(t, dir, "verify", "c.zip", "--key", "op.pub")
+	lines = strings.Split(strings.TrimSuffix(r.stdout, "\n"), "\n")
+	if r.code != 0 || len(lines) != 2 ||
+		!strings.HasPrefix(lines[0], "custom check (not shipped by sdescan ") ||
+		!strings.HasSuffix(lines[0], "): policies/checks/policy-1/custom.rego sha256 "+sum+`, from --policy "policy"`) ||
+		!strings.HasPrefix(lines[1], "c.zip: valid: ") || !strings.Contains(lines[1], " ships and 1 custom check file(s), listed above; ") {
+		t.Fatalf("verify of a pack with a custom check: %+v", r)
+	}
+
+	// Bytes prepended to a pack: refused (exit 2), one line naming it.
+	write(t, dir, "prepended.zip", "<html>\n"+string(readFile(t, filepath.Join(dir, "a.zip"))))
+	r = run(t, dir, "verify", "prepended.zip", "--key", "op.pub")
+	if r.code != 2 || r.stdout != "" || r.stderr != "sdescan: prepended.zip: 7 bytes before the zip's first entry (prepended to the zip): not part of a pack\n" {
+		t.Fatalf("verify of a pack with bytes prepended: %+v", r)
 	}
 }
 

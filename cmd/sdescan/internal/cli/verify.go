@@ -7,6 +7,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/sdescan/sdescan/checks"
 	"github.com/sdescan/sdescan/checks/limits"
 	"github.com/sdescan/sdescan/reports"
 )
@@ -27,9 +28,14 @@ that wrote it:
   - every file's sha256 and size match the manifest, and no file is missing or extra;
   - with --key, manifest.sig is an ed25519 signature of manifest.json by that key
     (without --key the signature is not checked, and verify says so);
-  - the packed checks, re-run over the packed facts with the packed catalogue,
-    attestations and waivers at the pack's assessment time, give exactly the packed
-    findings.json, assessment.json and reports.
+  - every file is one sdescan writes: its reports, the evidence facts.json cites,
+    the catalogue, checks, attestations and waivers the manifest lists;
+  - the built-in checks are exactly the checks this sdescan ships, byte for byte
+    (confirmed only for a pack made by this version); custom checks (--policy)
+    are listed with their sha256 for you to review;
+  - then, and only then, the packed checks, re-run over the packed facts with the
+    packed catalogue, attestations and waivers at the pack's assessment time, give
+    exactly the packed findings.json, assessment.json and reports.
 
 Each problem is printed on its own line. Exit codes: 0 valid, 1 invalid, 2 the pack
 or key cannot be read (or is unsafe to read: see the limits in docs/evidence-pack.md).`,
@@ -45,7 +51,7 @@ or key cannot be read (or is unsafe to read: see the limits in docs/evidence-pac
 }
 
 func verifyRun(ctx context.Context, g *globalOptions, o *verifyOptions, pack string) error {
-	opts := reports.VerifyOptions{KeyName: o.key}
+	opts := reports.VerifyOptions{KeyName: o.key, Version: Version, Shipped: checks.BuiltinFS()}
 	if o.key != "" {
 		data, err := limits.ReadFile(o.key, limits.Key)
 		if err != nil {
@@ -63,6 +69,9 @@ func verifyRun(ctx context.Context, g *globalOptions, o *verifyOptions, pack str
 	for _, w := range v.Warnings {
 		fmt.Fprintf(&b, "warning: %s\n", w)
 	}
+	for _, c := range v.CustomChecks {
+		fmt.Fprintf(&b, "custom check (not shipped by sdescan %s): %s sha256 %s, from --policy %q\n", Version, c.Path, c.SHA256, c.Policy)
+	}
 	for _, p := range v.Problems {
 		fmt.Fprintf(&b, "%s\n", p)
 	}
@@ -71,8 +80,12 @@ func verifyRun(ctx context.Context, g *globalOptions, o *verifyOptions, pack str
 		if v.SignatureChecked {
 			sig = "signature verified (key sha256 " + v.Manifest.PublicKey.SHA256 + ")"
 		}
-		fmt.Fprintf(&b, "%s: valid: %d files match the manifest; %s; findings and assessment follow from the packed facts (as of %s)\n",
-			pack, v.Files, sig, v.Manifest.Assessment.AsOf)
+		custom := ""
+		if n := len(v.CustomChecks); n > 0 {
+			custom = fmt.Sprintf(" and %d custom check file(s), listed above", n)
+		}
+		fmt.Fprintf(&b, "%s: valid: %d files match the manifest; %s; %d built-in check files are those sdescan %s ships%s; findings and assessment follow from the packed facts (as of %s)\n",
+			pack, v.Files, sig, v.ShippedChecks, Version, custom, v.Manifest.Assessment.AsOf)
 	}
 	if _, err := fmt.Fprint(g.stdout, b.String()); err != nil {
 		return err
