@@ -71,6 +71,16 @@ type PackContents struct {
 	// Source is the zip file or directory it was read from.
 	Source  string
 	Entries map[string]*PackEntry
+	sorted  []string
+}
+
+// names returns the names of the entries, sorted (computed once: the entries
+// are not changed once read).
+func (pc *PackContents) names() []string {
+	if pc.sorted == nil {
+		pc.sorted = sortedKeys(pc.Entries)
+	}
+	return pc.sorted
 }
 
 // ValidPackPath accepts the path of a file in a pack: relative, slash-separated,
@@ -130,7 +140,7 @@ func ReadPack(name string, lim Limits, keep func(string) bool) (*PackContents, e
 // noFileParents refuses a pack where one name is a file and also the folder of
 // another ("a" and "a/b"): no file system could hold both.
 func noFileParents(pc *PackContents) error {
-	for _, n := range sortedKeys(pc.Entries) {
+	for _, n := range pc.names() {
 		for d := path.Dir(n); d != "."; d = path.Dir(d) {
 			if _, isFile := pc.Entries[d]; isFile {
 				return fmt.Errorf("%s: %s is a file, not a folder", n, d)

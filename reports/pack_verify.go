@@ -143,7 +143,7 @@ func verifyFiles(v *Verification, m *Manifest, pc *PackContents) map[string]stri
 			v.problem("%s: sha256 %s, the manifest says %s", f.Path, e.SHA256, f.SHA256)
 		}
 	}
-	for _, n := range sortedKeys(pc.Entries) {
+	for _, n := range pc.names() {
 		if _, ok := listed[n]; !ok && n != PackManifest && n != PackSignature {
 			v.problem("%s: not listed in the manifest", n)
 		}
@@ -286,7 +286,7 @@ func verifyLayout(v *Verification, m *Manifest, pc *PackContents, listed map[str
 		}
 		return false
 	}
-	for _, n := range sortedKeys(pc.Entries) {
+	for _, n := range pc.names() {
 		switch {
 		case n == PackManifest || n == PackSignature || n == PackFacts || n == PackFindings || n == PackAssessment:
 		case strings.HasPrefix(n, "reports/"):
@@ -353,7 +353,7 @@ func verifyChecks(v *Verification, m *Manifest, pc *PackContents, listed map[str
 	}
 	files := map[string]int{}     // policy directory -> check files
 	packed := map[string]string{} // check file -> its directory
-	for _, n := range sortedKeys(pc.Entries) {
+	for _, n := range pc.names() {
 		if !strings.HasPrefix(n, packChecks+"/") {
 			continue
 		}
@@ -570,7 +570,7 @@ func reevaluate(ctx context.Context, v *Verification, m *Manifest, pc *PackConte
 				}
 			}
 		}
-		for _, n := range sortedKeys(pc.Entries) {
+		for _, n := range pc.names() {
 			if strings.HasPrefix(n, in.Dir+"/") && !cited[n] {
 				v.problem("%s: not cited by %s", n, in.File)
 			}
