@@ -75,6 +75,10 @@ type Options struct {
 	// Evidence, when set, keeps every raw API response (redacted) and the
 	// resources cite the responses their facts come from. nil: none kept.
 	Evidence checks.EvidenceSink
+	// AllowInsecureEndpoint lets requests go over plain HTTP to a host that is not
+	// loopback (--allow-insecure-endpoint); otherwise they are refused before they
+	// are sent (see CheckEndpoint).
+	AllowInsecureEndpoint bool
 	// Regions in scope. Empty: the configuration's region. AllRegions: every
 	// region enabled for the account (ec2:DescribeRegions). The first region (or
 	// the configuration's) is home: global services run there.
@@ -122,6 +126,11 @@ func Collect(ctx context.Context, base sdkaws.Config, opts Options) *checks.Fact
 	if now == nil {
 		now = time.Now
 	}
+	if err := CheckEndpoint(base, opts.AllowInsecureEndpoint); err != nil {
+		return &checks.Facts{Tool: checks.Version{Name: "sdescan", Version: opts.Version}, Runs: []checks.CollectorRun{
+			failedRun(now, "unknown account", checks.CollectError{Message: err.Error()}),
+		}}
+	}
 	c := &collector{state: &state{calls: &Calls{}, now: now().UTC()}}
 	c.cfg = base.Copy()
 	c.cfg.APIOptions = append(c.cfg.APIOptions, ReadOnlyGuard(c.calls))
@@ -147,6 +156,9 @@ func Collect(ctx context.Context, base sdkaws.Config, opts Options) *checks.Fact
 	case *awshttp.BuildableClient:
 		c.cfg.HTTPClient = hc.WithTimeout(timeout)
 	}
+	// Plain HTTP beyond loopback is refused before a request leaves, whichever
+	// endpoint setting (a service-specific one included) produced it.
+	guardEndpoints(&c.cfg, opts.AllowInsecureEndpoint)
 	if len(opts.Regions) > 0 && opts.Regions[0] != AllRegions {
 		c.cfg.Region = opts.Regions[0]
 	}

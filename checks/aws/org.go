@@ -51,6 +51,7 @@ func CollectAccounts(ctx context.Context, base sdkaws.Config, opts AccountsOptio
 	}
 	guarded := base.Copy()
 	guarded.APIOptions = append(guarded.APIOptions, ReadOnlyGuard(nil))
+	guardEndpoints(&guarded, opts.AllowInsecureEndpoint)
 	if guarded.Region == "" {
 		guarded.Region = "us-east-1"
 	}
@@ -59,6 +60,10 @@ func CollectAccounts(ctx context.Context, base sdkaws.Config, opts AccountsOptio
 	now := opts.Now
 	if now == nil {
 		now = time.Now
+	}
+	if err := CheckEndpoint(base, opts.AllowInsecureEndpoint); err != nil {
+		failed = append(failed, failedRun(now, "unknown account", checks.CollectError{Message: err.Error()}))
+		return mergeFacts(all, nil, failed)
 	}
 
 	self, err := sts.NewFromConfig(guarded).GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})

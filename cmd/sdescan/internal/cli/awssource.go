@@ -20,7 +20,7 @@ import (
 // awsSource holds the flags that say which AWS estate to read (scan and collect).
 type awsSource struct {
 	region, profile, roleName, externalID string
-	org, noEvidence                       bool
+	org, noEvidence, allowInsecure        bool
 	accounts                              []string
 }
 
@@ -33,6 +33,7 @@ func (a *awsSource) addFlags(cmd *cobra.Command) {
 	f.StringVar(&a.roleName, "role-name", aws.DefaultRoleName, "`ROLE` assumed in each account other than the caller's")
 	f.StringVar(&a.externalID, "external-id", "", "external `ID` passed when assuming --role-name")
 	f.BoolVar(&a.noEvidence, "no-evidence", false, "do not keep the raw API responses (evidence/ beside the facts file; see docs/aws.md)")
+	f.BoolVar(&a.allowInsecure, "allow-insecure-endpoint", false, "allow a plain-HTTP AWS endpoint (AWS_ENDPOINT_URL) that is not loopback; requests and answers then travel in clear")
 }
 
 // evidenceRoot is where the raw API responses go: beside the facts file, so that
@@ -63,8 +64,13 @@ func (a *awsSource) collect(ctx context.Context, stderr io.Writer, root string) 
 	if err != nil {
 		return nil, inputError(fmt.Errorf("aws configuration: %w", err))
 	}
+	// A plain-HTTP endpoint beyond loopback is a usage error, before any request
+	// (the collector refuses it too, and any service-specific one when it is sent).
+	if err := aws.CheckEndpoint(cfg, a.allowInsecure); err != nil {
+		return nil, inputError(fmt.Errorf("aws configuration: %w", err))
+	}
 	prog := newProgress(stderr)
-	collectOpts := aws.Options{Version: Version, Regions: regions, Progress: prog.event}
+	collectOpts := aws.Options{Version: Version, Regions: regions, Progress: prog.event, AllowInsecureEndpoint: a.allowInsecure}
 	if root != "" && !a.noEvidence {
 		collectOpts.Evidence = &checks.EvidenceDir{Root: root}
 	}
