@@ -293,7 +293,7 @@ const maxSymlinkHops = 40
 // resolveDocument resolves p, a document path relative to dir, inside dir: ".."
 // may not climb above dir, and every symbolic link on the way (when fsys can read
 // links, as os.DirFS and an os.Root's FS can) is followed and must stay inside dir
-// too; an absolute link target leaves it. It returns the resolved path in fsys,
+// too; an absolute link target is refused (as os.Root refuses it). It returns the resolved path in fsys,
 // which names no symbolic link.
 func resolveDocument(fsys fs.FS, dir, p string) (string, error) {
 	if p == "" || strings.HasPrefix(p, "/") || filepath.IsAbs(p) {
@@ -340,7 +340,7 @@ func resolveDocument(fsys fs.FS, dir, p string) (string, error) {
 			return "", err
 		}
 		if target == "" || strings.HasPrefix(target, "/") || filepath.IsAbs(target) {
-			return "", &documentError{"is a symbolic link that leaves the attestation file's folder"}
+			return "", &documentError{"is a symbolic link to an absolute path (only relative links that stay inside the attestation file's folder are followed)"}
 		}
 		rest = append(strings.Split(filepath.ToSlash(target), "/"), rest...)
 		// A link's ".." climbing above dir is caught as the components are taken.

@@ -307,8 +307,11 @@ func TestLoadAttestationsDocumentsConfined(t *testing.T) {
 			symlink(t, "../evidence/summary.txt", filepath.Join(folder, "evidence", "up.txt"))
 		}},
 		{name: "dot-dot that stays inside", doc: "evidence/../evidence/summary.txt"},
-		{name: "symlink to a file outside", doc: "secret.txt", wantErr: "is a symbolic link that leaves", setup: func(t *testing.T, outside, folder string) {
+		{name: "symlink to a file outside", doc: "secret.txt", wantErr: "is a symbolic link to an absolute path", setup: func(t *testing.T, outside, folder string) {
 			symlink(t, filepath.Join(outside, "secret.txt"), filepath.Join(folder, "secret.txt"))
+		}},
+		{name: "absolute symlink to a file inside", doc: "abs.txt", wantErr: "is a symbolic link to an absolute path", setup: func(t *testing.T, _, folder string) {
+			symlink(t, filepath.Join(folder, "evidence", "summary.txt"), filepath.Join(folder, "abs.txt"))
 		}},
 		{name: "relative symlink to a file outside", doc: "evidence/secret.txt", wantErr: "leaves the attestation file's folder", setup: func(t *testing.T, _, folder string) {
 			symlink(t, "../../secret.txt", filepath.Join(folder, "evidence", "secret.txt"))
