@@ -293,8 +293,8 @@ const maxSymlinkHops = 40
 // resolveDocument resolves p, a document path relative to dir, inside dir: ".."
 // may not climb above dir, and every symbolic link on the way (when fsys can read
 // links, as os.DirFS and an os.Root's FS can) is followed and must stay inside dir
-// too; an absolute link target is refused (as os.Root refuses it). It returns the resolved path in fsys,
-// which names no symbolic link.
+// too; an absolute link target is refused (as os.Root refuses it). It returns the
+// resolved path in fsys, which names no symbolic link.
 func resolveDocument(fsys fs.FS, dir, p string) (string, error) {
 	if p == "" || strings.HasPrefix(p, "/") || filepath.IsAbs(p) {
 		return "", &documentError{"is not a relative path inside the attestation file's folder"}
