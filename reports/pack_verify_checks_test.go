@@ -579,4 +579,5 @@ func TestVerifyNetworkCheckMakesNoRequest(t *testing.T) {
 	if !hasLine(v.Problems, "http.send") {
 		t.Errorf("no problem names http.send: %q", v.Problems)
 	}
+	t.Logf("problems: %q", v.Problems)
 }
