@@ -198,6 +198,18 @@ func TestVerifyShippedChecks(t *testing.T) {
 				remanifest(t, p, key)
 			},
 			want: []string{"policies/checks/builtin: missing: every pack holds the checks sdescan test ships"}},
+		{name: "format 1 pack (no checks list), re-signed", pack: base,
+			tamper: func(t *testing.T, p *PackFiles) {
+				editManifest(t, p, key, func(m *Manifest) { m.Format, m.Checks = "sdescan-evidence-pack/1", nil })
+			},
+			warn: []string{"manifest.json: format sdescan-evidence-pack/1 lists no checks: the packed checks are judged from their files alone"}},
+		{name: "format 1 pack with an edited built-in check, re-signed", pack: base,
+			tamper: func(t *testing.T, p *PackFiles) {
+				replaceIn(t, p, rds, "severity: critical", "severity: low")
+				remanifest(t, p, key)
+				editManifest(t, p, key, func(m *Manifest) { m.Format, m.Checks = "sdescan-evidence-pack/1", nil })
+			},
+			want: []string{rds + ": differs from the check sdescan test ships"}},
 		{name: "made by another version, identical checks", pack: base, version: "9.9.9",
 			warn: []string{"made by sdescan test, verified by sdescan 9.9.9: this sdescan cannot confirm the checks sdescan test shipped"}},
 		{name: "made by another version, a check differs", pack: base, version: "9.9.9", shipped: otherShipped,

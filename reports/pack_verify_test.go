@@ -221,11 +221,15 @@ func TestVerifyUnreadable(t *testing.T) {
 	p2 := buildPack(t, demoCase(t))
 	p2.files[PackManifest] = []byte("{\"format\": 1}")
 	badManifest := writeZipFile(t, p2)
+	p3 := buildPack(t, demoCase(t))
+	p3.files[PackManifest] = []byte(`{"format": "sdescan-evidence-pack/3", "new_field": true}`)
+	laterFormat := writeZipFile(t, p3)
 	tests := []struct{ pack, want string }{
 		{filepath.Join(dir, "absent.zip"), "absent.zip: no such file or directory"},
 		{notZip, "not.zip: not a readable zip file"},
 		{noManifest, "no manifest.json: not an evidence pack"},
 		{badManifest, "manifest.json: line 1: "},
+		{laterFormat, `manifest.json: format "sdescan-evidence-pack/3", want "sdescan-evidence-pack/2"`},
 	}
 	for _, tt := range tests {
 		_, err := VerifyPack(context.Background(), tt.pack, VerifyOptions{})
