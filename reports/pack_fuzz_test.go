@@ -37,6 +37,30 @@ func FuzzReadPack(f *testing.F) {
 		f.Add(buf.Bytes())
 	}
 	f.Add([]byte("PK\x03\x04 not really a zip"))
+	// The container rules: bytes before and after a zip, a comment, zip64 end records.
+	var one bytes.Buffer
+	zw := zip.NewWriter(&one)
+	if w, err := zw.Create(PackManifest); err == nil {
+		_, _ = w.Write([]byte(`{"format":"` + PackFormat + `"}`))
+	}
+	zw.SetComment("c")
+	if err := zw.Close(); err != nil {
+		f.Fatal(err)
+	}
+	f.Add(one.Bytes())
+	f.Add(append([]byte("<html>"), one.Bytes()...))
+	f.Add(append(bytes.Clone(one.Bytes()), "junk"...))
+	var many bytes.Buffer
+	zw = zip.NewWriter(&many)
+	for i := range 0x10000 {
+		if _, err := zw.CreateHeader(&zip.FileHeader{Name: string(rune('a'+i%26)) + strings.Repeat("x", i%7) + "/" + string(rune('0'+i%10)), Method: zip.Store}); err != nil {
+			f.Fatal(err)
+		}
+	}
+	if err := zw.Close(); err != nil {
+		f.Fatal(err)
+	}
+	f.Add(many.Bytes()[len(many.Bytes())-4096:]) // the zip64 end records without their entries
 	dir := f.TempDir()
 	f.Fuzz(func(t *testing.T, data []byte) {
 		name := filepath.Join(dir, "pack.zip")
