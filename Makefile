@@ -47,6 +47,9 @@ fuzz:
 	$(GO) test ./controls -run '^$$' -fuzz '^FuzzParseFramework$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./controls -run '^$$' -fuzz '^FuzzParseAttestations$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./controls -run '^$$' -fuzz '^FuzzParseWaivers$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./controls -run '^$$' -fuzz '^FuzzLoadAttestations$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./controls -run '^$$' -fuzz '^FuzzDecodeYAMLStrict$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./checks/trivy -run '^$$' -fuzz '^FuzzIaCYAML$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./reports -run '^$$' -fuzz '^FuzzReadPack$$' -fuzztime $(FUZZTIME)
 
 # Trivy's own CLI, from the module version sdescan links, for BenchmarkIACvsTrivy.

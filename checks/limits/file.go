@@ -74,6 +74,10 @@ func ReadFile(path string, max int64) ([]byte, error) {
 		return nil, err
 	}
 	defer f.Close()
+	// Refused without reading when its size says so (it may still grow).
+	if fi, err := f.Stat(); err == nil && fi.Size() > max {
+		return nil, tooLarge(path, max)
+	}
 	return ReadAll(f, path, max)
 }
 

@@ -219,18 +219,18 @@ func (o *assessOptions) run(ctx context.Context, g *globalOptions, in inputs) er
 		attSources = append(attSources, reports.AttestationSource{FS: in.demo, File: name, Name: "demo/" + name, Attestations: list})
 	}
 	for _, file := range append(append([]string{}, cfg.Attestations...), o.attestations...) {
-		// As controls.LoadAttestations: documents resolve beside the file.
-		abs, err := filepath.Abs(file)
+		// As controls.LoadAttestations: documents resolve inside the file's
+		// folder, which the pack reads them from again.
+		fsys, base, err := controls.OpenAttestationDir(file)
 		if err != nil {
-			return inputError(fmt.Errorf("%s: %w", file, err))
+			return inputError(err)
 		}
-		fsys := os.DirFS(filepath.Dir(abs))
-		list, err := controls.LoadAttestationsFS(fsys, filepath.Base(abs), file, cat.Kinds)
+		list, err := controls.LoadAttestationsFS(fsys, base, file, cat.Kinds)
 		if err != nil {
 			return inputError(err)
 		}
 		atts = append(atts, list...)
-		attSources = append(attSources, reports.AttestationSource{FS: fsys, File: filepath.Base(abs), Name: file, Attestations: list})
+		attSources = append(attSources, reports.AttestationSource{FS: fsys, File: base, Name: file, Attestations: list})
 	}
 	var waivers []*controls.Waiver
 	var waiverSources []reports.WaiverSource
