@@ -26,8 +26,8 @@ type EvalLimits struct {
 	// checks are evaluated — the facts included (0: DefaultMaxMemory). It is
 	// sampled every few milliseconds; when it is exceeded (after a garbage
 	// collection), the evaluations in progress are stopped and each of their
-	// checks is evaluated again alone, with no other evaluation running: a
-	// check that exceeds the limit alone gets the error. One built-in call
+	// checks is evaluated again alone, with no other evaluation of the run in
+	// progress: a check that exceeds the limit alone gets the error. One built-in call
 	// can overshoot the limit before it is seen (by at most about the size
 	// of the value it builds).
 	MaxMemory uint64
