@@ -12,6 +12,8 @@ import (
 	"strings"
 
 	"github.com/open-policy-agent/opa/v1/ast"
+
+	"github.com/sdescan/sdescan/checks/limits"
 )
 
 // Severity of a check; its weight feeds the risk score.
@@ -130,7 +132,9 @@ func readPolicies(sources []PolicySource) ([]parsedPolicy, error) {
 		}
 		sort.Strings(files)
 		for _, f := range files {
-			src, err := fs.ReadFile(s.FS, f)
+			// A regular file within the size limit: a FIFO named *.rego
+			// must not hang the run, nor a huge file exhaust it.
+			src, err := limits.ReadFS(s.FS, f, limits.Policy)
 			if err != nil {
 				return nil, fmt.Errorf("policy %s: %w", s.Name, err)
 			}
