@@ -41,8 +41,10 @@ func ReadPackInput(name string) (*PackInput, error) {
 		return nil, fmt.Errorf("%s: %s: %w", name, PackAssessment, err)
 	}
 
-	// The checks' metadata, from the packed policies. A pack whose policies do
-	// not load still reports: its checks are then described by the assessment.
+	// The checks' metadata, from the packed policies, compiled (never run) only
+	// when every file matches the manifest. A pack whose policies do not load,
+	// or that does not match, still reports: its checks are then described by
+	// the assessment.
 	var list []*checks.Check
 	fsys := newMemFS(pc)
 	var sources []checks.PolicySource
@@ -58,7 +60,7 @@ func ReadPackInput(name string) (*PackInput, error) {
 		}
 		sources = append(sources, checks.PolicySource{Name: p.Name, FS: sub})
 	}
-	if len(sources) > 0 {
+	if len(sources) > 0 && len(pi.Problems) == 0 {
 		if e, err := checks.NewEngine(sources...); err == nil {
 			list = e.Checks()
 		}
