@@ -32,6 +32,8 @@ type VerifyOptions struct {
 	Version string
 	// Shipped is the tree of checks this sdescan ships; nil: checks.BuiltinFS().
 	Shipped fs.FS
+	// EvalLimits bound the re-evaluation (zero: the engine's defaults).
+	EvalLimits checks.EvalLimits
 
 	// compiling, when set, is called when the packed checks are about to be
 	// compiled (tests prove it is not called for a pack that failed before).
@@ -523,6 +525,7 @@ func reevaluate(ctx context.Context, v *Verification, m *Manifest, pc *PackConte
 		fail("%v", err)
 		return
 	}
+	engine.Limits = opts.EvalLimits
 	resolve := func(id string) (string, bool) {
 		c, ok := engine.Check(id)
 		if !ok {

@@ -31,6 +31,7 @@ type assessOptions struct {
 	frameworks     []string
 	frameworkFiles []string
 	asOf           string
+	eval           evalLimitFlags
 	format         string
 	output         string
 	outputDir      string
@@ -75,6 +76,7 @@ func (o *assessOptions) addInputFlags(f *pflag.FlagSet, verb string) {
 	f.StringArrayVar(&o.frameworks, "framework", nil, verb+" only the framework `ID` (repeatable; default all)")
 	f.StringArrayVar(&o.frameworkFiles, "framework-file", nil, "add a framework of your own from the YAML `FILE` (repeatable)")
 	f.StringVar(&o.asOf, "as-of", "", "assessment `TIME` (YYYY-MM-DD or RFC 3339; default: when the facts were collected)")
+	o.eval.add(f)
 }
 
 // loadConfig reads --config once (scan reads it before collecting, to know what
@@ -167,6 +169,9 @@ func (o *assessOptions) run(ctx context.Context, g *globalOptions, in inputs) er
 	}
 	engine, err := checks.NewEngine(sources...)
 	if err != nil {
+		return inputError(err)
+	}
+	if engine.Limits, err = o.eval.limits(); err != nil {
 		return inputError(err)
 	}
 	// Trivy's checks too: a waiver file shared with `sdescan iac` may cite them.

@@ -34,8 +34,14 @@ type regionProgress struct {
 
 func newProgress(w io.Writer) *progress {
 	p := &progress{w: w, state: map[string]*regionProgress{}}
-	if f, ok := w.(*os.File); ok && isatty.IsTerminal(f.Fd()) {
-		p.bars = mpb.New(mpb.WithOutput(w), mpb.WithWidth(30))
+	// The bars draw with escape sequences of their own, so they write to the
+	// terminal itself; every other line goes through w, which escapes them.
+	raw := w
+	if tw, ok := w.(*terminalWriter); ok {
+		raw = tw.w
+	}
+	if f, ok := raw.(*os.File); ok && isatty.IsTerminal(f.Fd()) {
+		p.bars = mpb.New(mpb.WithOutput(raw), mpb.WithWidth(30))
 	}
 	return p
 }

@@ -47,9 +47,16 @@ func inputError(err error) error {
 
 // Main runs sdescan with args and returns the process exit code.
 func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	root := newRoot(stdout, stderr)
+	// Results and messages carry text from facts, files and packs: both
+	// streams go through a writer that escapes control characters.
+	out, errOut := newTerminalWriter(stdout), newTerminalWriter(stderr)
+	defer errOut.Flush()
+	root := newRoot(out, errOut)
 	root.SetArgs(args)
 	err := root.ExecuteContext(ctx)
+	if ferr := out.Flush(); err == nil {
+		err = ferr
+	}
 	if err == nil {
 		return ExitOK
 	}
@@ -59,7 +66,7 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		code = ee.code
 	}
 	if msg := oneLine(err.Error()); msg != "" {
-		fmt.Fprintf(stderr, "sdescan: %s\n", msg)
+		fmt.Fprintf(errOut, "sdescan: %s\n", msg)
 	}
 	return code
 }

@@ -14,7 +14,8 @@ import (
 
 // verifyOptions are the flags of verify.
 type verifyOptions struct {
-	key string
+	key  string
+	eval evalLimitFlags
 }
 
 func newVerifyCmd(g *globalOptions) *cobra.Command {
@@ -47,13 +48,19 @@ or key cannot be read (or is unsafe to read: see the limits in docs/evidence-pac
 		},
 	}
 	cmd.Flags().StringVar(&o.key, "key", "", "the ed25519 public key `FILE` (PKIX PEM) the pack must be signed with")
+	o.eval.add(cmd.Flags())
 	return cmd
 }
 
 func verifyRun(ctx context.Context, g *globalOptions, o *verifyOptions, pack string) error {
 	opts := reports.VerifyOptions{KeyName: o.key, Version: Version, Shipped: checks.BuiltinFS()}
+	var err error
+	if opts.EvalLimits, err = o.eval.limits(); err != nil {
+		return inputError(err)
+	}
 	if o.key != "" {
-		data, err := limits.ReadFile(o.key, limits.Key)
+		var data []byte
+		data, err = limits.ReadFile(o.key, limits.Key)
 		if err != nil {
 			return inputError(err)
 		}
