@@ -116,10 +116,10 @@ func (p *parser) screenChartFile(dir, rel string) {
 	}
 	p.badCharts[dir] = true
 	if ae, ok := err.(*aliasError); ok {
-		p.entry(rel, EntryNotAssessed, ae.Error())
+		p.refuse(rel, EntryNotAssessed, ae.Error())
 		return
 	}
-	p.entry(rel, EntryError, oneLine(err.Error()))
+	p.refuse(rel, EntryError, oneLine(err.Error()))
 }
 
 // helmLoop finds a literal loop bound beyond MaxHelmLoop in a template.

@@ -104,6 +104,11 @@ func TestYAMLAliasBound(t *testing.T) {
 	}
 	wantEntry(t, res, "k8s/lol.yaml", "not_assessed", "YAML aliases expand to more than 64 MiB", "not assessed")
 	wantEntry(t, res, "cfn/template.yaml", "not_assessed", "YAML aliases expand to more than 64 MiB")
+	for _, e := range res.Entries {
+		if !e.Refused {
+			t.Errorf("an entry beyond a bound does not fail a gate: %+v", e)
+		}
+	}
 	for _, r := range res.Resources {
 		if r.Scope.Path == "k8s/lol.yaml" || r.Scope.Path == "cfn/template.yaml" {
 			t.Errorf("a resource from a file beyond the bound: %s", r.ID)
@@ -157,6 +162,12 @@ resource "aws_s3_bucket" "named" {
 	wantEntry(t, res, "huge/main.tf", "not_assessed", `resource "aws_s3_bucket" "many": count expands to 100000000 instances, more than the 10000 sdescan expands per block`)
 	// range stops at 1024 values: the for_each is an error, unknown offline.
 	wantEntry(t, res, "range/main.tf", "not_assessed", `resource "aws_s3_bucket" "ranged": for_each is not known offline`)
+	for _, e := range res.Entries {
+		// Beyond a bound fails a gate; unknown offline (as a remote module) does not.
+		if want := e.Path == "huge/main.tf"; e.Refused != want {
+			t.Errorf("%+v: refused %v, want %v", e, e.Refused, want)
+		}
+	}
 	if e := entryFor(res, "small/main.tf"); len(e) > 0 {
 		t.Errorf("entries on a small configuration: %v", e)
 	}

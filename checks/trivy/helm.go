@@ -51,11 +51,11 @@ func (p *parser) helmCharts(ctx context.Context, valuesFiles []string) {
 		chart := path.Join(dir, "Chart.yaml")
 		if badValues != "" {
 			p.badCharts[dir] = true
-			p.entry(chart, EntryNotAssessed, "Helm chart not rendered: "+badValues)
+			p.refuse(chart, EntryNotAssessed, "Helm chart not rendered: "+badValues)
 			continue
 		}
 		if p.badCharts[dir] {
-			p.entry(chart, EntryNotAssessed, "Helm chart not rendered: one of its files is not assessed (listed)")
+			p.refuse(chart, EntryNotAssessed, "Helm chart not rendered: one of its files is not assessed (listed)")
 			continue
 		}
 		if !p.helmTemplatesBounded(dir) {
@@ -75,7 +75,7 @@ func (p *parser) helmCharts(ctx context.Context, valuesFiles []string) {
 			}
 		}) {
 			p.badCharts[dir] = true
-			p.entry(chart, EntryNotAssessed, p.lim.timeBound("Helm rendering of the chart"))
+			p.refuse(chart, EntryNotAssessed, p.lim.timeBound("Helm rendering of the chart"))
 			continue
 		}
 		if err != nil {
@@ -88,7 +88,7 @@ func (p *parser) helmCharts(ctx context.Context, valuesFiles []string) {
 		}
 		if size > MaxHelmOutput {
 			p.badCharts[dir] = true
-			p.entry(chart, EntryNotAssessed, fmt.Sprintf("Helm chart renders to more than %s (sdescan's bound on a chart's output): not assessed", limits.Size(MaxHelmOutput)))
+			p.refuse(chart, EntryNotAssessed, fmt.Sprintf("Helm chart renders to more than %s (sdescan's bound on a chart's output): not assessed", limits.Size(MaxHelmOutput)))
 			continue
 		}
 		if !p.helmManifests(dir, manifests) {
@@ -112,12 +112,12 @@ func (p *parser) helmTemplatesBounded(dir string) bool {
 	for _, f := range list {
 		data, err := p.read(f)
 		if err != nil {
-			p.entry(f, EntryError, err.Error())
+			p.refuse(f, EntryError, err.Error())
 			ok = false
 			continue
 		}
 		if loop, line := templateLoop(data); loop != "" {
-			p.entry(f, EntryNotAssessed, fmt.Sprintf("line %d: %q loops more than %d times (sdescan's bound on Helm templates): the chart is not rendered, not assessed", line, loop, MaxHelmLoop))
+			p.refuse(f, EntryNotAssessed, fmt.Sprintf("line %d: %q loops more than %d times (sdescan's bound on Helm templates): the chart is not rendered, not assessed", line, loop, MaxHelmLoop))
 			ok = false
 		}
 	}
@@ -134,7 +134,7 @@ func (p *parser) helmManifests(dir string, manifests []helmparser.Manifest) bool
 		docs, err := yamlMappings([]byte(m.Content), p.lim.yaml)
 		if err != nil {
 			if ae, isAlias := err.(*aliasError); isAlias {
-				p.entry(rel, EntryNotAssessed, "rendered template: "+ae.Error())
+				p.refuse(rel, EntryNotAssessed, "rendered template: "+ae.Error())
 				ok = false
 				continue
 			}

@@ -72,6 +72,12 @@ func (p *parser) entry(rel, kind, reason string) {
 	p.res.Entries = append(p.res.Entries, Entry{Path: display(p.prefix, rel), Kind: kind, Reason: reason})
 }
 
+// refuse records what sdescan refused to parse, follow or wait for (beyond a
+// bound, a link not followed, a scanner that broke): a CI gate fails on it.
+func (p *parser) refuse(rel, kind, reason string) {
+	p.res.Entries = append(p.res.Entries, Entry{Path: display(p.prefix, rel), Kind: kind, Reason: reason, Refused: true})
+}
+
 func resourceID(file, addr string) string {
 	if addr == "" {
 		return "iac:" + file
@@ -141,7 +147,7 @@ func (p *parser) files(files []string) {
 		data, err := p.read(f)
 		if err != nil {
 			p.exclude(f)
-			p.entry(f, EntryError, err.Error())
+			p.refuse(f, EntryError, err.Error())
 			if dir := p.chartOf(f); dir != "" {
 				p.badCharts[dir] = true
 			}
@@ -207,7 +213,7 @@ func (p *parser) yamlFile(rel string, data []byte) {
 			p.kinds[rel] = "yaml"
 			p.res.Files[display(p.prefix, rel)] = "yaml"
 			p.exclude(rel)
-			p.entry(rel, EntryNotAssessed, ae.Error())
+			p.refuse(rel, EntryNotAssessed, ae.Error())
 			return
 		}
 		if isJSON && !looksLikeIaC(data) {
@@ -708,7 +714,7 @@ func (p *parser) helmValues(rel string, data []byte) bool {
 	if err != nil {
 		var ae *aliasError
 		if errors.As(err, &ae) {
-			p.entry(rel, EntryNotAssessed, ae.Error())
+			p.refuse(rel, EntryNotAssessed, ae.Error())
 		} else {
 			p.entry(rel, EntryError, "does not parse as YAML: "+oneLine(err.Error()))
 		}

@@ -126,7 +126,7 @@ func (p *parser) holes(t detection.FileType, reason string) {
 	}
 	sort.Strings(list)
 	for _, f := range list {
-		p.entry(f, kind, reason)
+		p.refuse(f, kind, reason)
 	}
 }
 

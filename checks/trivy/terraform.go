@@ -62,11 +62,11 @@ func (p *parser) terraform(ctx context.Context, tfs *mapfs.FS, cfs fs.FS, cfsPat
 				mods, err = tp.EvaluateAll(ctx)
 			}
 		}) {
-			p.entry(p.tfRel(d), EntryNotAssessed, p.lim.timeBound("Terraform evaluation of the directory"))
+			p.refuse(p.tfRel(d), EntryNotAssessed, p.lim.timeBound("Terraform evaluation of the directory"))
 			continue
 		}
 		if err != nil {
-			p.entry(p.tfRel(d), EntryError, "Terraform: "+oneLine(err.Error()))
+			p.refuse(p.tfRel(d), EntryError, "Terraform: "+oneLine(err.Error()))
 			continue
 		}
 		roots[d] = mods

@@ -139,7 +139,7 @@ func (p *parser) screenTerraform(rel string, f *hcl.File, data []byte) {
 				}
 			}
 			p.exclude(rel)
-			p.entry(rel, EntryNotAssessed, fmt.Sprintf("%s: %s in JSON syntax is bounded by sdescan only as a literal count of at most %d: the file is not assessed", label, name, p.lim.maxInstances))
+			p.refuse(rel, EntryNotAssessed, fmt.Sprintf("%s: %s in JSON syntax is bounded by sdescan only as a literal count of at most %d: the file is not assessed", label, name, p.lim.maxInstances))
 			return
 		}
 	}
@@ -177,7 +177,7 @@ func (p *parser) followModules() {
 			}
 			visited[dir] = true
 			if len(visited) > maxModuleDirs {
-				p.entry(f, EntryNotAssessed, fmt.Sprintf("module source %q: more than %d module directories outside the scanned folder: not followed, not assessed", src, maxModuleDirs))
+				p.refuse(f, EntryNotAssessed, fmt.Sprintf("module source %q: more than %d module directories outside the scanned folder: not followed, not assessed", src, maxModuleDirs))
 				continue
 			}
 			if n := strings.Count(dir+"/", "../"); n > depth {
@@ -204,7 +204,7 @@ func (p *parser) readModuleDir(caller, src, dir string) []string {
 	full := filepath.Join(p.root, filepath.FromSlash(dir))
 	list, err := os.ReadDir(full)
 	if err != nil {
-		p.entry(caller, EntryNotAssessed, fmt.Sprintf("module source %q: %s: its resources are not assessed", src, cleanErr(err)))
+		p.refuse(caller, EntryNotAssessed, fmt.Sprintf("module source %q: %s: its resources are not assessed", src, cleanErr(err)))
 		return nil
 	}
 	var out []string
@@ -219,7 +219,7 @@ func (p *parser) readModuleDir(caller, src, dir string) []string {
 		p.res.Files[display(p.prefix, rel)] = KindTerraform
 		if err != nil {
 			p.exclude(rel)
-			p.entry(rel, EntryError, "module file not read: "+oneLine(cleanErr(err)))
+			p.refuse(rel, EntryError, "module file not read: "+oneLine(cleanErr(err)))
 			continue
 		}
 		p.tf.outside = append(p.tf.outside, rel)
@@ -341,11 +341,11 @@ func (p *parser) boundsReached(mods terraform.Modules) {
 			switch {
 			case g.attr == "count" && v.IsKnown() && !v.IsNull() && v.Type() == cty.Number:
 				if bf := v.AsBigFloat(); bf.Cmp(big.NewFloat(float64(g.limit))) > 0 {
-					p.entry(g.file, EntryNotAssessed, instancesReason(*g, bf.Text('f', 0), g.limit, p.lim.maxInstances, p.lim.maxTotal))
+					p.refuse(g.file, EntryNotAssessed, instancesReason(*g, bf.Text('f', 0), g.limit, p.lim.maxInstances, p.lim.maxTotal))
 				}
 			case g.attr == "for_each" && v.IsKnown() && !v.IsNull() && v.CanIterateElements():
 				if n := v.LengthInt(); n > g.limit {
-					p.entry(g.file, EntryNotAssessed, instancesReason(*g, fmt.Sprint(n), g.limit, p.lim.maxInstances, p.lim.maxTotal))
+					p.refuse(g.file, EntryNotAssessed, instancesReason(*g, fmt.Sprint(n), g.limit, p.lim.maxInstances, p.lim.maxTotal))
 				}
 			case g.attr == "for_each":
 				p.entry(g.file, EntryNotAssessed, g.block+": for_each is not known offline: its instances are not assessed")

@@ -65,6 +65,14 @@ type Entry struct {
 	Path   string `json:"path"`
 	Kind   string `json:"kind"`
 	Reason string `json:"reason"`
+	// Refused marks what sdescan refused to parse, follow or wait for: beyond
+	// one of its bounds (YAML aliases, file size, count/for_each instances,
+	// Helm loops and output, the time bound), a symbolic link or a local
+	// module it could not follow, a scanner that broke. Code beyond a bound
+	// may be deployed all the same, so a CI gate (--fail-on) fails on it. A
+	// remote module, a file that does not parse or a chart that needs values
+	// is not assessed without failing the gate.
+	Refused bool `json:"refused,omitempty"`
 }
 
 // Misconfiguration is one failure of one of Trivy's own checks.
@@ -130,7 +138,7 @@ func (s *trivyScanner) Scan(ctx context.Context, root string, opts Options) (*Re
 	fsys := os.DirFS(root)
 	p := &parser{fsys: fsys, root: root, prefix: opts.Prefix, res: res, lim: lim}
 	for _, e := range skippedLinks {
-		p.entry(e.Path, e.Kind, e.Reason)
+		p.refuse(e.Path, e.Kind, e.Reason)
 	}
 	p.files(files)
 	p.followModules()

@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 var updateIAC = flag.Bool("update-iac", false, "rewrite the golden files of sdescan iac")
@@ -332,5 +333,86 @@ rules:
 	}
 	if got["IAC-K8S-001"] != "fail" || got["IAC-K8S-002"] != "fail" {
 		t.Errorf("rendered chart: %v, want IAC-K8S-001 (no NetworkPolicy in analysis) and IAC-K8S-002 (wildcard Role) failing", got)
+	}
+}
+
+// writeIACTree writes files (slash paths) under dir.
+func writeIACTree(t *testing.T, dir string, files map[string]string) {
+	t.Helper()
+	for name, body := range files {
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// TestIACBounds: what is beyond a bound (a ~1 KB billion-laughs manifest, a
+// count of a hundred million) is listed as not assessed and fails the gate
+// under --fail-on, never passes as clean; without --fail-on the run exits 0.
+// A local module outside the scanned folder is followed and judged.
+func TestIACBounds(t *testing.T) {
+	laughs := "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: lol\ndata:\n  a: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n"
+	prev := "a"
+	for _, name := range []string{"b", "c", "d", "e", "f", "g", "h", "i"} {
+		laughs += "  " + name + ": &" + name + " [" + strings.Repeat("*"+prev+",", 8) + "*" + prev + "]\n"
+		prev = name
+	}
+	dir := t.TempDir()
+	writeIACTree(t, dir, map[string]string{
+		"yaml/k8s/lol.yaml":      laughs,
+		"yaml/k8s/fine.yaml":     "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: fine\n",
+		"count/main.tf":          "resource \"aws_s3_bucket\" \"many\" {\n  count  = 100000000\n  bucket = \"b-${count.index}\"\n}\n",
+		"repo/envs/prod/main.tf": "module \"bucket\" {\n  source = \"../../modules/bucket\"\n}\n",
+		"repo/modules/bucket/main.tf": `resource "aws_s3_bucket" "this" {
+  bucket = "research-raw"
+}
+
+resource "aws_s3_bucket_public_access_block" "this" {
+  bucket              = aws_s3_bucket.this.id
+  block_public_acls   = false
+  block_public_policy = false
+}
+`,
+	})
+	for _, tc := range []struct {
+		tree, stderr string
+	}{
+		{"yaml", "not_assessed: " + filepath.ToSlash(filepath.Join(dir, "yaml", "k8s", "lol.yaml")) + ": line "},
+		{"count", `resource "aws_s3_bucket" "many": count expands to 100000000 instances`},
+	} {
+		start := time.Now()
+		code, out, stderr := runIAC(t, filepath.Join(dir, tc.tree), "--fail-on", "critical", "--as-of", "2026-11-25")
+		if code != ExitGateFailed || !strings.Contains(stderr, tc.stderr) || !strings.Contains(stderr, "gate failed: 1 file(s) or part(s) beyond sdescan's bounds") {
+			t.Errorf("%s under --fail-on: exit %d, stderr %q", tc.tree, code, stderr)
+		}
+		if !strings.Contains(out, "1 not assessed") {
+			t.Errorf("%s: the table does not count it as not assessed:\n%s", tc.tree, out)
+		}
+		if d := time.Since(start); d > time.Minute {
+			t.Errorf("%s: took %s", tc.tree, d)
+		}
+		if code, _, stderr := runIAC(t, filepath.Join(dir, tc.tree), "--as-of", "2026-11-25"); code != 0 || !strings.Contains(stderr, tc.stderr) {
+			t.Errorf("%s without --fail-on: exit %d, stderr %q", tc.tree, code, stderr)
+		}
+	}
+	code, out, stderr := runIAC(t, filepath.Join(dir, "repo", "envs"), "--fail-on", "high", "--format", "json", "--as-of", "2026-11-25")
+	if code != ExitGateFailed || strings.Contains(stderr, "not_assessed") {
+		t.Fatalf("outside module: exit %d, stderr %q", code, stderr)
+	}
+	var a iacAssessment
+	if err := json.Unmarshal([]byte(out), &a); err != nil {
+		t.Fatal(err)
+	}
+	module := filepath.ToSlash(filepath.Join(dir, "repo", "modules", "bucket", "main.tf"))
+	found := false
+	for _, f := range a.Findings {
+		found = found || f.Status == "fail" && strings.HasPrefix(f.ResourceID, "iac:"+module)
+	}
+	if !found {
+		t.Errorf("no failing finding on %s: %+v", module, a.Findings)
 	}
 }
