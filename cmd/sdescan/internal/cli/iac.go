@@ -325,6 +325,7 @@ func iacRun(ctx context.Context, g *globalOptions, o *IACOptions) error {
 		}
 	}
 	newFailures, gateErr := gate.judge(a)
+	gateErr = notAssessedGate(gate.sev, res.Entries, gateErr)
 	rep := &IACReport{Result: res, Input: rin, New: newFailures}
 	if err := writeReports(g, o.Format, o.Output, o.Reports, func(w io.Writer, format string) error { return writeIAC(w, format, rep) }); err != nil {
 		return err
@@ -393,6 +394,30 @@ func (c *ciGate) judge(a *controls.Assessment) (map[[2]string]bool, error) {
 		what = "new, unwaived"
 	}
 	return fresh, &exitError{code: ExitGateFailed, err: fmt.Errorf("gate failed: %d %s finding(s) at or above %s", n, what, c.sev)}
+}
+
+// notAssessedGate is the gate's verdict on what sdescan refused to parse,
+// follow or wait for (trivy.Entry.Refused: beyond a bound, a link or a local
+// module not followed, a scanner that broke or ran out of time): under
+// --fail-on it fails the gate (exit 1), since such code may be deployed all
+// the same and the gate cannot vouch for it. A remote module, a file that does
+// not parse or a chart that needs values stays not assessed without failing
+// it. err is the verdict on the findings.
+func notAssessedGate(sev checks.Severity, entries []trivy.Entry, err error) error {
+	n := 0
+	for _, e := range entries {
+		if e.Refused {
+			n++
+		}
+	}
+	if sev == "" || n == 0 {
+		return err
+	}
+	msg := fmt.Sprintf("%d file(s) or part(s) beyond sdescan's bounds or not followed, not assessed (listed on stderr and under \"Not assessed\")", n)
+	if err != nil {
+		return &exitError{code: ExitGateFailed, err: fmt.Errorf("%w; %s", err, msg)}
+	}
+	return &exitError{code: ExitGateFailed, err: fmt.Errorf("gate failed: %s", msg)}
 }
 
 // iacCheck says whether a check reads IaC facts.
