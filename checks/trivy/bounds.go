@@ -139,8 +139,10 @@ func templateLoop(data []byte) (string, int) {
 	return "", 0
 }
 
-// buildFS maps the files Trivy scans (all but the excluded ones and the charts
-// not rendered) into its in-memory file system.
+// buildFS maps the files Trivy scans into its in-memory file system: all but
+// the excluded ones and the charts; a chart rendered within the bounds is
+// there as what it rendered to, each manifest at its template's path, which
+// Trivy's Kubernetes checks scan (Trivy does not render a chart again).
 func (p *parser) buildFS(files []string) (*mapfs.FS, error) {
 	absRoot, err := filepath.Abs(p.root)
 	if err != nil {
@@ -148,7 +150,7 @@ func (p *parser) buildFS(files []string) (*mapfs.FS, error) {
 	}
 	mfs := mapfs.New()
 	for _, f := range files {
-		if p.excluded[f] || p.badCharts[p.chartOf(f)] && p.chartOf(f) != "" {
+		if p.excluded[f] || p.kinds[f] == KindHelm || p.kinds[f] == KindHelmValues {
 			continue
 		}
 		if dir := path.Dir(f); dir != "." {
@@ -158,6 +160,17 @@ func (p *parser) buildFS(files []string) (*mapfs.FS, error) {
 		}
 		if err := mfs.WriteFile(f, filepath.Join(absRoot, filepath.FromSlash(f))); err != nil {
 			return nil, err
+		}
+	}
+	for dir, manifests := range p.rendered {
+		for _, m := range manifests {
+			q := path.Join(dir, m.Path)
+			if err := mfs.MkdirAll(path.Dir(q), 0o755); err != nil {
+				return nil, err
+			}
+			if err := mfs.WriteVirtualFile(q, []byte(m.Content), 0o644); err != nil {
+				return nil, err
+			}
 		}
 	}
 	return mfs, nil

@@ -240,10 +240,12 @@ func TestHelmBound(t *testing.T) {
 		"fine/Chart.yaml":             "apiVersion: v2\nname: fine\nversion: 0.1.0\n",
 		"fine/templates/cm.yaml":      "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: z\ndata:\n{{- range $i := until 3 }}\n  k{{ $i }}: v\n{{- end }}\n",
 		"fine/templates/_helpers.tpl": "{{- define \"x\" }}{{ end }}\n",
+		"packaged/app-1.0.0.tgz":      "not unpacked",
 	})
 	res := scanWithin(t, dir, Options{Timeout: 2 * time.Second}, 30*time.Second)
 	wantEntry(t, res, "literal/templates/cm.yaml", "not_assessed", `"until 10000000" loops more than 10000 times`)
 	wantEntry(t, res, "valued/Chart.yaml", "not_assessed", "Helm rendering of the chart did not end within the 2s time bound")
+	wantEntry(t, res, "packaged/app-1.0.0.tgz", "not_assessed", "archive not unpacked")
 	found := false
 	for _, r := range res.Resources {
 		found = found || r.ID == "iac:fine/templates/cm.yaml#ConfigMap/z"

@@ -93,7 +93,9 @@ func (p *parser) helmCharts(ctx context.Context, valuesFiles []string) {
 		}
 		if !p.helmManifests(dir, manifests) {
 			p.badCharts[dir] = true
+			continue
 		}
+		p.rendered[dir] = manifests
 	}
 }
 

@@ -14,6 +14,8 @@ import (
 
 	"gopkg.in/yaml.v3"
 
+	helmparser "github.com/aquasecurity/trivy/pkg/iac/scanners/helm/parser"
+
 	"github.com/sdescan/sdescan/checks"
 	"github.com/sdescan/sdescan/checks/limits"
 )
@@ -63,6 +65,10 @@ type parser struct {
 	excluded map[string]bool
 	// badCharts are chart directories not rendered (a file beyond a bound).
 	badCharts map[string]bool
+	// rendered are the manifests of the charts rendered within the bounds:
+	// Trivy scans them, rather than rendering the charts again (a template
+	// may render differently each time: randAlpha).
+	rendered map[string][]helmparser.Manifest
 	// tf is what the Terraform pre-screen learnt: rewritten sources, the
 	// count/for_each guards, module sources and modules outside the root.
 	tf tfState
@@ -121,6 +127,7 @@ func (p *parser) files(files []string) {
 	p.charts = map[string]bool{}
 	p.excluded = map[string]bool{}
 	p.badCharts = map[string]bool{}
+	p.rendered = map[string][]helmparser.Manifest{}
 	for _, f := range files {
 		if path.Base(f) == "Chart.yaml" {
 			p.charts[path.Dir(f)] = true
@@ -130,6 +137,12 @@ func (p *parser) files(files []string) {
 		kind := classify(f, p.charts)
 		lower := strings.ToLower(f)
 		yamlish := strings.HasSuffix(lower, ".yaml") || strings.HasSuffix(lower, ".yml") || strings.HasSuffix(lower, ".json")
+		if kind == "" && (strings.HasSuffix(f, ".tgz") || strings.HasSuffix(f, ".tar.gz")) {
+			// Trivy would unpack and render it as a Helm chart, unbounded.
+			p.exclude(f)
+			p.refuse(f, EntryNotAssessed, "archive not unpacked (a packaged Helm chart is not rendered by sdescan; scan the chart's source): not assessed")
+			continue
+		}
 		if kind == "" && !yamlish {
 			continue
 		}

@@ -23,12 +23,13 @@ import (
 )
 
 // scanned are the file types Trivy's misconfiguration scanners look at, as
-// `trivy config` does by default for these formats.
+// `trivy config` does by default for these formats. Helm charts are not
+// among them: sdescan renders each chart once, within its bounds, and Trivy's
+// Kubernetes checks scan what it rendered to.
 var scanned = []detection.FileType{
 	detection.FileTypeTerraform,
 	detection.FileTypeCloudFormation,
 	detection.FileTypeKubernetes,
-	detection.FileTypeHelm,
 	detection.FileTypeDockerfile,
 }
 
@@ -64,14 +65,6 @@ func (p *parser) runTrivy(ctx context.Context, mfs, tfs *mapfs.FS, opts Options,
 	if err != nil {
 		return fmt.Errorf("trivy checks: %w", err)
 	}
-	var helmValues []string
-	for _, v := range opts.HelmValues {
-		a, err := filepath.Abs(v)
-		if err != nil {
-			return err
-		}
-		helmValues = append(helmValues, a)
-	}
 	for _, t := range scanned {
 		var mis []ftypes.Misconfiguration
 		var err error
@@ -81,7 +74,7 @@ func (p *parser) runTrivy(ctx context.Context, mfs, tfs *mapfs.FS, opts Options,
 				return
 			}
 			var s *misconf.Scanner
-			s, err = misconf.NewScanner(t, misconf.ScannerOption{RegoScanner: rs, HelmValueFiles: helmValues, RegoErrorLimit: 0})
+			s, err = misconf.NewScanner(t, misconf.ScannerOption{RegoScanner: rs, RegoErrorLimit: 0})
 			if err == nil {
 				mis, err = s.Scan(ctx, mfs)
 			}
@@ -120,7 +113,8 @@ func (p *parser) holes(t detection.FileType, reason string) {
 	}
 	var list []string
 	for f, k := range p.kinds {
-		if k == kindOf(t) && !p.excluded[f] {
+		helm := t == detection.FileTypeKubernetes && k == KindHelm && p.rendered[p.chartOf(f)] != nil
+		if (k == kindOf(t) || helm) && !p.excluded[f] {
 			list = append(list, f)
 		}
 	}
