@@ -143,6 +143,22 @@ func TestTerraformInstanceBound(t *testing.T) {
   bucket   = each.key
 }
 `,
+		"tofu/main.tofu": "resource \"aws_s3_bucket\" \"many\" {\n  count = 100000000\n}\n",
+		// A local named like sdescan's cannot choose the count it evaluates.
+		"collide/main.tf": `resource "aws_s3_bucket" "hidden" {
+  count = 1
+}
+
+locals {
+  sdescan_bound_0 = 0
+}
+`,
+		"unknown/main.tf": `variable "n" {}
+
+resource "aws_s3_bucket" "some" {
+  count = var.n
+}
+`,
 		"small/main.tf": `variable "n" {
   default = 3
 }
@@ -164,8 +180,17 @@ resource "aws_s3_bucket" "named" {
 	wantEntry(t, res, "range/main.tf", "not_assessed", `resource "aws_s3_bucket" "ranged": for_each is not known offline`)
 	for _, e := range res.Entries {
 		// Beyond a bound fails a gate; unknown offline (as a remote module) does not.
-		if want := e.Path == "huge/main.tf"; e.Refused != want {
+		if want := e.Path == "huge/main.tf" || e.Path == "tofu/main.tofu"; e.Refused != want {
 			t.Errorf("%+v: refused %v, want %v", e, e.Refused, want)
+		}
+	}
+	wantEntry(t, res, "tofu/main.tofu", "not_assessed", `resource "aws_s3_bucket" "many": count expands to 100000000 instances`)
+	for _, r := range res.Resources {
+		if r.Scope.Path == "unknown/main.tf" {
+			refs, _ := r.Attributes["unknown_references"].(map[string]any)
+			if got := refs["count"]; len(refs) != 1 || len(got.([]any)) != 1 || got.([]any)[0] != "var.n" {
+				t.Errorf("unknown count: references %v, want var.n as written", refs)
+			}
 		}
 	}
 	if e := entryFor(res, "small/main.tf"); len(e) > 0 {
@@ -175,10 +200,10 @@ resource "aws_s3_bucket" "named" {
 	for _, r := range res.Resources {
 		count[r.Scope.Path]++
 	}
-	if count["small/main.tf"] != 5 {
-		t.Errorf("small/main.tf: %d resources, want 3 + 2", count["small/main.tf"])
+	if count["small/main.tf"] != 5 || count["collide/main.tf"] != 1 || count["unknown/main.tf"] != 1 {
+		t.Errorf("%d, %d and %d resources, want 3 + 2, 1 and 1 (count unknown: one)", count["small/main.tf"], count["collide/main.tf"], count["unknown/main.tf"])
 	}
-	for _, f := range []string{"huge/main.tf", "range/main.tf"} {
+	for _, f := range []string{"huge/main.tf", "range/main.tf", "tofu/main.tofu"} {
 		if count[f] != 0 {
 			t.Errorf("%s: %d resources, want none (not expanded)", f, count[f])
 		}

@@ -97,7 +97,7 @@ func classify(rel string, charts map[string]bool) string {
 	base := path.Base(rel)
 	lower := strings.ToLower(base)
 	switch {
-	case strings.HasSuffix(lower, ".tf"), strings.HasSuffix(lower, ".tf.json"):
+	case strings.HasSuffix(lower, ".tf"), strings.HasSuffix(lower, ".tf.json"), strings.HasSuffix(lower, ".tofu"), strings.HasSuffix(lower, ".tofu.json"):
 		return KindTerraform
 	case strings.HasSuffix(lower, ".tfvars"), strings.HasSuffix(lower, ".tfvars.json"):
 		return KindTFVars

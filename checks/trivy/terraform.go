@@ -198,7 +198,15 @@ func (p *parser) tfResource(b *terraform.Block, backupPolicies []*terraform.Bloc
 			continue
 		}
 		list := []any{}
+		guards := map[string]bool{}
 		for _, ref := range a.AllReferences() {
+			if orig := p.guardRefs(ref.String()); orig != nil {
+				if !guards[ref.String()] {
+					list = append(list, orig...)
+				}
+				guards[ref.String()] = true
+				continue
+			}
 			list = append(list, ref.String())
 		}
 		refs[a.Name()] = list

@@ -1,6 +1,8 @@
 package trivy
 
 import (
+	"crypto/rand"
+	"encoding/hex"
 	"fmt"
 	"math/big"
 	"os"
@@ -54,9 +56,13 @@ type tfState struct {
 	sources map[string][]string // file -> local module sources
 	outside []string            // files of local modules outside the root
 	base    string              // the root's path in the Terraform file system
+	nonce   string              // the random part of the locals' names
 	n       int
 }
 
+// guardPrefix starts the name of every local sdescan adds; a random part,
+// new each scan, keeps the code scanned from defining one of the same name
+// (and so choosing the count sdescan evaluates).
 const guardPrefix = "sdescan_bound_"
 
 // parseHCL parses a Terraform file; nil and an error entry when it does not
@@ -107,7 +113,12 @@ func (p *parser) screenTerraform(rel string, f *hcl.File, data []byte) {
 					continue
 				}
 				r := a.Expr.Range()
-				local := fmt.Sprintf("%s%d", guardPrefix, p.tf.n)
+				if p.tf.nonce == "" {
+					var b [8]byte
+					_, _ = rand.Read(b[:])
+					p.tf.nonce = hex.EncodeToString(b[:])
+				}
+				local := fmt.Sprintf("%s%s_%d", guardPrefix, p.tf.nonce, p.tf.n)
 				p.tf.n++
 				p.tf.guards[local] = &tfGuard{file: rel, block: label, attr: name, start: r.Start.Byte, end: r.End.Byte}
 				p.tf.byFile[rel] = append(p.tf.byFile[rel], local)
@@ -210,7 +221,7 @@ func (p *parser) readModuleDir(caller, src, dir string) []string {
 	var out []string
 	for _, e := range list {
 		lower := strings.ToLower(e.Name())
-		if !strings.HasSuffix(lower, ".tf") && !strings.HasSuffix(lower, ".tf.json") {
+		if classify(lower, nil) != KindTerraform {
 			continue
 		}
 		rel := path.Join(dir, e.Name())
@@ -352,4 +363,29 @@ func (p *parser) boundsReached(mods terraform.Modules) {
 			}
 		}
 	}
+}
+
+// guardRefs are the references of the expression a guard's local holds, as
+// written: what an unknown count or for_each refers to, rather than the local
+// sdescan put in its place. nil when ref is not one of sdescan's locals.
+func (p *parser) guardRefs(ref string) []any {
+	name, ok := strings.CutPrefix(ref, "locals.")
+	if !ok {
+		name, _ = strings.CutPrefix(ref, "local.")
+	}
+	g := p.tf.guards[name]
+	if g == nil {
+		return nil
+	}
+	src := p.tf.data[g.file][g.start:g.end]
+	expr, diags := hclsyntax.ParseExpression(src, g.file, hcl.InitialPos)
+	if diags.HasErrors() {
+		return []any{}
+	}
+	out := []any{}
+	for _, v := range expr.Variables() {
+		r := v.SourceRange()
+		out = append(out, string(src[r.Start.Byte:r.End.Byte]))
+	}
+	return out
 }
