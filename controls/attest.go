@@ -13,6 +13,8 @@ import (
 	"sort"
 	"strings"
 	"time"
+
+	"github.com/sdescan/sdescan/checks/limits"
 )
 
 // dateLayout is how dates are written in attestation and waiver files.
@@ -364,7 +366,7 @@ func digestFSFile(fsys fs.FS, dir, p string) (string, int64, error) {
 		return "", 0, err
 	}
 	if !st.Mode().IsRegular() {
-		return "", 0, &documentError{"is not a regular file (" + fileKind(st.Mode()) + ")"}
+		return "", 0, &documentError{"is not a regular file (" + limits.Kind(st.Mode()) + ")"}
 	}
 	fh, err := fsys.Open(full)
 	if err != nil {
@@ -375,7 +377,7 @@ func digestFSFile(fsys fs.FS, dir, p string) (string, int64, error) {
 		return "", 0, err
 	}
 	if !st.Mode().IsRegular() {
-		return "", 0, &documentError{"is not a regular file (" + fileKind(st.Mode()) + ")"}
+		return "", 0, &documentError{"is not a regular file (" + limits.Kind(st.Mode()) + ")"}
 	}
 	h := sha256.New()
 	n, err := io.Copy(h, io.LimitReader(fh, maxDocumentSize+1))
@@ -386,20 +388,4 @@ func digestFSFile(fsys fs.FS, dir, p string) (string, int64, error) {
 		return "", 0, fmt.Errorf("larger than %d MiB", maxDocumentSize>>20)
 	}
 	return hex.EncodeToString(h.Sum(nil)), n, nil
-}
-
-func fileKind(m fs.FileMode) string {
-	switch {
-	case m.IsDir():
-		return "a directory"
-	case m&fs.ModeNamedPipe != 0:
-		return "a named pipe"
-	case m&fs.ModeSocket != 0:
-		return "a socket"
-	case m&fs.ModeDevice != 0:
-		return "a device"
-	case m&fs.ModeSymlink != 0:
-		return "a symbolic link"
-	}
-	return "not a regular file"
 }

@@ -57,7 +57,7 @@ func Open(path string) (*os.File, error) {
 	}
 	if !fi.Mode().IsRegular() {
 		f.Close()
-		return nil, &Error{Path: path, What: "not a regular file (" + kind(fi.Mode()) + ")"}
+		return nil, &Error{Path: path, What: "not a regular file (" + Kind(fi.Mode()) + ")"}
 	}
 	if err := setBlocking(f); err != nil {
 		f.Close()
@@ -89,7 +89,7 @@ func ReadFS(fsys fs.FS, name string, max int64) ([]byte, error) {
 		return nil, fmt.Errorf("%s: %w", name, cleanPathError(err))
 	}
 	if !fi.Mode().IsRegular() {
-		return nil, &Error{Path: name, What: "not a regular file (" + kind(fi.Mode()) + ")"}
+		return nil, &Error{Path: name, What: "not a regular file (" + Kind(fi.Mode()) + ")"}
 	}
 	if fi.Size() > max {
 		return nil, tooLarge(name, max)
@@ -132,7 +132,9 @@ func Size(n int64) string {
 	return fmt.Sprintf("%d bytes", n)
 }
 
-func kind(m fs.FileMode) string {
+// Kind names what a file that is not regular is, for messages: "a named
+// pipe", "a directory", "a character device", ...
+func Kind(m fs.FileMode) string {
 	switch {
 	case m.IsDir():
 		return "a directory"

@@ -15,7 +15,7 @@ func openNonBlocking(path string) (*os.File, error) {
 		return nil, err
 	}
 	if !fi.Mode().IsRegular() {
-		return nil, fmt.Errorf("not a regular file (%s)", kind(fi.Mode()))
+		return nil, fmt.Errorf("not a regular file (%s)", Kind(fi.Mode()))
 	}
 	return os.Open(path)
 }
