@@ -81,6 +81,7 @@ The sources are those of scan (--aws, --demo) or a saved facts file.`,
 	f.StringVarP(&o.output, "output", "o", "", "write the review to `FILE` instead of stdout")
 	f.StringVar(&o.failOn, "fail-on", "", "exit 1 when a failing, unwaived finding is at or above `SEVERITY`: critical, high, medium or low")
 	f.BoolVar(&o.strict, "strict", false, "exit 3 when any collector run did not complete")
+	o.eval.add(f)
 	return cmd
 }
 

@@ -23,8 +23,12 @@ func (e *evalLimitFlags) add(f *pflag.FlagSet) {
 	f.StringVar(&e.maxMemory, "eval-max-memory", "2GiB", "most heap evaluation may use (`SIZE`: 512MiB, 4GiB); a check that exceeds it alone gets an error, never a pass")
 }
 
-// limits checks the flags and returns them as the engine takes them.
+// limits checks the flags and returns them as the engine takes them; flags a
+// command does not declare leave the engine's defaults.
 func (e *evalLimitFlags) limits() (checks.EvalLimits, error) {
+	if *e == (evalLimitFlags{}) {
+		return checks.EvalLimits{}, nil
+	}
 	if e.timeout <= 0 {
 		return checks.EvalLimits{}, fmt.Errorf("--eval-timeout %s: want a positive duration", e.timeout)
 	}
