@@ -401,9 +401,6 @@ type job struct {
 // evaluate on one resource, or exceeds e.Limits there, gives an error finding
 // for that pair only.
 func (e *Engine) Evaluate(ctx context.Context, facts *Facts, p Params) ([]Finding, error) {
-	if err := checkHeapRoom(e.Limits); err != nil {
-		return nil, err
-	}
 	pq, err := e.prepare(ctx, p)
 	if err != nil {
 		return nil, err

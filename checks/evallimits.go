@@ -22,9 +22,10 @@ type EvalLimits struct {
 	// evaluated together first; when that exceeds the limit, each is
 	// evaluated alone, with the limit each.
 	Timeout time.Duration
-	// MaxMemory is the most Go heap, in bytes, the process may hold while
-	// checks are evaluated — the facts included (0: DefaultMaxMemory). It is
-	// sampled every few milliseconds; when it is exceeded (after a garbage
+	// MaxMemory is the most Go heap, in bytes, evaluating checks may add to
+	// what the process holds when the run starts (the facts, mostly), the
+	// findings included (0: DefaultMaxMemory). The heap is sampled every few
+	// milliseconds; when it is exceeded (after a garbage
 	// collection), the evaluations in progress are stopped and each of their
 	// checks is evaluated again alone, with no other evaluation of the run in
 	// progress: a check that exceeds the limit alone gets the error. One built-in call
@@ -113,6 +114,9 @@ func (g *evalGuard) stop(reason uint64) {
 type watchdog struct {
 	timeout   time.Duration
 	maxMemory uint64
+	// heapLimit is the heap (heapMetric) beyond which evaluations stop: the
+	// heap when the run started and maxMemory.
+	heapLimit uint64
 	guards    []*evalGuard
 	// alone is set while a worker evaluates with no other evaluation running
 	// (begin, beginAlone), held by aloneMu.
@@ -145,26 +149,15 @@ func readHeap() uint64 {
 	return sample[0].Value.Uint64()
 }
 
-// checkHeapRoom returns an error when the process already holds more heap
-// than the memory limit allows before evaluating anything (the facts are too
-// large for it): every evaluation would be stopped.
-func checkHeapRoom(l EvalLimits) error {
-	limit := l.maxMemory()
-	if readHeap() <= limit {
-		return nil
-	}
-	runtime.GC()
-	if h := readHeap(); h > limit {
-		return fmt.Errorf("the process already holds %d MiB of heap (the facts included), over the %s evaluation memory limit", h>>20, formatBytes(limit))
-	}
-	return nil
-}
-
 func startWatchdog(ctx context.Context, l EvalLimits, workers, checks, types int) *watchdog {
 	w := &watchdog{
 		timeout: l.timeout(), maxMemory: l.maxMemory(),
-		guards: make([]*evalGuard, workers),
-		trips:  make([]atomic.Int32, checks), typeTripped: make([]atomic.Bool, types),
+		// The limit is on what evaluation adds to what the process holds
+		// when it starts (the facts, mostly, and any garbage not yet
+		// collected): a large estate is not refused for its size.
+		heapLimit: readHeap() + l.maxMemory(),
+		guards:    make([]*evalGuard, workers),
+		trips:     make([]atomic.Int32, checks), typeTripped: make([]atomic.Bool, types),
 		quit: make(chan struct{}), done: make(chan struct{}),
 	}
 	for i := range w.guards {
@@ -227,11 +220,11 @@ func (w *watchdog) run(ctx context.Context) {
 				}
 			}
 		}
-		if readHeap() > w.maxMemory {
+		if readHeap() > w.heapLimit {
 			// Garbage counts until it is collected: stop evaluations only for
 			// what a collection leaves.
 			runtime.GC()
-			if readHeap() > w.maxMemory {
+			if readHeap() > w.heapLimit {
 				for _, g := range w.guards {
 					g.stop(stopMemory)
 				}

@@ -20,7 +20,7 @@ type evalLimitFlags struct {
 
 func (e *evalLimitFlags) add(f *pflag.FlagSet) {
 	f.DurationVar(&e.timeout, "eval-timeout", checks.DefaultEvalTimeout, "longest one check may take on one resource (`DURATION`); beyond it the check's result is an error, never a pass")
-	f.StringVar(&e.maxMemory, "eval-max-memory", "2GiB", "most heap evaluation may use (`SIZE`: 512MiB, 4GiB); a check that exceeds it alone gets an error, never a pass")
+	f.StringVar(&e.maxMemory, "eval-max-memory", "2GiB", "most heap evaluating checks may add to the facts (`SIZE`: 512MiB, 4GiB); a check that exceeds it alone gets an error, never a pass")
 }
 
 // limits checks the flags and returns them as the engine takes them; flags a
