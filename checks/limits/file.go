@@ -31,6 +31,10 @@ const (
 	Assessment = 256 << 20
 	// Policy is the limit of one Rego file.
 	Policy = 4 << 20
+	// Variables is the limit of a Terraform or Helm variables file
+	// (--tf-vars, --helm-values), as of each file infrastructure code is
+	// parsed from.
+	Variables = 8 << 20
 )
 
 // Error is a limit an input went past, or an input that is not a regular file.

@@ -164,8 +164,19 @@ func (o *IACOptions) check() error {
 	}
 	for _, list := range [][]string{o.TFVars, o.HelmValues, o.Waivers} {
 		for _, f := range list {
-			if _, err := os.Stat(f); err != nil {
+			// A regular file within the limit of a variables file (a FIFO
+			// or /dev/zero would hang or exhaust the scanners that read it).
+			fh, err := limits.Open(f)
+			if err != nil {
+				return inputError(err)
+			}
+			st, err := fh.Stat()
+			fh.Close()
+			if err != nil {
 				return inputError(fmt.Errorf("%s: %w", f, cleanOSError(err)))
+			}
+			if st.Size() > limits.Variables {
+				return inputError(fmt.Errorf("%s: larger than the %s limit for this kind of file", f, limits.Size(limits.Variables)))
 			}
 		}
 	}

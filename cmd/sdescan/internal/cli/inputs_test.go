@@ -198,3 +198,24 @@ func TestGateInputsBounded(t *testing.T) {
 		t.Errorf("iac --waivers FIFO: exit %d, stderr %q", r.code, r.stderr)
 	}
 }
+
+// TestIACVariablesBounded: --tf-vars and --helm-values, which Trivy and Helm
+// read, are refused before any scan when they are not regular files or are
+// past the limit of a variables file.
+func TestIACVariablesBounded(t *testing.T) {
+	a := makeInputAttacks(t)
+	large := a.sparse(limits.Variables + 1)
+	for _, flag := range []string{"--tf-vars", "--helm-values"} {
+		for _, tc := range []struct{ file, want string }{
+			{"/dev/zero", "/dev/zero: not a regular file (a character device)"},
+			{a.fifo, a.fifo + ": not a regular file (a named pipe)"},
+			{a.dir, a.dir + ": not a regular file (a directory)"},
+			{large, large + ": larger than the 8 MiB limit for this kind of file"},
+		} {
+			r := runBounded(t, "iac", t.TempDir(), flag, tc.file)
+			if r.code != ExitInput || r.stderr != "sdescan: "+tc.want+"\n" {
+				t.Errorf("iac %s %s: exit %d, stderr %q", flag, tc.file, r.code, r.stderr)
+			}
+		}
+	}
+}
