@@ -14,6 +14,7 @@ import (
 	iamtypes "github.com/aws/aws-sdk-go-v2/service/iam/types"
 
 	"github.com/sdescan/sdescan/checks"
+	"github.com/sdescan/sdescan/checks/policydoc"
 )
 
 // iamWorkers bounds concurrent per-user reads (IAM's request rate is account-wide
@@ -170,7 +171,7 @@ func (c *collector) addIAMPolicy(ctx context.Context, pol iamtypes.ManagedPolicy
 	if doc == nil {
 		c.fail(checks.CollectError{Service: "iam", API: "GetAccountAuthorizationDetails", Resource: id, ResourceTypes: iamPolicyTypes,
 			Message: fmt.Sprintf("no document for the default version %q of policy %s", def, name)})
-	} else if stmts, err := NormalizePolicy(iamDocument(doc)); err != nil {
+	} else if stmts, err := policydoc.Normalize(iamDocument(doc)); err != nil {
 		c.fail(checks.CollectError{Service: "iam", API: "GetAccountAuthorizationDetails", Resource: id, ResourceTypes: iamPolicyTypes, Message: "policy " + name + ": " + err.Error()})
 	} else {
 		attrs["statements"] = iamStatements(stmts)
@@ -211,7 +212,7 @@ func (c *collector) addIAMRole(ctx context.Context, client *iam.Client, r iamtyp
 	if inline, ok := c.iamInlinePolicies(r.RolePolicyList, id, iamRoleTypes); ok {
 		attrs["inline_policies"] = inline
 	}
-	if stmts, err := NormalizePolicy(iamDocument(r.AssumeRolePolicyDocument)); err != nil {
+	if stmts, err := policydoc.Normalize(iamDocument(r.AssumeRolePolicyDocument)); err != nil {
 		c.fail(checks.CollectError{Service: "iam", API: "GetAccountAuthorizationDetails", Resource: id, ResourceTypes: iamRoleTypes, Message: "trust policy: " + err.Error()})
 	} else {
 		attrs["trust_policy"] = iamStatements(stmts)
@@ -441,7 +442,7 @@ func (c *collector) iamInlinePolicies(list []iamtypes.PolicyDetail, id string, t
 	out := make([]any, 0, len(sorted))
 	for _, p := range sorted {
 		name := sdkaws.ToString(p.PolicyName)
-		stmts, err := NormalizePolicy(iamDocument(p.PolicyDocument))
+		stmts, err := policydoc.Normalize(iamDocument(p.PolicyDocument))
 		if err != nil {
 			c.fail(checks.CollectError{Service: "iam", API: "GetAccountAuthorizationDetails", Resource: id, ResourceTypes: types, Message: "inline policy " + name + ": " + err.Error()})
 			return nil, false

@@ -13,6 +13,7 @@ import (
 	smithyendpoints "github.com/aws/smithy-go/endpoints"
 
 	"github.com/sdescan/sdescan/checks"
+	"github.com/sdescan/sdescan/checks/policydoc"
 )
 
 // s3Workers bounds concurrent per-bucket reads.
@@ -267,7 +268,7 @@ func (c *collector) collectBucket(ctx context.Context, client *s3.Client, b s3ty
 		if absent || sdkaws.ToString(pol.Policy) == "" {
 			attrs["policy"] = map[string]any{"present": false, "statements": []any{}}
 			attrs["policy_is_public"] = false
-		} else if stmts, perr := NormalizePolicy(sdkaws.ToString(pol.Policy)); perr != nil {
+		} else if stmts, perr := policydoc.Normalize(sdkaws.ToString(pol.Policy)); perr != nil {
 			c.fail(checks.CollectError{Region: region, Service: "s3", API: "GetBucketPolicy", Resource: id, ResourceTypes: bucketTypes, Message: perr.Error()})
 		} else {
 			list := make([]any, len(stmts))

@@ -1,11 +1,11 @@
-package aws
+package policydoc
 
 import (
 	"encoding/json"
 	"testing"
 )
 
-func TestNormalizePolicy(t *testing.T) {
+func TestNormalize(t *testing.T) {
 	tests := []struct {
 		name, doc, want string
 	}{
@@ -28,7 +28,7 @@ func TestNormalizePolicy(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			got, err := NormalizePolicy(tc.doc)
+			got, err := Normalize(tc.doc)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -38,7 +38,7 @@ func TestNormalizePolicy(t *testing.T) {
 			}
 		})
 	}
-	if _, err := NormalizePolicy(`{not json`); err == nil {
+	if _, err := Normalize(`{not json`); err == nil {
 		t.Error("malformed policy accepted")
 	}
 }

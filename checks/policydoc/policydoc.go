@@ -1,4 +1,10 @@
-package aws
+// Package policydoc owns the one normalised form of AWS IAM and resource policy
+// documents (the facts schema's aws_policy_statement): every collector that
+// records a policy document (the AWS collector for live identity and bucket
+// policies, the IaC parser for policies written in Terraform or CloudFormation)
+// writes its statements through Normalize, so that one Rego decision judges them
+// all alike. Pure standard library: it parses, it never fetches.
+package policydoc
 
 import (
 	"encoding/json"
@@ -8,11 +14,11 @@ import (
 	"strings"
 )
 
-// NormalizePolicy parses an IAM or resource policy document (possibly URL-encoded,
+// Normalize parses an IAM or resource policy document (possibly URL-encoded,
 // as IAM returns them) into the normalised statements of the facts schema: every
 // list an array, Principal "*" as {"AWS": ["*"]}, condition keys lower-cased,
 // condition values strings.
-func NormalizePolicy(doc string) ([]map[string]any, error) {
+func Normalize(doc string) ([]map[string]any, error) {
 	if strings.HasPrefix(strings.TrimSpace(doc), "%7B") || strings.HasPrefix(strings.TrimSpace(doc), "%7b") {
 		if d, err := url.QueryUnescape(doc); err == nil {
 			doc = d
