@@ -340,6 +340,9 @@ func (o *assessOptions) run(ctx context.Context, g *globalOptions, in inputs) er
 			return err
 		}
 	}
+	if err := nothingAssessed(in.facts, in.factsName); err != nil && !o.packOnly {
+		return &exitError{code: ExitIncomplete, err: err}
+	}
 	if gate != "" && !o.packOnly {
 		if n := gateFailures(a, gate); n > 0 {
 			return &exitError{code: ExitGateFailed, err: fmt.Errorf("gate failed: %d unwaived finding(s) at or above %s", n, gate)}
@@ -356,6 +359,34 @@ func (o *assessOptions) run(ctx context.Context, g *globalOptions, in inputs) er
 		}
 	}
 	return nil
+}
+
+// nothingAssessed says why a run assessed nothing at all — every collector run
+// failed (an account unreachable, credentials refused), or the facts record
+// neither a run nor a resource — or returns nil. Such a run exits 3 whatever
+// --strict says: its report holds no evidence, only gaps.
+func nothingAssessed(f *checks.Facts, name string) error {
+	if len(f.Runs) == 0 {
+		if len(f.Resources) == 0 {
+			return fmt.Errorf("nothing assessed: %s records no collector run and no resource", name)
+		}
+		return nil
+	}
+	for _, r := range f.Runs {
+		if r.Status != checks.RunFailed {
+			return nil
+		}
+	}
+	r := f.Runs[0]
+	why := "no error recorded"
+	if len(r.Errors) > 0 {
+		why = r.Errors[0].Message
+	}
+	runs := "the collector run"
+	if len(f.Runs) > 1 {
+		runs = fmt.Sprintf("all %d collector runs", len(f.Runs))
+	}
+	return fmt.Errorf("nothing assessed: %s failed; %s %s: %s", runs, r.Collector, r.Scope, why)
 }
 
 // checkFormats refuses an unknown --format or --report before any work is done.

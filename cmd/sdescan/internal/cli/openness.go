@@ -199,6 +199,9 @@ func opennessRun(ctx context.Context, g *globalOptions, o *OpennessOptions) erro
 			return &exitError{code: ExitGateFailed, err: fmt.Errorf("gate failed: %d failing OPEN finding(s) at or above %s", n, gate)}
 		}
 	}
+	if err := nothingAssessed(facts, "the openness scan"); err != nil {
+		return &exitError{code: ExitIncomplete, err: err}
+	}
 	if o.Strict {
 		for _, r := range facts.Runs {
 			if r.Status != checks.RunOK {

@@ -21,7 +21,7 @@ const (
 	ExitOK         = 0 // assessed; no gate failed
 	ExitGateFailed = 1 // a failing, unwaived finding at or above --fail-on
 	ExitInput      = 2 // usage error or input that cannot be read or is malformed
-	ExitIncomplete = 3 // --strict and a collector run did not complete
+	ExitIncomplete = 3 // nothing assessed, or --strict and a collector run did not complete
 )
 
 // exitError carries an exit code with its one-line message.
@@ -106,7 +106,8 @@ It reads; it never changes what it scans. A collector error, an access denied or
 missing attestation is reported as not assessed, never as met.
 
 Exit codes: 0 ok, 1 gate failed (--fail-on) or, for verify and report, an invalid pack,
-2 usage or input error, 3 scan incomplete (collector errors) with --strict.`,
+2 usage or input error, 3 nothing assessed (every collector run failed) or, with
+--strict, scan incomplete (collector errors).`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		Version:       Version,
