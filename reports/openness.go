@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/sdescan/sdescan/checks"
+	"github.com/sdescan/sdescan/checks/github/rap"
 )
 
 // OpennessFormats lists the formats WriteOpenness understands.
@@ -26,17 +27,23 @@ type Openness struct {
 
 // OpennessRepo is one repository's row.
 type OpennessRepo struct {
-	ID       string `json:"id"`
-	Type     string `json:"type"`
-	Name     string `json:"name"`
-	Licence  string `json:"licence"` // SPDX ID, "none", "unrecognised" or "unknown"
-	README   string `json:"readme"`  // "ok", "thin", "none" or "unknown"
-	CI       string `json:"ci"`      // CI systems, "none" or "unknown"
-	Tests    string `json:"tests"`   // count of test files, "none" or "unknown"
+	ID      string `json:"id"`
+	Type    string `json:"type"`
+	Name    string `json:"name"`
+	Licence string `json:"licence"` // SPDX ID, "none", "unrecognised" or "unknown"
+	README  string `json:"readme"`  // "ok", "thin", "none" or "unknown"
+	CI      string `json:"ci"`      // CI systems, "none" or "unknown"
+	Tests   string `json:"tests"`   // count of test files, "none" or "unknown"
+	// RAPLevel is rolled up from the OPEN findings on the repository (rap.Assess),
+	// never read from the facts.
 	RAPLevel string `json:"rap_level"`
-	// RAPMissing lists what the next RAP level still needs.
+	// RAPMissing lists what the next RAP level still needs; an item that could not
+	// be judged ends in " (not assessed)".
 	RAPMissing []string `json:"rap_missing"`
-	Failing    []string `json:"failing_checks"`
+	// RAPUnassessed lists the RAP items no repository fact shows: the level does
+	// not cover them.
+	RAPUnassessed []string `json:"rap_unassessed"`
+	Failing       []string `json:"failing_checks"`
 	// NotAssessed lists checks that could not judge the repository (a fact missing).
 	NotAssessed []string `json:"not_assessed_checks"`
 }
@@ -48,7 +55,8 @@ type OpennessOrg struct {
 }
 
 // BuildOpenness assembles the per-repository view from facts and the findings the
-// engine produced over them.
+// engine produced over them. The RAP level is judged here from the OPEN findings
+// (rap.Assess); a rap_level attribute in the facts is ignored.
 func BuildOpenness(tool checks.Version, facts *checks.Facts, findings []checks.Finding) *Openness {
 	o := &Openness{Tool: tool, Runs: facts.Runs, Findings: []checks.Finding{}, Repositories: []OpennessRepo{}, Organisations: []OpennessOrg{}}
 	if t := facts.AsOf(); !t.IsZero() {
@@ -72,9 +80,10 @@ func BuildOpenness(tool checks.Version, facts *checks.Facts, findings []checks.F
 		default:
 			continue
 		}
+		level := rap.Assess(r, byRes[r.ID])
 		row := OpennessRepo{ID: r.ID, Type: r.Type, Name: str(a, "full_name", str(a, "name", r.ID)),
 			Licence: licenceCell(a), README: readmeCell(a), CI: ciCell(a), Tests: testsCell(a),
-			RAPLevel: str(a, "rap_level", "unknown"), RAPMissing: strs(a["rap_missing"]), Failing: []string{}, NotAssessed: []string{}}
+			RAPLevel: level.Level, RAPMissing: level.Missing, RAPUnassessed: level.Unassessed, Failing: []string{}, NotAssessed: []string{}}
 		for _, f := range byRes[r.ID] {
 			switch f.Status {
 			case checks.Fail:

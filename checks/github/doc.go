@@ -2,8 +2,9 @@
 // work trees (read with go-git, never modified) and repositories on GitHub or
 // GitHub Enterprise (read with go-github through a caching, rate-limit-aware
 // transport). It emits checks.Facts with resources of type git.repo (local),
-// github.repo and github.org; the OPEN-… Rego checks in policy/ judge them and
-// RAP (reproducible analytical pipeline) levels are computed here in Go.
+// github.repo and github.org; the OPEN-… Rego checks in policy/ judge them, and
+// package rap rolls their findings up into RAP (reproducible analytical pipeline)
+// levels: the collector records no level.
 //
 // Attribute names are stable snake_case and documented in docs/openness.md.
 // Nothing a repository contains is ever stored verbatim when it could be a secret:

@@ -272,7 +272,6 @@ func collectRepo(ctx context.Context, p string, opts LocalOptions) (checks.Resou
 		a["data_files_in_history"] = redList(capList(nonNil(hist.dataFiles), maxListed))
 	}
 
-	setRAP(a, true)
 	res.Attributes = normalise(a)
 	return res, nil
 }

@@ -22,6 +22,7 @@ import (
 	"github.com/go-git/go-git/v5/plumbing/object"
 
 	"github.com/sdescan/sdescan/checks"
+	"github.com/sdescan/sdescan/checks/github/rap"
 )
 
 const notebookWithOutputs = `{"cells": [{"cell_type": "code", "source": ["df.head()"], "outputs": [{"output_type": "execute_result", "data": {"text/plain": ["nhs_number  age"]}}]}], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}`
@@ -135,9 +136,10 @@ func TestLocalFacts(t *testing.T) {
 		t.Errorf("history_complete %v commits %v", hist["history_complete"], hist["commits_scanned"])
 	}
 
-	gold := collectOne(t, repos["gold"]).Attributes
+	goldRes := collectOne(t, repos["gold"])
+	gold := goldRes.Attributes
 	want := map[string]any{
-		"rap_level": "gold", "readme_explains_usage": true, "dependencies_pinned": true, "packaged": true,
+		"readme_explains_usage": true, "dependencies_pinned": true, "packaged": true,
 		"has_tags": true, "changelog_file": "CHANGELOG.md", "ci_systems": []any{"github-actions"},
 		"test_files": float64(1), "open_source_languages": true, "primary_language": "Python",
 	}
@@ -146,12 +148,30 @@ func TestLocalFacts(t *testing.T) {
 			t.Errorf("gold %s = %v, want %v", k, gold[k], v)
 		}
 	}
-	if m, _ := gold["rap_missing"].([]any); len(m) != 0 {
-		t.Errorf("gold rap_missing = %v", m)
-	}
-	none := collectOne(t, repos["no-licence"]).Attributes
-	if none["rap_level"] != "none" || len(none["rap_missing"].([]any)) == 0 {
-		t.Errorf("no-licence rap = %v %v", none["rap_level"], none["rap_missing"])
+	// The RAP level is judged from the OPEN findings, not recorded by the collector.
+	cases := []struct {
+		repo, level string
+		missing     bool
+	}{{"gold", rap.Gold, false}, {"no-licence", rap.None, true}}
+	for _, c := range cases {
+		r := collectOne(t, repos[c.repo])
+		for _, k := range []string{"rap_level", "rap_missing", "rap_unassessed"} {
+			if _, ok := r.Attributes[k]; ok {
+				t.Errorf("%s: the collector wrote %s", c.repo, k)
+			}
+		}
+		facts := &checks.Facts{Tool: checks.Version{Name: "sdescan", Version: "test"}, CollectedAt: fixtureTime, Resources: []checks.Resource{r}}
+		e, err := checks.NewEngine(checks.Builtin())
+		if err != nil {
+			t.Fatal(err)
+		}
+		findings, err := e.Evaluate(context.Background(), facts, checks.Params{AsOf: fixtureTime})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if l := rap.Assess(r, findings); l.Level != c.level || (len(l.Missing) > 0) != c.missing {
+			t.Errorf("%s: RAP %s %q, want %s", c.repo, l.Level, l.Missing, c.level)
+		}
 	}
 }
 

@@ -395,7 +395,6 @@ func (c *collector) collectRepo(ctx context.Context, r *gh.Repository) {
 		}
 	}
 	a["api_calls"] = c.tr.Stats().PerRepo[owner+"/"+name] - calls0
-	setRAP(a, false)
 	c.resources = append(c.resources, checks.Resource{
 		ID: id, Type: TypeGitHubRepo, Source: SourceGitHub,
 		Scope:      checks.Scope{Org: red(owner), Path: red(full)},

@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/sdescan/sdescan/checks"
+	"github.com/sdescan/sdescan/checks/github/rap"
 	"github.com/sdescan/sdescan/controls"
 )
 
@@ -286,7 +287,7 @@ func TestGitHubCollect(t *testing.T) {
 		"branch_rules":               []any{"deletion", "non_fast_forward", "pull_request", "required_status_checks"},
 		"required_approving_reviews": float64(1), "required_status_checks": []any{"test"}, "secret_scanning": "enabled",
 		"secret_scanning_push_protection": "enabled", "dependabot_security_updates": "enabled", "has_releases": true, "has_tags": true,
-		"dependencies_pinned": true, "notebooks_with_outputs": []any{"notebooks/explore.ipynb"}, "rap_level": "gold",
+		"dependencies_pinned": true, "notebooks_with_outputs": []any{"notebooks/explore.ipynb"},
 		"ci_systems": []any{"github-actions"}, "test_files": float64(1),
 	}
 	for k, v := range wantRTT {
@@ -297,7 +298,7 @@ func TestGitHubCollect(t *testing.T) {
 	wantCohort := map[string]any{
 		"visibility": "private", "publication_exception": false, "licence_file": "", "has_releases": false, "has_tags": false,
 		"data_files": []any{"data/extract.csv"}, "dependency_files": []any{"DESCRIPTION"}, "dependencies_pinned": false,
-		"rap_level": "none", "readme_explains_usage": false,
+		"readme_explains_usage": false,
 		// Read with read access only: the branch says it is not protected (classic or ruleset).
 		"default_branch_protected": false, "branch_protection_source": "none",
 	}
@@ -342,6 +343,22 @@ func TestGitHubCollect(t *testing.T) {
 	for k, want := range cases {
 		if got[k].Status != want {
 			t.Errorf("%s = %q (%v), want %q", k, got[k].Status, got[k].Messages, want)
+		}
+	}
+	// RAP levels are judged from the findings, never recorded by the collector.
+	findings := make([]checks.Finding, 0, len(got))
+	for _, f := range got {
+		findings = append(findings, f)
+	}
+	for name, want := range map[string]string{"nhs-example/rtt-analysis": rap.Gold, "nhs-example/cohort-private": rap.None} {
+		r := m[name+TypeGitHubRepo]
+		for _, k := range []string{"rap_level", "rap_missing", "rap_unassessed"} {
+			if _, ok := r.Attributes[k]; ok {
+				t.Errorf("%s: the collector wrote %s", name, k)
+			}
+		}
+		if l := rap.Assess(r, findings); l.Level != want {
+			t.Errorf("%s: RAP level %s %q, want %s", name, l.Level, l.Missing, want)
 		}
 	}
 

@@ -91,6 +91,10 @@ func TestOpennessCommand(t *testing.T) {
 				if err != nil || strings.Contains(string(data), opennessFakeKey) {
 					t.Fatalf("facts file: %v (or it holds the key)", err)
 				}
+				// The RAP level is judged in evaluation: the facts carry none.
+				if strings.Contains(string(data), `"rap_`) {
+					t.Errorf("the facts file records a RAP level: %s", data)
+				}
 				// The saved facts feed evaluate: guideline 9 of sde-2022 is judged by the OPEN checks.
 				var eo, ee bytes.Buffer
 				Main(context.Background(), []string{"evaluate", facts, "--format", "json", "--framework", "sde-2022"}, &eo, &ee)
