@@ -195,8 +195,3 @@ func rank(s checks.Status) int {
 	}
 	return 2
 }
-
-// Applies says whether RAP levels are judged for a resource type.
-func Applies(resourceType string) bool {
-	return resourceType == typeLocal || resourceType == typeGitHub
-}
