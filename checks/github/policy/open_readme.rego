@@ -32,6 +32,7 @@ deny contains sprintf("repository %s has no README", [name]) if {
 deny contains sprintf("repository %s: %s says too little about what the code does (%d words of prose; at least 20 expected)", [name, attr("readme_file"), attr("readme_words")]) if {
 	has_readme
 	attr("readme_explains_usage") == false
+	is_number(attr("readme_words"))
 	attr("readme_words") < 20
 }
 
@@ -54,4 +55,19 @@ missing contains "attributes.readme_file" if {
 missing contains "attributes.readme_explains_usage" if {
 	has_readme
 	not is_boolean(attr("readme_explains_usage"))
+}
+
+# A README said not to explain usage, without the facts saying why, is not
+# assessed: never a pass.
+missing contains "attributes.readme_words" if {
+	has_readme
+	attr("readme_explains_usage") == false
+	not is_number(attr("readme_words"))
+}
+
+missing contains sprintf("attributes.%s", [k]) if {
+	has_readme
+	attr("readme_explains_usage") == false
+	some k in ["readme_has_usage_section", "readme_has_run_command"]
+	not is_boolean(attr(k))
 }

@@ -37,3 +37,16 @@ test_missing_content if {
 	check.missing == {"attributes.readme_explains_usage"} with input as inp
 	count(check.deny) == 0 with input as inp
 }
+
+# explains_usage false with the reason missing: not assessed, never a pass.
+test_missing_reason if {
+	inp := repo({"name": "analysis", "readme_file": "README.md", "readme_explains_usage": false})
+	check.missing == {"attributes.readme_words", "attributes.readme_has_usage_section", "attributes.readme_has_run_command"} with input as inp
+	count(check.deny) == 0 with input as inp
+}
+
+test_missing_words if {
+	inp := repo(object.union(good, {"readme_explains_usage": false, "readme_words": null}))
+	check.missing == {"attributes.readme_words"} with input as inp
+	count(check.deny) == 0 with input as inp
+}
