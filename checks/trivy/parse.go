@@ -479,7 +479,7 @@ func (p *parser) cloudFormation(rel string, doc *yaml.Node, v map[string]any) {
 		if pn := child(n, "Properties"); pn != nil {
 			lines = nodeLines(pn, "", nil)
 		}
-		p.add(checks.Resource{
+		r := p.add(checks.Resource{
 			ID: resourceID(file, name), Type: TypeCloudFormationResource, Source: Source,
 			Scope: checks.Scope{Path: file},
 			Attributes: map[string]any{
@@ -491,6 +491,11 @@ func (p *parser) cloudFormation(rel string, doc *yaml.Node, v map[string]any) {
 				"literal_credentials": credentialsIn(props, "", n.Line, lines),
 			},
 		})
+		if t == "AWS::S3::BucketPolicy" {
+			if pol, ok := cfnBucketPolicy(props); ok {
+				r.Attributes["policy"] = pol
+			}
+		}
 	}
 }
 

@@ -217,6 +217,11 @@ func (p *parser) tfResource(b *terraform.Block, backupPolicies []*terraform.Bloc
 			attrs["efs_backup_policy_status"] = s
 		}
 	}
+	if b.Type() == "resource" && (b.TypeLabel() == "aws_s3_bucket_policy" || b.TypeLabel() == "aws_s3_bucket") {
+		if pol, ok := tfBucketPolicy(b, cfg); ok {
+			attrs["policy"] = pol
+		}
+	}
 	p.res.Resources = append(p.res.Resources, checks.Resource{
 		ID:         resourceID(file, addr),
 		Type:       TypeTerraformResource,

@@ -2,9 +2,14 @@
 # title: S3 bucket policies deny requests made without TLS
 # description: >-
 #   Without a policy statement denying requests where aws:SecureTransport is false, a
-#   client can read or write data over plain HTTP, exposing it in transit. The bucket
-#   policy must contain a Deny statement for every principal and all S3 actions under
-#   the condition Bool (or BoolIfExists) aws:SecureTransport = false.
+#   client can read or write data over plain HTTP, exposing it in transit. One statement
+#   of the bucket policy must on its own be a Deny for every principal (Principal "*"),
+#   all S3 actions ("s3:*" or "*") and the bucket's objects ("<bucket ARN>/*" or "*"),
+#   with no condition but Bool (or BoolIfExists) aws:SecureTransport = false. A deny
+#   for some principals or some actions, a NotPrincipal or NotResource deny, a deny
+#   narrowed by another condition (aws:SourceVpc…) or aws:SecureTransport under a
+#   String operator does not count. The same decision as IAC-S3-001
+#   (checks/aws/policy/lib_s3_policy.rego).
 # custom:
 #   id: AWS-S3-004
 #   severity: high
@@ -16,6 +21,7 @@
 #     aws_iam_policy_document data source).
 package sdescan.checks.aws.s3_tls_only
 
+import data.sdescan.lib.s3_policy
 import rego.v1
 
 bucket_name := object.get(input.resource.attributes, "name", input.resource.id)
@@ -27,19 +33,7 @@ deny contains sprintf("bucket %s has no bucket policy, so requests without TLS a
 deny contains sprintf("bucket %s policy has no statement denying requests without TLS (aws:SecureTransport false)", [bucket_name]) if {
 	input.resource.attributes.policy.present == true
 	is_array(input.resource.attributes.policy.statements)
-	not any_tls_deny
-}
-
-# any_tls_deny: a statement denies every S3 action to everyone when
-# aws:SecureTransport is false.
-any_tls_deny if {
-	some s in input.resource.attributes.policy.statements
-	s.effect == "Deny"
-	"*" in s.principals.AWS
-	some a in s.actions
-	a in {"*", "s3:*"}
-	some op in ["Bool", "BoolIfExists"]
-	"false" in s.conditions[op]["aws:securetransport"]
+	not s3_policy.denies_insecure_transport(input.resource.attributes.policy.statements, object.get(input.resource.attributes, "name", null))
 }
 
 missing contains "attributes.policy.present" if {

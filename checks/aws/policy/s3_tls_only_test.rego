@@ -14,13 +14,16 @@ tls_statement := {
 }
 
 test_pass if {
-	inp := bucket({"policy": {"present": true, "statements": [tls_statement]}})
+	inp := bucket({"name": "b", "policy": {"present": true, "statements": [tls_statement]}})
 	count(check.deny) == 0 with input as inp
 	count(check.missing) == 0 with input as inp
 }
 
+# with_fields replaces whole fields (object.union alone would merge nested objects).
+with_fields(fields) := object.union(object.remove(tls_statement, object.keys(fields)), fields)
+
 test_pass_bool_if_exists if {
-	st := object.union(tls_statement, {"conditions": {"BoolIfExists": {"aws:securetransport": ["false"]}}})
+	st := with_fields({"conditions": {"BoolIfExists": {"aws:securetransport": ["false"]}}})
 	count(check.deny) == 0 with input as bucket({"policy": {"present": true, "statements": [st]}})
 }
 
@@ -34,13 +37,33 @@ test_fail_policy_without_tls_deny if {
 }
 
 test_fail_condition_true if {
-	st := object.union(tls_statement, {"conditions": {"Bool": {"aws:securetransport": ["true"]}}})
+	st := with_fields({"conditions": {"Bool": {"aws:securetransport": ["true"]}}})
 	count(check.deny) == 1 with input as bucket({"policy": {"present": true, "statements": [st]}})
 }
 
 test_fail_narrow_action if {
-	st := object.union(tls_statement, {"actions": ["s3:PutObject"]})
+	st := with_fields({"actions": ["s3:PutObject"]})
 	count(check.deny) == 1 with input as bucket({"policy": {"present": true, "statements": [st]}})
+}
+
+test_fail_one_principal if {
+	st := with_fields({"principals": {"AWS": ["arn:aws:iam::111111111111:root"]}})
+	count(check.deny) == 1 with input as bucket({"name": "b", "policy": {"present": true, "statements": [st]}})
+}
+
+test_fail_bucket_arn_only if {
+	st := with_fields({"resources": ["arn:aws:s3:::b"]})
+	count(check.deny) == 1 with input as bucket({"name": "b", "policy": {"present": true, "statements": [st]}})
+}
+
+test_fail_other_bucket if {
+	st := with_fields({"resources": ["arn:aws:s3:::other/*"]})
+	count(check.deny) == 1 with input as bucket({"name": "b", "policy": {"present": true, "statements": [st]}})
+}
+
+test_fail_narrowed if {
+	st := with_fields({"conditions": {"Bool": {"aws:securetransport": ["false"]}, "StringEquals": {"aws:sourcevpc": ["vpc-1"]}}})
+	count(check.deny) == 1 with input as bucket({"name": "b", "policy": {"present": true, "statements": [st]}})
 }
 
 test_missing if {

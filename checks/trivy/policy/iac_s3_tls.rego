@@ -3,7 +3,12 @@
 # description: >-
 #   Research data must never cross a network in clear. A bucket policy that denies every
 #   request where aws:SecureTransport is false makes S3 refuse plain HTTP, whatever client
-#   or SDK an analyst uses.
+#   or SDK an analyst uses. One statement must on its own be a Deny for every principal
+#   (Principal "*"), all S3 actions ("s3:*" or "*") and the bucket's objects
+#   ("<bucket ARN>/*" or "*"), with no condition but Bool (or BoolIfExists)
+#   aws:SecureTransport = false: the same decision as AWS-S3-004 over the same
+#   normalised statements (checks/aws/policy/lib_s3_policy.rego). A policy whose text is
+#   unknown offline (a computed ARN, an aws_iam_policy_document) is not assessed.
 # custom:
 #   id: IAC-S3-001
 #   severity: high
@@ -14,49 +19,50 @@
 #     Terraform: in aws_s3_bucket_policy (or its aws_iam_policy_document).
 package sdescan.checks.iac.s3_tls
 
+import data.sdescan.lib.s3_policy
 import rego.v1
 
 default applicable := false
 
 applicable if input.resource.attributes.resource_type in {"aws_s3_bucket_policy", "AWS::S3::BucketPolicy"}
 
-attrs := input.resource.attributes
-
-# The policy document, decoded: Terraform holds it as JSON text, CloudFormation as an object.
-doc := json.unmarshal(attrs.config.policy) if {
-	is_string(attrs.config.policy)
-	json.is_valid(attrs.config.policy)
+# An aws_s3_bucket with an inline policy argument (older AWS providers), known
+# or not.
+applicable if {
+	input.resource.attributes.resource_type == "aws_s3_bucket"
+	input.resource.attributes.config.policy
 }
 
-doc := attrs.properties.PolicyDocument if is_object(attrs.properties.PolicyDocument)
+applicable if {
+	input.resource.attributes.resource_type == "aws_s3_bucket"
+	"policy" in input.resource.attributes.unknown_attributes
+}
 
-as_list(x) := x if is_array(x)
+attrs := input.resource.attributes
 
-as_list(x) := [x] if not is_array(x)
+# bucket is the policy's bucket name when it is written as a literal; null when it
+# is a reference (the policy's object ARNs then count for any bucket).
+default bucket := null
 
-denies_insecure(s) if {
-	s.Effect == "Deny"
-	some k, v in s.Condition.Bool
-	lower(k) == "aws:securetransport"
-	lower(sprintf("%v", [v])) == "false"
+bucket := attrs.config.bucket if {
+	attrs.resource_type in {"aws_s3_bucket_policy", "aws_s3_bucket"}
+	is_string(attrs.config.bucket)
+}
+
+bucket := attrs.properties.Bucket if {
+	attrs.resource_type == "AWS::S3::BucketPolicy"
+	is_string(attrs.properties.Bucket)
 }
 
 deny contains sprintf("bucket policy %s has no statement denying requests without TLS (aws:SecureTransport false)", [attrs.name]) if {
-	doc
-	not any_denies
+	applicable
+	statements_known
+	not s3_policy.denies_insecure_transport(attrs.policy.statements, bucket)
 }
 
-any_denies if {
-	some s in as_list(doc.Statement)
-	denies_insecure(s)
+missing contains "attributes.policy.statements" if {
+	applicable
+	not statements_known
 }
 
-missing contains "attributes.config.policy" if {
-	attrs.resource_type == "aws_s3_bucket_policy"
-	not doc
-}
-
-missing contains "attributes.properties.PolicyDocument" if {
-	attrs.resource_type == "AWS::S3::BucketPolicy"
-	not doc
-}
+statements_known if is_array(attrs.policy.statements)
