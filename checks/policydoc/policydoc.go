@@ -61,12 +61,18 @@ func Normalize(doc string) ([]map[string]any, error) {
 				n[to] = principals(v)
 			}
 		}
-		if c, ok := s["Condition"].(map[string]any); ok {
+		if c, present := s["Condition"]; present {
+			cm, ok := c.(map[string]any)
+			if !ok {
+				return nil, fmt.Errorf("policy statement %d: Condition is not an object", len(out))
+			}
 			conds := map[string]any{}
-			for op, kv := range c {
+			for op, kv := range cm {
+				// A condition dropped would widen the statement: an unreadable
+				// one makes the document unreadable instead.
 				m, ok := kv.(map[string]any)
 				if !ok {
-					continue
+					return nil, fmt.Errorf("policy statement %d: condition %s is not an object", len(out), op)
 				}
 				keys := map[string]any{}
 				for k, v := range m {

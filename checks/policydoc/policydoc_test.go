@@ -38,7 +38,13 @@ func TestNormalize(t *testing.T) {
 			}
 		})
 	}
-	if _, err := Normalize(`{not json`); err == nil {
-		t.Error("malformed policy accepted")
+	for _, doc := range []string{
+		`{not json`,
+		`{"Statement":[{"Effect":"Deny","Condition":{"Bool":{"aws:SecureTransport":"false"},"StringEquals":"vpc-1"}}]}`,
+		`{"Statement":[{"Effect":"Deny","Condition":"x"}]}`,
+	} {
+		if _, err := Normalize(doc); err == nil {
+			t.Errorf("malformed policy accepted: %s", doc)
+		}
 	}
 }
