@@ -26,10 +26,11 @@
 #     elsewhere), any "arn:aws:s3:::<name>/*" with no wildcard in the name
 #     counts. In code, a value only known once deployed reads ${reference}
 #     (Terraform "${aws_s3_bucket.b.arn}/*", CloudFormation !Sub
-#     "${Bucket.Arn}/*" or !Join with !GetAtt Bucket.Arn): "${reference}/*"
-#     counts as the bucket's objects, as sdescan cannot tell offline which
-#     bucket the reference names (the one leniency; AWS never returns such a
-#     resource). A NotResource statement does not count;
+#     "${Bucket.Arn}/*" or !Join with !GetAtt Bucket.Arn): "${reference}/*",
+#     or "arn:aws:s3:::<name with a ${reference}>/*", counts as the bucket's
+#     objects, as sdescan cannot tell offline which bucket the reference names
+#     (the one leniency; an IAM policy variable such as ${aws:username} is not
+#     a reference). A NotResource statement does not count;
 #   - its only condition is Bool or BoolIfExists on aws:SecureTransport with
 #     every value false ("false" in any case; the normaliser turns a JSON false
 #     into "false"). Another condition key narrows the deny (StringEquals
@@ -109,11 +110,24 @@ object_resource(r, bucket) if {
 
 object_resource(r, bucket) if {
 	not known_bucket(bucket)
-	regex.match(`^arn:aws:s3:::[^/*?]+/\*$`, r)
+	regex.match(`^arn:aws:s3:::[^/*?${}]+/\*$`, r)
 }
 
-# An unresolved reference in code, then "/*".
-object_resource(r, _) if regex.match(`^\$\{[^{}]+\}/\*$`, r)
+# An unresolved reference in code (the bucket's ARN), then "/*".
+object_resource(r, _) if regex.match(concat("", ["^", reference, "/\\*$"]), r)
+
+# A bucket name built with an unresolved reference in code
+# ("arn:aws:s3:::${B}/*", "arn:aws:s3:::${var.prefix}-raw/*").
+object_resource(r, _) if {
+	part := concat("", ["(?:[^/*?${}]|", reference, ")*"])
+	regex.match(concat("", ["^arn:aws:s3:::", part, reference, part, "/\\*$"]), r)
+}
+
+# reference is how the IaC parser writes a value unknown offline: ${name} with a
+# Terraform reference or CloudFormation logical ID, attribute or pseudo
+# parameter (AWS::AccountId), never an IAM policy variable such as
+# ${aws:username} (one colon), which a live policy may hold.
+reference := `\$\{(?:[A-Za-z0-9_.\[\]"-]+|AWS::[A-Za-z]+)\}`
 
 known_bucket(bucket) if {
 	is_string(bucket)

@@ -64,4 +64,10 @@ test_reference if {
 	lib.denies_insecure_transport([with_fields({"resources": ["${Bucket.Arn}/*"]})], "b")
 	not lib.denies_insecure_transport([with_fields({"resources": ["${aws_s3_bucket.b.arn}"]})], null)
 	not lib.denies_insecure_transport([with_fields({"resources": ["${aws_s3_bucket.b.arn}/private/*"]})], null)
+	lib.denies_insecure_transport([with_fields({"resources": ["arn:aws:s3:::${B}/*"]})], "b")
+	lib.denies_insecure_transport([with_fields({"resources": ["arn:aws:s3:::${var.prefix}-raw-${AWS::AccountId}/*"]})], "b")
+	not lib.denies_insecure_transport([with_fields({"resources": ["arn:aws:s3:::${aws:username}/*"]})], "b")
+	not lib.denies_insecure_transport([with_fields({"resources": ["${aws:username}/*"]})], null)
+	not lib.denies_insecure_transport([with_fields({"resources": ["arn:aws:s3:::${aws:username}/*"]})], null)
+	not lib.denies_insecure_transport([with_fields({"resources": ["arn:aws:s3:::${B}*/*"]})], "b")
 }
