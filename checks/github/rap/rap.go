@@ -57,7 +57,8 @@ type Criterion struct {
 	RemoteOnly bool
 }
 
-// Criteria follow shared/reference/standards.md §5. Baseline: an open-source
+// Criteria follow the NHS levels of RAP (NHS England's RAP community of practice,
+// https://nhsdigital.github.io/rap-community-of-practice/introduction_to_RAP/levels_of_RAP/). Baseline: an open-source
 // language, version control (every repository here is), a README that explains how
 // to run the code (OPEN-002), and code published openly (OPEN-010: public, or named
 // in a publication exception). Silver adds tests (OPEN-004) and recorded dependency

@@ -13,12 +13,12 @@ import (
 
 const (
 	frameworksDir = "../../frameworks"
-	regenCommand  = "go run ./controls/internal/satregen -spec ../shared/reference/satre-specification-v2.yaml -mapping controls/frameworks/satre-v2.mapping.yaml -out controls/frameworks/satre-v2.yaml"
+	regenCommand  = "go run ./controls/internal/satregen -spec controls/frameworks/reference/satre-specification-v2.yaml -mapping controls/frameworks/satre-v2.mapping.yaml -out controls/frameworks/satre-v2.yaml"
 )
 
 // TestGeneratedSATREUpToDate regenerates satre-v2.yaml into a temporary file and
-// fails if it differs from the checked-in copy. A missing spec is a failure:
-// CI must have shared/ beside the repository.
+// fails if it differs from the checked-in copy. The specification is in the
+// repository (controls/frameworks/reference, CC-BY-4.0).
 func TestGeneratedSATREUpToDate(t *testing.T) {
 	specPath := findSpec(t)
 	mapping := filepath.Join(frameworksDir, "satre-v2.mapping.yaml")
@@ -330,27 +330,12 @@ func decodeFile(t *testing.T, path string, v any) {
 	}
 }
 
-// findSpec locates the SATRE specification: $SDESCAN_REFERENCE_DIR if set, else
-// shared/reference in the repository's parent folder or any folder above it.
+// findSpec is the SATRE specification shipped in the repository.
 func findSpec(t *testing.T) string {
 	t.Helper()
-	const name = "satre-specification-v2.yaml"
-	if dir := os.Getenv("SDESCAN_REFERENCE_DIR"); dir != "" {
-		return filepath.Join(dir, name)
+	p := filepath.Join(frameworksDir, "reference", "satre-specification-v2.yaml")
+	if _, err := os.Stat(p); err != nil {
+		t.Fatalf("SATRE specification: %v", err)
 	}
-	dir, err := filepath.Abs("../../../..")
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		p := filepath.Join(dir, "shared", "reference", name)
-		if _, err := os.Stat(p); err == nil {
-			return p
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Fatalf("SATRE specification %s not found in shared/reference beside the repository or above it; set SDESCAN_REFERENCE_DIR", name)
-		}
-		dir = parent
-	}
+	return p
 }
