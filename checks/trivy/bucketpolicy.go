@@ -23,30 +23,30 @@ var placeholderIn = regexp.MustCompile(`[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9
 // tfBucketPolicy is the policy attribute of aws_s3_bucket_policy (and the inline
 // policy of aws_s3_bucket, older providers): ok false when the policy is not a
 // known JSON text after evaluation (a variable without a value, a
-// data.aws_iam_policy_document, which Trivy's evaluator leaves unknown or
-// stands in for as a whole).
-func tfBucketPolicy(b *terraform.Block, cfg map[string]any) (map[string]any, bool) {
+// data.aws_iam_policy_document that cannot be rendered offline). A policy that
+// is the json of an aws_iam_policy_document of the configuration (directly or
+// through a local: Trivy's evaluator stands in the document block's ID for it)
+// is that document, rendered (renderPolicyDocument).
+func tfBucketPolicy(b *terraform.Block, cfg map[string]any, docs tfDocuments) (map[string]any, bool) {
+	a := b.GetAttribute("policy")
+	if a == nil {
+		return nil, false
+	}
+	if d := docs.document(b, a); d != nil {
+		text, ok := renderPolicyDocument(d)
+		if !ok {
+			return nil, false
+		}
+		return normalisedPolicy(text)
+	}
 	text, ok := cfg["policy"].(string)
 	if !ok {
 		return nil, false
 	}
-	if a := b.GetAttribute("policy"); a != nil && len(a.AllReferences()) > 0 && placeholderIn.MatchString(text) {
-		// Another block's computed value (an ARN: a variable without a value
-		// leaves the whole text unknown instead) reads ${reference}, as
-		// CloudFormation's Ref and Fn::GetAtt do, never Trivy's random UUID.
-		name := "unknown"
-		refs := map[string]bool{}
-		for _, r := range a.AllReferences() {
-			refs[r.String()] = true
-		}
-		if len(refs) == 1 {
-			for r := range refs {
-				name = r
-			}
-		}
-		text = placeholderIn.ReplaceAllLiteralString(text, "${"+name+"}")
-	}
-	return normalisedPolicy(text)
+	// Another block's computed value (an ARN: a variable without a value
+	// leaves the whole text unknown instead) reads ${reference}, as
+	// CloudFormation's Ref and Fn::GetAtt do, never Trivy's random UUID.
+	return normalisedPolicy(referencesFor(a, text))
 }
 
 // cfnBucketPolicy is the policy attribute of AWS::S3::BucketPolicy, from its

@@ -110,11 +110,57 @@ func hclExpr(v any) string {
 	panic(fmt.Sprintf("hclExpr: %T", v))
 }
 
+// policyDocumentHCL writes statements as a data "aws_iam_policy_document"
+// (Effect Allow left to the provider's default; Principal "*" as type "*").
+func policyDocumentHCL(name string, stmts []any) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "data \"aws_iam_policy_document\" %q {\n", name)
+	list := func(v any) string {
+		if l, ok := v.([]any); ok {
+			return hclExpr(l)
+		}
+		return hclExpr([]any{v})
+	}
+	for _, x := range stmts {
+		st := x.(map[string]any)
+		b.WriteString("  statement {\n")
+		if e := st["Effect"]; e != "Allow" {
+			fmt.Fprintf(&b, "    effect = %s\n", hclExpr(e))
+		}
+		for key, arg := range map[string]string{"Action": "actions", "NotAction": "not_actions", "Resource": "resources", "NotResource": "not_resources"} {
+			if v, ok := st[key]; ok {
+				fmt.Fprintf(&b, "    %s = %s\n", arg, list(v))
+			}
+		}
+		for key, blk := range map[string]string{"Principal": "principals", "NotPrincipal": "not_principals"} {
+			switch p := st[key].(type) {
+			case string:
+				fmt.Fprintf(&b, "    %s {\n      type = \"*\"\n      identifiers = [%s]\n    }\n", blk, hclExpr(p))
+			case map[string]any:
+				for typ, ids := range p {
+					fmt.Fprintf(&b, "    %s {\n      type = %s\n      identifiers = %s\n    }\n", blk, hclExpr(typ), list(ids))
+				}
+			}
+		}
+		if c, ok := st["Condition"].(map[string]any); ok {
+			for test, kv := range c {
+				for variable, values := range kv.(map[string]any) {
+					fmt.Fprintf(&b, "    condition {\n      test = %s\n      variable = %s\n      values = %s\n    }\n", hclExpr(test), hclExpr(variable), list(values))
+				}
+			}
+		}
+		b.WriteString("  }\n")
+	}
+	b.WriteString("}\n")
+	return b.String()
+}
+
 // TestS3TLSPairVerdicts feeds each bucket policy through every path — Terraform
-// (jsonencode and a heredoc JSON text, through the real scanner), CloudFormation
+// (jsonencode, a heredoc JSON text and a data "aws_iam_policy_document", through
+// the real scanner), CloudFormation
 // (YAML, through the real scanner) and live facts (the aws.s3.bucket the AWS
 // collector writes, through the same normaliser) — and wants the same verdict
-// from AWS-S3-004 and IAC-S3-001 on all four.
+// from AWS-S3-004 and IAC-S3-001 on all five.
 func TestS3TLSPairVerdicts(t *testing.T) {
 	dir := t.TempDir()
 	var tf, cfn strings.Builder
@@ -128,6 +174,7 @@ func TestS3TLSPairVerdicts(t *testing.T) {
 		}
 		fmt.Fprintf(&tf, "resource \"aws_s3_bucket_policy\" \"je%02d\" {\n  bucket = \"b\"\n  policy = jsonencode(%s)\n}\n\n", i, hclExpr(doc))
 		fmt.Fprintf(&tf, "resource \"aws_s3_bucket_policy\" \"hd%02d\" {\n  bucket = \"b\"\n  policy = <<-EOT\n%s\n  EOT\n}\n\n", i, text)
+		fmt.Fprintf(&tf, "%s\nresource \"aws_s3_bucket_policy\" \"pd%02d\" {\n  bucket = \"b\"\n  policy = data.aws_iam_policy_document.pd%02d.json\n}\n\n", policyDocumentHCL(fmt.Sprintf("pd%02d", i), tc.stmt), i, i)
 		flow, _ := json.Marshal(doc)
 		fmt.Fprintf(&cfn, "  P%02d:\n    Type: AWS::S3::BucketPolicy\n    Properties:\n      Bucket: b\n      PolicyDocument: %s\n", i, flow)
 		stmts, err := policydoc.Normalize(string(text))
@@ -179,6 +226,7 @@ func TestS3TLSPairVerdicts(t *testing.T) {
 			fmt.Sprintf("aws://111111111111/eu-west-2/s3/bucket/b%02d", i),
 			fmt.Sprintf("iac:main.tf#aws_s3_bucket_policy.je%02d", i),
 			fmt.Sprintf("iac:main.tf#aws_s3_bucket_policy.hd%02d", i),
+			fmt.Sprintf("iac:main.tf#aws_s3_bucket_policy.pd%02d", i),
 			fmt.Sprintf("iac:bucket.yaml#P%02d", i),
 		} {
 			f, ok := got[id]
@@ -261,6 +309,175 @@ resource "aws_s3_bucket_policy" "document" {
   policy = data.aws_iam_policy_document.tls.json
 }
 
+locals {
+  tls_json = data.aws_iam_policy_document.tls.json
+}
+
+resource "aws_s3_bucket_policy" "document_local" {
+  bucket = aws_s3_bucket.b.id
+  policy = local.tls_json
+}
+
+resource "aws_s3_bucket" "inline_document" {
+  bucket = "inline-document"
+  policy = data.aws_iam_policy_document.tls.json
+}
+
+data "aws_iam_policy_document" "sourced" {
+  source_policy_documents = [data.aws_iam_policy_document.tls.json]
+  statement {
+    effect    = "Allow"
+    actions   = ["s3:GetObject"]
+    resources = ["${aws_s3_bucket.b.arn}/*"]
+    principals {
+      type        = "AWS"
+      identifiers = ["arn:aws:iam::111111111111:root"]
+    }
+  }
+}
+
+resource "aws_s3_bucket_policy" "sourced" {
+  bucket = aws_s3_bucket.b.id
+  policy = data.aws_iam_policy_document.sourced.json
+}
+
+data "aws_iam_policy_document" "overridden" {
+  override_policy_documents = [jsonencode({ Statement = [] })]
+  statement {
+    effect    = "Deny"
+    actions   = ["s3:*"]
+    resources = ["arn:aws:s3:::b/*"]
+    principals {
+      type        = "*"
+      identifiers = ["*"]
+    }
+    condition {
+      test     = "Bool"
+      variable = "aws:SecureTransport"
+      values   = ["false"]
+    }
+  }
+}
+
+resource "aws_s3_bucket_policy" "overridden" {
+  bucket = aws_s3_bucket.b.id
+  policy = data.aws_iam_policy_document.overridden.json
+}
+
+variable "extra_actions" {
+  type = list(string)
+}
+
+data "aws_iam_policy_document" "unknown_var" {
+  statement {
+    effect      = "Deny"
+    not_actions = var.extra_actions
+    resources   = ["arn:aws:s3:::b/*"]
+    principals {
+      type        = "*"
+      identifiers = ["*"]
+    }
+    condition {
+      test     = "Bool"
+      variable = "aws:SecureTransport"
+      values   = ["false"]
+    }
+  }
+}
+
+resource "aws_s3_bucket_policy" "unknown_var" {
+  bucket = aws_s3_bucket.b.id
+  policy = data.aws_iam_policy_document.unknown_var.json
+}
+
+variable "conditions" {
+  type = list(object({ test = string, variable = string, values = list(string) }))
+}
+
+data "aws_iam_policy_document" "dynamic" {
+  statement {
+    effect    = "Deny"
+    actions   = ["s3:*"]
+    resources = ["arn:aws:s3:::b/*"]
+    principals {
+      type        = "*"
+      identifiers = ["*"]
+    }
+    condition {
+      test     = "Bool"
+      variable = "aws:SecureTransport"
+      values   = ["false"]
+    }
+    dynamic "condition" {
+      for_each = var.conditions
+      content {
+        test     = condition.value.test
+        variable = condition.value.variable
+        values   = condition.value.values
+      }
+    }
+  }
+}
+
+resource "aws_s3_bucket_policy" "dynamic" {
+  bucket = aws_s3_bucket.b.id
+  policy = data.aws_iam_policy_document.dynamic.json
+}
+
+data "aws_iam_policy_document" "star_type_account" {
+  statement {
+    effect    = "Deny"
+    actions   = ["s3:*"]
+    resources = ["arn:aws:s3:::b/*"]
+    principals {
+      type        = "*"
+      identifiers = ["arn:aws:iam::111111111111:root"]
+    }
+    condition {
+      test     = "Bool"
+      variable = "aws:SecureTransport"
+      values   = ["false"]
+    }
+  }
+}
+
+resource "aws_s3_bucket_policy" "star_type_account" {
+  bucket = aws_s3_bucket.b.id
+  policy = data.aws_iam_policy_document.star_type_account.json
+}
+
+data "aws_iam_policy_document" "merged_values" {
+  statement {
+    effect    = "Deny"
+    actions   = ["s3:*"]
+    resources = ["arn:aws:s3:::b/*"]
+    principals {
+      type        = "AWS"
+      identifiers = ["*"]
+    }
+    condition {
+      test     = "Bool"
+      variable = "aws:SecureTransport"
+      values   = ["false"]
+    }
+    condition {
+      test     = "Bool"
+      variable = "aws:SecureTransport"
+      values   = ["true"]
+    }
+  }
+}
+
+resource "aws_s3_bucket_policy" "merged_values" {
+  bucket = aws_s3_bucket.b.id
+  policy = data.aws_iam_policy_document.merged_values.json
+}
+
+resource "aws_s3_bucket_policy" "transformed" {
+  bucket = aws_s3_bucket.b.id
+  policy = replace(data.aws_iam_policy_document.tls.json, "Deny", "Allow")
+}
+
 resource "aws_s3_bucket" "inline" {
   bucket = "inline"
   policy = jsonencode({
@@ -320,15 +537,24 @@ Resources:
 		t.Fatal(err)
 	}
 	want := map[string]checks.Status{
-		"iac:main.tf#aws_s3_bucket_policy.ref":             checks.Pass,
-		"iac:main.tf#aws_s3_bucket_policy.ref_bucket_only": checks.Fail,
-		"iac:main.tf#aws_s3_bucket_policy.document":        checks.Error,
-		"iac:main.tf#aws_s3_bucket.inline":                 checks.Fail,
-		"iac:main.tf#aws_s3_bucket.b":                      checks.NotApplicable,
-		"iac:bucket.yaml#Sub":                              checks.Pass,
-		"iac:bucket.yaml#Join":                             checks.Pass,
-		"iac:bucket.yaml#Principal":                        checks.Error,
-		"iac:bucket.yaml#B":                                checks.NotApplicable,
+		"iac:main.tf#aws_s3_bucket_policy.ref":               checks.Pass,
+		"iac:main.tf#aws_s3_bucket_policy.ref_bucket_only":   checks.Fail,
+		"iac:main.tf#aws_s3_bucket_policy.document":          checks.Pass,
+		"iac:main.tf#aws_s3_bucket_policy.document_local":    checks.Pass,
+		"iac:main.tf#aws_s3_bucket.inline_document":          checks.Fail, // the document covers bucket b's objects
+		"iac:main.tf#aws_s3_bucket_policy.sourced":           checks.Error,
+		"iac:main.tf#aws_s3_bucket_policy.overridden":        checks.Error,
+		"iac:main.tf#aws_s3_bucket_policy.unknown_var":       checks.Error,
+		"iac:main.tf#aws_s3_bucket_policy.dynamic":           checks.Error,
+		"iac:main.tf#aws_s3_bucket_policy.star_type_account": checks.Error,
+		"iac:main.tf#aws_s3_bucket_policy.merged_values":     checks.Fail,
+		"iac:main.tf#aws_s3_bucket_policy.transformed":       checks.Error,
+		"iac:main.tf#aws_s3_bucket.inline":                   checks.Fail,
+		"iac:main.tf#aws_s3_bucket.b":                        checks.NotApplicable,
+		"iac:bucket.yaml#Sub":                                checks.Pass,
+		"iac:bucket.yaml#Join":                               checks.Pass,
+		"iac:bucket.yaml#Principal":                          checks.Error,
+		"iac:bucket.yaml#B":                                  checks.NotApplicable,
 	}
 	seen := map[string]bool{}
 	for _, f := range findings {

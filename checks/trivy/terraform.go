@@ -87,6 +87,7 @@ func (p *parser) terraform(ctx context.Context, tfs *mapfs.FS, cfs fs.FS, cfsPat
 			continue
 		}
 		p.boundsReached(mods)
+		docs := policyDocuments(mods)
 		var backupPolicies []*terraform.Block
 		for _, b := range mods.GetBlocks() {
 			if b.Type() == "resource" && b.TypeLabel() == "aws_efs_backup_policy" {
@@ -96,7 +97,7 @@ func (p *parser) terraform(ctx context.Context, tfs *mapfs.FS, cfs fs.FS, cfsPat
 		for _, b := range mods.GetBlocks() {
 			switch b.Type() {
 			case "resource", "data":
-				p.tfResource(b, backupPolicies)
+				p.tfResource(b, backupPolicies, docs)
 			case "module":
 				src := stringAttr(b, "source")
 				if src == "" || isLocalSource(src) {
@@ -166,7 +167,7 @@ func holdsPlaceholder(v any) bool {
 
 var placeholder = regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`)
 
-func (p *parser) tfResource(b *terraform.Block, backupPolicies []*terraform.Block) {
+func (p *parser) tfResource(b *terraform.Block, backupPolicies []*terraform.Block, docs tfDocuments) {
 	r := b.GetMetadata().Range()
 	file := display(p.prefix, p.tfRel(r.GetFilename()))
 	addr := b.GetMetadata().Reference()
@@ -218,7 +219,7 @@ func (p *parser) tfResource(b *terraform.Block, backupPolicies []*terraform.Bloc
 		}
 	}
 	if b.Type() == "resource" && (b.TypeLabel() == "aws_s3_bucket_policy" || b.TypeLabel() == "aws_s3_bucket") {
-		if pol, ok := tfBucketPolicy(b, cfg); ok {
+		if pol, ok := tfBucketPolicy(b, cfg, docs); ok {
 			attrs["policy"] = pol
 		}
 	}
