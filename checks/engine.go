@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"runtime"
 	"slices"
 	"sort"
@@ -120,6 +121,57 @@ type Engine struct {
 	// Limits bound the time and memory evaluation may take (zero: the
 	// defaults, DefaultEvalTimeout and DefaultMaxMemory).
 	Limits EvalLimits
+
+	statsMu sync.Mutex
+	stats   EvalStats // of the last Evaluate that completed
+}
+
+// EvalStats tell how one Evaluate evaluated the checks: by the plan runner
+// (plan.go), or by OPA's evaluator, and why. They depend on the checks, the
+// code and what the runner meets in the facts, never on the findings, which
+// are the same either way; Evaluate logs them (slog, debug level; a warning
+// for a fallback the runner does not make by design).
+type EvalStats struct {
+	// Resources is the number of resources evaluated (those of a type some
+	// check covers).
+	Resources int
+	// Planned is the number of resources whose checks the plan runner
+	// evaluated; every other one was evaluated by OPA's evaluator.
+	Planned int
+	// NotPlanned are the types whose plan the runner refuses (it uses what
+	// the runner leaves out: a dynamic call, `with` on part of a document, a
+	// built-in without a Go implementation...) or OPA did not plan (Unexpected):
+	// OPA's evaluator evaluated every resource of them.
+	NotPlanned []TypeFallback
+	// Refused are the types whose plan calls a built-in checks may not call:
+	// every finding of them is an error.
+	Refused []TypeFallback
+	// Declined are, by type, the resources the plan runner declined (an
+	// error while running: a conflict, a built-in error, what it does not
+	// handle), which OPA's evaluator then evaluated; Reason is the first.
+	Declined []TypeFallback
+	// Stopped is the number of evaluations stopped by a limit (EvalLimits).
+	Stopped int
+}
+
+// TypeFallback is one resource type whose resources (some or all) were not
+// evaluated by the plan runner.
+type TypeFallback struct {
+	Type      string
+	Checks    []string // the IDs of the type's checks
+	Resources int
+	Reason    string
+	// Unexpected: not what the runner leaves to OPA's evaluator by design
+	// (OPA failed to plan the type). Declines are always unexpected.
+	Unexpected bool
+}
+
+// LastStats returns the statistics of the engine's last Evaluate that
+// completed (zero before any).
+func (e *Engine) LastStats() EvalStats {
+	e.statsMu.Lock()
+	defer e.statsMu.Unlock()
+	return e.stats
 }
 
 // NewEngine parses, validates and compiles every check of the sources, with the
@@ -307,6 +359,10 @@ type typePlan struct {
 	once    sync.Once
 	prog    *planProgram
 	refused error // the plan calls a built-in checks may not call
+	// notPlanned is why OPA's evaluator evaluates the type (prog and refused
+	// nil): what the runner leaves out by design (errPlanUnsupported), or
+	// OPA failing to plan it.
+	notPlanned error
 }
 
 // typePlan returns the plan of type k's combined query, planned once per
@@ -326,6 +382,8 @@ func (e *Engine) typePlan(k int) (*planProgram, error) {
 			tp.refused = refused
 		case err == nil:
 			tp.prog = prog
+		default:
+			tp.notPlanned = err
 		}
 	})
 	return tp.prog, tp.refused
@@ -437,14 +495,17 @@ func (e *Engine) Evaluate(ctx context.Context, facts *Facts, p Params) ([]Findin
 	var wg sync.WaitGroup
 	tag := p.classificationTag()
 	wd := startWatchdog(ctx, e.Limits, workers, len(e.checks), len(e.typeIdx))
+	// Each worker counts into its own runStats, summed at the end.
+	stats := make([]*runStats, workers)
 	for w := 0; w < workers; w++ {
 		wg.Add(1)
-		go func(g *evalGuard) {
+		stats[w] = &runStats{}
+		go func(g *evalGuard, st *runStats) {
 			defer wg.Done()
 			for j := range ch {
-				results[j.seq] = e.runJob(ctx, pq, facts, j, tag, wd, g)
+				results[j.seq] = e.runJob(ctx, pq, facts, j, tag, wd, g, st)
 			}
-		}(wd.guards[w])
+		}(wd.guards[w], stats[w])
 	}
 	for _, j := range jobs {
 		select {
@@ -458,6 +519,11 @@ func (e *Engine) Evaluate(ctx context.Context, facts *Facts, p Params) ([]Findin
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
+	st := e.runStats(pq, types, byType, stats)
+	e.statsMu.Lock()
+	e.stats = st
+	e.statsMu.Unlock()
+	st.log(ctx)
 	recorded, _ := RecordedFindings(facts)
 	n := len(recorded)
 	for _, r := range results {
@@ -479,6 +545,131 @@ func (e *Engine) Evaluate(ctx context.Context, facts *Facts, p Params) ([]Findin
 	return out, nil
 }
 
+// runStats are one worker's counts (EvalStats).
+type runStats struct {
+	planned, stopped int
+	declined         map[int]*declines // by type index; nil until one
+}
+
+// declines are the resources of one type the plan runner declined.
+type declines struct {
+	n, seq int // seq: the job of the first
+	first  string
+}
+
+// decline counts a resource of type k (job seq) the runner declined for err.
+func (st *runStats) decline(k, seq int, err error) {
+	if st.declined == nil {
+		st.declined = map[int]*declines{}
+	}
+	d := st.declined[k]
+	if d == nil {
+		d = &declines{seq: seq, first: planReason(err)}
+		st.declined[k] = d
+	}
+	d.n++
+}
+
+// countStop counts an evaluation stopped by a limit.
+func (st *runStats) countStop(stop uint64) {
+	if stop == stopTime || stop == stopMemory {
+		st.stopped++
+	}
+}
+
+// planReason is err, the reason the runner gave, without what every such
+// reason says.
+func planReason(err error) string {
+	if err == nil {
+		return "malformed result"
+	}
+	msg := oneLine(err.Error())
+	msg = strings.TrimPrefix(msg, "plan: ")
+	return strings.TrimSuffix(msg, ": "+errPlanUnsupported.Error())
+}
+
+// runStats sums the workers' counts of one Evaluate over the types evaluated.
+func (e *Engine) runStats(pq *prepared, types []string, byType map[string][]int, workers []*runStats) EvalStats {
+	var out EvalStats
+	fallback := func(t string, n int, reason string) TypeFallback {
+		f := TypeFallback{Type: t, Resources: n, Reason: reason}
+		for _, ci := range e.byType[t] {
+			f.Checks = append(f.Checks, e.checks[ci].ID)
+		}
+		return f
+	}
+	declined := map[int]*declines{}
+	for _, w := range workers {
+		out.Planned += w.planned
+		out.Stopped += w.stopped
+		for k, d := range w.declined {
+			if sum := declined[k]; sum == nil {
+				declined[k] = &declines{n: d.n, seq: d.seq, first: d.first}
+			} else {
+				sum.n += d.n
+				if d.seq < sum.seq {
+					sum.seq, sum.first = d.seq, d.first
+				}
+			}
+		}
+	}
+	for _, t := range types {
+		n, k := len(byType[t]), e.typeIdx[t]
+		out.Resources += n
+		if !pq.plans {
+			out.NotPlanned = append(out.NotPlanned, fallback(t, n, "the plan runner is off"))
+			continue
+		}
+		prog, refused := e.typePlan(k)
+		switch np := e.plans[k].notPlanned; {
+		case refused != nil:
+			out.Refused = append(out.Refused, fallback(t, n, refused.Error()))
+		case prog == nil:
+			f := fallback(t, n, planReason(np))
+			f.Unexpected = !errors.Is(np, errPlanUnsupported)
+			out.NotPlanned = append(out.NotPlanned, f)
+		}
+		if d := declined[k]; d != nil {
+			f := fallback(t, d.n, d.first)
+			f.Unexpected = true
+			out.Declined = append(out.Declined, f)
+		}
+	}
+	return out
+}
+
+// log logs the statistics: one debug line, and a warning for each fallback to
+// OPA's evaluator the runner does not make by design, so none is silent.
+func (s EvalStats) log(ctx context.Context) {
+	declined := 0
+	for _, f := range s.Declined {
+		declined += f.Resources
+	}
+	list := func(fs []TypeFallback) string {
+		var b strings.Builder
+		for i, f := range fs {
+			if i > 0 {
+				b.WriteString("; ")
+			}
+			fmt.Fprintf(&b, "%s (%d resources): %s", f.Type, f.Resources, f.Reason)
+		}
+		return b.String()
+	}
+	slog.DebugContext(ctx, "checks evaluated",
+		"resources", s.Resources, "plan_runner", s.Planned, "opa_evaluator", s.Resources-s.Planned,
+		"not_planned", list(s.NotPlanned), "refused", list(s.Refused), "declined", declined, "stopped_by_limits", s.Stopped)
+	for _, f := range s.NotPlanned {
+		if f.Unexpected {
+			slog.WarnContext(ctx, "OPA did not plan the checks of a resource type: OPA's evaluator evaluated them",
+				"type", f.Type, "checks", strings.Join(f.Checks, ","), "resources", f.Resources, "reason", f.Reason)
+		}
+	}
+	for _, f := range s.Declined {
+		slog.WarnContext(ctx, "the plan runner declined resources: OPA's evaluator evaluated them",
+			"type", f.Type, "checks", strings.Join(f.Checks, ","), "resources", f.Resources, "first_reason", f.Reason)
+	}
+}
+
 // compareFindings orders findings by check ID, then resource ID.
 func compareFindings(a, b Finding) int {
 	if c := strings.Compare(a.CheckID, b.CheckID); c != 0 {
@@ -495,7 +686,7 @@ func FindingsSorted(list []Finding) bool {
 // runJob evaluates the checks of one job's resources. Each evaluation runs
 // under the worker's guard g, which the watchdog wd stops when it exceeds the
 // engine's limits; a stopped run returns nil (its findings are not used).
-func (e *Engine) runJob(ctx context.Context, pq *prepared, facts *Facts, j job, tag string, wd *watchdog, g *evalGuard) []Finding {
+func (e *Engine) runJob(ctx context.Context, pq *prepared, facts *Facts, j job, tag string, wd *watchdog, g *evalGuard, st *runStats) []Finding {
 	cis := e.byType[j.typ]
 	k := e.typeIdx[j.typ]
 	n := len(j.items)
@@ -542,12 +733,20 @@ func (e *Engine) runJob(ctx context.Context, pq *prepared, facts *Facts, j job, 
 			t, err := run.eval(ast.NewTerm(input))
 			stop := g.end()
 			if stop == stopNone && err == nil {
-				if list, ok := t.Value.(*ast.Array); ok && decodeRowList(list, mine) == nil {
-					continue
+				if list, ok := t.Value.(*ast.Array); ok {
+					if err = decodeRowList(list, mine); err == nil {
+						st.planned++
+						continue
+					}
 				}
 			}
-			if stop == stopAbort {
+			switch stop {
+			case stopAbort:
 				return nil
+			case stopNone:
+				st.decline(k, j.seq, err)
+			default:
+				st.countStop(stop)
 			}
 			stopped, exclusive = stop != stopNone, stop == stopMemory
 		}
@@ -561,6 +760,7 @@ func (e *Engine) runJob(ctx context.Context, pq *prepared, facts *Facts, j job, 
 			if stop == stopAbort {
 				return nil
 			}
+			st.countStop(stop)
 			exclusive = stop == stopMemory
 		}
 		for c, ci := range cis {
@@ -578,6 +778,7 @@ func (e *Engine) runJob(ctx context.Context, pq *prepared, facts *Facts, j job, 
 				wd.begin(g)
 				eval()
 				stop = g.end()
+				st.countStop(stop)
 			}
 			if stop == stopMemory {
 				// Stopped for the memory of every evaluation in progress: again
@@ -585,6 +786,7 @@ func (e *Engine) runJob(ctx context.Context, pq *prepared, facts *Facts, j job, 
 				wd.beginAlone(g)
 				eval()
 				stop = wd.endAlone(g)
+				st.countStop(stop)
 			}
 			switch {
 			case stop == stopAbort:

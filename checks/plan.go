@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"reflect"
 	"time"
 
 	"github.com/open-policy-agent/opa/v1/ast"
@@ -21,11 +22,13 @@ import (
 // OPA, with OPA's own built-in functions, but without unification, bindings and
 // caches per step, it costs a fraction per resource.
 //
-// It is a fast path, not a second semantics: anything the runner does not
-// handle (a dynamic call, a `with` on part of a document, a built-in without a
-// Go implementation, a conflict, a built-in error) is an error, and the engine
+// It is a fast path, not a second semantics. The statements it runs are
+// fenced (plannedStmts): a plan with any other statement, a dynamic call, a
+// `with` on part of a document, or a built-in without a Go implementation is
+// not planned, and OPA's evaluator evaluates the type whole. What goes wrong
+// while running (a conflict, a built-in error) is an error, and the engine
 // then evaluates that resource with OPA's evaluator, whose result and messages
-// stand. Statements behave as the WebAssembly compiler compiles them
+// stand. Either way the engine counts it (EvalStats) and logs it. Statements behave as the WebAssembly compiler compiles them
 // (internal/compiler/wasm in OPA): that is the reference the planner is built
 // and tested against. TestPlanMatchesTopdown compares both evaluators over
 // every check and varied resources; TestPlanRunnerOPACases holds the runner to
@@ -126,17 +129,14 @@ func newPlanProgram(p *ir.Policy) (*planProgram, error) {
 				if err != nil {
 					return
 				}
-				// What the runner cannot run is left to OPA's evaluator for the
-				// whole type, rather than tried and declined per resource.
-				switch s := x.(type) {
-				case *ir.CallDynamicStmt:
-					err = fmt.Errorf("plan: dynamic call: %w", errPlanUnsupported)
-					return
-				case *ir.WithStmt:
-					if len(s.Path) > 0 {
-						err = fmt.Errorf("plan: with on part of a document: %w", errPlanUnsupported)
+				// The fence: a plan with a statement the runner does not run
+				// is left to OPA's evaluator for the whole type, rather than
+				// tried and declined per resource.
+				if s, ok := x.(ir.Stmt); ok {
+					if why := stmtRefused(s); why != "" {
+						err = fmt.Errorf("plan: %s: %w", why, errPlanUnsupported)
+						return
 					}
-					return
 				}
 				c, ok := x.(*ir.CallStmt)
 				if !ok {
@@ -172,6 +172,70 @@ func newPlanProgram(p *ir.Policy) (*planProgram, error) {
 		return nil, err
 	}
 	return prog, nil
+}
+
+// plannedStmts are the IR statements the runner runs (exec has a case for
+// each: TestPlannedStmtsAreExecuted). A plan with any other statement is not
+// planned (stmtRefused): OPA's evaluator evaluates its type whole. An OPA
+// upgrade that adds a statement kind fails TestPlanStmtFence until the new
+// kind is reviewed and listed here or in refusedStmts.
+var plannedStmts = map[reflect.Type]bool{
+	reflect.TypeFor[*ir.ReturnLocalStmt]():      true,
+	reflect.TypeFor[*ir.CallStmt]():             true,
+	reflect.TypeFor[*ir.BlockStmt]():            true,
+	reflect.TypeFor[*ir.BreakStmt]():            true,
+	reflect.TypeFor[*ir.DotStmt]():              true,
+	reflect.TypeFor[*ir.LenStmt]():              true,
+	reflect.TypeFor[*ir.ScanStmt]():             true,
+	reflect.TypeFor[*ir.NotStmt]():              true,
+	reflect.TypeFor[*ir.WithStmt]():             true, // on a whole document only (stmtRefused)
+	reflect.TypeFor[*ir.AssignIntStmt]():        true,
+	reflect.TypeFor[*ir.AssignVarStmt]():        true,
+	reflect.TypeFor[*ir.AssignVarOnceStmt]():    true,
+	reflect.TypeFor[*ir.ResetLocalStmt]():       true,
+	reflect.TypeFor[*ir.MakeNullStmt]():         true,
+	reflect.TypeFor[*ir.MakeNumberIntStmt]():    true,
+	reflect.TypeFor[*ir.MakeNumberRefStmt]():    true,
+	reflect.TypeFor[*ir.MakeArrayStmt]():        true,
+	reflect.TypeFor[*ir.MakeObjectStmt]():       true,
+	reflect.TypeFor[*ir.MakeSetStmt]():          true,
+	reflect.TypeFor[*ir.EqualStmt]():            true,
+	reflect.TypeFor[*ir.NotEqualStmt]():         true,
+	reflect.TypeFor[*ir.IsArrayStmt]():          true,
+	reflect.TypeFor[*ir.IsObjectStmt]():         true,
+	reflect.TypeFor[*ir.IsSetStmt]():            true,
+	reflect.TypeFor[*ir.IsDefinedStmt]():        true,
+	reflect.TypeFor[*ir.IsUndefinedStmt]():      true,
+	reflect.TypeFor[*ir.ArrayAppendStmt]():      true,
+	reflect.TypeFor[*ir.ObjectInsertStmt]():     true,
+	reflect.TypeFor[*ir.ObjectInsertOnceStmt](): true,
+	reflect.TypeFor[*ir.ObjectMergeStmt]():      true,
+	reflect.TypeFor[*ir.SetAddStmt]():           true,
+	reflect.TypeFor[*ir.ResultSetAddStmt]():     true,
+	reflect.TypeFor[*ir.NopStmt]():              true,
+}
+
+// refusedStmts are the IR statements the runner deliberately leaves to OPA's
+// evaluator, with why (the reason a type is not planned).
+var refusedStmts = map[reflect.Type]string{
+	// A call of a function chosen at run time (a reference into data with a
+	// variable): what it calls is not known when planned.
+	reflect.TypeFor[*ir.CallDynamicStmt](): "dynamic call",
+}
+
+// stmtRefused returns why the runner does not run s ("": it does).
+func stmtRefused(s ir.Stmt) string {
+	t := reflect.TypeOf(s)
+	if why := refusedStmts[t]; why != "" {
+		return why
+	}
+	if !plannedStmts[t] {
+		return fmt.Sprintf("statement %T", s)
+	}
+	if w, ok := s.(*ir.WithStmt); ok && len(w.Path) > 0 {
+		return "with on part of a document"
+	}
+	return ""
 }
 
 // maxLocal returns the number of locals the blocks use (at least atLeast+1).

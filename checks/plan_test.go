@@ -393,6 +393,10 @@ deny contains "x is one" if x == 1`))},
 				t.Errorf("%s: planned %v, want %v", typ, p != nil, planned)
 			}
 		}
+		if st := e.LastStats(); len(st.NotPlanned) != 1 || st.NotPlanned[0].Type != "t.with" ||
+			len(st.Declined) != 1 || st.Declined[0].Type != "t.conflict" || st.Declined[0].Resources != 1 || st.Planned != 3 {
+			t.Errorf("stats: %+v", st)
+		}
 	}
 	if !reflect.DeepEqual(got[0], got[1]) {
 		t.Fatalf("with the plan runner:\n%+v\nOPA alone:\n%+v", got[0], got[1])
