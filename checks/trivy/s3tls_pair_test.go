@@ -127,25 +127,26 @@ func policyDocumentHCL(name string, stmts []any) string {
 		if e := st["Effect"]; e != "Allow" {
 			fmt.Fprintf(&b, "    effect = %s\n", hclExpr(e))
 		}
-		for key, arg := range map[string]string{"Action": "actions", "NotAction": "not_actions", "Resource": "resources", "NotResource": "not_resources"} {
-			if v, ok := st[key]; ok {
-				fmt.Fprintf(&b, "    %s = %s\n", arg, list(v))
+		for _, f := range [][2]string{{"Action", "actions"}, {"NotAction", "not_actions"}, {"Resource", "resources"}, {"NotResource", "not_resources"}} {
+			if v, ok := st[f[0]]; ok {
+				fmt.Fprintf(&b, "    %s = %s\n", f[1], list(v))
 			}
 		}
-		for key, blk := range map[string]string{"Principal": "principals", "NotPrincipal": "not_principals"} {
-			switch p := st[key].(type) {
+		for _, f := range [][2]string{{"Principal", "principals"}, {"NotPrincipal", "not_principals"}} {
+			switch p := st[f[0]].(type) {
 			case string:
-				fmt.Fprintf(&b, "    %s {\n      type = \"*\"\n      identifiers = [%s]\n    }\n", blk, hclExpr(p))
+				fmt.Fprintf(&b, "    %s {\n      type = \"*\"\n      identifiers = [%s]\n    }\n", f[1], hclExpr(p))
 			case map[string]any:
-				for typ, ids := range p {
-					fmt.Fprintf(&b, "    %s {\n      type = %s\n      identifiers = %s\n    }\n", blk, hclExpr(typ), list(ids))
+				for _, typ := range sortedKeys(p) {
+					fmt.Fprintf(&b, "    %s {\n      type = %s\n      identifiers = %s\n    }\n", f[1], hclExpr(typ), list(p[typ]))
 				}
 			}
 		}
 		if c, ok := st["Condition"].(map[string]any); ok {
-			for test, kv := range c {
-				for variable, values := range kv.(map[string]any) {
-					fmt.Fprintf(&b, "    condition {\n      test = %s\n      variable = %s\n      values = %s\n    }\n", hclExpr(test), hclExpr(variable), list(values))
+			for _, test := range sortedKeys(c) {
+				kv := c[test].(map[string]any)
+				for _, variable := range sortedKeys(kv) {
+					fmt.Fprintf(&b, "    condition {\n      test = %s\n      variable = %s\n      values = %s\n    }\n", hclExpr(test), hclExpr(variable), list(kv[variable]))
 				}
 			}
 		}
@@ -153,6 +154,15 @@ func policyDocumentHCL(name string, stmts []any) string {
 	}
 	b.WriteString("}\n")
 	return b.String()
+}
+
+func sortedKeys(m map[string]any) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
 }
 
 // TestS3TLSPairVerdicts feeds each bucket policy through every path — Terraform
