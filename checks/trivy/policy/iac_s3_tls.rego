@@ -7,8 +7,10 @@
 #   (Principal "*"), all S3 actions ("s3:*" or "*") and the bucket's objects
 #   ("<bucket ARN>/*" or "*"), with no condition but Bool (or BoolIfExists)
 #   aws:SecureTransport = false: the same decision as AWS-S3-004 over the same
-#   normalised statements (checks/aws/policy/lib_s3_policy.rego). A policy whose text is
-#   unknown offline (a computed ARN, an aws_iam_policy_document) is not assessed.
+#   normalised statements (checks/aws/policy/lib_s3_policy.rego). An
+#   aws_iam_policy_document is rendered offline; a policy sdescan cannot render (a value
+#   known only once deployed, source or override documents, dynamic blocks) is not
+#   assessed.
 # custom:
 #   id: IAC-S3-001
 #   severity: high
