@@ -15,6 +15,7 @@ import (
 	"strings"
 	"testing"
 	"testing/fstest"
+	"time"
 
 	"github.com/open-policy-agent/opa/v1/ir"
 )
@@ -294,6 +295,40 @@ deny contains m if {
 		t.Errorf("stats: %+v", st)
 	}
 	if strings.Contains(logs.String(), "level=WARN") || !strings.Contains(logs.String(), "not_planned=\"t.dyn (1 resources)") {
+		t.Errorf("log:\n%s", logs.String())
+	}
+}
+
+// TestEvalStatsStopped: evaluations stopped by a limit are counted (the
+// resource's checks at once by the plan runner, then the looping check alone),
+// and a stop is not a decline.
+func TestEvalStatsStopped(t *testing.T) {
+	src := PolicySource{Name: "pol", FS: fstest.MapFS{
+		"slow.rego": {Data: []byte(customCheck("SLOW-1", "t.slow", `deny contains "never" if {
+	count([1 |
+		some i in numbers.range(1, 10000)
+		some j in numbers.range(1, 10000)
+		i * j == -1
+	]) > 0
+}`))},
+		"plain.rego": {Data: []byte(customCheck("SLOW-2", "t.slow", `deny contains "off" if input.resource.attributes.on == false`))},
+	}}
+	facts := &Facts{Resources: []Resource{{ID: "s/1", Type: "t.slow", Attributes: map[string]any{"on": false}}}}
+	facts.Normalize()
+	e, err := NewEngine(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.Limits = EvalLimits{Timeout: 300 * time.Millisecond}
+	logs := captureLog(t)
+	if _, err := e.Evaluate(context.Background(), facts, Params{AsOf: asOf}); err != nil {
+		t.Fatal(err)
+	}
+	want := EvalStats{Resources: 1, Stopped: 2}
+	if got := e.LastStats(); !reflect.DeepEqual(got, want) {
+		t.Errorf("stats: %+v, want %+v", got, want)
+	}
+	if !strings.Contains(logs.String(), "declined=0 stopped_by_limits=2") || strings.Contains(logs.String(), "level=WARN") {
 		t.Errorf("log:\n%s", logs.String())
 	}
 }
