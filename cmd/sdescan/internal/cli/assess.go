@@ -389,8 +389,12 @@ func nothingAssessed(f *checks.Facts, name string) error {
 	return fmt.Errorf("nothing assessed: %s failed; %s %s: %s", runs, r.Collector, r.Scope, why)
 }
 
-// checkFormats refuses an unknown --format or --report before any work is done.
+// checkFormats refuses an unknown --format or --report, or a bad evaluation
+// limit, before any work is done.
 func (o *assessOptions) checkFormats() error {
+	if _, err := o.eval.limits(); err != nil {
+		return inputError(err)
+	}
 	if !contains(reports.Formats, o.format) {
 		return inputError(fmt.Errorf("--format %q: want %s", o.format, reports.FormatList()))
 	}

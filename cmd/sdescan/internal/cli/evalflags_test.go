@@ -1,6 +1,9 @@
 package cli
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 func TestParseSize(t *testing.T) {
 	for _, tc := range []struct {
@@ -24,6 +27,29 @@ func TestParseSize(t *testing.T) {
 		got, err := parseSize(tc.in)
 		if (err == nil) != tc.ok || got != tc.want {
 			t.Errorf("parseSize(%q) = %d, %v; want %d (ok %v)", tc.in, got, err, tc.want, tc.ok)
+		}
+	}
+}
+
+// Every command that evaluates checks takes the same evaluation limits, and
+// refuses a bad one before doing any work.
+func TestEvalFlagsEveryCommand(t *testing.T) {
+	dir := t.TempDir()
+	for _, args := range [][]string{
+		{"evaluate", "facts.json"},
+		{"scan", "--demo"},
+		{"pack", "facts.json", "-o", "p.zip"},
+		{"backup", "--demo"},
+		{"verify", "p.zip"},
+		{"iac", dir},
+		{"image", "app.tar"},
+		{"openness", dir},
+	} {
+		for _, bad := range [][]string{{"--eval-timeout", "0s"}, {"--eval-max-memory", "1MiB"}} {
+			r := runCLI(t, append(append([]string{}, args...), bad...)...)
+			if r.code != ExitInput || !strings.Contains(r.stderr, bad[0]) {
+				t.Errorf("%v %v: exit %d, stderr %q; want exit 2 naming %s", args, bad, r.code, r.stderr, bad[0])
+			}
 		}
 	}
 }

@@ -41,6 +41,9 @@ type gateOptions struct {
 	Reports    []string
 	FailOn     string
 	AsOf       string
+	Eval       evalLimitFlags
+	// evalLimits are Eval, checked by check().
+	evalLimits checks.EvalLimits
 }
 
 // addFlags declares the shared flags of command cmd. waivers and asOf end the
@@ -54,6 +57,7 @@ func (o *gateOptions) addFlags(f *pflag.FlagSet, cmd, example, waivers, asOf str
 	f.StringArrayVar(&o.Reports, "report", nil, "also write FORMAT to FILE, as `FORMAT=FILE` (repeatable; same as --output FORMAT=FILE)")
 	f.StringVar(&o.FailOn, "fail-on", "", "exit 1 when a new, failing, unwaived finding is at or above `SEVERITY`: critical, high, medium or low")
 	f.StringVar(&o.AsOf, "as-of", "", "assessment `TIME` (YYYY-MM-DD or RFC 3339; default now): "+asOf)
+	o.Eval.add(f)
 }
 
 // IACOptions are the flags of `sdescan iac`.
@@ -115,6 +119,10 @@ patterns over IDs such as iac:infra/main.tf#aws_s3_bucket.raw. See docs/iac.md.`
 // check validates the shared flags and sorts --output values into the report
 // file (Output) and the FORMAT=FILE reports.
 func (o *gateOptions) check() error {
+	var err error
+	if o.evalLimits, err = o.Eval.limits(); err != nil {
+		return inputError(err)
+	}
 	if !contains(IACFormats, o.Format) {
 		return inputError(fmt.Errorf("--format %q: want %s", o.Format, strings.Join(IACFormats, ", ")))
 	}
@@ -302,6 +310,7 @@ func iacRun(ctx context.Context, g *globalOptions, o *IACOptions) error {
 
 	// The evaluator runs sdescan's checks and adds the failures of Trivy's, which
 	// the facts record (checks.RecordedFindings).
+	engine.Limits = o.evalLimits
 	findings, err := engine.Evaluate(ctx, facts, checks.Params{AsOf: asOf})
 	if err != nil {
 		return err

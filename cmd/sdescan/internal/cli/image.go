@@ -200,6 +200,7 @@ func imageRun(ctx context.Context, g *globalOptions, o *ImageCmdOptions) error {
 			return inputError(err)
 		}
 	}
+	engine.Limits = o.evalLimits
 	findings, err := engine.Evaluate(ctx, facts, checks.Params{AsOf: asOf})
 	if err != nil {
 		return err

@@ -34,6 +34,7 @@ type OpennessOptions struct {
 	SaveFacts    string
 	FailOn       string
 	Strict       bool
+	Eval         evalLimitFlags
 
 	// token and sleep are injectable for tests; by default the token comes from
 	// GITHUB_TOKEN or `gh auth token`.
@@ -94,6 +95,7 @@ reported as not assessed, never as passing. See docs/openness.md.`,
 	f.StringVar(&o.SaveFacts, "save-facts", "", "also write the collected facts to `FILE` (for sdescan evaluate)")
 	f.StringVar(&o.FailOn, "fail-on", "", "exit 1 when an OPEN check fails at or above `SEVERITY`: critical, high, medium or low")
 	f.BoolVar(&o.Strict, "strict", false, "exit 3 when any collection did not complete")
+	o.Eval.add(f)
 	return cmd
 }
 
@@ -117,6 +119,9 @@ func opennessRun(ctx context.Context, g *globalOptions, o *OpennessOptions) erro
 	engine, cat, err := builtinCatalogue()
 	if err != nil {
 		return err
+	}
+	if engine.Limits, err = o.Eval.limits(); err != nil {
+		return inputError(err)
 	}
 	started := now()
 	exceptions, err := publicationExceptions(o.Attestations, cat, started)

@@ -92,6 +92,9 @@ See docs/evidence-pack.md.`,
 			if !o.pack.enabled() {
 				return inputError(errors.New("pack needs -o PACK.zip or --dir DIR"))
 			}
+			if _, err := o.eval.limits(); err != nil {
+				return inputError(err)
+			}
 			file := args[0]
 			facts, err := checks.ReadFactsFile(file)
 			if err != nil {
