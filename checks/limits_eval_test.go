@@ -13,6 +13,16 @@ import (
 	"time"
 )
 
+// loopingDeny is a deny rule that runs for minutes with either evaluator (10^8
+// iterations) and denies nothing.
+const loopingDeny = `deny contains "never" if {
+	count([1 |
+		some i in numbers.range(1, 10000)
+		some j in numbers.range(1, 10000)
+		i * j == -1
+	]) > 0
+}`
+
 // TestEvalTimeLimit: a check that loops for minutes ends, on every resource,
 // as an error finding naming the time limit, soon after the limit; the other
 // checks of the same resources and of other types are evaluated as usual;
@@ -20,14 +30,7 @@ import (
 // the plan runner and with OPA's evaluator alone.
 func TestEvalTimeLimit(t *testing.T) {
 	src := PolicySource{Name: "pol", FS: fstest.MapFS{
-		// 10^8 iterations: minutes with either evaluator.
-		"slow.rego": {Data: []byte(customCheck("SLOW-1", "t.slow", `deny contains "never" if {
-	count([1 |
-		some i in numbers.range(1, 10000)
-		some j in numbers.range(1, 10000)
-		i * j == -1
-	]) > 0
-}`))},
+		"slow.rego":  {Data: []byte(customCheck("SLOW-1", "t.slow", loopingDeny))},
 		"plain.rego": {Data: []byte(customCheck("SLOW-2", "t.slow", `deny contains "off" if input.resource.attributes.on == false`))},
 		"fast.rego":  {Data: []byte(customCheck("FAST-1", "t.fast", `deny contains "off" if input.resource.attributes.on == false`))},
 	}}
@@ -201,13 +204,7 @@ func watchMemory(t *testing.T) func() uint64 {
 // loops, well before its time limit, and Evaluate returns the context's error.
 func TestEvaluateCancelled(t *testing.T) {
 	src := PolicySource{Name: "pol", FS: fstest.MapFS{
-		"slow.rego": {Data: []byte(customCheck("SLOW-1", "t.slow", `deny contains "never" if {
-	count([1 |
-		some i in numbers.range(1, 10000)
-		some j in numbers.range(1, 10000)
-		i * j == -1
-	]) > 0
-}`))},
+		"slow.rego": {Data: []byte(customCheck("SLOW-1", "t.slow", loopingDeny))},
 	}}
 	facts := &Facts{Resources: []Resource{{ID: "s/1", Type: "t.slow"}, {ID: "s/2", Type: "t.slow"}}}
 	facts.Normalize()

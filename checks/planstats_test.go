@@ -304,13 +304,7 @@ deny contains m if {
 // and a stop is not a decline.
 func TestEvalStatsStopped(t *testing.T) {
 	src := PolicySource{Name: "pol", FS: fstest.MapFS{
-		"slow.rego": {Data: []byte(customCheck("SLOW-1", "t.slow", `deny contains "never" if {
-	count([1 |
-		some i in numbers.range(1, 10000)
-		some j in numbers.range(1, 10000)
-		i * j == -1
-	]) > 0
-}`))},
+		"slow.rego":  {Data: []byte(customCheck("SLOW-1", "t.slow", loopingDeny))},
 		"plain.rego": {Data: []byte(customCheck("SLOW-2", "t.slow", `deny contains "off" if input.resource.attributes.on == false`))},
 	}}
 	facts := &Facts{Resources: []Resource{{ID: "s/1", Type: "t.slow", Attributes: map[string]any{"on": false}}}}
