@@ -2,13 +2,14 @@ package aws
 
 import (
 	"fmt"
-	"net"
 	"net/http"
 	"net/url"
 	"strings"
 
 	sdkaws "github.com/aws/aws-sdk-go-v2/aws"
 	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
+
+	"github.com/sdescan/sdescan/checks"
 )
 
 // InsecureEndpointError refuses a plain-HTTP endpoint that is not a loopback
@@ -46,17 +47,7 @@ func CheckEndpoint(cfg sdkaws.Config, allowInsecure bool) error {
 
 // insecure: plain HTTP to a host that is not loopback.
 func insecure(u *url.URL) bool {
-	return strings.EqualFold(u.Scheme, "http") && !isLoopback(u.Hostname())
-}
-
-// isLoopback reports whether host is localhost or a loopback address
-// (127.0.0.0/8, ::1), without resolving it.
-func isLoopback(host string) bool {
-	if strings.EqualFold(host, "localhost") {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
+	return strings.EqualFold(u.Scheme, "http") && !checks.LoopbackHost(u.Hostname())
 }
 
 // endpointGuard is the HTTP client under every SDK client of a collection: it

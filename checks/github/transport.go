@@ -9,7 +9,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"net/url"
 	"os"
@@ -18,6 +17,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/sdescan/sdescan/checks"
 )
 
 // Transport is the http.RoundTripper under the GitHub client. It
@@ -235,7 +236,7 @@ func (t *Transport) mayCarryToken(u *url.URL) bool {
 	if !strings.EqualFold(u.Scheme, o.Scheme) || !sameHost(u, o) {
 		return false
 	}
-	return strings.EqualFold(u.Scheme, "https") || (strings.EqualFold(u.Scheme, "http") && isLoopback(u.Hostname()))
+	return strings.EqualFold(u.Scheme, "https") || (strings.EqualFold(u.Scheme, "http") && checks.LoopbackHost(u.Hostname()))
 }
 
 // sameHost compares host names (case-insensitively) and ports, a missing port
@@ -257,16 +258,6 @@ func portOf(u *url.URL) string {
 	return ""
 }
 
-// isLoopback reports whether host (no port) is localhost or a loopback address
-// (127.0.0.0/8, ::1), without resolving it.
-func isLoopback(host string) bool {
-	if strings.EqualFold(host, "localhost") {
-		return true
-	}
-	ip := net.ParseIP(strings.TrimSuffix(strings.TrimPrefix(host, "["), "]"))
-	return ip != nil && ip.IsLoopback()
-}
-
 // APIOrigin checks the API base URL (empty: github.com) and returns the origin the
 // token may be sent to. With a token, a plain-HTTP URL is refused unless its host
 // is a loopback address: the token would cross the network in clear. It is checked
@@ -283,7 +274,7 @@ func APIOrigin(baseURL string, withToken bool) (string, error) {
 	if u.User != nil {
 		return "", fmt.Errorf("--github-url %s: must not hold a user name or password (the token comes from GITHUB_TOKEN)", shown)
 	}
-	if withToken && u.Scheme == "http" && !isLoopback(u.Hostname()) {
+	if withToken && u.Scheme == "http" && !checks.LoopbackHost(u.Hostname()) {
 		return "", fmt.Errorf("--github-url %s: refusing to send the GitHub token over plain HTTP to a host that is not loopback; use https://", shown)
 	}
 	return u.Scheme + "://" + u.Host, nil
