@@ -123,7 +123,7 @@ func LoadFS(fsys fs.FS, name string, resolve CheckResolver) (*Catalogue, error) 
 
 func loadFS(fsys fs.FS, name string, resolve CheckResolver) (*Catalogue, error) {
 	cat := &Catalogue{Kinds: map[string]*AttestationKind{}, byID: map[string]*Framework{}}
-	data, err := readFSFile(fsys, "attestations.yaml", path.Join(name, "attestations.yaml"), limits.Framework)
+	data, err := limits.ReadFSNamed(fsys, "attestations.yaml", path.Join(name, "attestations.yaml"), limits.Framework)
 	if err != nil {
 		return nil, err
 	}
@@ -144,7 +144,7 @@ func loadFS(fsys fs.FS, name string, resolve CheckResolver) (*Catalogue, error) 
 			continue
 		}
 		file := path.Join(name, n)
-		data, err := readFSFile(fsys, n, file, limits.Framework)
+		data, err := limits.ReadFSNamed(fsys, n, file, limits.Framework)
 		if err != nil {
 			return nil, err
 		}

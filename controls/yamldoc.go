@@ -95,28 +95,10 @@ func decodeValidated(data []byte, sc *jsonschema.Schema, v any) error {
 	return nil
 }
 
-// readFSFile reads file, a regular file of fsys of at most max bytes (see
-// package limits); errors name it as name, once.
-func readFSFile(fsys fs.FS, file, name string, max int64) ([]byte, error) {
-	data, err := limits.ReadFS(fsys, file, max)
-	if err == nil {
-		return data, nil
-	}
-	var le *limits.Error
-	if errors.As(err, &le) {
-		return nil, &limits.Error{Path: name, What: le.What}
-	}
-	// limits.ReadFS names the file as file: name it as name instead.
-	if inner := errors.Unwrap(err); inner != nil {
-		err = inner
-	}
-	return nil, fmt.Errorf("%s: %w", name, err)
-}
-
 // readAttestationsFS reads an attestations file of fsys within the limit of
 // its kind; errors name it as name.
 func readAttestationsFS(fsys fs.FS, file, name string) ([]byte, error) {
-	return readFSFile(fsys, file, name, limits.Attestations)
+	return limits.ReadFSNamed(fsys, file, name, limits.Attestations)
 }
 
 var printer = message.NewPrinter(language.English)

@@ -25,6 +25,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/sdescan/sdescan/checks"
+	"github.com/sdescan/sdescan/checks/limits"
 	"github.com/sdescan/sdescan/controls"
 )
 
@@ -216,9 +217,9 @@ func PreparePackFacts(f *checks.Facts, name string, evidence fs.FS) (*PackedFact
 			if evidence == nil {
 				return nil, fmt.Errorf("%s: no evidence directory to read it from", e.Path)
 			}
-			data, err := readLimited(evidence, e.Path, MaxEntrySize)
+			data, err := limits.ReadFS(evidence, e.Path, MaxEntrySize)
 			if err != nil {
-				return nil, fmt.Errorf("%s: %w", e.Path, err)
+				return nil, err
 			}
 			if got := sha256Hex(data); got != strings.ToLower(e.SHA256) {
 				return nil, fmt.Errorf("%s: sha256 %s does not match the %s cited by %s", e.Path, got, e.SHA256, name)
@@ -248,47 +249,6 @@ func PreparePackFacts(f *checks.Facts, name string, evidence fs.FS) (*PackedFact
 	pf.Facts, pf.json = redacted, data
 	return pf, nil
 }
-
-// readLimited reads a regular file of fsys, refusing one larger than limit.
-func readLimited(fsys fs.FS, name string, limit int64) ([]byte, error) {
-	fh, err := fsys.Open(name)
-	if err != nil {
-		return nil, cleanFSError(err)
-	}
-	defer fh.Close()
-	st, err := fh.Stat()
-	if err != nil {
-		return nil, cleanFSError(err)
-	}
-	if !st.Mode().IsRegular() {
-		return nil, errors.New("not a regular file")
-	}
-	data, err := io.ReadAll(io.LimitReader(fh, limit+1))
-	if err != nil {
-		return nil, cleanFSError(err)
-	}
-	if int64(len(data)) > limit {
-		return nil, fmt.Errorf("larger than %d MiB", limit>>20)
-	}
-	return data, nil
-}
-
-func cleanFSError(err error) error {
-	var pe *fs.PathError
-	if errors.As(err, &pe) {
-		if errors.Is(pe.Err, fs.ErrNotExist) {
-			return notFound{}
-		}
-		return pe.Err
-	}
-	return err
-}
-
-// notFound says "not found" and is fs.ErrNotExist.
-type notFound struct{}
-
-func (notFound) Error() string        { return "not found" }
-func (notFound) Is(target error) bool { return target == fs.ErrNotExist }
 
 // AttestationSource is one attestations file as it was loaded: File in FS (its
 // documents resolve beside it), reported as Name.
@@ -581,9 +541,9 @@ func readChecks(fsys fs.FS) (map[string][]byte, error) {
 		if d.IsDir() || !isCheckFile(f) {
 			return nil
 		}
-		data, err := readLimited(fsys, f, MaxEntrySize)
+		data, err := limits.ReadFS(fsys, f, MaxEntrySize)
 		if err != nil {
-			return fmt.Errorf("%s: %w", f, err)
+			return err
 		}
 		files[f] = data
 		return nil
@@ -691,9 +651,9 @@ func addAttestations(b *packBuilder, root string, src AttestationSource) error {
 	if !fs.ValidPath(src.File) {
 		return fmt.Errorf("%s: cannot be packed as %q", src.Name, src.File)
 	}
-	data, err := readLimited(src.FS, src.File, MaxEntrySize)
+	data, err := limits.ReadFSNamed(src.FS, src.File, src.Name, MaxEntrySize)
 	if err != nil {
-		return fmt.Errorf("%s: %w", src.Name, err)
+		return err
 	}
 	if err := b.addCopied(path.Join(root, src.File), src.Name, data); err != nil {
 		return err
@@ -710,12 +670,12 @@ func addAttestations(b *packBuilder, root string, src AttestationSource) error {
 				continue // outside the attestation folder: invalid, nothing to pack
 			}
 			done[p] = true
-			data, err := readLimited(src.FS, p, MaxEntrySize)
+			data, err := limits.ReadFSNamed(src.FS, p, src.Name+": document "+d.Path, MaxEntrySize)
 			if err != nil {
 				if errors.Is(err, fs.ErrNotExist) {
 					continue
 				}
-				return fmt.Errorf("%s: document %s: %w", src.Name, d.Path, err)
+				return err
 			}
 			if len(a.Problems) == 0 && d.SHA256 != "" && sha256Hex(data) != d.SHA256 {
 				return fmt.Errorf("%s: document %s changed while the pack was written", src.Name, d.Path)

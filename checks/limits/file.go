@@ -86,25 +86,47 @@ func ReadFile(path string, max int64) ([]byte, error) {
 }
 
 // ReadFS reads a regular file of fsys of at most max bytes whole (for files
-// inside a pack or a folder given as an fs.FS).
+// inside a pack or a folder given as an fs.FS). Errors name the file as name.
 func ReadFS(fsys fs.FS, name string, max int64) ([]byte, error) {
+	return ReadFSNamed(fsys, name, name, max)
+}
+
+// ReadFSNamed is ReadFS with errors naming the file as shown: the name the user
+// knows it by (the file they gave, or its place in a pack). The file type is
+// checked before the file is opened (opening a FIFO would block); a missing
+// file is "not found" (fs.ErrNotExist).
+func ReadFSNamed(fsys fs.FS, name, shown string, max int64) ([]byte, error) {
 	fi, err := fs.Stat(fsys, name)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", name, cleanPathError(err))
+		return nil, fmt.Errorf("%s: %w", shown, fsError(err))
 	}
 	if !fi.Mode().IsRegular() {
-		return nil, &Error{Path: name, What: "not a regular file (" + Kind(fi.Mode()) + ")"}
+		return nil, &Error{Path: shown, What: "not a regular file (" + Kind(fi.Mode()) + ")"}
 	}
 	if fi.Size() > max {
-		return nil, tooLarge(name, max)
+		return nil, tooLarge(shown, max)
 	}
 	f, err := fsys.Open(name)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", name, cleanPathError(err))
+		return nil, fmt.Errorf("%s: %w", shown, fsError(err))
 	}
 	defer f.Close()
-	return ReadAll(f, name, max)
+	return ReadAll(f, shown, max)
 }
+
+// fsError is cleanPathError with a missing file said as "not found".
+func fsError(err error) error {
+	if errors.Is(err, fs.ErrNotExist) {
+		return notFound{}
+	}
+	return cleanPathError(err)
+}
+
+// notFound says "not found" and is fs.ErrNotExist.
+type notFound struct{}
+
+func (notFound) Error() string        { return "not found" }
+func (notFound) Is(target error) bool { return target == fs.ErrNotExist }
 
 // ReadAll reads r to its end, refusing more than max bytes; name is the
 // input's name in the error.

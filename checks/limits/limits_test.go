@@ -2,6 +2,7 @@ package limits
 
 import (
 	"errors"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -83,6 +84,24 @@ func TestReadFS(t *testing.T) {
 	var le *Error
 	if !errors.As(err, &le) || le.Path != "f" {
 		t.Fatalf("got %v, want a limits.Error for f", err)
+	}
+	// ReadFSNamed names the file as the user knows it; a FIFO is refused
+	// without opening it (which would block), a missing file is not found.
+	if err := syscall.Mkfifo(filepath.Join(dir, "fifo"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct{ name, want string }{
+		{"f", "pack.zip: evidence/f: larger than the 99 bytes limit for this kind of file"},
+		{"fifo", "pack.zip: evidence/fifo: not a regular file (a named pipe)"},
+		{"none", "pack.zip: evidence/none: not found"},
+	} {
+		_, err := ReadFSNamed(os.DirFS(dir), tc.name, "pack.zip: evidence/"+tc.name, 99)
+		if err == nil || err.Error() != tc.want {
+			t.Errorf("%s: got %v, want %q", tc.name, err, tc.want)
+		}
+		if tc.name == "none" && !errors.Is(err, fs.ErrNotExist) {
+			t.Errorf("none: %v is not fs.ErrNotExist", err)
+		}
 	}
 }
 
