@@ -15,20 +15,17 @@
 #     subnet with VPC endpoints (changing these recreates the notebook).
 package sdescan.checks.aws.sagemaker_notebook
 
-import data.sdescan.lib.facts
+import data.sdescan.lib.sagemaker
 import rego.v1
+
+# The decision is lib_sagemaker's, shared with IAC-SM-001.
 
 name := object.get(input.resource.attributes, "notebook_instance_name", input.resource.id)
 
-deny contains sprintf("notebook %s has direct internet access", [name]) if {
-	input.resource.attributes.direct_internet_access_enabled == true
-}
-
-deny contains sprintf("notebook %s allows root access", [name]) if {
-	input.resource.attributes.root_access_enabled == true
+deny contains sprintf("notebook %s %s", [name, sagemaker.settings[f].what]) if {
+	some f in sagemaker.allows(input.resource.attributes)
 }
 
 missing contains sprintf("attributes.%s", [f]) if {
-	some f in ["direct_internet_access_enabled", "root_access_enabled"]
-	not facts.present(f)
+	some f in sagemaker.unknown(input.resource.attributes)
 }

@@ -24,3 +24,9 @@ test_missing if {
 	check.missing == {"attributes.root_access_enabled"} with input as inp
 	count(check.deny) == 0 with input as inp
 }
+
+test_missing_not_boolean if {
+	inp := nb({"direct_internet_access_enabled": null, "root_access_enabled": false})
+	check.missing == {"attributes.direct_internet_access_enabled"} with input as inp
+	count(check.deny) == 0 with input as inp
+}

@@ -13,7 +13,11 @@
 #     CloudFormation), in a private subnet with VPC endpoints.
 package sdescan.checks.iac.sagemaker_notebook
 
+import data.sdescan.lib.sagemaker
 import rego.v1
+
+# The decision is lib_sagemaker's, shared with AWS-SM-001: the notebook is
+# normalised to the live facts' shape first.
 
 default applicable := false
 
@@ -21,38 +25,36 @@ applicable if input.resource.attributes.resource_type in {"aws_sagemaker_noteboo
 
 attrs := input.resource.attributes
 
-# Each setting as written, or AWS's default "Enabled" when the code leaves it out.
-setting(tf, _) := v if {
-	attrs.resource_type == "aws_sagemaker_notebook_instance"
-	v := object.get(attrs.config, tf, "Enabled")
-	not tf in attrs.unknown_attributes
+tf if attrs.resource_type == "aws_sagemaker_notebook_instance"
+
+# written(f): setting f as written, or AWS's default when the code leaves it
+# out; undefined when Terraform's value is not known offline.
+written(f) := object.get(attrs.config, sagemaker.settings[f].terraform, sagemaker.platform_default) if {
+	tf
+	not sagemaker.settings[f].terraform in attrs.unknown_attributes
 }
 
-setting(_, cfn) := v if {
+written(f) := object.get(attrs.properties, sagemaker.settings[f].cloudformation, sagemaker.platform_default) if {
 	attrs.resource_type == "AWS::SageMaker::NotebookInstance"
-	v := object.get(attrs.properties, cfn, "Enabled")
-	is_string(v)
 }
 
-deny contains sprintf("notebook instance %s has direct internet access (%v)", [attrs.name, v]) if {
-	v := setting("direct_internet_access", "DirectInternetAccess")
-	v != "Disabled"
+# notebook is the notebook in the live facts' shape: a setting whose value
+# is not Enabled or Disabled is left out.
+notebook := {f: v |
+	some f, _ in sagemaker.settings
+	v := sagemaker.setting_enabled(written(f))
 }
 
-deny contains sprintf("notebook instance %s allows root access (%v)", [attrs.name, v]) if {
-	v := setting("root_access", "RootAccess")
-	v != "Disabled"
+deny contains sprintf("notebook instance %s %s (%s)", [attrs.name, sagemaker.settings[f].what, written(f)]) if {
+	some f in sagemaker.allows(notebook)
 }
 
-missing contains sprintf("attributes.config.%s", [tf]) if {
-	attrs.resource_type == "aws_sagemaker_notebook_instance"
-	some tf in ["direct_internet_access", "root_access"]
-	tf in attrs.unknown_attributes
+missing contains sprintf("attributes.config.%s", [sagemaker.settings[f].terraform]) if {
+	tf
+	some f in sagemaker.unknown(notebook)
 }
 
-missing contains sprintf("attributes.properties.%s", [cfn]) if {
+missing contains sprintf("attributes.properties.%s", [sagemaker.settings[f].cloudformation]) if {
 	attrs.resource_type == "AWS::SageMaker::NotebookInstance"
-	some cfn in ["DirectInternetAccess", "RootAccess"]
-	v := object.get(attrs.properties, cfn, "")
-	not is_string(v)
+	some f in sagemaker.unknown(notebook)
 }

@@ -24,3 +24,20 @@ test_missing if {
 	check.missing == {"attributes.config.direct_internet_access"} with input as inp
 	count(check.deny) == 0 with input as inp
 }
+
+test_cloudformation_defaults if {
+	inp := {"resource": {"id": "x", "type": "iac.cloudformation.resource", "source": "iac", "attributes": {"resource_type": "AWS::SageMaker::NotebookInstance", "name": "N", "properties": {}}}}
+	check.deny == {"notebook instance N has direct internet access (Enabled)", "notebook instance N allows root access (Enabled)"} with input as inp
+	count(check.missing) == 0 with input as inp
+}
+
+# A value that is not Enabled or Disabled (which the provider refuses), or a
+# CloudFormation reference, is not assessed: never passed.
+test_not_a_setting if {
+	inp := tf({"direct_internet_access": "Disabled", "root_access": "disabled"}, [])
+	check.missing == {"attributes.config.root_access"} with input as inp
+	count(check.deny) == 0 with input as inp
+	cfn := {"resource": {"id": "x", "type": "iac.cloudformation.resource", "source": "iac", "attributes": {"resource_type": "AWS::SageMaker::NotebookInstance", "name": "N", "properties": {"DirectInternetAccess": {"Ref": "Access"}, "RootAccess": "Disabled"}}}}
+	check.missing == {"attributes.properties.DirectInternetAccess"} with input as cfn
+	count(check.deny) == 0 with input as cfn
+}
