@@ -13,16 +13,18 @@
 #     enable_default_internet_access = false and vpc_config in private subnets.
 package sdescan.checks.aws.appstream_internet_access
 
-import data.sdescan.lib.facts
+import data.sdescan.lib.appstream
 import rego.v1
+
+# The decision is lib_appstream's, shared with IAC-AS-002.
 
 kind := {"aws.appstream.fleet": "fleet", "aws.appstream.image_builder": "image builder"}
 
 deny contains msg if {
-	input.resource.attributes.default_internet_access_enabled == true
+	appstream.internet_access(input.resource.attributes)
 	msg := sprintf("AppStream %s %s has default internet access", [object.get(kind, input.resource.type, "resource"), object.get(input.resource.attributes, "name", input.resource.id)])
 }
 
 missing contains "attributes.default_internet_access_enabled" if {
-	not facts.present("default_internet_access_enabled")
+	appstream.internet_access_unknown(input.resource.attributes)
 }

@@ -24,3 +24,9 @@ test_missing if {
 	check.missing == {"attributes.default_internet_access_enabled"} with input as inp
 	count(check.deny) == 0 with input as inp
 }
+
+test_missing_not_boolean if {
+	inp := res("aws.appstream.fleet", {"default_internet_access_enabled": null})
+	check.missing == {"attributes.default_internet_access_enabled"} with input as inp
+	count(check.deny) == 0 with input as inp
+}

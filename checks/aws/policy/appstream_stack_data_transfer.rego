@@ -18,36 +18,22 @@
 #     default to ENABLED), and no storage_connectors of type GOOGLE_DRIVE or ONE_DRIVE.
 package sdescan.checks.aws.appstream_stack_data_transfer
 
+import data.sdescan.lib.appstream
 import rego.v1
 
-settings := {
-	"clipboard_copy_from_local_device": "pasting from the local device's clipboard (data entering outside the airlock)",
-	"clipboard_copy_to_local_device": "clipboard copy to the local device",
-	"file_download": "file download",
-	"file_upload": "file upload",
-	"printing_to_local_device": "printing to a local printer",
-}
+# The decision is lib_appstream's, shared with IAC-AS-001.
 
-deny contains msg if {
-	some s, what in settings
-	input.resource.attributes.user_settings[s] == true
-	msg := sprintf("AppStream stack %s allows %s", [object.get(input.resource.attributes, "name", input.resource.id), what])
+stack := object.get(input.resource.attributes, "name", input.resource.id)
+
+deny contains sprintf("AppStream stack %s allows %s", [stack, appstream.settings[k].what]) if {
+	some k in appstream.enabled(input.resource.attributes)
 }
 
 # Personal cloud drives connected to the session move data in and out freely.
-personal_drives := {"GOOGLE_DRIVE": "Google Drive", "ONE_DRIVE": "OneDrive"}
-
-deny contains msg if {
-	some c in object.get(input.resource.attributes, "storage_connectors", [])
-	what := personal_drives[c]
-	msg := sprintf("AppStream stack %s connects users' %s storage to the session", [object.get(input.resource.attributes, "name", input.resource.id), what])
+deny contains sprintf("AppStream stack %s connects users' %s storage to the session", [stack, appstream.personal_drives[c]]) if {
+	some c in appstream.drives(input.resource.attributes)
 }
 
-missing contains "attributes.storage_connectors" if {
-	not is_array(object.get(input.resource.attributes, "storage_connectors", null))
-}
-
-missing contains sprintf("attributes.user_settings.%s", [s]) if {
-	some s, _ in settings
-	not is_boolean(object.get(input.resource.attributes, ["user_settings", s], null))
+missing contains sprintf("attributes.%s", [u]) if {
+	some u in appstream.unknown(input.resource.attributes)
 }
