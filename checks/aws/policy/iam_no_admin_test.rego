@@ -27,9 +27,48 @@ test_fail_user_administrator_access if {
 	check.deny == {"IAM user alice has AdministratorAccess attached"} with input as inp with data.sdescan.params as params
 }
 
-test_fail_group_inline_star if {
-	inp := res("aws.iam.group", {"group_name": "ops", "attached_policies": [], "inline_policies": [{"policy_name": "everything", "statements": [s3_read, star]}]})
-	check.deny == {"IAM group ops inline policy everything allows * on *"} with input as inp with data.sdescan.params as params
+test_fail_broad_managed_policies if {
+	inp := res("aws.iam.user", {
+		"user_name": "alice", "attached_policies": [
+			{"policy_name": "PowerUserAccess", "policy_arn": "arn:aws:iam::aws:policy/PowerUserAccess"},
+			{"policy_name": "IAMFullAccess", "policy_arn": "arn:aws:iam::aws:policy/IAMFullAccess"},
+			{"policy_name": "AmazonS3FullAccess", "policy_arn": "arn:aws:iam::aws:policy/AmazonS3FullAccess"},
+		],
+		"inline_policies": [],
+	})
+	check.deny == {
+		"IAM user alice has PowerUserAccess attached",
+		"IAM user alice has IAMFullAccess attached",
+		"IAM user alice has AmazonS3FullAccess attached",
+	} with input as inp with data.sdescan.params as params
+}
+
+test_fail_group_inline_star_names_members if {
+	inp := res("aws.iam.group", {"group_name": "ops", "members": ["alice", "bob"], "attached_policies": [], "inline_policies": [{"policy_name": "everything", "statements": [s3_read, star]}]})
+	check.deny == {`IAM group ops (members: alice, bob) inline policy everything allows * on *`} with input as inp with data.sdescan.params as params
+	inp2 := res("aws.iam.group", {"group_name": "ops", "members": [], "attached_policies": [{"policy_name": "AdministratorAccess", "policy_arn": admin_arn}], "inline_policies": []})
+	check.deny == {"IAM group ops has AdministratorAccess attached"} with input as inp2 with data.sdescan.params as params
+}
+
+test_fail_inline_escalation if {
+	inp := role("DataEngineer", {"attached_policies": [], "inline_policies": [{"policy_name": "deploy", "statements": [
+		{"effect": "Allow", "actions": ["iam:PassRole"], "resources": ["arn:aws:iam::111111111111:role/*"]},
+		{"effect": "Allow", "actions": ["ec2:RunInstances"], "resources": ["*"]},
+	]}]})
+	check.deny == {"IAM role DataEngineer inline policy deploy allows iam:PassRole on every role with ec2:RunInstances (privilege escalation: new compute runs as any role)"} with input as inp with data.sdescan.params as params
+}
+
+test_fail_inline_not_action if {
+	inp := res("aws.iam.user", {"user_name": "alice", "attached_policies": [], "inline_policies": [{"policy_name": "most", "statements": [{"effect": "Allow", "not_actions": ["iam:*"], "resources": ["*"]}]}]})
+	count(check.deny) == 1 with input as inp with data.sdescan.params as params
+}
+
+test_pass_inline_cancelled_by_deny if {
+	inp := res("aws.iam.user", {"user_name": "alice", "attached_policies": [], "inline_policies": [{"policy_name": "iam", "statements": [
+		{"effect": "Allow", "actions": ["iam:*"], "resources": ["*"]},
+		{"effect": "Deny", "actions": ["iam:*"], "resources": ["*"]},
+	]}]})
+	count(check.deny) == 0 with input as inp with data.sdescan.params as params
 }
 
 test_fail_role if {
@@ -39,7 +78,7 @@ test_fail_role if {
 }
 
 test_not_applicable_break_glass_role if {
-	inp := role("BreakGlassAdmin", {"attached_policies": [{"policy_name": "AdministratorAccess", "policy_arn": admin_arn}], "inline_policies": []})
+	inp := role("BreakGlassAdmin", {"attached_policies": [{"policy_name": "AdministratorAccess", "policy_arn": admin_arn}], "inline_policies": [{"policy_name": "all", "statements": [star]}]})
 	not check.applicable with input as inp with data.sdescan.params as params
 }
 
@@ -57,7 +96,18 @@ test_pass_admin_policy_only_on_break_glass if {
 
 test_fail_admin_policy_attached if {
 	inp := res("aws.iam.policy", {"policy_name": "full", "statements": [star], "attached_users": ["bob"], "attached_groups": [], "attached_roles": ["BreakGlassAdmin", "Ops"]})
-	check.deny == {"IAM policy full allows * on * and is attached to role Ops, user bob"} with input as inp with data.sdescan.params as params
+	check.deny == {`IAM policy full allows * on * and is attached to role Ops, user bob`} with input as inp with data.sdescan.params as params
+}
+
+test_fail_escalation_policy_attached_to_group if {
+	inp := res("aws.iam.policy", {"policy_name": "iam-admin", "statements": [{"effect": "Allow", "actions": ["iam:Attach*"], "resources": ["*"]}], "attached_users": [], "attached_groups": ["ops"], "attached_roles": []})
+	check.deny == {"IAM policy iam-admin allows iam:AttachGroupPolicy on every group, iam:AttachRolePolicy on every role, iam:AttachUserPolicy on every user (privilege escalation) and is attached to group ops"} with input as inp with data.sdescan.params as params
+}
+
+test_pass_broad_policy_not_attached if {
+	inp := res("aws.iam.policy", {"policy_name": "full", "statements": [star], "attached_users": [], "attached_groups": [], "attached_roles": []})
+	count(check.deny) == 0 with input as inp with data.sdescan.params as params
+	count(check.missing) == 0 with input as inp with data.sdescan.params as params
 }
 
 test_missing_user if {
