@@ -3,10 +3,8 @@ package checks
 import (
 	"cmp"
 	"fmt"
-	"regexp"
 	"slices"
 	"sort"
-	"strings"
 )
 
 // TypeRecordedResult is a failure of a check another engine ran at collection
@@ -103,25 +101,4 @@ func strList(v any) []string {
 		return out
 	}
 	return nil
-}
-
-// recordedIDPattern is the shape of Trivy's check IDs (AWS-0090, KSV-0014, DS-0002),
-// optionally with the AVD- prefix.
-var recordedIDPattern = regexp.MustCompile(`^(AVD-)?[A-Z][A-Z0-9]*-[0-9]{4,5}$`)
-
-// ResolveRecordedID resolves a check ID cited by a waiver or a framework that is
-// not one of the engine's: a check of the facts' recorded results (by ID or
-// alias), else any ID in Trivy's form (AVD- dropped). Verifying a pack uses it:
-// the pack holds the waivers as written, and Trivy's catalogue is not in it.
-func ResolveRecordedID(f *Facts, id string) (string, bool) {
-	_, recorded := RecordedFindings(f)
-	for _, c := range recorded {
-		if c.ID == id || slices.Contains(c.Aliases, id) {
-			return c.ID, true
-		}
-	}
-	if recordedIDPattern.MatchString(id) {
-		return strings.TrimPrefix(id, "AVD-"), true
-	}
-	return "", false
 }

@@ -13,7 +13,6 @@ import (
 	"time"
 
 	"github.com/sdescan/sdescan/checks"
-	"github.com/sdescan/sdescan/controls"
 	"github.com/sdescan/sdescan/fixtures"
 )
 
@@ -48,60 +47,9 @@ func syntheticPackFacts(tb testing.TB, n int) *checks.Facts {
 // BuildPack after evaluation.
 func benchPack(b testing.TB, pf *PackedFacts) *Pack {
 	b.Helper()
-	sources := []checks.PolicySource{checks.Builtin()}
-	engine, err := checks.NewEngine(sources...)
-	if err != nil {
-		b.Fatal(err)
-	}
-	resolve := func(id string) (string, bool) {
-		c, ok := engine.Check(id)
-		if !ok {
-			return "", false
-		}
-		return c.ID, true
-	}
-	cat, err := controls.LoadBuiltin(resolve)
-	if err != nil {
-		b.Fatal(err)
-	}
-	demo := fixtures.DemoFS()
-	fwData, err := fs.ReadFile(demo, fixtures.DemoFramework)
-	if err != nil {
-		b.Fatal(err)
-	}
-	fw, err := controls.ParseFramework(fwData, "demo/"+fixtures.DemoFramework)
-	if err != nil {
-		b.Fatal(err)
-	}
-	if err := cat.Add(fw, resolve); err != nil {
-		b.Fatal(err)
-	}
-	atts, err := controls.LoadAttestationsFS(demo, fixtures.DemoAttestations, "demo/"+fixtures.DemoAttestations, cat.Kinds)
-	if err != nil {
-		b.Fatal(err)
-	}
-	wData, err := fs.ReadFile(demo, fixtures.DemoWaivers)
-	if err != nil {
-		b.Fatal(err)
-	}
-	waivers, err := controls.ParseWaivers(wData, "demo/"+fixtures.DemoWaivers, resolve)
-	if err != nil {
-		b.Fatal(err)
-	}
-	asOf := pf.Facts.AsOf()
-	findings, err := engine.Evaluate(context.Background(), pf.Facts, checks.Params{AsOf: asOf})
-	if err != nil {
-		b.Fatal(err)
-	}
-	tool := checks.Version{Name: "sdescan", Version: "bench"}
-	a := controls.Assess(controls.Input{Tool: tool, Facts: pf.Facts, Findings: findings, Checks: engine.Checks(),
-		Catalogue: cat, Attestations: atts, Waivers: waivers, AsOf: asOf})
-	return &Pack{
-		Tool: tool, Facts: pf, AsOf: asOf, Policies: sources, Catalogue: cat,
-		Attestations: []AttestationSource{{FS: demo, File: fixtures.DemoAttestations, Name: "demo/" + fixtures.DemoAttestations, Attestations: atts}},
-		Waivers:      []WaiverSource{{Name: "demo/" + fixtures.DemoWaivers, Data: wData}},
-		Findings:     findings, Assessment: a, Key: ed25519.NewKeyFromSeed(bytes.Repeat([]byte{1}, ed25519.SeedSize)),
-	}
+	setup := packSetup(b, true)
+	setup.Tool.Version = "bench"
+	return assessForPack(b, pf, setup, ed25519.NewKeyFromSeed(bytes.Repeat([]byte{1}, ed25519.SeedSize)))
 }
 
 // BenchmarkPack writes and verifies a signed evidence pack of 100,000 resources

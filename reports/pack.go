@@ -9,6 +9,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"github.com/sdescan/sdescan/controls/runner"
 	"io"
 	"io/fs"
 	"os"
@@ -71,9 +72,9 @@ type Manifest struct {
 	// CollectedAt is when the facts were collected (also the time of every zip entry).
 	CollectedAt string `json:"collected_at"`
 	// Assessment holds the settings the assessment was made with; verify re-evaluates with them.
-	Assessment AssessmentParams `json:"assessment"`
-	Scope      []ScopeEntry     `json:"scope"`
-	Catalogue  CatalogueEntry   `json:"catalogue"`
+	Assessment runner.Record  `json:"assessment"`
+	Scope      []ScopeEntry   `json:"scope"`
+	Catalogue  CatalogueEntry `json:"catalogue"`
 	// Policies are the sources of the checks, in the order they were loaded.
 	Policies []PolicyEntry `json:"policies"`
 	// Checks lists every packed check file, sorted by path: whether it is one of
@@ -85,18 +86,6 @@ type Manifest struct {
 	PublicKey *KeyEntry `json:"public_key,omitempty"`
 	// Files lists every file of the pack but manifest.json and manifest.sig, by path.
 	Files []FileEntry `json:"files"`
-}
-
-// AssessmentParams are the settings of the assessment that the facts do not carry.
-type AssessmentParams struct {
-	AsOf              string   `json:"as_of"`
-	Frameworks        []string `json:"frameworks"`
-	ClassificationTag string   `json:"classification_tag"`
-	BreakGlassRoles   []string `json:"break_glass_roles"`
-	ExpiringDays      int      `json:"expiring_days"`
-	// The backup review's settings, as the checks saw them.
-	BackupDefaultRPOHours  float64 `json:"backup_default_rpo_hours"`
-	BackupMinRetentionDays int     `json:"backup_min_retention_days"`
 }
 
 // ScopeEntry is one collector run: what was scanned and how completely.
@@ -250,42 +239,14 @@ func PreparePackFacts(f *checks.Facts, name string, evidence fs.FS) (*PackedFact
 	return pf, nil
 }
 
-// AttestationSource is one attestations file as it was loaded: File in FS (its
-// documents resolve beside it), reported as Name.
-type AttestationSource struct {
-	FS           fs.FS
-	File         string
-	Name         string
-	Attestations []*controls.Attestation
-}
-
-// WaiverSource is one waivers file as it was read, reported as Name.
-type WaiverSource struct {
-	Name string
-	Data []byte
-}
-
 // Pack is everything an evidence pack is built from: the inputs of one
 // assessment and its result.
 type Pack struct {
-	Tool  checks.Version
 	Facts *PackedFacts
-	// AsOf is the assessment time.
-	AsOf              time.Time
-	Frameworks        []string
-	ClassificationTag string
-	BreakGlassRoles   []string
-	ExpiringDays      int
-	// Backup review settings (zero: the defaults).
-	BackupDefaultRPOHours  float64
-	BackupMinRetentionDays int
-	// Policies are the check sources in the order the engine loaded them.
-	Policies     []checks.PolicySource
-	Catalogue    *controls.Catalogue
-	Attestations []AttestationSource
-	Waivers      []WaiverSource
-	Findings     []checks.Finding
-	Assessment   *controls.Assessment
+	// Prepared is the assessment as the runner made it ready (checks, catalogue,
+	// attestations, waivers, parameters); Result is what it gave.
+	Prepared *runner.Prepared
+	Result   *runner.Result
 	// Key signs manifest.json into manifest.sig; nil: unsigned.
 	Key ed25519.PrivateKey
 }
@@ -357,28 +318,23 @@ func (b *packBuilder) addCopied(name, from string, data []byte) error {
 // read from the wall clock or the environment: the same inputs and key give the
 // same files, byte for byte.
 func BuildPack(p *Pack) (*PackFiles, error) {
-	if p.Facts == nil || p.Assessment == nil || p.Catalogue == nil {
-		return nil, errors.New("evidence pack: facts, catalogue and assessment are required")
+	if p.Facts == nil || p.Prepared == nil || p.Result == nil {
+		return nil, errors.New("evidence pack: facts, the prepared assessment and its result are required")
 	}
+	setup, params := p.Prepared.Setup, p.Prepared.Setup.Params
+	assessment := p.Result.Assessment
 	b := &packBuilder{files: map[string][]byte{}}
 	facts := p.Facts.Facts
 	collected := facts.AsOf()
 	if collected.IsZero() {
-		collected = p.AsOf.UTC()
+		collected = params.AsOf.UTC()
 	}
 	m := &Manifest{
 		Format:      PackFormat,
-		Tool:        p.Tool,
+		Tool:        setup.Tool,
 		CollectedAt: collected.Format(time.RFC3339),
-		Assessment: AssessmentParams{
-			AsOf:                   p.AsOf.UTC().Format(time.RFC3339),
-			Frameworks:             nonNil(p.Frameworks),
-			ClassificationTag:      p.ClassificationTag,
-			BreakGlassRoles:        nonNil(p.BreakGlassRoles),
-			ExpiringDays:           p.ExpiringDays,
-			BackupDefaultRPOHours:  checks.Params{BackupDefaultRPOHours: p.BackupDefaultRPOHours}.RPOHoursOrDefault(),
-			BackupMinRetentionDays: checks.Params{BackupMinRetentionDays: p.BackupMinRetentionDays}.MinRetentionDaysOrDefault(),
-		},
+		Assessment:  params.Record(),
+
 		Scope:        []ScopeEntry{},
 		Policies:     []PolicyEntry{},
 		Attestations: []InputEntry{},
@@ -393,11 +349,11 @@ func BuildPack(p *Pack) (*PackFiles, error) {
 	// the findings, assessment and reports at once, one goroutine each, then add
 	// them in the order (and with the errors) of doing it one after the other.
 	factsR := async(func() ([]byte, error) { return checks.Redact(p.Facts.json), nil })
-	findingsR := async(func() ([]byte, error) { return renderFindings(p.AsOf, p.Findings) })
-	assessmentR := async(func() ([]byte, error) { return renderAssessment(p.Assessment) })
+	findingsR := async(func() ([]byte, error) { return renderFindings(params.AsOf, p.Result.Findings) })
+	assessmentR := async(func() ([]byte, error) { return renderAssessment(assessment) })
 	reportsR := make([]*future, len(packReports))
 	for i, r := range packReports {
-		reportsR[i] = async(func() ([]byte, error) { return renderReport(r.render, p.Assessment) })
+		reportsR[i] = async(func() ([]byte, error) { return renderReport(r.render, assessment) })
 	}
 	defer func() { // on an early return, leave no renderer running
 		for _, f := range append([]*future{factsR, findingsR, assessmentR}, reportsR...) {
@@ -424,11 +380,11 @@ func BuildPack(p *Pack) (*PackFiles, error) {
 	if err := b.add(PackFindings, findings); err != nil {
 		return nil, err
 	}
-	assessment, err := assessmentR.wait()
+	assessmentJSON, err := assessmentR.wait()
 	if err != nil {
 		return nil, err
 	}
-	if err := b.add(PackAssessment, assessment); err != nil {
+	if err := b.add(PackAssessment, assessmentJSON); err != nil {
 		return nil, err
 	}
 	for i, r := range packReports {
@@ -451,7 +407,7 @@ func BuildPack(p *Pack) (*PackFiles, error) {
 	}
 	builtinPacked := false
 	m.Checks = []CheckEntry{}
-	for i, src := range p.Policies {
+	for i, src := range setup.Policies {
 		files, err := readChecks(src.FS)
 		if err != nil {
 			return nil, fmt.Errorf("policy %s: %w", src.Name, err)
@@ -473,19 +429,19 @@ func BuildPack(p *Pack) (*PackFiles, error) {
 	sort.Slice(m.Checks, func(i, j int) bool { return m.Checks[i].Path < m.Checks[j].Path })
 
 	// The catalogue, as loaded (aliases resolved to check IDs).
-	if err := addCatalogue(b, m, p.Catalogue); err != nil {
+	if err := addCatalogue(b, m, p.Prepared.Catalogue); err != nil {
 		return nil, err
 	}
 
 	// Attestations with the documents they cite, and waivers.
-	for i, src := range p.Attestations {
+	for i, src := range setup.Attestations {
 		root := path.Join("attestations", strconv.Itoa(i+1))
-		if err := addAttestations(b, root, src); err != nil {
+		if err := addAttestations(b, root, src, p.Prepared.Attestations[i]); err != nil {
 			return nil, err
 		}
 		m.Attestations = append(m.Attestations, InputEntry{Name: src.Name, File: path.Join(root, src.File), Dir: root})
 	}
-	for i, w := range p.Waivers {
+	for i, w := range setup.Waivers {
 		file := path.Join("waivers", strconv.Itoa(i+1), "waivers.yaml")
 		if err := b.addCopied(file, w.Name, w.Data); err != nil {
 			return nil, err
@@ -521,13 +477,6 @@ func BuildPack(p *Pack) (*PackFiles, error) {
 		}
 	}
 	return &PackFiles{files: b.files, modified: collected.UTC()}, nil
-}
-
-func nonNil(s []string) []string {
-	if s == nil {
-		return []string{}
-	}
-	return s
 }
 
 // readChecks reads the check files of a policy source as the engine loads them
@@ -647,7 +596,7 @@ func marshalYAML(v any) ([]byte, error) {
 // addAttestations copies an attestations file and every document it cites by path
 // that can be read. A document that cannot be found is left out: the attestation
 // is already invalid for it, and verify finds it missing just the same.
-func addAttestations(b *packBuilder, root string, src AttestationSource) error {
+func addAttestations(b *packBuilder, root string, src runner.AttestationFile, list []*controls.Attestation) error {
 	if !fs.ValidPath(src.File) {
 		return fmt.Errorf("%s: cannot be packed as %q", src.Name, src.File)
 	}
@@ -660,7 +609,7 @@ func addAttestations(b *packBuilder, root string, src AttestationSource) error {
 	}
 	dir := path.Dir(src.File)
 	done := map[string]bool{}
-	for _, a := range src.Attestations {
+	for _, a := range list {
 		for _, d := range a.Documents {
 			if d.Path == "" {
 				continue

@@ -14,7 +14,7 @@ import (
 	"time"
 
 	"github.com/sdescan/sdescan/checks"
-	"github.com/sdescan/sdescan/controls"
+	"github.com/sdescan/sdescan/controls/runner"
 	"github.com/sdescan/sdescan/fixtures"
 )
 
@@ -61,71 +61,13 @@ func buildPack(t *testing.T, c packCase) *PackFiles {
 	if err != nil {
 		t.Fatal(err)
 	}
-	sources := []checks.PolicySource{checks.Builtin()}
+	var policyDirs []string
 	if c.policyDir != "" {
-		sources = append(sources, checks.DirSource(c.policyDir))
+		policyDirs = append(policyDirs, c.policyDir)
 	}
-	engine, err := checks.NewEngine(sources...)
-	if err != nil {
-		t.Fatal(err)
-	}
-	resolve := func(id string) (string, bool) {
-		ch, ok := engine.Check(id)
-		if !ok {
-			return "", false
-		}
-		return ch.ID, true
-	}
-	cat, err := controls.LoadBuiltin(resolve)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var atts []*controls.Attestation
-	var attSrc []AttestationSource
-	var waivers []*controls.Waiver
-	var waiverSrc []WaiverSource
-	if c.demo {
-		demo := fixtures.DemoFS()
-		data, err := fs.ReadFile(demo, fixtures.DemoFramework)
-		if err != nil {
-			t.Fatal(err)
-		}
-		fw, err := controls.ParseFramework(data, "demo/"+fixtures.DemoFramework)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := cat.Add(fw, resolve); err != nil {
-			t.Fatal(err)
-		}
-		atts, err = controls.LoadAttestationsFS(demo, fixtures.DemoAttestations, "demo/"+fixtures.DemoAttestations, cat.Kinds)
-		if err != nil {
-			t.Fatal(err)
-		}
-		attSrc = []AttestationSource{{FS: demo, File: fixtures.DemoAttestations, Name: "demo/" + fixtures.DemoAttestations, Attestations: atts}}
-		wdata, err := fs.ReadFile(demo, fixtures.DemoWaivers)
-		if err != nil {
-			t.Fatal(err)
-		}
-		waivers, err = controls.ParseWaivers(wdata, "demo/"+fixtures.DemoWaivers, resolve)
-		if err != nil {
-			t.Fatal(err)
-		}
-		waiverSrc = []WaiverSource{{Name: "demo/" + fixtures.DemoWaivers, Data: wdata}}
-	}
-	asOf := c.asOf
-	if asOf.IsZero() {
-		asOf = pf.Facts.AsOf()
-	}
-	findings, err := engine.Evaluate(context.Background(), pf.Facts, checks.Params{AsOf: asOf})
-	if err != nil {
-		t.Fatal(err)
-	}
-	tool := checks.Version{Name: "sdescan", Version: testVersion}
-	a := controls.Assess(controls.Input{Tool: tool, Facts: pf.Facts, Findings: findings, Checks: engine.Checks(), Catalogue: cat, Attestations: atts, Waivers: waivers, AsOf: asOf})
-	p, err := BuildPack(&Pack{
-		Tool: tool, Facts: pf, AsOf: asOf, Policies: sources, Catalogue: cat,
-		Attestations: attSrc, Waivers: waiverSrc, Findings: findings, Assessment: a, Key: c.key,
-	})
+	setup := packSetup(t, c.demo, policyDirs...)
+	setup.Params.AsOf = c.asOf
+	p, err := BuildPack(assessForPack(t, pf, setup, c.key))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -377,4 +319,47 @@ func alteredEvidence(t *testing.T) fs.FS {
 		t.Fatal(err)
 	}
 	return os.DirFS(dir)
+}
+
+// packSetup is the setup of a test pack: the built-in checks and those of
+// policyDirs, with the demo's framework, attestations and waivers when demo.
+func packSetup(tb testing.TB, demo bool, policyDirs ...string) runner.Setup {
+	tb.Helper()
+	s := runner.Setup{Tool: checks.Version{Name: "sdescan", Version: testVersion}, Policies: []checks.PolicySource{checks.Builtin()}}
+	for _, d := range policyDirs {
+		s.Policies = append(s.Policies, checks.DirSource(d))
+	}
+	if !demo {
+		return s
+	}
+	dfs := fixtures.DemoFS()
+	read := func(name string) runner.File {
+		data, err := fs.ReadFile(dfs, name)
+		if err != nil {
+			tb.Fatal(err)
+		}
+		return runner.File{Name: "demo/" + name, Data: data}
+	}
+	s.Frameworks = []runner.File{read(fixtures.DemoFramework)}
+	s.Attestations = []runner.AttestationFile{{FS: dfs, File: fixtures.DemoAttestations, Name: "demo/" + fixtures.DemoAttestations}}
+	s.Waivers = []runner.File{read(fixtures.DemoWaivers)}
+	return s
+}
+
+// assessForPack assesses the packed facts through the runner, as scan --pack
+// does, at the setup's time (zero: when the facts were collected).
+func assessForPack(tb testing.TB, pf *PackedFacts, s runner.Setup, key ed25519.PrivateKey) *Pack {
+	tb.Helper()
+	if s.Params.AsOf.IsZero() {
+		s.Params.AsOf = pf.Facts.AsOf()
+	}
+	prep, err := runner.Prepare(s)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	res, err := prep.Run(context.Background(), pf.Facts, runner.Options{})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return &Pack{Facts: pf, Prepared: prep, Result: res, Key: key}
 }

@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/ed25519"
 	"fmt"
+	"github.com/sdescan/sdescan/controls/runner"
 	"io"
 	"io/fs"
 	"path"
@@ -13,8 +14,8 @@ import (
 	"strings"
 	"time"
 
+	"errors"
 	"github.com/sdescan/sdescan/checks"
-	"github.com/sdescan/sdescan/controls"
 )
 
 // VerifyOptions say how to verify a pack.
@@ -34,6 +35,9 @@ type VerifyOptions struct {
 	Shipped fs.FS
 	// EvalLimits bound the re-evaluation (zero: the engine's defaults).
 	EvalLimits checks.EvalLimits
+	// External lists the checks that are not Rego (Trivy's), as for the run
+	// that made the pack (runner.Setup.External); nil: none.
+	External func() ([]*checks.Check, error)
 
 	// compiling, when set, is called when the packed checks are about to be
 	// compiled (tests prove it is not called for a pack that failed before).
@@ -496,16 +500,19 @@ func reevaluate(ctx context.Context, v *Verification, m *Manifest, pc *PackConte
 		return s, true
 	}
 
-	asOf, err := time.Parse(time.RFC3339, m.Assessment.AsOf)
+	params, err := m.Assessment.Params()
 	if err != nil {
-		fail("%s: assessment.as_of %q is not an RFC 3339 time", PackManifest, m.Assessment.AsOf)
+		fail("%s: %v", PackManifest, err)
 		return
 	}
+	asOf := params.AsOf
 	if facts == nil { // verifyLayout reported why
 		return
 	}
 
-	var sources []checks.PolicySource
+	// The pack's files, handed to the runner as a live run hands it the user's.
+	setup := runner.Setup{Tool: m.Tool, External: opts.External, Recorded: facts, CatalogueName: packFrameworks,
+		Params: params, Limits: opts.EvalLimits, Compiling: opts.compiling}
 	for _, p := range m.Policies {
 		if !strings.HasPrefix(p.Dir, packChecks+"/") {
 			fail("%s: policy directory %q is not under %s/", PackManifest, p.Dir, packChecks)
@@ -515,40 +522,12 @@ func reevaluate(ctx context.Context, v *Verification, m *Manifest, pc *PackConte
 		if !ok {
 			return
 		}
-		sources = append(sources, checks.PolicySource{Name: p.Name, FS: s})
+		setup.Policies = append(setup.Policies, checks.PolicySource{Name: p.Name, FS: s})
 	}
-	if opts.compiling != nil {
-		opts.compiling()
-	}
-	engine, err := checks.NewEngine(sources...)
-	if err != nil {
-		fail("%v", err)
+	var ok bool
+	if setup.Catalogue, ok = sub(packFrameworks); !ok {
 		return
 	}
-	engine.Limits = opts.EvalLimits
-	resolve := func(id string) (string, bool) {
-		c, ok := engine.Check(id)
-		if !ok {
-			return checks.ResolveRecordedID(facts, id)
-		}
-		return c.ID, true
-	}
-	catFS, ok := sub(packFrameworks)
-	if !ok {
-		return
-	}
-	cat, err := controls.LoadFS(catFS, packFrameworks, resolve)
-	if err != nil {
-		fail("%v", err)
-		return
-	}
-	for _, id := range m.Assessment.Frameworks {
-		if _, ok := cat.Framework(id); !ok {
-			fail("%s: assessed framework %s is not in %s", PackManifest, id, packFrameworks)
-			return
-		}
-	}
-	var atts []*controls.Attestation
 	for _, in := range m.Attestations {
 		if in.Dir == "" || !strings.HasPrefix(in.File, in.Dir+"/") {
 			fail("%s: attestations file %q is not under its directory %q", PackManifest, in.File, in.Dir)
@@ -558,15 +537,30 @@ func reevaluate(ctx context.Context, v *Verification, m *Manifest, pc *PackConte
 		if !ok {
 			return
 		}
-		list, err := controls.LoadAttestationsFS(s, strings.TrimPrefix(in.File, in.Dir+"/"), in.Name, cat.Kinds)
-		if err != nil {
-			fail("%s: %v", in.File, err)
+		setup.Attestations = append(setup.Attestations, runner.AttestationFile{FS: s, File: strings.TrimPrefix(in.File, in.Dir+"/"), Name: in.Name})
+	}
+	for _, in := range m.Waivers {
+		b, ok := data(in.File)
+		if !ok {
 			return
 		}
-		atts = append(atts, list...)
-		// The directory holds the file and the documents it cites, nothing else.
+		setup.Waivers = append(setup.Waivers, runner.File{Name: in.Name, Data: b})
+	}
+	prep, err := runner.Prepare(setup)
+	if err != nil {
+		var unknown *runner.UnknownFrameworkError
+		if errors.As(err, &unknown) {
+			fail("%s: assessed framework %s is not in %s", PackManifest, unknown.ID, packFrameworks)
+			return
+		}
+		fail("%v", err)
+		return
+	}
+	// Each attestations directory holds the file and the documents it cites,
+	// nothing else.
+	for i, in := range m.Attestations {
 		cited := map[string]bool{in.File: true}
-		for _, a := range list {
+		for _, a := range prep.Attestations[i] {
 			for _, d := range a.Documents {
 				if d.Path != "" {
 					cited[path.Join(path.Dir(in.File), d.Path)] = true
@@ -579,42 +573,19 @@ func reevaluate(ctx context.Context, v *Verification, m *Manifest, pc *PackConte
 			}
 		}
 	}
-	var waivers []*controls.Waiver
-	for _, in := range m.Waivers {
-		b, ok := data(in.File)
-		if !ok {
-			return
-		}
-		list, err := controls.ParseWaivers(b, in.Name, resolve)
-		if err != nil {
-			fail("%s: %v", in.File, err)
-			return
-		}
-		waivers = append(waivers, list...)
-	}
 
-	findings, err := engine.Evaluate(ctx, facts, checks.Params{AsOf: asOf, ClassificationTag: m.Assessment.ClassificationTag, BreakGlassRoles: m.Assessment.BreakGlassRoles,
-		BackupDefaultRPOHours: m.Assessment.BackupDefaultRPOHours, BackupMinRetentionDays: m.Assessment.BackupMinRetentionDays})
+	// The findings are rendered while the roll-up runs (Evaluated), then the
+	// assessment and each report at once; they are compared in the order listed.
+	var findingsR *match
+	res, err := prep.Run(ctx, facts, runner.Options{Evaluated: func(_ *checks.Facts, findings []checks.Finding, _ []*checks.Check) {
+		findingsR = asyncMatch(pc, PackFindings, func(w io.Writer) error { return writeFindings(w, asOf, findings) },
+			func() ([]byte, error) { return renderFindings(asOf, findings) })
+	}})
 	if err != nil {
 		fail("%v", err)
 		return
 	}
-	// Render the findings while the roll-up runs, then the assessment and each
-	// report at once; compare them in the order they are listed.
-	findingsR := asyncMatch(pc, PackFindings, func(w io.Writer) error { return writeFindings(w, asOf, findings) },
-		func() ([]byte, error) { return renderFindings(asOf, findings) })
-	a := controls.Assess(controls.Input{
-		Tool:         m.Tool,
-		Facts:        facts,
-		Findings:     findings,
-		Checks:       engine.ChecksFor(facts),
-		Catalogue:    cat,
-		Attestations: atts,
-		Waivers:      waivers,
-		AsOf:         asOf,
-		Frameworks:   m.Assessment.Frameworks,
-		ExpiringDays: m.Assessment.ExpiringDays,
-	})
+	a := res.Assessment
 
 	compare := func(name string, want []byte, err error) {
 		if err != nil {

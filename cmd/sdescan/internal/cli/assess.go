@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
@@ -18,7 +17,8 @@ import (
 
 	"github.com/sdescan/sdescan/checks"
 	"github.com/sdescan/sdescan/checks/limits"
-	"github.com/sdescan/sdescan/controls"
+	"github.com/sdescan/sdescan/checks/trivy"
+	"github.com/sdescan/sdescan/controls/runner"
 	"github.com/sdescan/sdescan/reports"
 )
 
@@ -167,157 +167,82 @@ func (o *assessOptions) run(ctx context.Context, g *globalOptions, in inputs) er
 		}
 		sources = append(sources, checks.DirSource(d))
 	}
-	engine, err := checks.NewEngine(sources...)
-	if err != nil {
-		return inputError(err)
+	setup := runner.Setup{
+		Tool:     checks.Version{Name: "sdescan", Version: Version},
+		Policies: sources,
+		// Trivy's checks too: a waiver file shared with `sdescan iac` may cite them.
+		External: trivy.Catalogue,
+		Recorded: in.facts,
+		// How old a restore test may be (BKP-007); the pack records the catalogue
+		// as changed, so verify judges it the same way.
+		RestoreTestMaxAgeDays: cfg.Backup.RestoreTestMaxAgeDays,
+		Params: runner.Params{AsOf: asOf, Frameworks: append(append([]string{}, cfg.Frameworks...), o.frameworks...),
+			ClassificationTag: cfg.ClassificationTag, BreakGlassRoles: cfg.BreakGlassRoles, ExpiringDays: cfg.ExpiringDays,
+			BackupDefaultRPOHours: cfg.Backup.DefaultRPOHours, BackupMinRetentionDays: cfg.Backup.MinRetentionDays},
+		Gate: runner.Gate{Severity: gate},
 	}
-	if engine.Limits, err = o.eval.limits(); err != nil {
+	if setup.Limits, err = o.eval.limits(); err != nil {
 		return inputError(err)
-	}
-	// Trivy's checks too: a waiver file shared with `sdescan iac` may cite them.
-	resolve := checkResolver(engine)
-	cat, err := controls.LoadBuiltin(resolve)
-	if err != nil {
-		return inputError(err)
-	}
-	// How old a restore test may be (BKP-007); the pack records the catalogue as
-	// changed, so verify judges it the same way.
-	if days := cfg.Backup.RestoreTestMaxAgeDays; days > 0 {
-		if k, ok := cat.Kinds["restore-test"]; ok {
-			d := days
-			k.MaxAgeDays = &d
-		}
 	}
 	for _, name := range in.demoFrameworks {
 		data, err := fs.ReadFile(in.demo, name)
 		if err != nil {
 			return inputError(fmt.Errorf("demo %s: %w", name, err))
 		}
-		if err := addFramework(cat, data, "demo/"+name, resolve); err != nil {
-			return inputError(err)
-		}
+		setup.Frameworks = append(setup.Frameworks, runner.File{Name: "demo/" + name, Data: data})
 	}
-	for _, file := range append(append([]string{}, cfg.FrameworkFiles...), o.frameworkFiles...) {
-		data, err := limits.ReadFile(file, limits.Framework)
-		if err != nil {
-			return inputError(err)
-		}
-		if err := addFramework(cat, data, file, resolve); err != nil {
-			return inputError(err)
-		}
+	files, err := readInputFiles(append(append([]string{}, cfg.FrameworkFiles...), o.frameworkFiles...), limits.Framework)
+	if err != nil {
+		return err
 	}
-	selected := append(append([]string{}, cfg.Frameworks...), o.frameworks...)
-	for _, id := range selected {
-		if _, ok := cat.Framework(id); !ok {
-			return inputError(fmt.Errorf("unknown framework %q (see `sdescan controls list`)", id))
-		}
-	}
-
-	var atts []*controls.Attestation
-	var attSources []reports.AttestationSource
+	setup.Frameworks = append(setup.Frameworks, files...)
 	for _, name := range in.demoAttest {
-		list, err := controls.LoadAttestationsFS(in.demo, name, "demo/"+name, cat.Kinds)
-		if err != nil {
-			return inputError(err)
-		}
-		atts = append(atts, list...)
-		attSources = append(attSources, reports.AttestationSource{FS: in.demo, File: name, Name: "demo/" + name, Attestations: list})
+		setup.Attestations = append(setup.Attestations, runner.AttestationFile{FS: in.demo, File: name, Name: "demo/" + name})
 	}
-	for _, file := range append(append([]string{}, cfg.Attestations...), o.attestations...) {
-		// As controls.LoadAttestations: documents resolve inside the file's
-		// folder, which the pack reads them from again.
-		fsys, base, err := controls.OpenAttestationDir(file)
-		if err != nil {
-			return inputError(err)
-		}
-		list, err := controls.LoadAttestationsFS(fsys, base, file, cat.Kinds)
-		if err != nil {
-			return inputError(err)
-		}
-		atts = append(atts, list...)
-		attSources = append(attSources, reports.AttestationSource{FS: fsys, File: base, Name: file, Attestations: list})
+	atts, err := openAttestations(append(append([]string{}, cfg.Attestations...), o.attestations...))
+	if err != nil {
+		return err
 	}
-	var waivers []*controls.Waiver
-	var waiverSources []reports.WaiverSource
+	setup.Attestations = append(setup.Attestations, atts...)
 	for _, name := range in.demoWaivers {
 		data, err := fs.ReadFile(in.demo, name)
 		if err != nil {
 			return inputError(fmt.Errorf("demo/%s: %w", name, err))
 		}
-		list, err := controls.ParseWaivers(data, "demo/"+name, resolve)
-		if err != nil {
-			return inputError(err)
-		}
-		waivers = append(waivers, list...)
-		waiverSources = append(waiverSources, reports.WaiverSource{Name: "demo/" + name, Data: data})
+		setup.Waivers = append(setup.Waivers, runner.File{Name: "demo/" + name, Data: data})
 	}
-	for _, file := range append(append([]string{}, cfg.Waivers...), o.waivers...) {
-		// As controls.LoadWaivers, keeping the bytes for an evidence pack.
-		data, err := limits.ReadFile(file, limits.Waivers)
-		if err != nil {
-			return inputError(err)
-		}
-		list, err := controls.ParseWaivers(data, file, resolve)
-		if err != nil {
-			return inputError(err)
-		}
-		waivers = append(waivers, list...)
-		waiverSources = append(waiverSources, reports.WaiverSource{Name: file, Data: data})
-	}
-
-	start := time.Now()
-	params := checks.Params{AsOf: asOf, ClassificationTag: cfg.ClassificationTag, BreakGlassRoles: cfg.BreakGlassRoles,
-		BackupDefaultRPOHours: cfg.Backup.DefaultRPOHours, BackupMinRetentionDays: cfg.Backup.MinRetentionDays}
-	findings, err := engine.Evaluate(ctx, in.facts, params)
+	files, err = readInputFiles(append(append([]string{}, cfg.Waivers...), o.waivers...), limits.Waivers)
 	if err != nil {
 		return err
 	}
-	// The resources are no longer needed: let the collector reclaim them before the
-	// report is built (the roll-up reads only the collector runs).
-	nResources := len(in.facts.Resources)
-	// The backup review reads the data stores' attributes: built before they go.
-	var review *reports.BackupReview
-	if o.backupReview {
-		review = reports.NewBackupReview(in.facts, findings, params, "")
+	setup.Waivers = append(setup.Waivers, files...)
+	prep, err := runner.Prepare(setup)
+	if err != nil {
+		return inputError(err)
 	}
-	// The engine's checks and those whose results the facts record (Trivy's).
-	checkList := engine.ChecksFor(in.facts)
-	// Reports keep only what locates findings in files.
-	rin := reports.NewInput(nil, checkList, in.facts.Resources)
-	in.facts.Resources = nil
-	slog.Debug("evaluated", "checks", len(engine.Checks()), "resources", nResources, "findings", len(findings), "elapsed", time.Since(start))
-	a := controls.Assess(controls.Input{
-		Tool:         checks.Version{Name: "sdescan", Version: Version},
-		Facts:        in.facts,
-		Findings:     findings,
-		Checks:       checkList,
-		Catalogue:    cat,
-		Attestations: atts,
-		Waivers:      waivers,
-		AsOf:         asOf,
-		Frameworks:   selected,
-		ExpiringDays: cfg.ExpiringDays,
-	})
+
+	var review *reports.BackupReview
+	var rin reports.Input
+	res, err := prep.Run(ctx, in.facts, runner.Options{Evaluated: func(facts *checks.Facts, findings []checks.Finding, list []*checks.Check) {
+		// The backup review reads the data stores' attributes; reports keep only
+		// what locates findings in files.
+		if o.backupReview {
+			review = reports.NewBackupReview(facts, findings, setup.Params.Checks(), "")
+		}
+		rin = reports.NewInput(nil, list, facts.Resources)
+	}})
+	if err != nil {
+		return err
+	}
+	a := res.Assessment
 
 	var built *reports.PackFiles
 	if pk != nil {
 		built, err = reports.BuildPack(&reports.Pack{
-			Tool:                   checks.Version{Name: "sdescan", Version: Version},
-			Facts:                  pk.facts,
-			AsOf:                   asOf,
-			Frameworks:             selected,
-			ClassificationTag:      cfg.ClassificationTag,
-			BreakGlassRoles:        cfg.BreakGlassRoles,
-			ExpiringDays:           cfg.ExpiringDays,
-			BackupDefaultRPOHours:  cfg.Backup.DefaultRPOHours,
-			BackupMinRetentionDays: cfg.Backup.MinRetentionDays,
-			Policies:               sources,
-			Catalogue:              cat,
-			Attestations:           attSources,
-			Waivers:                waiverSources,
-			Findings:               findings,
-			Assessment:             a,
-			Key:                    pk.key,
+			Facts:    pk.facts,
+			Prepared: prep,
+			Result:   res,
+			Key:      pk.key,
 		})
 		if err != nil {
 			return inputError(err)
@@ -340,53 +265,27 @@ func (o *assessOptions) run(ctx context.Context, g *globalOptions, in inputs) er
 			return err
 		}
 	}
-	if err := nothingAssessed(in.facts, in.factsName); err != nil && !o.packOnly {
+	if o.packOnly {
+		return nil
+	}
+	return exitFor(in.facts, in.factsName, setup.Gate, res.Verdict, o.strict)
+}
+
+// exitFor is a run's exit: 3 when nothing was assessed, 1 when the gate
+// failed, 3 under --strict when a collector run did not complete.
+func exitFor(facts *checks.Facts, name string, g runner.Gate, v runner.Verdict, strict bool) error {
+	if err := runner.NothingAssessed(facts, name); err != nil {
 		return &exitError{code: ExitIncomplete, err: err}
 	}
-	if gate != "" && !o.packOnly {
-		if n := gateFailures(a, gate); n > 0 {
-			return &exitError{code: ExitGateFailed, err: fmt.Errorf("gate failed: %d unwaived finding(s) at or above %s", n, gate)}
-		}
+	if err := v.Err(g); err != nil {
+		return &exitError{code: ExitGateFailed, err: err}
 	}
-	if o.strict {
-		if len(in.facts.Runs) == 0 {
-			return &exitError{code: ExitIncomplete, err: fmt.Errorf("scan incomplete: %s records no collector run, so nothing was collected", in.factsName)}
-		}
-		for _, r := range in.facts.Runs {
-			if r.Status != checks.RunOK {
-				return &exitError{code: ExitIncomplete, err: fmt.Errorf("scan incomplete: collector %s (%s) is %s with %d error(s)", r.Collector, r.Scope, r.Status, len(r.Errors))}
-			}
+	if strict {
+		if err := runner.Incomplete(facts, name); err != nil {
+			return &exitError{code: ExitIncomplete, err: err}
 		}
 	}
 	return nil
-}
-
-// nothingAssessed says why a run assessed nothing at all — every collector run
-// failed (an account unreachable, credentials refused), or the facts record
-// neither a run nor a resource — or returns nil. Such a run exits 3 whatever
-// --strict says: its report holds no evidence, only gaps.
-func nothingAssessed(f *checks.Facts, name string) error {
-	if len(f.Runs) == 0 {
-		if len(f.Resources) == 0 {
-			return fmt.Errorf("nothing assessed: %s records no collector run and no resource", name)
-		}
-		return nil
-	}
-	for _, r := range f.Runs {
-		if r.Status != checks.RunFailed {
-			return nil
-		}
-	}
-	r := f.Runs[0]
-	why := "no error recorded"
-	if len(r.Errors) > 0 {
-		why = r.Errors[0].Message
-	}
-	runs := "the collector run"
-	if len(f.Runs) > 1 {
-		runs = fmt.Sprintf("all %d collector runs", len(f.Runs))
-	}
-	return fmt.Errorf("nothing assessed: %s failed; %s %s: %s", runs, r.Collector, r.Scope, why)
 }
 
 // checkFormats refuses an unknown --format or --report, or a bad evaluation
@@ -412,14 +311,6 @@ func (o *assessOptions) checkFormats() error {
 		seen[file] = true
 	}
 	return nil
-}
-
-func addFramework(cat *controls.Catalogue, data []byte, name string, resolve controls.CheckResolver) error {
-	fw, err := controls.ParseFramework(data, name)
-	if err != nil {
-		return err
-	}
-	return cat.Add(fw, resolve)
 }
 
 // write renders the report to stdout or --output, and assessment.json to --output-dir.
@@ -480,17 +371,6 @@ func writeFileAtomic(file string, content func(io.Writer) error) error {
 		return fmt.Errorf("%s: %w", file, cleanOSError(err))
 	}
 	return nil
-}
-
-// gateFailures counts failing, unwaived findings at or above the gate severity.
-func gateFailures(a *controls.Assessment, gate checks.Severity) int {
-	n := 0
-	for _, f := range a.Findings {
-		if f.Status == checks.Fail && f.Waiver == nil && f.Severity.Rank() >= gate.Rank() {
-			n++
-		}
-	}
-	return n
 }
 
 func parseAsOf(s string) (time.Time, error) {

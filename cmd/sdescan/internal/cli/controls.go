@@ -11,23 +11,18 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/sdescan/sdescan/checks"
+	"github.com/sdescan/sdescan/checks/trivy"
 	"github.com/sdescan/sdescan/controls"
+	"github.com/sdescan/sdescan/controls/runner"
 )
 
 // builtinCatalogue loads the embedded checks and frameworks.
 func builtinCatalogue() (*checks.Engine, *controls.Catalogue, error) {
-	engine, err := checks.NewEngine(checks.Builtin())
+	p, err := runner.Prepare(runner.Setup{Policies: []checks.PolicySource{checks.Builtin()}, External: trivy.Catalogue})
 	if err != nil {
 		return nil, nil, err
 	}
-	cat, err := controls.LoadBuiltin(func(id string) (string, bool) {
-		c, ok := engine.Check(id)
-		if !ok {
-			return "", false
-		}
-		return c.ID, true
-	})
-	return engine, cat, err
+	return p.Engine, p.Catalogue, nil
 }
 
 func listFormat(f string) error {

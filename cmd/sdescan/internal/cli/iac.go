@@ -10,7 +10,6 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
-	"slices"
 	"sort"
 	"strings"
 	"text/tabwriter"
@@ -23,6 +22,7 @@ import (
 	"github.com/sdescan/sdescan/checks/limits"
 	"github.com/sdescan/sdescan/checks/trivy"
 	"github.com/sdescan/sdescan/controls"
+	"github.com/sdescan/sdescan/controls/runner"
 	"github.com/sdescan/sdescan/reports"
 )
 
@@ -256,14 +256,11 @@ type IACReport struct {
 }
 
 func iacRun(ctx context.Context, g *globalOptions, o *IACOptions) error {
-	asOf := time.Now().UTC().Truncate(time.Second)
-	if o.AsOf != "" {
-		t, err := parseAsOf(o.AsOf)
-		if err != nil {
-			return inputError(err)
-		}
-		asOf = t
+	setup, err := o.setup()
+	if err != nil {
+		return err
 	}
+	asOf, gate := setup.Params.AsOf, setup.Gate
 	defer g.quietTrivy()()
 	sc := o.Scanner
 	if sc == nil {
@@ -272,63 +269,38 @@ func iacRun(ctx context.Context, g *globalOptions, o *IACOptions) error {
 	// Compile sdescan's checks, list Trivy's and load the catalogue while the tree
 	// is scanned: on a small tree these dominate the run (docs/performance.md).
 	type prepared struct {
-		engine  *checks.Engine
-		cat     *controls.Catalogue
-		resolve controls.CheckResolver
-		err     error
+		p   *runner.Prepared
+		err error
 	}
 	prepCh := make(chan prepared, 1)
 	go func() {
-		var p prepared
-		p.engine, p.cat, p.resolve, p.err = builtinChecks()
-		prepCh <- p
+		p, err := runner.Prepare(setup)
+		prepCh <- prepared{p, err}
 	}()
-	tool := checks.Version{Name: "sdescan", Version: Version}
+	tool := setup.Tool
 	var roots []iacRoot
 	for _, p := range o.Paths {
 		roots = append(roots, iacRoot{Dir: p, Display: displayPrefix(p)})
 	}
 	res, facts, err := scanIaC(ctx, sc, roots, trivy.Options{SkipDirs: splitList(o.SkipDirs), TFVars: o.TFVars, HelmValues: o.HelmValues}, tool, asOf)
+	prep := <-prepCh
 	if err != nil {
 		return inputError(err)
 	}
-
-	prep := <-prepCh
 	if prep.err != nil {
-		return prep.err
-	}
-	engine, cat, resolve := prep.engine, prep.cat, prep.resolve
-	for _, id := range o.Frameworks {
-		if _, ok := cat.Framework(id); !ok {
-			return inputError(fmt.Errorf("unknown framework %q (see `sdescan controls list`)", id))
-		}
-	}
-	gate, err := loadGate(o.Waivers, o.Baseline, o.FailOn, resolve)
-	if err != nil {
-		return err
+		return inputError(prep.err)
 	}
 
 	// The evaluator runs sdescan's checks and adds the failures of Trivy's, which
-	// the facts record (checks.RecordedFindings).
-	engine.Limits = o.evalLimits
-	findings, err := engine.Evaluate(ctx, facts, checks.Params{AsOf: asOf})
+	// the facts record (checks.RecordedFindings). The checks reported: sdescan's
+	// IaC checks, and Trivy's checks that failed (with the metadata of Trivy's
+	// results).
+	run, err := prep.p.Run(ctx, facts, runner.Options{Select: iacCheck, KeepResources: true})
 	if err != nil {
 		return err
 	}
+	a, list := run.Assessment, run.Checks
 	_, regions, paths := res.Findings()
-	// The checks reported: sdescan's IaC checks, and Trivy's checks that failed
-	// (with the metadata of Trivy's results).
-	var list []*checks.Check
-	for _, c := range engine.ChecksFor(facts) {
-		if iacCheck(c) {
-			list = append(list, c)
-		}
-	}
-
-	a := controls.Assess(controls.Input{
-		Tool: tool, Facts: facts, Findings: findings, Checks: list, Catalogue: cat,
-		Waivers: gate.waivers, AsOf: asOf, Frameworks: o.Frameworks,
-	})
 	rin := reports.NewInput(a, list, facts.Resources)
 	rin.Regions = map[string][2]int{}
 	for id, r := range regions {
@@ -344,8 +316,12 @@ func iacRun(ctx context.Context, g *globalOptions, o *IACOptions) error {
 			rin.Regions[id] = [2]int{1, 1}
 		}
 	}
-	newFailures, gateErr := gate.judge(a)
-	gateErr = notAssessedGate(gate.sev, res.Entries, gateErr)
+	var gateErr error
+	if err := run.Verdict.Err(gate); err != nil {
+		gateErr = &exitError{code: ExitGateFailed, err: err}
+	}
+	newFailures := run.Verdict.New
+	gateErr = notAssessedGate(gate.Severity, res.Entries, gateErr)
 	rep := &IACReport{Result: res, Input: rin, New: newFailures}
 	if err := writeReports(g, o.Format, o.Output, o.Reports, func(w io.Writer, format string) error { return writeIAC(w, format, rep) }); err != nil {
 		return err
@@ -356,64 +332,37 @@ func iacRun(ctx context.Context, g *globalOptions, o *IACOptions) error {
 	return gateErr
 }
 
-// ciGate is the gate of iac and image: the waivers of scan's waiver files, a
-// baseline of earlier failures, and --fail-on.
-type ciGate struct {
-	waivers []*controls.Waiver
-	base    map[[2]string]bool // nil: no baseline
-	sev     checks.Severity    // "": no gate
+// setup is the runner's setup of iac and image: the built-in checks, judged
+// at --as-of (default now), with the waivers, the baseline and --fail-on.
+func (o *gateOptions) setup() (runner.Setup, error) {
+	asOf := time.Now().UTC().Truncate(time.Second)
+	if o.AsOf != "" {
+		t, err := parseAsOf(o.AsOf)
+		if err != nil {
+			return runner.Setup{}, inputError(err)
+		}
+		asOf = t
+	}
+	gate, err := o.gate()
+	if err != nil {
+		return runner.Setup{}, err
+	}
+	return builtinSetup(runner.Params{AsOf: asOf, Frameworks: o.Frameworks}, gate, o.evalLimits, o.Waivers)
 }
 
-// loadGate reads the waiver files and the baseline; errors are bad input (exit 2).
-func loadGate(waiverFiles []string, baseline, failOn string, resolve controls.CheckResolver) (*ciGate, error) {
-	c := &ciGate{}
-	for _, file := range waiverFiles {
-		data, err := limits.ReadFile(file, limits.Waivers)
-		if err != nil {
-			return nil, inputError(err)
-		}
-		list, err := controls.ParseWaivers(data, file, resolve)
-		if err != nil {
-			return nil, inputError(err)
-		}
-		c.waivers = append(c.waivers, list...)
-	}
+// gate reads the baseline and --fail-on; errors are bad input (exit 2).
+func (o *gateOptions) gate() (runner.Gate, error) {
+	var g runner.Gate
 	var err error
-	if c.base, err = readBaseline(baseline); err != nil {
-		return nil, inputError(err)
+	if g.Baseline, err = readBaseline(o.Baseline); err != nil {
+		return g, inputError(err)
 	}
-	if failOn != "" {
-		if c.sev, err = checks.ParseSeverity(failOn); err != nil {
-			return nil, inputError(fmt.Errorf("--fail-on: %w", err))
+	if o.FailOn != "" {
+		if g.Severity, err = checks.ParseSeverity(o.FailOn); err != nil {
+			return g, inputError(fmt.Errorf("--fail-on: %w", err))
 		}
 	}
-	return c, nil
-}
-
-// judge returns the new failures (failing, unwaived, not in the baseline) by
-// check and resource, and the gate's verdict: an exit-1 error when one of them is
-// at or above --fail-on.
-func (c *ciGate) judge(a *controls.Assessment) (map[[2]string]bool, error) {
-	fresh := map[[2]string]bool{}
-	n := 0
-	for _, f := range a.Findings {
-		k := [2]string{f.CheckID, f.ResourceID}
-		if f.Status != checks.Fail || f.Waiver != nil || c.base[k] {
-			continue
-		}
-		fresh[k] = true
-		if c.sev != "" && f.Severity.Rank() >= c.sev.Rank() {
-			n++
-		}
-	}
-	if n == 0 {
-		return fresh, nil
-	}
-	what := "unwaived"
-	if c.base != nil {
-		what = "new, unwaived"
-	}
-	return fresh, &exitError{code: ExitGateFailed, err: fmt.Errorf("gate failed: %d %s finding(s) at or above %s", n, what, c.sev)}
+	return g, nil
 }
 
 // notAssessedGate is the gate's verdict on what sdescan refused to parse,
@@ -629,23 +578,6 @@ func (o *assessOptions) mergeFacts(in inputs, facts *checks.Facts, name string) 
 	merged.Tool = in.facts.Tool
 	in.facts = merged
 	return in, nil
-}
-
-// resolveTrivyID resolves an ID or alias of one of Trivy's checks (AWS-0090,
-// AVD-AWS-0090, DS002), in any case, to its ID.
-func resolveTrivyID(list []*checks.Check, id string) (string, bool) {
-	id = strings.ToUpper(id)
-	for _, c := range list {
-		if c.ID == id {
-			return c.ID, true
-		}
-	}
-	for _, c := range list {
-		if slices.Contains(c.Aliases, id) {
-			return c.ID, true
-		}
-	}
-	return "", false
 }
 
 // quietTrivy silences Trivy's logs (what it skips, sdescan reports as collection

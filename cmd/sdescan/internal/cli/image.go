@@ -10,13 +10,13 @@ import (
 	"sort"
 	"strings"
 	"text/tabwriter"
-	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/sdescan/sdescan/checks"
 	"github.com/sdescan/sdescan/checks/trivy"
 	"github.com/sdescan/sdescan/controls"
+	"github.com/sdescan/sdescan/controls/runner"
 	"github.com/sdescan/sdescan/reports"
 )
 
@@ -78,41 +78,6 @@ func (o *ImageCmdOptions) check() error {
 	return nil
 }
 
-// builtinChecks loads the built-in engine and the control catalogue, resolving
-// the IDs frameworks cite among sdescan's checks and Trivy's. Trivy's list is
-// loaded here, so that a failure to load it is an error, not an unknown ID.
-func builtinChecks() (*checks.Engine, *controls.Catalogue, controls.CheckResolver, error) {
-	engine, err := checks.NewEngine(checks.Builtin())
-	if err != nil {
-		return nil, nil, nil, err
-	}
-	if _, err := trivy.Catalogue(); err != nil {
-		return nil, nil, nil, err
-	}
-	resolve := checkResolver(engine)
-	cat, err := controls.LoadBuiltin(resolve)
-	if err != nil {
-		return nil, nil, nil, err
-	}
-	return engine, cat, resolve, nil
-}
-
-// checkResolver resolves a check ID or alias among the engine's checks, then
-// among Trivy's (listed once per process, when first needed): waivers and
-// frameworks shared by scan, iac and image may cite either.
-func checkResolver(engine *checks.Engine) controls.CheckResolver {
-	return func(id string) (string, bool) {
-		if c, ok := engine.Check(id); ok {
-			return c.ID, true
-		}
-		list, err := trivy.Catalogue()
-		if err != nil {
-			return "", false
-		}
-		return resolveTrivyID(list, id)
-	}
-}
-
 // writeReports writes the main report (to --output or stdout) and each
 // --report FORMAT=FILE with render (iac.go does the same inline).
 func writeReports(g *globalOptions, format, output string, extra []string, render func(io.Writer, string) error) error {
@@ -142,27 +107,15 @@ type ImageReport struct {
 }
 
 func imageRun(ctx context.Context, g *globalOptions, o *ImageCmdOptions) error {
-	asOf := time.Now().UTC().Truncate(time.Second)
-	if o.AsOf != "" {
-		t, err := parseAsOf(o.AsOf)
-		if err != nil {
-			return inputError(err)
-		}
-		asOf = t
+	setup, err := o.setup()
+	if err != nil {
+		return err
 	}
+	asOf, gate := setup.Params.AsOf, setup.Gate
 	defer g.quietTrivy()()
-	engine, cat, resolve, err := builtinChecks()
+	prep, err := runner.Prepare(setup)
 	if err != nil {
-		return err
-	}
-	gate, err := loadGate(o.Waivers, o.Baseline, o.FailOn, resolve)
-	if err != nil {
-		return err
-	}
-	for _, id := range o.Frameworks {
-		if _, ok := cat.Framework(id); !ok {
-			return inputError(fmt.Errorf("unknown framework %q (see `sdescan controls list`)", id))
-		}
+		return inputError(err)
 	}
 	// The SBOM goes under --sbom-dir and beside the facts file, so that the
 	// reference the facts cite (relative to the facts file) resolves.
@@ -193,28 +146,17 @@ func imageRun(ctx context.Context, g *globalOptions, o *ImageCmdOptions) error {
 		}
 		images = append(images, r)
 	}
-	tool := checks.Version{Name: "sdescan", Version: Version}
-	facts := trivy.ImageFacts(tool, asOf, images)
+	facts := trivy.ImageFacts(setup.Tool, asOf, images)
 	if o.SaveFacts != "" {
 		if err := writeFileAtomic(o.SaveFacts, func(w io.Writer) error { return checks.WriteJSON(w, facts) }); err != nil {
 			return inputError(err)
 		}
 	}
-	engine.Limits = o.evalLimits
-	findings, err := engine.Evaluate(ctx, facts, checks.Params{AsOf: asOf})
+	run, err := prep.Run(ctx, facts, runner.Options{Select: imageCheck, KeepResources: true})
 	if err != nil {
 		return err
 	}
-	var list []*checks.Check
-	for _, c := range engine.Checks() {
-		if imageCheck(c) {
-			list = append(list, c)
-		}
-	}
-	a := controls.Assess(controls.Input{
-		Tool: tool, Facts: facts, Findings: findings, Checks: list, Catalogue: cat,
-		Waivers: gate.waivers, AsOf: asOf, Frameworks: o.Frameworks,
-	})
+	a, list := run.Assessment, run.Checks
 	rep := &ImageReport{Images: images, Input: reports.NewInput(a, list, facts.Resources)}
 	if err := writeReports(g, o.Format, o.Output, o.Reports, func(w io.Writer, format string) error {
 		if format == "table" {
@@ -229,8 +171,10 @@ func imageRun(ctx context.Context, g *globalOptions, o *ImageCmdOptions) error {
 			fmt.Fprintf(g.stderr, "sdescan: not assessed: %s: %s\n", r.Ref, r.Failure)
 		}
 	}
-	_, gateErr := gate.judge(a)
-	return gateErr
+	if err := run.Verdict.Err(gate); err != nil {
+		return &exitError{code: ExitGateFailed, err: err}
+	}
+	return nil
 }
 
 // imageCheck says whether a check reads image facts.

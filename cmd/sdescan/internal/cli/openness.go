@@ -16,6 +16,7 @@ import (
 	"github.com/sdescan/sdescan/checks"
 	openness "github.com/sdescan/sdescan/checks/github"
 	"github.com/sdescan/sdescan/controls"
+	"github.com/sdescan/sdescan/controls/runner"
 	"github.com/sdescan/sdescan/reports"
 )
 
@@ -104,27 +105,33 @@ func newOpennessCmd(g *globalOptions) *cobra.Command { return NewCmdOpenness(g, 
 // opennessRun collects, evaluates the OPEN checks with the shared engine and writes
 // the per-repository view.
 func opennessRun(ctx context.Context, g *globalOptions, o *OpennessOptions) error {
-	var gate checks.Severity
+	var gate runner.Gate
 	if o.FailOn != "" {
 		s, err := checks.ParseSeverity(o.FailOn)
 		if err != nil {
 			return inputError(fmt.Errorf("--fail-on: %w", err))
 		}
-		gate = s
+		gate.Severity = s
 	}
 	now := o.now
 	if now == nil {
 		now = func() time.Time { return time.Now().UTC().Truncate(time.Second) }
 	}
-	engine, cat, err := builtinCatalogue()
+	lim, err := o.Eval.limits()
+	if err != nil {
+		return inputError(err)
+	}
+	// The facts are collected at started, and judged at it.
+	started := now()
+	setup, err := builtinSetup(runner.Params{AsOf: started}, gate, lim, nil)
 	if err != nil {
 		return err
 	}
-	if engine.Limits, err = o.Eval.limits(); err != nil {
-		return inputError(err)
+	prep, err := runner.Prepare(setup)
+	if err != nil {
+		return err
 	}
-	started := now()
-	exceptions, err := publicationExceptions(o.Attestations, cat, started)
+	exceptions, err := publicationExceptions(o.Attestations, prep.Catalogue, started)
 	if err != nil {
 		return inputError(err)
 	}
@@ -174,10 +181,11 @@ func opennessRun(ctx context.Context, g *globalOptions, o *OpennessOptions) erro
 			return inputError(err)
 		}
 	}
-	findings, err := engine.Evaluate(ctx, facts, checks.Params{AsOf: facts.AsOf()})
+	run, err := prep.Run(ctx, facts, runner.Options{KeepResources: true})
 	if err != nil {
 		return err
 	}
+	findings := run.Findings
 	view := reports.BuildOpenness(checks.Version{Name: "sdescan", Version: Version}, facts, findings)
 	render := func(w io.Writer) error { return reports.WriteOpenness(w, o.Format, view) }
 	if o.Output != "" {
@@ -193,28 +201,7 @@ func opennessRun(ctx context.Context, g *globalOptions, o *OpennessOptions) erro
 			return err
 		}
 	}
-	if gate != "" {
-		n := 0
-		for _, f := range findings {
-			if f.Status == checks.Fail && f.Severity.Rank() >= gate.Rank() {
-				n++
-			}
-		}
-		if n > 0 {
-			return &exitError{code: ExitGateFailed, err: fmt.Errorf("gate failed: %d failing OPEN finding(s) at or above %s", n, gate)}
-		}
-	}
-	if err := nothingAssessed(facts, "the openness scan"); err != nil {
-		return &exitError{code: ExitIncomplete, err: err}
-	}
-	if o.Strict {
-		for _, r := range facts.Runs {
-			if r.Status != checks.RunOK {
-				return &exitError{code: ExitIncomplete, err: fmt.Errorf("scan incomplete: collector %s (%s) is %s with %d error(s)", r.Collector, r.Scope, r.Status, len(r.Errors))}
-			}
-		}
-	}
-	return nil
+	return exitFor(facts, "the openness scan", gate, run.Verdict, o.Strict)
 }
 
 // githubToken reads GITHUB_TOKEN, else asks the GitHub CLI when it is installed.

@@ -1,0 +1,458 @@
+// Package runner is the one assessment pipeline. Every command that judges facts
+// (scan, evaluate, pack, backup, iac, image, openness) and verify, which
+// re-derives an evidence pack, call it: checks, catalogue, attestations, waivers
+// and parameters in (Setup, made ready by Prepare), facts in (Prepared.Run);
+// findings, the assessment and the gate's verdict out (Result).
+//
+// It owns the order of the steps (compile the checks, resolve check IDs, load
+// the catalogue, attestations and waivers, evaluate, roll up, judge the gate),
+// the one check-ID resolver, and the assessment's parameters (Params), declared
+// once: the flags and configuration set them, a pack records them (Record) and
+// verify reads them back. It reads no file itself: callers hand it what they read
+// (bounded, from disk or from a pack), so a pack's contents go through exactly
+// the code a live run does.
+package runner
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/sdescan/sdescan/checks"
+	"github.com/sdescan/sdescan/controls"
+)
+
+// File is an input file's name (as the user knows it) and its bytes.
+type File struct {
+	Name string
+	Data []byte
+}
+
+// AttestationFile is an attestations file and the folder its documents resolve
+// in: File inside FS, reported as Name.
+type AttestationFile struct {
+	FS   fs.FS
+	File string
+	Name string
+}
+
+// Setup is what an assessment is made of, apart from the facts.
+type Setup struct {
+	// Tool is the sdescan that assesses (recorded in the assessment).
+	Tool checks.Version
+	// Policies are the check sources, in load order (the built-in checks first).
+	Policies []checks.PolicySource
+	// External lists checks that are not Rego (Trivy's), which frameworks and
+	// waivers may cite; called once, when an ID is not among the policies'. nil:
+	// none. An error is the run's error (never an unknown ID).
+	External func() ([]*checks.Check, error)
+	// Recorded, when set, are facts whose recorded findings' checks resolve too
+	// (Trivy's results in a facts file from another version).
+	Recorded *checks.Facts
+	// Catalogue is the folder of framework files and attestations.yaml; nil: the
+	// built-in catalogue.
+	Catalogue     fs.FS
+	CatalogueName string
+	// Frameworks are frameworks of the user's own, added to the catalogue.
+	Frameworks []File
+	// RestoreTestMaxAgeDays, when positive, replaces the restore-test
+	// attestation's maximum age (backup.restore_test_max_age_days).
+	RestoreTestMaxAgeDays int
+	Attestations          []AttestationFile
+	Waivers               []File
+	Params                Params
+	Gate                  Gate
+	Limits                checks.EvalLimits
+	// Compiling, when set, is called just before the checks are compiled.
+	Compiling func()
+}
+
+// Params are an assessment's parameters: declared once, here.
+type Params struct {
+	// AsOf is the assessment time: ages, expiry and end of life are judged at it.
+	AsOf time.Time
+	// Frameworks limits the frameworks reported (all when empty).
+	Frameworks []string
+	// ClassificationTag is the tag key holding a resource's data classification.
+	ClassificationTag string
+	// BreakGlassRoles are IAM role names allowed administrator access.
+	BreakGlassRoles []string
+	// ExpiringDays flags waivers expiring within this many days (0: 30).
+	ExpiringDays int
+	// Backup review settings (0: the defaults).
+	BackupDefaultRPOHours  float64
+	BackupMinRetentionDays int
+}
+
+// Checks returns the parameters the checks see.
+func (p Params) Checks() checks.Params {
+	return checks.Params{AsOf: p.AsOf, ClassificationTag: p.ClassificationTag, BreakGlassRoles: p.BreakGlassRoles,
+		BackupDefaultRPOHours: p.BackupDefaultRPOHours, BackupMinRetentionDays: p.BackupMinRetentionDays}
+}
+
+// Record is how an evidence pack records the parameters (manifest.json's
+// "assessment"), defaults filled in.
+type Record struct {
+	AsOf              string   `json:"as_of"`
+	Frameworks        []string `json:"frameworks"`
+	ClassificationTag string   `json:"classification_tag"`
+	BreakGlassRoles   []string `json:"break_glass_roles"`
+	ExpiringDays      int      `json:"expiring_days"`
+	// The backup review's settings, as the checks saw them.
+	BackupDefaultRPOHours  float64 `json:"backup_default_rpo_hours"`
+	BackupMinRetentionDays int     `json:"backup_min_retention_days"`
+}
+
+// Record returns the parameters as a pack records them.
+func (p Params) Record() Record {
+	cp := p.Checks()
+	return Record{
+		AsOf:                   p.AsOf.UTC().Format(time.RFC3339),
+		Frameworks:             nonNil(p.Frameworks),
+		ClassificationTag:      p.ClassificationTag,
+		BreakGlassRoles:        nonNil(p.BreakGlassRoles),
+		ExpiringDays:           p.ExpiringDays,
+		BackupDefaultRPOHours:  cp.RPOHoursOrDefault(),
+		BackupMinRetentionDays: cp.MinRetentionDaysOrDefault(),
+	}
+}
+
+// Params reads the parameters back from a pack's record.
+func (r Record) Params() (Params, error) {
+	asOf, err := time.Parse(time.RFC3339, r.AsOf)
+	if err != nil {
+		return Params{}, fmt.Errorf("assessment.as_of %q is not an RFC 3339 time", r.AsOf)
+	}
+	return Params{AsOf: asOf, Frameworks: r.Frameworks, ClassificationTag: r.ClassificationTag, BreakGlassRoles: r.BreakGlassRoles,
+		ExpiringDays: r.ExpiringDays, BackupDefaultRPOHours: r.BackupDefaultRPOHours, BackupMinRetentionDays: r.BackupMinRetentionDays}, nil
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
+
+// Gate is what fails a run: a failing, unwaived finding at or above Severity
+// that is not in Baseline.
+type Gate struct {
+	Severity checks.Severity // "": no gate
+	// Baseline holds earlier failures by check and resource; nil: no baseline.
+	Baseline map[[2]string]bool
+}
+
+// Verdict is the gate's verdict on an assessment.
+type Verdict struct {
+	// New marks the failing, unwaived findings not in the baseline, by check and
+	// resource.
+	New map[[2]string]bool
+	// Failures counts those at or above the gate's severity; the gate fails
+	// when it is positive.
+	Failures int
+}
+
+// Err is the verdict as an error (nil when the gate passed).
+func (v Verdict) Err(g Gate) error {
+	if v.Failures == 0 {
+		return nil
+	}
+	what := "unwaived"
+	if g.Baseline != nil {
+		what = "new, unwaived"
+	}
+	return fmt.Errorf("gate failed: %d %s finding(s) at or above %s", v.Failures, what, g.Severity)
+}
+
+// Judge returns the gate's verdict on an assessment.
+func (g Gate) Judge(a *controls.Assessment) Verdict {
+	v := Verdict{New: map[[2]string]bool{}}
+	for _, f := range a.Findings {
+		k := [2]string{f.CheckID, f.ResourceID}
+		if f.Status != checks.Fail || f.Waiver != nil || g.Baseline[k] {
+			continue
+		}
+		v.New[k] = true
+		if g.Severity != "" && f.Severity.Rank() >= g.Severity.Rank() {
+			v.Failures++
+		}
+	}
+	return v
+}
+
+// Prepared is an assessment ready to run: the checks compiled, the catalogue,
+// attestations and waivers loaded and resolved.
+type Prepared struct {
+	Setup     Setup
+	Engine    *checks.Engine
+	Catalogue *controls.Catalogue
+	// Attestations are the attestations of each Setup.Attestations file, in order.
+	Attestations [][]*controls.Attestation
+	Waivers      [][]*controls.Waiver
+	// Resolve is the one check-ID resolver (Resolver).
+	Resolve controls.CheckResolver
+}
+
+// Prepare compiles the checks and loads the catalogue, attestations and waivers,
+// resolving every check ID they cite. Its errors are bad input.
+func Prepare(s Setup) (*Prepared, error) {
+	if s.Compiling != nil {
+		s.Compiling()
+	}
+	engine, err := checks.NewEngine(s.Policies...)
+	if err != nil {
+		return nil, err
+	}
+	engine.Limits = s.Limits
+	p := &Prepared{Setup: s, Engine: engine}
+	res := newResolver(engine, s.External, s.Recorded)
+	p.Resolve = res.resolve
+	// An error listing the external checks is the error, not an unknown ID.
+	failed := func(err error) error {
+		if lerr := res.err(); lerr != nil {
+			return lerr
+		}
+		return err
+	}
+	if s.Catalogue == nil {
+		p.Catalogue, err = controls.LoadBuiltin(p.Resolve)
+	} else {
+		p.Catalogue, err = controls.LoadFS(s.Catalogue, s.CatalogueName, p.Resolve)
+	}
+	if err != nil {
+		return nil, failed(err)
+	}
+	if days := s.RestoreTestMaxAgeDays; days > 0 {
+		if k, ok := p.Catalogue.Kinds["restore-test"]; ok {
+			k.MaxAgeDays = &days
+		}
+	}
+	for _, f := range s.Frameworks {
+		fw, err := controls.ParseFramework(f.Data, f.Name)
+		if err == nil {
+			err = p.Catalogue.Add(fw, p.Resolve)
+		}
+		if err != nil {
+			return nil, failed(err)
+		}
+	}
+	for _, id := range s.Params.Frameworks {
+		if _, ok := p.Catalogue.Framework(id); !ok {
+			return nil, &UnknownFrameworkError{ID: id}
+		}
+	}
+	for _, a := range s.Attestations {
+		list, err := controls.LoadAttestationsFS(a.FS, a.File, a.Name, p.Catalogue.Kinds)
+		if err != nil {
+			return nil, err
+		}
+		p.Attestations = append(p.Attestations, list)
+	}
+	for _, w := range s.Waivers {
+		list, err := controls.ParseWaivers(w.Data, w.Name, p.Resolve)
+		if err != nil {
+			return nil, failed(err)
+		}
+		p.Waivers = append(p.Waivers, list)
+	}
+	return p, nil
+}
+
+// UnknownFrameworkError is a selected framework the catalogue does not hold.
+type UnknownFrameworkError struct{ ID string }
+
+func (e *UnknownFrameworkError) Error() string {
+	return fmt.Sprintf("unknown framework %q (see `sdescan controls list`)", e.ID)
+}
+
+// Options shape one run.
+type Options struct {
+	// Select, when set, keeps only the checks a command reports (iac: the IaC
+	// checks); nil: every check the engine ran and the facts record.
+	Select func(*checks.Check) bool
+	// Evaluated, when set, sees the facts and findings after evaluation and
+	// before the roll-up (the backup review, the reports' locations); the facts'
+	// resources are released after it unless KeepResources.
+	Evaluated     func(facts *checks.Facts, findings []checks.Finding, list []*checks.Check)
+	KeepResources bool
+}
+
+// Result is what one run gives.
+type Result struct {
+	Findings   []checks.Finding
+	Checks     []*checks.Check
+	Assessment *controls.Assessment
+	Verdict    Verdict
+	Stats      checks.EvalStats
+}
+
+// Run evaluates the checks over the facts, rolls the findings up into the
+// assessment and judges the gate.
+func (p *Prepared) Run(ctx context.Context, facts *checks.Facts, o Options) (*Result, error) {
+	s := p.Setup
+	start := time.Now()
+	findings, err := p.Engine.Evaluate(ctx, facts, s.Params.Checks())
+	if err != nil {
+		return nil, err
+	}
+	list := p.Engine.ChecksFor(facts)
+	if o.Select != nil {
+		list = slices.DeleteFunc(slices.Clone(list), func(c *checks.Check) bool { return !o.Select(c) })
+	}
+	nResources := len(facts.Resources)
+	if o.Evaluated != nil {
+		o.Evaluated(facts, findings, list)
+	}
+	if !o.KeepResources {
+		// The roll-up reads the collector runs only: let the resources go.
+		facts.Resources = nil
+	}
+	slog.Debug("evaluated", "checks", len(p.Engine.Checks()), "resources", nResources, "findings", len(findings), "elapsed", time.Since(start))
+	var atts []*controls.Attestation
+	for _, l := range p.Attestations {
+		atts = append(atts, l...)
+	}
+	var waivers []*controls.Waiver
+	for _, l := range p.Waivers {
+		waivers = append(waivers, l...)
+	}
+	a := controls.Assess(controls.Input{
+		Tool:         s.Tool,
+		Facts:        facts,
+		Findings:     findings,
+		Checks:       list,
+		Catalogue:    p.Catalogue,
+		Attestations: atts,
+		Waivers:      waivers,
+		AsOf:         s.Params.AsOf,
+		Frameworks:   s.Params.Frameworks,
+		ExpiringDays: s.Params.ExpiringDays,
+	})
+	return &Result{Findings: findings, Checks: list, Assessment: a, Verdict: s.Gate.Judge(a), Stats: p.Engine.LastStats()}, nil
+}
+
+// resolver is the one check-ID resolver: an ID or alias of a compiled check
+// (exactly as written), then of an external check (in any case), then of a
+// check the facts record.
+type resolver struct {
+	engine   *checks.Engine
+	external func() ([]*checks.Check, error)
+	recorded *checks.Facts
+
+	once     sync.Once
+	list     []*checks.Check
+	listErr  error
+	recOnce  sync.Once
+	recList  []*checks.Check
+	mu       sync.Mutex
+	firstErr error
+}
+
+func newResolver(e *checks.Engine, external func() ([]*checks.Check, error), recorded *checks.Facts) *resolver {
+	return &resolver{engine: e, external: external, recorded: recorded}
+}
+
+// Resolver returns the one check-ID resolver over an engine's checks, external
+// checks and the checks recorded in facts (either may be nil). An error listing
+// the external checks makes every ID they would resolve unknown; Prepare reports
+// that error instead.
+func Resolver(e *checks.Engine, external func() ([]*checks.Check, error), recorded *checks.Facts) controls.CheckResolver {
+	return newResolver(e, external, recorded).resolve
+}
+
+func (r *resolver) resolve(id string) (string, bool) {
+	if c, ok := r.engine.Check(id); ok {
+		return c.ID, true
+	}
+	if r.external != nil {
+		r.once.Do(func() { r.list, r.listErr = r.external() })
+		if r.listErr != nil {
+			r.mu.Lock()
+			if r.firstErr == nil {
+				r.firstErr = fmt.Errorf("listing external checks: %w", r.listErr)
+			}
+			r.mu.Unlock()
+		} else if c, ok := lookup(r.list, strings.ToUpper(id)); ok {
+			return c, true
+		}
+	}
+	if r.recorded != nil {
+		r.recOnce.Do(func() { _, r.recList = checks.RecordedFindings(r.recorded) })
+		if c, ok := lookup(r.recList, id); ok {
+			return c, true
+		}
+	}
+	return "", false
+}
+
+func (r *resolver) err() error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.firstErr
+}
+
+// lookup finds id among the checks' IDs, then their aliases.
+func lookup(list []*checks.Check, id string) (string, bool) {
+	for _, c := range list {
+		if c.ID == id {
+			return c.ID, true
+		}
+	}
+	for _, c := range list {
+		if slices.Contains(c.Aliases, id) {
+			return c.ID, true
+		}
+	}
+	return "", false
+}
+
+// ErrNothing is wrapped by NothingAssessed's error.
+var ErrNothing = errors.New("nothing assessed")
+
+// NothingAssessed says why a run assessed nothing at all — every collector run
+// failed (an account unreachable, credentials refused), or the facts record
+// neither a run nor a resource — or returns nil. Such a run's report holds no
+// evidence, only gaps.
+func NothingAssessed(f *checks.Facts, name string) error {
+	if len(f.Runs) == 0 {
+		if len(f.Resources) == 0 {
+			return fmt.Errorf("%w: %s records no collector run and no resource", ErrNothing, name)
+		}
+		return nil
+	}
+	for _, r := range f.Runs {
+		if r.Status != checks.RunFailed {
+			return nil
+		}
+	}
+	r := f.Runs[0]
+	why := "no error recorded"
+	if len(r.Errors) > 0 {
+		why = r.Errors[0].Message
+	}
+	runs := "the collector run"
+	if len(f.Runs) > 1 {
+		runs = fmt.Sprintf("all %d collector runs", len(f.Runs))
+	}
+	return fmt.Errorf("%w: %s failed; %s %s: %s", ErrNothing, runs, r.Collector, r.Scope, why)
+}
+
+// Incomplete says which collector run did not complete (for --strict), or
+// returns nil.
+func Incomplete(f *checks.Facts, name string) error {
+	if len(f.Runs) == 0 {
+		return fmt.Errorf("scan incomplete: %s records no collector run, so nothing was collected", name)
+	}
+	for _, r := range f.Runs {
+		if r.Status != checks.RunOK {
+			return fmt.Errorf("scan incomplete: collector %s (%s) is %s with %d error(s)", r.Collector, r.Scope, r.Status, len(r.Errors))
+		}
+	}
+	return nil
+}
