@@ -17,25 +17,27 @@
 #     whose map_public_ip_on_launch = false.
 package sdescan.checks.aws.ec2_public_ip
 
-import data.sdescan.lib.facts
+import data.sdescan.lib.public_ip
 import rego.v1
+
+# The decision is lib_public_ip's, shared with IAC-EC2-001.
 
 default applicable := false
 
 applicable if not input.resource.attributes.state == "terminated"
 
 deny contains msg if {
-	input.resource.attributes.has_public_ip == true
+	public_ip.public_ip(input.resource.attributes)
 	ip := object.get(input.resource.attributes, "public_ip_address", "")
 	suffix := {true: sprintf(" (%s)", [ip]), false: ""}[ip != ""]
 	msg := sprintf("instance %s has a public IP address%s", [object.get(input.resource.attributes, "instance_id", input.resource.id), suffix])
 }
 
 deny contains msg if {
-	count(object.get(input.resource.attributes, "ipv6_addresses", [])) > 0
+	public_ip.ipv6(input.resource.attributes)
 	msg := sprintf("instance %s has a globally routable IPv6 address (%s): reachable from the internet unless its subnet routes IPv6 only through an egress-only gateway", [object.get(input.resource.attributes, "instance_id", input.resource.id), concat(", ", input.resource.attributes.ipv6_addresses)])
 }
 
 missing contains "attributes.has_public_ip" if {
-	not facts.present("has_public_ip")
+	public_ip.public_ip_unknown(input.resource.attributes)
 }

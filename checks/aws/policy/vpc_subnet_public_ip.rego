@@ -13,13 +13,15 @@
 #     (aws ec2 modify-subnet-attribute --no-map-public-ip-on-launch).
 package sdescan.checks.aws.vpc_subnet_public_ip
 
-import data.sdescan.lib.facts
+import data.sdescan.lib.public_ip
 import rego.v1
 
+# The decision is lib_public_ip's, shared with IAC-EC2-001.
+
 deny contains sprintf("subnet %s auto-assigns public IP addresses", [object.get(input.resource.attributes, "subnet_id", input.resource.id)]) if {
-	input.resource.attributes.map_public_ip_on_launch == true
+	public_ip.maps_public_ip(input.resource.attributes)
 }
 
 missing contains "attributes.map_public_ip_on_launch" if {
-	not facts.present("map_public_ip_on_launch")
+	public_ip.maps_public_ip_unknown(input.resource.attributes)
 }

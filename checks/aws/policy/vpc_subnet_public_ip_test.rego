@@ -20,3 +20,9 @@ test_missing if {
 	check.missing == {"attributes.map_public_ip_on_launch"} with input as inp
 	count(check.deny) == 0 with input as inp
 }
+
+test_missing_not_boolean if {
+	inp := subnet({"map_public_ip_on_launch": null})
+	check.missing == {"attributes.map_public_ip_on_launch"} with input as inp
+	count(check.deny) == 0 with input as inp
+}
