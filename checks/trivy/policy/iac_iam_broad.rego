@@ -186,8 +186,9 @@ readable_document(d) if {
 # builds an ARN with are resolved as the IaC parser resolves a bucket policy's
 # (Ref and Fn::GetAtt as ${Name}, Fn::Sub's template, Fn::Join of those); a
 # value that is only a Ref or a ${Name} of the template (a parameter, perhaps
-# "*") is "*" in the worst case. Any other function, or one anywhere else in a
-# statement, leaves the document unread.
+# "*") is "*" in the worst case. A function among condition values or
+# principals is an unknown value; any other function, or one in Effect, Action
+# or NotAction, leaves the document unread.
 
 normalised(doc, worst) := [normalised_statement(s, worst) | some s in statement_list(doc)] if {
 	is_object(doc)
@@ -228,16 +229,21 @@ readable_field(f, v) if {
 	}
 }
 
+# A function among condition values or principals leaves that value unknown
+# (unknown_value): a condition it is in is no clear restriction, and a
+# principal it is is not "*", so the verdict can only be stricter.
 readable_field("Condition", v) if {
 	is_object(v)
 	every _, kv in v {
 		is_object(kv)
+		not intrinsic(kv)
 	}
-	not holds_intrinsic(v)
 }
 
+readable_field(f, _) if f in {"Principal", "NotPrincipal", "Sid"}
+
 readable_field(f, v) if {
-	not f in {"Resource", "NotResource", "Condition"}
+	not f in {"Resource", "NotResource", "Condition", "Principal", "NotPrincipal", "Sid"}
 	not holds_intrinsic(v)
 }
 
@@ -253,26 +259,14 @@ intrinsic_name(k) if k in {"Ref", "Condition"}
 
 intrinsic_name(k) if startswith(k, "Fn::")
 
-# holds_intrinsic(v): a function call in v (at most three levels deep: a
-# Principal {"AWS": [...]}, a Condition {op: {key: [...]}}).
+# holds_intrinsic(v): v (an Effect, an Action or NotAction) is a function call
+# or a list holding one.
 holds_intrinsic(v) if intrinsic(v)
 
 holds_intrinsic(v) if {
+	is_array(v)
 	some x in v
 	intrinsic(x)
-}
-
-holds_intrinsic(v) if {
-	some x in v
-	some y in x
-	intrinsic(y)
-}
-
-holds_intrinsic(v) if {
-	some x in v
-	some y in x
-	some z in y
-	intrinsic(z)
 }
 
 normalised_statement(s, worst) := {k: v |
@@ -298,6 +292,12 @@ normalised_field(f, x, _) := {"AWS": [x]} if {
 normalised_field(f, x, _) := {k: string_list(v) | some k, v in x} if {
 	f in {"Principal", "NotPrincipal"}
 	is_object(x)
+	not intrinsic(x)
+}
+
+normalised_field(f, x, _) := {"AWS": [unknown_value]} if {
+	f in {"Principal", "NotPrincipal"}
+	intrinsic(x)
 }
 
 normalised_field("Condition", x, _) := {op: {lower(k): string_list(v) | some k, v in kv} | some op, kv in x}
@@ -310,7 +310,17 @@ string_list(x) := [to_string(v) | some v in as_list(x)]
 
 to_string(v) := v if is_string(v)
 
-to_string(v) := sprintf("%v", [v]) if not is_string(v)
+to_string(v) := sprintf("%v", [v]) if {
+	not is_string(v)
+	not is_object(v)
+	not is_array(v)
+}
+
+to_string(v) := unknown_value if is_object(v)
+
+to_string(v) := unknown_value if is_array(v)
+
+unknown_value := "${unknown}*"
 
 # cfn_string(x): a string, or one built with Ref, Fn::GetAtt, Fn::Sub (of a
 # string) or Fn::Join (of those) as ${Name}.

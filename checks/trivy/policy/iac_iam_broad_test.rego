@@ -181,7 +181,7 @@ test_cloudformation_resources_built_with_functions if {
 	# a function elsewhere in a statement: not read
 	inp4 := cfn("AWS::IAM::Policy", {"PolicyDocument": {"Statement": [{"Effect": "Allow", "Action": {"Ref": "Actions"}, "Resource": "arn:aws:s3:::b/*"}]}})
 	check.missing == {"attributes.properties.PolicyDocument"} with input as inp4
-	inp5 := cfn("AWS::IAM::Role", {"Policies": [{"PolicyName": "p", "PolicyDocument": {"Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*", "Condition": {"StringEquals": {"aws:SourceAccount": {"Ref": "AWS::AccountId"}}}}]}}]})
+	inp5 := cfn("AWS::IAM::Role", {"Policies": [{"PolicyName": "p", "PolicyDocument": {"Statement": [{"Effect": {"Ref": "Effect"}, "Action": "s3:GetObject", "Resource": "*"}]}}]})
 	check.missing == {"attributes.properties.Policies[0]"} with input as inp5
 	inp6 := cfn("AWS::IAM::Policy", {"PolicyDocument": {"Statement": {"Fn::If": ["C", {}, {}]}}})
 	check.missing == {"attributes.properties.PolicyDocument"} with input as inp6
@@ -234,4 +234,22 @@ test_not_applicable_break_glass_role if {
 
 	# a policy is judged on its own
 	check.applicable with input as tf("resource", "aws_iam_policy", {"policy": doc("*", "*")}, [], {}) with data.sdescan.params as params
+}
+
+test_cloudformation_functions_in_conditions_and_principals if {
+	# a function among condition values: read, the condition is no restriction
+	inp := cfn("AWS::IAM::Role", {"Policies": [{"PolicyName": "p", "PolicyDocument": {"Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*", "Condition": {"StringEquals": {"aws:SourceAccount": {"Ref": "AWS::AccountId"}}}}]}}]})
+	count(check.missing) == 0 with input as inp
+	count(check.deny) == 0 with input as inp
+	boundary := {"StringEquals": {"iam:PermissionsBoundary": {"Fn::Sub": "arn:aws:iam::${AWS::AccountId}:policy/boundary"}}}
+	inp2 := cfn("AWS::IAM::Policy", {"PolicyDocument": {"Statement": [{"Effect": "Allow", "Action": "iam:AttachRolePolicy", "Resource": "*", "Condition": boundary}]}})
+	count(check.deny) == 1 with input as inp2
+
+	# a function as a principal: not "*", so a Deny naming it cancels nothing
+	inp3 := cfn("AWS::IAM::Policy", {"PolicyDocument": {"Statement": [
+		{"Effect": "Allow", "Action": "iam:*", "Resource": "*"},
+		{"Effect": "Deny", "Action": "iam:*", "Resource": "*", "Principal": {"AWS": {"Ref": "Who"}}},
+	]}})
+	count(check.deny) == 1 with input as inp3
+	count(check.missing) == 0 with input as inp3
 }
