@@ -16,17 +16,22 @@
 package sdescan.checks.aws.vpc_flow_logs
 
 import data.sdescan.lib.facts
+import data.sdescan.lib.flow_logs as lib
 import rego.v1
 
-all_traffic(f) if {
-	f.traffic_type == "ALL"
-	object.get(f, "status", "ACTIVE") == "ACTIVE"
-	object.get(f, "deliver_logs_status", "SUCCESS") != "FAILED"
-}
+# The judgement of each flow log is lib_flow_logs', shared with IAC-NET-002.
+# The collector lists a VPC's own flow logs (those whose resource is the VPC).
+flow_logs := [object.union(f, {"resource_type": "VPC"}) | some f in input.resource.attributes.flow_logs]
 
 any_all_traffic if {
-	some f in input.resource.attributes.flow_logs
-	all_traffic(f)
+	some f in flow_logs
+	lib.captures_all(f)
+}
+
+# A flow log whose traffic type is not known might capture all traffic.
+any_unknown if {
+	some f in flow_logs
+	lib.traffic_unknown(f)
 }
 
 vpc := object.get(input.resource.attributes, "vpc_id", input.resource.id)
@@ -36,12 +41,23 @@ deny contains sprintf("VPC %s has no flow logs", [vpc]) if {
 }
 
 deny contains msg if {
-	count(input.resource.attributes.flow_logs) > 0
+	count(flow_logs) > 0
 	not any_all_traffic
-	kinds := concat(", ", sort({sprintf("%s (%s, delivery %s)", [object.get(f, "traffic_type", "?"), object.get(f, "status", "?"), object.get(f, "deliver_logs_status", "?")]) | some f in input.resource.attributes.flow_logs}))
+	not any_unknown
+	kinds := concat(", ", sort({sprintf("%s (%s, delivery %s)", [object.get(f, "traffic_type", "?"), object.get(f, "status", "?"), object.get(f, "deliver_logs_status", "?")]) | some f in flow_logs}))
 	msg := sprintf("VPC %s has no active flow log capturing ALL traffic (has: %s)", [vpc, kinds])
 }
 
 missing contains "attributes.flow_logs" if {
 	not facts.present("flow_logs")
+}
+
+missing contains "attributes.flow_logs" if {
+	facts.present("flow_logs")
+	not is_array(input.resource.attributes.flow_logs)
+}
+
+missing contains "attributes.flow_logs[].traffic_type" if {
+	not any_all_traffic
+	any_unknown
 }
