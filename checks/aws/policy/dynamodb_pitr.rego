@@ -13,13 +13,15 @@
 #     (aws dynamodb update-continuous-backups).
 package sdescan.checks.aws.dynamodb_pitr
 
-import data.sdescan.lib.facts
+import data.sdescan.lib.backup_store
 import rego.v1
 
+# The decision is lib_backup_store's, shared with IAC-BKP-001.
+
 deny contains sprintf("DynamoDB table %s does not have point-in-time recovery", [object.get(input.resource.attributes, "table_name", input.resource.id)]) if {
-	input.resource.attributes.point_in_time_recovery_enabled == false
+	backup_store.pitr_off(input.resource.attributes)
 }
 
 missing contains "attributes.point_in_time_recovery_enabled" if {
-	not facts.present("point_in_time_recovery_enabled")
+	backup_store.pitr_unknown(input.resource.attributes)
 }

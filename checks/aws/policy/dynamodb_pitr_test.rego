@@ -20,3 +20,9 @@ test_missing if {
 	check.missing == {"attributes.point_in_time_recovery_enabled"} with input as inp
 	count(check.deny) == 0 with input as inp
 }
+
+test_missing_not_boolean if {
+	inp := {"resource": {"id": "t", "type": "aws.dynamodb.table", "attributes": {"table_name": "t", "point_in_time_recovery_enabled": null}}}
+	check.missing == {"attributes.point_in_time_recovery_enabled"} with input as inp
+	count(check.deny) == 0 with input as inp
+}

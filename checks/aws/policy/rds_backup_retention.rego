@@ -14,10 +14,10 @@
 #     more, e.g. 35); also consider AWS Backup for longer retention and cross-account copies.
 package sdescan.checks.aws.rds_backup_retention
 
+import data.sdescan.lib.backup_store
 import rego.v1
 
-# Automated backups must be kept at least 7 days (written as a literal below:
-# a constant rule is evaluated again for every resource).
+# The decision (at least 7 days) is lib_backup_store's, shared with IAC-BKP-001.
 
 default applicable := false
 
@@ -35,10 +35,10 @@ label := sprintf("DB instance %s", [input.resource.attributes.db_instance_identi
 	input.resource.type == "aws.rds.db_cluster"
 } else := input.resource.id
 
-deny contains sprintf("%s keeps automated backups for %d days (need %d or more)", [label, input.resource.attributes.backup_retention_period, 7]) if {
-	input.resource.attributes.backup_retention_period < 7
+deny contains sprintf("%s keeps automated backups for %d days (need %d or more)", [label, input.resource.attributes.backup_retention_period, backup_store.retention_minimum]) if {
+	backup_store.retention_short(input.resource.attributes)
 }
 
 missing contains "attributes.backup_retention_period" if {
-	not is_number(object.get(input.resource.attributes, "backup_retention_period", null))
+	backup_store.retention_unknown(input.resource.attributes)
 }

@@ -3,9 +3,11 @@
 # description: >-
 #   Research data held in a database or a file system must survive a faulty pipeline,
 #   an operator's mistake or ransomware: DynamoDB tables need point-in-time recovery,
-#   RDS instances and clusters a backup retention of at least one day, and EFS file
-#   systems an enabled backup policy. A setting left to the provider's default is not
-#   a declared backup.
+#   RDS instances and clusters automated backups kept at least 7 days, and EFS file
+#   systems an enabled backup policy. A setting the code leaves out is judged as AWS's
+#   default: no point-in-time recovery, 1 day of RDS backups, no EFS backup policy. The
+#   same decisions as AWS-DDB-001 and AWS-RDS-003
+#   (checks/aws/policy/lib_backup_store.rego).
 # custom:
 #   id: IAC-BKP-001
 #   severity: medium
@@ -18,7 +20,12 @@
 #     BackupRetentionPeriod, BackupPolicy { Status: ENABLED }.
 package sdescan.checks.iac.backups
 
+import data.sdescan.lib.backup_store as lib
 import rego.v1
+
+# The decisions are lib_backup_store's, shared with AWS-DDB-001 (DynamoDB) and
+# AWS-RDS-003 (RDS): each store is normalised to the live facts' shape first,
+# a setting the code leaves out read as AWS's default.
 
 default applicable := false
 
@@ -74,132 +81,161 @@ unknown(a) if a in attrs.unknown_attributes
 
 # --- DynamoDB ----------------------------------------------------------------------
 
-pitr := object.get(attrs.config, "point_in_time_recovery", [])
-
-deny contains sprintf("DynamoDB table %s does not enable point-in-time recovery", [attrs.name]) if {
+# A point_in_time_recovery block's enabled is required: a block without a
+# known one is not known.
+pitr_written := [object.get(b, "enabled", null) | some b in object.get(attrs.config, "point_in_time_recovery", [])] if {
 	tf
 	attrs.resource_type == "aws_dynamodb_table"
-	count(pitr) == 0
 }
 
-deny contains sprintf("DynamoDB table %s disables point-in-time recovery", [attrs.name]) if {
-	tf
-	attrs.resource_type == "aws_dynamodb_table"
-	some b in pitr
-	b.enabled == false
+pitr_value := lib.pitr_default if count(pitr_written) == 0
+
+pitr_value := v if {
+	count(pitr_written) > 0
+	every w in pitr_written {
+		is_boolean(w)
+	}
+	v := true in pitr_written
+}
+
+pitr_value := v if {
+	cfn
+	attrs.resource_type == "AWS::DynamoDB::Table"
+	v := lib.boolean(object.get(attrs.properties, ["PointInTimeRecoverySpecification", "PointInTimeRecoveryEnabled"], lib.pitr_default))
+}
+
+table := {"point_in_time_recovery_enabled": v | v := pitr_value}
+
+dynamodb if attrs.resource_type in {"aws_dynamodb_table", "AWS::DynamoDB::Table"}
+
+deny contains sprintf("DynamoDB table %s does not enable point-in-time recovery", [attrs.name]) if {
+	dynamodb
+	lib.pitr_off(table)
 }
 
 missing contains "attributes.config.point_in_time_recovery.enabled" if {
 	tf
-	attrs.resource_type == "aws_dynamodb_table"
-	some b in pitr
-	not is_boolean(object.get(b, "enabled", null))
-}
-
-cfn_pitr := object.get(attrs.properties, ["PointInTimeRecoverySpecification", "PointInTimeRecoveryEnabled"], null)
-
-deny contains sprintf("DynamoDB table %s does not enable point-in-time recovery", [attrs.name]) if {
-	cfn
-	attrs.resource_type == "AWS::DynamoDB::Table"
-	cfn_pitr in {null, false, "false"}
+	dynamodb
+	lib.pitr_unknown(table)
 }
 
 missing contains "attributes.properties.PointInTimeRecoverySpecification.PointInTimeRecoveryEnabled" if {
 	cfn
-	attrs.resource_type == "AWS::DynamoDB::Table"
-	not cfn_pitr in {null, false, "false", true, "true"}
+	dynamodb
+	lib.pitr_unknown(table)
 }
 
 # --- RDS ---------------------------------------------------------------------------
 
-# A retention written as a number, or a number in a string (CloudFormation).
-days(x) := x if is_number(x)
+rds if attrs.resource_type in rds_tf
 
-days(x) := to_number(x) if {
-	is_string(x)
-	regex.match(`^[0-9]+$`, x)
-}
+rds if attrs.resource_type in rds_cfn
 
-deny contains sprintf("%s %s declares no backup_retention_period (backups left to the default)", [attrs.resource_type, attrs.name]) if {
+# retention_written is the retention as written, or AWS's default when the
+# code leaves it out; undefined when Terraform's value is not known offline.
+retention_written := object.get(attrs.config, "backup_retention_period", lib.retention_default) if {
 	tf
 	attrs.resource_type in rds_tf
-	not "backup_retention_period" in object.keys(attrs.config)
 	not unknown("backup_retention_period")
 }
 
-deny contains sprintf("%s %s keeps automated backups for %v days", [attrs.resource_type, attrs.name, n]) if {
-	tf
-	attrs.resource_type in rds_tf
-	n := days(attrs.config.backup_retention_period)
-	n < 1
-}
-
-missing contains "attributes.config.backup_retention_period" if {
-	tf
-	attrs.resource_type in rds_tf
-	unknown("backup_retention_period")
-}
-
-missing contains "attributes.config.backup_retention_period" if {
-	tf
-	attrs.resource_type in rds_tf
-	r := attrs.config.backup_retention_period
-	not days(r)
-}
-
-deny contains sprintf("%s %s declares no BackupRetentionPeriod (backups left to the default)", [attrs.resource_type, attrs.name]) if {
+retention_written := object.get(attrs.properties, "BackupRetentionPeriod", lib.retention_default) if {
 	cfn
 	attrs.resource_type in rds_cfn
+}
+
+database := {"backup_retention_period": n | n := lib.days(retention_written)}
+
+# How the message says where the retention comes from.
+source := "" if {
+	tf
+	"backup_retention_period" in object.keys(attrs.config)
+}
+
+source := "" if {
+	cfn
+	"BackupRetentionPeriod" in object.keys(attrs.properties)
+}
+
+source := " (AWS's default: the code sets no backup retention)" if {
+	tf
+	not "backup_retention_period" in object.keys(attrs.config)
+}
+
+source := " (AWS's default: the code sets no BackupRetentionPeriod)" if {
+	cfn
 	not "BackupRetentionPeriod" in object.keys(attrs.properties)
 }
 
-deny contains sprintf("%s %s keeps automated backups for %v days", [attrs.resource_type, attrs.name, n]) if {
-	cfn
-	attrs.resource_type in rds_cfn
-	n := days(attrs.properties.BackupRetentionPeriod)
-	n < 1
+deny contains sprintf("%s %s keeps automated backups for %v days%s (need %d or more)", [attrs.resource_type, attrs.name, database.backup_retention_period, source, lib.retention_minimum]) if {
+	rds
+	lib.retention_short(database)
+}
+
+missing contains "attributes.config.backup_retention_period" if {
+	tf
+	rds
+	lib.retention_unknown(database)
 }
 
 # A parameter reference or an intrinsic function: not resolved offline.
 missing contains "attributes.properties.BackupRetentionPeriod" if {
 	cfn
-	attrs.resource_type in rds_cfn
-	r := attrs.properties.BackupRetentionPeriod
-	not days(r)
+	rds
+	lib.retention_unknown(database)
 }
 
 # --- EFS ---------------------------------------------------------------------------
 
-deny contains sprintf("EFS file system %s has no aws_efs_backup_policy in this configuration", [attrs.name]) if {
+# The Terraform parser joins the file system's aws_efs_backup_policy: "" when
+# none refers to it (AWS's default: no policy).
+efs_written := lib.efs_policy_default if {
 	tf
-	attrs.resource_type == "aws_efs_file_system"
 	attrs.efs_backup_policy_status == ""
 }
 
-deny contains sprintf("EFS file system %s: its backup policy is %s", [attrs.name, s]) if {
+efs_written := s if {
 	tf
-	attrs.resource_type == "aws_efs_file_system"
 	s := attrs.efs_backup_policy_status
-	not s in {"", "ENABLED"}
+	s != ""
+}
+
+efs_written := object.get(attrs.properties, ["BackupPolicy", "Status"], lib.efs_policy_default) if {
+	cfn
+	attrs.resource_type == "AWS::EFS::FileSystem"
+}
+
+file_system := {"backup_policy_status": s | s := efs_written}
+
+efs if attrs.resource_type in {"aws_efs_file_system", "AWS::EFS::FileSystem"}
+
+deny contains sprintf("EFS file system %s has no aws_efs_backup_policy in this configuration", [attrs.name]) if {
+	tf
+	efs
+	file_system.backup_policy_status == lib.efs_policy_default
+}
+
+deny contains sprintf("EFS file system %s does not enable its backup policy", [attrs.name]) if {
+	cfn
+	efs
+	file_system.backup_policy_status == lib.efs_policy_default
+}
+
+deny contains sprintf("EFS file system %s: its backup policy is %s", [attrs.name, s]) if {
+	efs
+	lib.efs_backups_off(file_system)
+	s := file_system.backup_policy_status
+	s != lib.efs_policy_default
 }
 
 missing contains "attributes.efs_backup_policy_status" if {
 	tf
-	attrs.resource_type == "aws_efs_file_system"
-	not is_string(object.get(attrs, "efs_backup_policy_status", null))
-}
-
-cfn_efs := object.get(attrs.properties, ["BackupPolicy", "Status"], null)
-
-deny contains sprintf("EFS file system %s does not enable its backup policy", [attrs.name]) if {
-	cfn
-	attrs.resource_type == "AWS::EFS::FileSystem"
-	cfn_efs in {null, "DISABLED", "DISABLING"}
+	efs
+	lib.efs_backups_unknown(file_system)
 }
 
 missing contains "attributes.properties.BackupPolicy.Status" if {
 	cfn
-	attrs.resource_type == "AWS::EFS::FileSystem"
-	not is_string(cfn_efs)
-	cfn_efs != null
+	efs
+	lib.efs_backups_unknown(file_system)
 }

@@ -18,7 +18,7 @@ ok(inp) if {
 test_pass if {
 	ok(tf("aws_dynamodb_table", {"point_in_time_recovery": [{"enabled": true}]}, []))
 	ok(tf("aws_db_instance", {"backup_retention_period": 7}, []))
-	ok(tf("aws_rds_cluster", {"backup_retention_period": 1}, []))
+	ok(tf("aws_rds_cluster", {"backup_retention_period": 35}, []))
 	ok(efs({"efs_backup_policy_status": "ENABLED"}))
 	ok(cfn("AWS::DynamoDB::Table", {"PointInTimeRecoverySpecification": {"PointInTimeRecoveryEnabled": true}}))
 	ok(cfn("AWS::RDS::DBCluster", {"BackupRetentionPeriod": "7"}))
@@ -27,21 +27,27 @@ test_pass if {
 
 test_fail_dynamodb if {
 	check.deny == {"DynamoDB table n does not enable point-in-time recovery"} with input as tf("aws_dynamodb_table", {}, [])
-	check.deny == {"DynamoDB table n disables point-in-time recovery"} with input as tf("aws_dynamodb_table", {"point_in_time_recovery": [{"enabled": false}]}, [])
-	count(check.deny) == 1 with input as cfn("AWS::DynamoDB::Table", {})
+	check.deny == {"DynamoDB table n does not enable point-in-time recovery"} with input as tf("aws_dynamodb_table", {"point_in_time_recovery": [{"enabled": false}]}, [])
+	check.deny == {"DynamoDB table N does not enable point-in-time recovery"} with input as cfn("AWS::DynamoDB::Table", {})
+	count(check.deny) == 1 with input as cfn("AWS::DynamoDB::Table", {"PointInTimeRecoverySpecification": {"PointInTimeRecoveryEnabled": "false"}})
 }
 
 test_fail_rds if {
-	check.deny == {"aws_db_instance n keeps automated backups for 0 days"} with input as tf("aws_db_instance", {"backup_retention_period": 0}, [])
-	count(check.deny) == 1 with input as tf("aws_rds_cluster", {}, [])
+	check.deny == {"aws_db_instance n keeps automated backups for 0 days (need 7 or more)"} with input as tf("aws_db_instance", {"backup_retention_period": 0}, [])
+	check.deny == {"aws_db_instance n keeps automated backups for 6 days (need 7 or more)"} with input as tf("aws_db_instance", {"backup_retention_period": 6}, [])
+
+	# Left out: AWS keeps them 1 day.
+	check.deny == {"aws_rds_cluster n keeps automated backups for 1 days (AWS's default: the code sets no backup retention) (need 7 or more)"} with input as tf("aws_rds_cluster", {}, [])
 	count(check.deny) == 1 with input as cfn("AWS::RDS::DBInstance", {"BackupRetentionPeriod": 0})
-	count(check.deny) == 1 with input as cfn("AWS::RDS::DBCluster", {})
+	check.deny == {"AWS::RDS::DBCluster N keeps automated backups for 1 days (AWS's default: the code sets no BackupRetentionPeriod) (need 7 or more)"} with input as cfn("AWS::RDS::DBCluster", {})
+	count(check.deny) == 1 with input as cfn("AWS::RDS::DBInstance", {"BackupRetentionPeriod": "3"})
 }
 
 test_fail_efs if {
 	check.deny == {"EFS file system n has no aws_efs_backup_policy in this configuration"} with input as efs({"efs_backup_policy_status": ""})
 	check.deny == {"EFS file system n: its backup policy is DISABLED"} with input as efs({"efs_backup_policy_status": "DISABLED"})
-	count(check.deny) == 1 with input as cfn("AWS::EFS::FileSystem", {"BackupPolicy": {"Status": "DISABLED"}})
+	check.deny == {"EFS file system N: its backup policy is DISABLED"} with input as cfn("AWS::EFS::FileSystem", {"BackupPolicy": {"Status": "DISABLED"}})
+	check.deny == {"EFS file system N does not enable its backup policy"} with input as cfn("AWS::EFS::FileSystem", {})
 }
 
 test_missing if {
@@ -56,6 +62,12 @@ test_missing if {
 	inp3 := cfn("AWS::RDS::DBInstance", {"BackupRetentionPeriod": {"Ref": "Days"}})
 	check.missing == {"attributes.properties.BackupRetentionPeriod"} with input as inp3
 	count(check.deny) == 0 with input as inp3
+	inp4 := cfn("AWS::DynamoDB::Table", {"PointInTimeRecoverySpecification": {"PointInTimeRecoveryEnabled": {"Ref": "Pitr"}}})
+	check.missing == {"attributes.properties.PointInTimeRecoverySpecification.PointInTimeRecoveryEnabled"} with input as inp4
+	count(check.deny) == 0 with input as inp4
+	inp5 := cfn("AWS::EFS::FileSystem", {"BackupPolicy": {"Status": {"Ref": "Status"}}})
+	check.missing == {"attributes.properties.BackupPolicy.Status"} with input as inp5
+	count(check.deny) == 0 with input as inp5
 }
 
 test_not_applicable if {
