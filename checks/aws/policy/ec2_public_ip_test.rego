@@ -37,3 +37,9 @@ test_fail_ipv6 if {
 test_pass_no_ipv6 if {
 	count(check.deny) == 0 with input as instance({"has_public_ip": false, "ipv6_addresses": []})
 }
+
+test_missing_not_boolean if {
+	inp := instance({"has_public_ip": null})
+	check.missing == {"attributes.has_public_ip"} with input as inp
+	count(check.deny) == 0 with input as inp
+}
