@@ -8,6 +8,9 @@ BIN     := bin/sdescan
 VERSION ?= 0.1.0-dev
 LDFLAGS := -s -w -X github.com/sdescan/sdescan/cmd/sdescan/internal/cli.Version=$(VERSION)
 FUZZTIME ?= 20s
+# Every collector's checks (checks/<collector>/policy): the folders the binary
+# embeds and the registry names (TestRegistry proves the three agree).
+POLICY_DIRS := $(sort $(wildcard checks/*/policy))
 
 .PHONY: all build demo test tools lint fuzz bench docs clean
 
@@ -32,13 +35,13 @@ $(NPM_TOOLS): tools/npm/package.json tools/npm/package-lock.json
 
 test: tools
 	$(GO) test ./...
-	$(GO) tool opa test checks/aws/policy checks/github/policy checks/trivy/policy
+	$(GO) tool opa test $(POLICY_DIRS)
 
 lint:
 	$(GO) vet ./...
 	@out=$$(gofmt -l $$(find . -name '*.go' -not -path './out/*')); \
 	  if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
-	$(GO) tool opa check --strict -s checks/schema/input.schema.json checks/aws/policy checks/github/policy checks/trivy/policy
+	$(GO) tool opa check --strict -s checks/schema/input.schema.json $(POLICY_DIRS)
 	$(GO) tool opa fmt --list --fail checks/
 
 # Each fuzz target runs for FUZZTIME; a panic fails the run.

@@ -21,8 +21,8 @@ import (
 )
 
 // builtinPolicyDirs are the directories of the built-in checks and their Rego
-// tests (as `make test` runs them with opa test).
-var builtinPolicyDirs = []string{"aws/policy", "github/policy", "trivy/policy"}
+// tests (as `make test` runs them with opa test): every collector's.
+var builtinPolicyDirs = BuiltinPolicyDirs()
 
 // TestPlanMatchesTopdown: the plan runner (plan.go) gives what OPA's evaluator
 // gives, for every built-in check, over

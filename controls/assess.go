@@ -48,6 +48,10 @@ type Input struct {
 	// ExpiringDays flags waivers expiring within this many days (default 30, also when 0);
 	// attestations report their days_left instead.
 	ExpiringDays int
+	// Covering returns the resource types (globs) a collector run covers: its
+	// own covers, else its collector's registration (checks.Registry.Covering).
+	// nil: the run's own covers alone.
+	Covering func(checks.CollectorRun) []string
 }
 
 // Assessment is the result of a scan: the stable JSON contract of docs/output.md.
@@ -243,7 +247,11 @@ func Assess(in Input) *Assessment {
 	sort.SliceStable(a.Waivers, func(i, j int) bool { return a.Waivers[i].ID < a.Waivers[j].ID })
 
 	a.CollectorRuns = runResults(in.Facts)
-	a.Checks = rollChecks(in.Checks, a.Findings, in.Facts)
+	covering := in.Covering
+	if covering == nil {
+		covering = func(r checks.CollectorRun) []string { return r.Covers }
+	}
+	a.Checks = rollChecks(in.Checks, a.Findings, in.Facts, covering)
 	byCheck := map[string]*CheckResult{}
 	for i := range a.Checks {
 		byCheck[a.Checks[i].ID] = &a.Checks[i]
@@ -319,19 +327,9 @@ func runResults(f *checks.Facts) []RunResult {
 	return out
 }
 
-// collectorOf names the collector that produces a resource type: the part of the
-// type before its first dot ("aws.s3.bucket" -> "aws").
-func collectorOf(resourceType string) string {
-	c, _, _ := strings.Cut(resourceType, ".")
-	return c
-}
-
-// runCovers reports whether a run collects a resource type.
-func runCovers(r checks.CollectorRun, typ string) bool {
-	if len(r.Covers) == 0 {
-		return r.Collector == collectorOf(typ)
-	}
-	for _, p := range r.Covers {
+// runCovers reports whether a run's covers (resource-type globs) name a type.
+func runCovers(covers []string, typ string) bool {
+	for _, p := range covers {
 		if Glob(p, typ) {
 			return true
 		}
@@ -340,9 +338,9 @@ func runCovers(r checks.CollectorRun, typ string) bool {
 }
 
 // errorHides reports whether a collect error hid resources of a type.
-func errorHides(e checks.CollectError, run checks.CollectorRun, typ string) bool {
+func errorHides(e checks.CollectError, covers []string, typ string) bool {
 	if len(e.ResourceTypes) == 0 {
-		return runCovers(run, typ)
+		return runCovers(covers, typ)
 	}
 	for _, p := range e.ResourceTypes {
 		if Glob(p, typ) {
@@ -368,7 +366,7 @@ func describeCollectError(e checks.CollectError) string {
 
 // rollChecks summarises each check over its findings and the collection holes
 // that touch its resource types.
-func rollChecks(list []*checks.Check, findings []Finding, facts *checks.Facts) []CheckResult {
+func rollChecks(list []*checks.Check, findings []Finding, facts *checks.Facts, covering func(checks.CollectorRun) []string) []CheckResult {
 	idx := map[string]int{}
 	out := make([]CheckResult, len(list))
 	for i, c := range list {
@@ -409,13 +407,14 @@ func rollChecks(list []*checks.Check, findings []Finding, facts *checks.Facts) [
 		for _, t := range c.Types {
 			covered := false
 			for _, r := range runs {
-				if !runCovers(r, t) {
+				covers := covering(r)
+				if !runCovers(covers, t) {
 					continue
 				}
 				covered = true
 				hid := false
 				for _, e := range r.Errors {
-					if errorHides(e, r, t) {
+					if errorHides(e, covers, t) {
 						hid = true
 						if d := describeCollectError(e); !seen[d] {
 							seen[d] = true

@@ -180,7 +180,7 @@ func TestRollUpHonesty(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			in := controls.Input{Facts: tc.facts, Findings: tc.findings, Checks: allCheck, Catalogue: cat, AsOf: date(t, asOf)}
+			in := controls.Input{Covering: testCovering, Facts: tc.facts, Findings: tc.findings, Checks: allCheck, Catalogue: cat, AsOf: date(t, asOf)}
 			if tc.att != "" {
 				in.Attestations = pentest(t, tc.att)
 			}
@@ -257,7 +257,7 @@ func TestCheckRollUpReasons(t *testing.T) {
 		run(checks.RunPartial, checks.CollectError{Collector: "aws", Account: "111111111111", Region: "eu-west-2", Service: "sagemaker",
 			API: "ListNotebookInstances", ResourceTypes: []string{"aws.sagemaker.notebook_instance"}, Message: "AccessDenied"}),
 	}}
-	a := controls.Assess(controls.Input{Facts: facts, Checks: allCheck, Catalogue: cat, AsOf: date(t, "2026-11-20")})
+	a := controls.Assess(controls.Input{Covering: testCovering, Facts: facts, Checks: allCheck, Catalogue: cat, AsOf: date(t, "2026-11-20")})
 	got := map[string]controls.CheckResult{}
 	for _, c := range a.Checks {
 		got[c.ID] = c
@@ -312,7 +312,7 @@ func TestRiskScore(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			a := controls.Assess(controls.Input{Facts: facts, Findings: tc.findings, Checks: allCheck, Catalogue: cat, AsOf: date(t, "2026-11-20")})
+			a := controls.Assess(controls.Input{Covering: testCovering, Facts: facts, Findings: tc.findings, Checks: allCheck, Catalogue: cat, AsOf: date(t, "2026-11-20")})
 			r := a.Risk
 			if r.Score != tc.score || r.RAG != tc.rag || r.AssessedWeight != tc.assessed || r.FailedWeight != tc.failed || r.CriticalFailures != tc.crit {
 				t.Errorf("risk %+v, want score %v %s assessed %d failed %d critical %d", r, tc.score, tc.rag, tc.assessed, tc.failed, tc.crit)
@@ -406,7 +406,7 @@ func TestVocabularyLabels(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	a := controls.Assess(controls.Input{
+	a := controls.Assess(controls.Input{Covering: testCovering,
 		Facts:    &checks.Facts{Runs: []checks.CollectorRun{run(checks.RunOK)}},
 		Findings: []checks.Finding{finding(checkS3, "b", checks.Pass), finding(checkSG, "sg", checks.Fail), finding(checkSM, "nb", checks.Fail)},
 		Checks:   allCheck, Catalogue: cat, Waivers: ws, AsOf: date(t, "2026-11-20"),
@@ -466,7 +466,7 @@ func TestDSPTStatus(t *testing.T) {
 		{"not met beats not assessed", hidden, []checks.Finding{finding(checkS3, "b", checks.Fail)}, "Not Met"},
 	}
 	for _, tc := range tests {
-		a := controls.Assess(controls.Input{Facts: tc.facts, Findings: tc.findings, Checks: allCheck, Catalogue: cat, AsOf: date(t, "2026-11-20")})
+		a := controls.Assess(controls.Input{Covering: testCovering, Facts: tc.facts, Findings: tc.findings, Checks: allCheck, Catalogue: cat, AsOf: date(t, "2026-11-20")})
 		if got := frameworkResult(t, a, "v-dspt").Status; got != tc.want {
 			t.Errorf("%s: %q, want %q", tc.name, got, tc.want)
 		}
@@ -484,7 +484,7 @@ func TestCAFGroups(t *testing.T) {
 `
 	cat := mustCatalogue(t, resolver, map[string]string{"caf.yaml": vocabFramework("v-caf", "caf", groups, reqs)})
 	facts := &checks.Facts{Runs: []checks.CollectorRun{run(checks.RunPartial, checks.CollectError{Collector: "aws", ResourceTypes: []string{"aws.sagemaker.*"}, Message: "denied"})}}
-	a := controls.Assess(controls.Input{Facts: facts, Findings: []checks.Finding{finding(checkS3, "b", checks.Pass), finding(checkSG, "sg", checks.Fail)},
+	a := controls.Assess(controls.Input{Covering: testCovering, Facts: facts, Findings: []checks.Finding{finding(checkS3, "b", checks.Pass), finding(checkSG, "sg", checks.Fail)},
 		Checks: allCheck, Catalogue: cat, AsOf: date(t, "2026-11-20")})
 	f := frameworkResult(t, a, "v-caf")
 	want := map[string]struct {
@@ -550,7 +550,7 @@ func TestSATRECapabilities(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			a := controls.Assess(controls.Input{
+			a := controls.Assess(controls.Input{Covering: testCovering,
 				Facts: &checks.Facts{Runs: []checks.CollectorRun{run(checks.RunOK)}},
 				// 1.1.1 met, 1.1.2 not met (Recommended: does not count), 1.1.3 waived (scores 1), 2.2.1 not met.
 				Findings: []checks.Finding{finding(checkS3, "b", checks.Pass), finding(checkSG, "sg", checks.Fail), finding(checkSM, "nb", checks.Fail)},
@@ -577,7 +577,7 @@ func TestFrameworkFigures(t *testing.T) {
   - {id: D, title: d}
 `
 	cat := mustCatalogue(t, resolver, map[string]string{"fw.yaml": vocabFramework("figs", "sde", "", reqs)})
-	a := controls.Assess(controls.Input{
+	a := controls.Assess(controls.Input{Covering: testCovering,
 		Facts:    &checks.Facts{Runs: []checks.CollectorRun{run(checks.RunOK)}},
 		Findings: []checks.Finding{finding(checkS3, "b", checks.Pass), finding(checkSG, "sg", checks.Fail)},
 		Checks:   allCheck, Catalogue: cat, Attestations: pentest(t, "2026-06-15"), AsOf: date(t, "2026-11-20"),
@@ -595,14 +595,14 @@ func TestFrameworkFigures(t *testing.T) {
 		t.Errorf("estate %v %s, framework %v %s", a.Risk.Score, a.Risk.RAG, f.Score, f.RAG)
 	}
 	// Only the selected frameworks are reported; the risk covers every finding.
-	b := controls.Assess(controls.Input{Checks: allCheck, Catalogue: cat, AsOf: date(t, "2026-11-20"), Frameworks: []string{"none"}})
+	b := controls.Assess(controls.Input{Covering: testCovering, Checks: allCheck, Catalogue: cat, AsOf: date(t, "2026-11-20"), Frameworks: []string{"none"}})
 	if len(b.Frameworks) != 0 || b.Frameworks == nil {
 		t.Errorf("frameworks %v", b.Frameworks)
 	}
 	// percent_met is rounded to one decimal.
 	cat3 := mustCatalogue(t, resolver, map[string]string{"fw.yaml": vocabFramework("three", "sde", "",
 		"  - {id: A, title: a, checks: [AWS-S3-001]}\n  - {id: B, title: b}\n  - {id: C, title: c}\n")})
-	c := controls.Assess(controls.Input{Facts: &checks.Facts{Runs: []checks.CollectorRun{run(checks.RunOK)}},
+	c := controls.Assess(controls.Input{Covering: testCovering, Facts: &checks.Facts{Runs: []checks.CollectorRun{run(checks.RunOK)}},
 		Findings: []checks.Finding{finding(checkS3, "b", checks.Pass)}, Checks: allCheck, Catalogue: cat3, AsOf: date(t, "2026-11-20")})
 	if pct := frameworkResult(t, c, "three").PercentMet; pct != 33.3 {
 		t.Errorf("percent met of 1 in 3 = %v, want 33.3", pct)

@@ -252,7 +252,7 @@ func TestAttestationStatus(t *testing.T) {
 	reqOf := map[string]string{"pentest": "P", "dpia": "D", "threat-model": "T"}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			a := controls.Assess(controls.Input{Catalogue: cat, Attestations: tc.list(t), AsOf: date(t, tc.asOf)})
+			a := controls.Assess(controls.Input{Covering: testCovering, Catalogue: cat, Attestations: tc.list(t), AsOf: date(t, tc.asOf)})
 			var got *controls.AttestationResult
 			for i := range a.Attestations {
 				if a.Attestations[i].ID == tc.kind {

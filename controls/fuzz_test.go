@@ -180,7 +180,7 @@ func FuzzParseAttestations(f *testing.F) {
 		}
 		// Judging what parsed must not panic either.
 		cat := &controls.Catalogue{Kinds: kinds}
-		controls.Assess(controls.Input{Catalogue: cat, Attestations: list, AsOf: time.Date(2026, 11, 20, 9, 0, 0, 0, time.UTC)})
+		controls.Assess(controls.Input{Covering: testCovering, Catalogue: cat, Attestations: list, AsOf: time.Date(2026, 11, 20, 9, 0, 0, 0, time.UTC)})
 	})
 }
 

@@ -237,7 +237,7 @@ func (ex *example) assess(t *testing.T, waivers string, findings []checks.Findin
 	if err != nil {
 		t.Fatalf("attestations from %s: %v", scoringDoc, err)
 	}
-	return controls.Assess(controls.Input{
+	return controls.Assess(controls.Input{Covering: testCovering,
 		Facts: ex.facts, Findings: findings, Checks: ex.checks, Catalogue: ex.cat,
 		Attestations: as, Waivers: ws, AsOf: ex.asOf,
 	})

@@ -214,7 +214,7 @@ func TestWaiversInAssessment(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			a := controls.Assess(controls.Input{
+			a := controls.Assess(controls.Input{Covering: testCovering,
 				Facts: facts, Findings: tc.findings, Checks: []*checks.Check{check}, Catalogue: cat,
 				Waivers: []*controls.Waiver{tc.waiver}, AsOf: date(t, tc.asOf),
 			})

@@ -38,6 +38,7 @@ func syntheticPackFacts(tb testing.TB, n int) *checks.Facts {
 		r.Evidence = append([]checks.EvidenceRef(nil), r.Evidence...)
 		out.Resources[i] = r
 	}
+	testRegistry.FillCovers(out)
 	out.Normalize()
 	return out
 }

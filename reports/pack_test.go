@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/sdescan/sdescan/checks"
+	"github.com/sdescan/sdescan/checks/aws"
 	"github.com/sdescan/sdescan/controls/runner"
 	"github.com/sdescan/sdescan/fixtures"
 )
@@ -57,6 +58,7 @@ const testVersion = "test"
 
 func buildPack(t *testing.T, c packCase) *PackFiles {
 	t.Helper()
+	testRegistry.FillCovers(c.facts)
 	pf, err := PreparePackFacts(c.facts, c.factsName, c.evidence)
 	if err != nil {
 		t.Fatal(err)
@@ -325,7 +327,7 @@ func alteredEvidence(t *testing.T) fs.FS {
 // policyDirs, with the demo's framework, attestations and waivers when demo.
 func packSetup(tb testing.TB, demo bool, policyDirs ...string) runner.Setup {
 	tb.Helper()
-	s := runner.Setup{Tool: checks.Version{Name: "sdescan", Version: testVersion}, Policies: []checks.PolicySource{checks.Builtin()}}
+	s := runner.Setup{Tool: checks.Version{Name: "sdescan", Version: testVersion}, Policies: []checks.PolicySource{checks.Builtin()}, Collectors: testRegistry}
 	for _, d := range policyDirs {
 		s.Policies = append(s.Policies, checks.DirSource(d))
 	}
@@ -363,3 +365,7 @@ func assessForPack(tb testing.TB, pf *PackedFacts, s runner.Setup, key ed25519.P
 	}
 	return &Pack{Facts: pf, Prepared: prep, Result: res, Key: key}
 }
+
+// testRegistry is the collectors of the test packs' facts, as the command
+// line registers them.
+var testRegistry = checks.Registry{aws.Collector()}

@@ -35,9 +35,10 @@ type VerifyOptions struct {
 	Shipped fs.FS
 	// EvalLimits bound the re-evaluation (zero: the engine's defaults).
 	EvalLimits checks.EvalLimits
-	// External lists the checks that are not Rego (Trivy's), as for the run
-	// that made the pack (runner.Setup.External); nil: none.
-	External func() ([]*checks.Check, error)
+	// Collectors are the registered collectors, as for the run that made the
+	// pack (runner.Setup.Collectors): their checks that are not Rego (Trivy's)
+	// and what their runs cover.
+	Collectors checks.Registry
 
 	// compiling, when set, is called when the packed checks are about to be
 	// compiled (tests prove it is not called for a pack that failed before).
@@ -511,7 +512,7 @@ func reevaluate(ctx context.Context, v *Verification, m *Manifest, pc *PackConte
 	}
 
 	// The pack's files, handed to the runner as a live run hands it the user's.
-	setup := runner.Setup{Tool: m.Tool, External: opts.External, Recorded: facts, CatalogueName: packFrameworks,
+	setup := runner.Setup{Tool: m.Tool, Collectors: opts.Collectors, Recorded: facts, CatalogueName: packFrameworks,
 		Params: params, Limits: opts.EvalLimits, Compiling: opts.compiling}
 	for _, p := range m.Policies {
 		if !strings.HasPrefix(p.Dir, packChecks+"/") {

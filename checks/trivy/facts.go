@@ -31,7 +31,7 @@ var entryTypes = map[string][]string{
 // Facts are the scan's resources as sdescan facts, with one collector run whose
 // errors are the entries that could not be assessed.
 func (r *Result) Facts(tool checks.Version, at time.Time, scope string) *checks.Facts {
-	run := checks.CollectorRun{Collector: Source, Scope: scope, Started: at, Ended: at, Status: checks.RunOK, Covers: []string{"iac.*"}}
+	run := checks.CollectorRun{Collector: Source, Scope: scope, Started: at, Ended: at, Status: checks.RunOK, Covers: IaCCollector().Covers}
 	for _, e := range r.Entries {
 		types := entryTypes[r.Files[e.Path]]
 		if types == nil {

@@ -632,7 +632,7 @@ func ImageFacts(tool checks.Version, at time.Time, results []*ImageResult) *chec
 	f := &checks.Facts{Tool: tool, CollectedAt: at}
 	seen := map[string]bool{}
 	for _, r := range results {
-		run := checks.CollectorRun{Collector: ImageSource, Scope: r.Ref, Started: at, Ended: at, Status: checks.RunOK, Covers: []string{"image.*"}}
+		run := checks.CollectorRun{Collector: ImageSource, Scope: r.Ref, Started: at, Ended: at, Status: checks.RunOK, Covers: ImageCollector().Covers}
 		if r.Failure != "" {
 			run.Status = checks.RunFailed
 			run.Errors = []checks.CollectError{{Collector: ImageSource, Resource: r.Ref, ResourceTypes: []string{TypeImage}, Message: r.Ref + ": " + r.Failure}}

@@ -48,9 +48,13 @@ type Setup struct {
 	Tool checks.Version
 	// Policies are the check sources, in load order (the built-in checks first).
 	Policies []checks.PolicySource
+	// Collectors are the registered collectors: which resource types a run of
+	// each covers (for a run that records none) and their checks that are not
+	// Rego (External's default).
+	Collectors checks.Registry
 	// External lists checks that are not Rego (Trivy's), which frameworks and
 	// waivers may cite; called once, when an ID is not among the policies'. nil:
-	// none. An error is the run's error (never an unknown ID).
+	// the collectors'. An error is the run's error (never an unknown ID).
 	External func() ([]*checks.Check, error)
 	// Recorded, when set, are facts whose recorded findings' checks resolve too
 	// (Trivy's results in a facts file from another version).
@@ -210,6 +214,9 @@ func Prepare(s Setup) (*Prepared, error) {
 		return nil, err
 	}
 	engine.Limits = s.Limits
+	if s.External == nil && s.Collectors != nil {
+		s.External = s.Collectors.External()
+	}
 	p := &Prepared{Setup: s, Engine: engine}
 	res := newResolver(engine, s.External, s.Recorded)
 	p.Resolve = res.resolve
@@ -333,6 +340,7 @@ func (p *Prepared) Run(ctx context.Context, facts *checks.Facts, o Options) (*Re
 		AsOf:         s.Params.AsOf,
 		Frameworks:   s.Params.Frameworks,
 		ExpiringDays: s.Params.ExpiringDays,
+		Covering:     s.Collectors.Covering,
 	})
 	return &Result{Findings: findings, Checks: list, Assessment: a, Verdict: s.Gate.Judge(a), Stats: p.Engine.LastStats()}, nil
 }

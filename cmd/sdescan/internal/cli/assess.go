@@ -17,7 +17,6 @@ import (
 
 	"github.com/sdescan/sdescan/checks"
 	"github.com/sdescan/sdescan/checks/limits"
-	"github.com/sdescan/sdescan/checks/trivy"
 	"github.com/sdescan/sdescan/controls/runner"
 	"github.com/sdescan/sdescan/reports"
 )
@@ -137,6 +136,9 @@ func (o *assessOptions) run(ctx context.Context, g *globalOptions, in inputs) er
 		}
 		gate = s
 	}
+	// Runs that name no covers (facts made before runs recorded them) cover what
+	// their collector's registration says, in the report and in the pack alike.
+	registry().FillCovers(in.facts)
 	var pk *packing
 	if o.pack.key != "" && !o.pack.enabled() {
 		return inputError(errors.New("--key signs an evidence pack: give --pack FILE.zip or --pack-dir DIR too"))
@@ -159,7 +161,11 @@ func (o *assessOptions) run(ctx context.Context, g *globalOptions, in inputs) er
 		return inputError(fmt.Errorf("%s: no collected_at time; give --as-of", in.factsName))
 	}
 
-	sources := []checks.PolicySource{checks.Builtin()}
+	builtin, err := builtinPolicies()
+	if err != nil {
+		return err
+	}
+	sources := []checks.PolicySource{builtin}
 	for _, d := range append(append([]string{}, cfg.PolicyDirs...), o.policyDirs...) {
 		st, err := os.Stat(d)
 		if err != nil || !st.IsDir() {
@@ -171,8 +177,8 @@ func (o *assessOptions) run(ctx context.Context, g *globalOptions, in inputs) er
 		Tool:     checks.Version{Name: "sdescan", Version: Version},
 		Policies: sources,
 		// Trivy's checks too: a waiver file shared with `sdescan iac` may cite them.
-		External: trivy.Catalogue,
-		Recorded: in.facts,
+		Collectors: registry(),
+		Recorded:   in.facts,
 		// How old a restore test may be (BKP-007); the pack records the catalogue
 		// as changed, so verify judges it the same way.
 		RestoreTestMaxAgeDays: cfg.Backup.RestoreTestMaxAgeDays,

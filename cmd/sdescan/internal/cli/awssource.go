@@ -11,7 +11,7 @@ import (
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/config"
-	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/sdescan/sdescan/checks"
 	"github.com/sdescan/sdescan/checks/aws"
@@ -19,13 +19,17 @@ import (
 
 // awsSource holds the flags that say which AWS estate to read (scan and collect).
 type awsSource struct {
+	use                                   bool
 	region, profile, roleName, externalID string
 	org, noEvidence, allowInsecure        bool
 	accounts                              []string
 }
 
-func (a *awsSource) addFlags(cmd *cobra.Command) {
-	f := cmd.Flags()
+func (a *awsSource) requested() bool     { return a.use }
+func (a *awsSource) keepsEvidence() bool { return !a.noEvidence }
+
+func (a *awsSource) addFlags(f *pflag.FlagSet) {
+	f.BoolVar(&a.use, "aws", false, "collect from the AWS account of the current credentials (read-only)")
 	f.StringVar(&a.region, "region", "", "AWS `REGIONS`, comma-separated (the first is home), or \"all\" for every enabled region (default: from the environment or profile)")
 	f.StringVar(&a.profile, "profile", "", "use the AWS shared-config `PROFILE`")
 	f.BoolVar(&a.org, "org", false, "read every active account of the AWS Organization (from the management or a delegated administrator account)")

@@ -2,7 +2,6 @@ package cli
 
 import (
 	"bufio"
-	"errors"
 	"fmt"
 	"io"
 
@@ -18,8 +17,8 @@ var backupFormats = []string{"table", "json", "md"}
 
 func newBackupCmd(g *globalOptions) *cobra.Command {
 	o := &assessOptions{backupReview: true}
-	var demo, useAWS bool
-	src := &awsSource{}
+	var demo bool
+	sources := estateSources()
 	cmd := &cobra.Command{
 		Use:   "backup [FACTS.json]",
 		Short: "Review the backups of every classified data store",
@@ -40,38 +39,39 @@ The sources are those of scan (--aws, --demo) or a saved facts file.`,
 			if !contains(backupFormats, o.format) {
 				return inputError(fmt.Errorf("--format %q: want table, json or md", o.format))
 			}
+			asked := askedSources(sources)
 			var in inputs
 			switch {
-			case len(args) == 1 && (demo || useAWS):
-				return inputError(errors.New("give a facts file, --aws or --demo, not several"))
+			case len(args) == 1 && (demo || len(asked) > 0):
+				return inputError(fmt.Errorf("give a facts file, %s or --demo, not several", sourceFlags(sources)))
 			case len(args) == 1:
 				f, err := checks.ReadFactsFile(args[0])
 				if err != nil {
 					return inputError(err)
 				}
 				in = inputs{facts: f, factsName: args[0]}
-			case demo && useAWS:
-				return inputError(errors.New("--demo and --aws are exclusive"))
+			case demo && len(asked) > 0:
+				return inputError(fmt.Errorf("--demo and --%s are exclusive", asked[0].name))
 			case demo:
 				var err error
 				if in, err = demoInputs(); err != nil {
 					return err
 				}
-			case useAWS:
-				facts, err := src.collect(cmd.Context(), g.stderr, "")
-				if err != nil {
+			case len(asked) > 0:
+				var err error
+				if in, err = collectEstate(cmd.Context(), g, asked, ""); err != nil {
 					return err
 				}
-				in = inputs{facts: facts, factsName: "aws scan"}
 			default:
-				return inputError(errors.New("nothing to review: give a facts file, --aws or --demo"))
+				return inputError(fmt.Errorf("nothing to review: give a facts file, %s or --demo", sourceFlags(sources)))
 			}
 			return o.run(cmd.Context(), g, in)
 		},
 	}
 	cmd.Flags().BoolVar(&demo, "demo", false, "review the bundled demo estate")
-	cmd.Flags().BoolVar(&useAWS, "aws", false, "collect from the AWS account of the current credentials (read-only)")
-	src.addFlags(cmd)
+	for _, src := range sources {
+		src.addFlags(cmd.Flags())
+	}
 	f := cmd.Flags()
 	f.StringVarP(&o.config, "config", "c", "", "configuration `FILE` (sdescan.yaml; backup: default_rpo_hours, min_retention_days)")
 	f.StringArrayVar(&o.policyDirs, "policy", nil, "`DIR` of extra Rego checks (repeatable)")

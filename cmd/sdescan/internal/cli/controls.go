@@ -11,14 +11,17 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/sdescan/sdescan/checks"
-	"github.com/sdescan/sdescan/checks/trivy"
 	"github.com/sdescan/sdescan/controls"
 	"github.com/sdescan/sdescan/controls/runner"
 )
 
 // builtinCatalogue loads the embedded checks and frameworks.
 func builtinCatalogue() (*checks.Engine, *controls.Catalogue, error) {
-	p, err := runner.Prepare(runner.Setup{Policies: []checks.PolicySource{checks.Builtin()}, External: trivy.Catalogue})
+	builtin, err := builtinPolicies()
+	if err != nil {
+		return nil, nil, err
+	}
+	p, err := runner.Prepare(runner.Setup{Policies: []checks.PolicySource{builtin}, Collectors: registry()})
 	if err != nil {
 		return nil, nil, err
 	}

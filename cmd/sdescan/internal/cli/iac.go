@@ -295,7 +295,7 @@ func iacRun(ctx context.Context, g *globalOptions, o *IACOptions) error {
 	// the facts record (checks.RecordedFindings). The checks reported: sdescan's
 	// IaC checks, and Trivy's checks that failed (with the metadata of Trivy's
 	// results).
-	run, err := prep.p.Run(ctx, facts, runner.Options{Select: iacCheck, KeepResources: true})
+	run, err := prep.p.Run(ctx, facts, runner.Options{Select: trivy.IaCCollector().Reads, KeepResources: true})
 	if err != nil {
 		return err
 	}
@@ -387,16 +387,6 @@ func notAssessedGate(sev checks.Severity, entries []trivy.Entry, err error) erro
 		return &exitError{code: ExitGateFailed, err: fmt.Errorf("%w; %s", err, msg)}
 	}
 	return &exitError{code: ExitGateFailed, err: fmt.Errorf("gate failed: %s", msg)}
-}
-
-// iacCheck says whether a check reads IaC facts.
-func iacCheck(c *checks.Check) bool {
-	for _, t := range c.ResourceTypes {
-		if strings.HasPrefix(t, "iac.") {
-			return true
-		}
-	}
-	return false
 }
 
 // readBaseline reads the failing findings of a previous JSON report; nil when none given.

@@ -152,7 +152,7 @@ func imageRun(ctx context.Context, g *globalOptions, o *ImageCmdOptions) error {
 			return inputError(err)
 		}
 	}
-	run, err := prep.Run(ctx, facts, runner.Options{Select: imageCheck, KeepResources: true})
+	run, err := prep.Run(ctx, facts, runner.Options{Select: trivy.ImageCollector().Reads, KeepResources: true})
 	if err != nil {
 		return err
 	}
@@ -175,16 +175,6 @@ func imageRun(ctx context.Context, g *globalOptions, o *ImageCmdOptions) error {
 		return &exitError{code: ExitGateFailed, err: err}
 	}
 	return nil
-}
-
-// imageCheck says whether a check reads image facts.
-func imageCheck(c *checks.Check) bool {
-	for _, t := range c.ResourceTypes {
-		if strings.HasPrefix(t, "image.") {
-			return true
-		}
-	}
-	return false
 }
 
 // imageTable prints one line per image, the failing findings most severe first,

@@ -3,7 +3,6 @@ package cli
 import (
 	"github.com/sdescan/sdescan/checks"
 	"github.com/sdescan/sdescan/checks/limits"
-	"github.com/sdescan/sdescan/checks/trivy"
 	"github.com/sdescan/sdescan/controls"
 	"github.com/sdescan/sdescan/controls/runner"
 )
@@ -40,15 +39,18 @@ func openAttestations(files []string) ([]runner.AttestationFile, error) {
 // (iac, image, openness): Trivy's checks resolve too, so that waiver files and
 // frameworks shared with scan may cite them.
 func builtinSetup(p runner.Params, g runner.Gate, lim checks.EvalLimits, waivers []string) (runner.Setup, error) {
-	s := runner.Setup{
-		Tool:     checks.Version{Name: "sdescan", Version: Version},
-		Policies: []checks.PolicySource{checks.Builtin()},
-		External: trivy.Catalogue,
-		Params:   p,
-		Gate:     g,
-		Limits:   lim,
+	builtin, err := builtinPolicies()
+	if err != nil {
+		return runner.Setup{}, err
 	}
-	var err error
+	s := runner.Setup{
+		Tool:       checks.Version{Name: "sdescan", Version: Version},
+		Policies:   []checks.PolicySource{builtin},
+		Collectors: registry(),
+		Params:     p,
+		Gate:       g,
+		Limits:     lim,
+	}
 	s.Waivers, err = readInputFiles(waivers, limits.Waivers)
 	return s, err
 }

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -17,11 +18,11 @@ import (
 
 func newScanCmd(g *globalOptions) *cobra.Command {
 	o := &assessOptions{}
-	var demo, useAWS bool
+	var demo bool
 	var saveFacts string
 	var iacPaths, images []string
 	var vulnDB string
-	src := &awsSource{}
+	sources := estateSources()
 	cmd := &cobra.Command{
 		Use:   "scan",
 		Short: "Collect facts from the estate, evaluate the checks and report",
@@ -63,8 +64,13 @@ just that.`,
 			}
 			// Raw evidence (AWS responses, image SBOMs) goes beside --save-facts,
 			// else to a temporary directory that lives as long as the scan.
+			asked := askedSources(sources)
+			evidence := len(imgs.refs) > 0
+			for _, src := range asked {
+				evidence = evidence || src.keepsEvidence()
+			}
 			root := ""
-			if (useAWS || len(imgs.refs) > 0) && !src.noEvidence {
+			if evidence {
 				if saveFacts != "" {
 					root = evidenceRoot(saveFacts)
 				} else {
@@ -78,22 +84,20 @@ just that.`,
 			}
 			var in inputs
 			switch {
-			case demo && useAWS:
-				return inputError(errors.New("--demo and --aws are exclusive"))
+			case demo && len(asked) > 0:
+				return inputError(fmt.Errorf("--demo and --%s are exclusive", asked[0].name))
 			case demo:
 				var err error
 				if in, err = demoInputs(); err != nil {
 					return err
 				}
-			case useAWS:
-				facts, err := src.collect(cmd.Context(), g.stderr, root)
-				if err != nil {
+			case len(asked) > 0:
+				if in, err = collectEstate(cmd.Context(), g, asked, root); err != nil {
 					return err
 				}
-				in = inputs{facts: facts, factsName: "aws scan"}
 			case len(iac.roots) > 0 || len(imgs.refs) > 0: // code or images alone
 			default:
-				return inputError(errors.New("nothing to scan: use --aws (your AWS account), --demo, --iac DIR or --image REF, or `sdescan evaluate FACTS.json`"))
+				return inputError(fmt.Errorf("nothing to scan: use %s (your estate), --demo, --iac DIR or --image REF, or `sdescan evaluate FACTS.json`", sourceFlags(sources)))
 			}
 			if len(iac.roots) > 0 {
 				if in, err = o.addIaC(cmd.Context(), g, in, iac); err != nil {
@@ -117,8 +121,9 @@ just that.`,
 		},
 	}
 	cmd.Flags().BoolVar(&demo, "demo", false, "assess the bundled demo estate (no credentials, no network)")
-	cmd.Flags().BoolVar(&useAWS, "aws", false, "collect from the AWS account of the current credentials (read-only)")
-	src.addFlags(cmd)
+	for _, src := range sources {
+		src.addFlags(cmd.Flags())
+	}
 	cmd.Flags().StringVar(&saveFacts, "save-facts", "", "also write the collected facts to `FILE` (for sdescan evaluate)")
 	cmd.Flags().StringArrayVar(&images, "image", nil, "also assess the container image `REF`, as sdescan image does (repeatable; adds to images of the config)")
 	cmd.Flags().StringVar(&vulnDB, "db", "", "Trivy vulnerability database for --image: the `DIR` holding trivy.db (never downloaded)")
@@ -202,7 +207,7 @@ must not have run the same collector over the same scope.`,
 }
 
 func newCollectCmd(g *globalOptions) *cobra.Command {
-	src := &awsSource{}
+	sources := estateSources()
 	var output string
 	cmd := &cobra.Command{
 		Use:   "collect --aws -o FACTS.json",
@@ -216,15 +221,67 @@ and joined with ` + "`sdescan evaluate --merge`" + `: see docs/scale.md.`,
 			if output == "" {
 				return inputError(errors.New("collect needs -o FACTS.json"))
 			}
-			facts, err := src.collect(cmd.Context(), g.stderr, evidenceRoot(output))
+			asked := askedSources(sources)
+			if len(asked) == 0 && len(sources) == 1 { // the one source, as before there were others
+				asked = sources
+			}
+			if len(asked) == 0 {
+				return inputError(fmt.Errorf("nothing to collect: use %s", sourceFlags(sources)))
+			}
+			in, err := collectEstate(cmd.Context(), g, asked, evidenceRoot(output))
 			if err != nil {
 				return err
 			}
-			return inputError(writeFileAtomic(output, func(w io.Writer) error { return checks.WriteJSON(w, facts) }))
+			return inputError(writeFileAtomic(output, func(w io.Writer) error { return checks.WriteJSON(w, in.facts) }))
 		},
 	}
-	cmd.Flags().Bool("aws", true, "collect from AWS (the only source of collect today)")
 	cmd.Flags().StringVarP(&output, "output", "o", "", "write the facts to `FILE`")
-	src.addFlags(cmd)
+	for _, src := range sources {
+		src.addFlags(cmd.Flags())
+	}
 	return cmd
+}
+
+// collectEstate collects from each estate source asked for, in registration
+// order, and joins their facts.
+func collectEstate(ctx context.Context, g *globalOptions, asked []namedSource, root string) (inputs, error) {
+	var all []*checks.Facts
+	var names []string
+	for _, src := range asked {
+		facts, err := src.collect(ctx, g.stderr, root)
+		if err != nil {
+			return inputs{}, err
+		}
+		all = append(all, facts)
+		names = append(names, src.name+" scan")
+	}
+	if len(all) == 1 {
+		return inputs{facts: all[0], factsName: names[0]}, nil
+	}
+	merged, err := checks.Merge(all, names)
+	if err != nil {
+		return inputs{}, err
+	}
+	merged.Tool = all[0].Tool
+	return inputs{facts: merged, factsName: strings.Join(names, " and ")}, nil
+}
+
+// askedSources are the sources the flags ask for.
+func askedSources(sources []namedSource) []namedSource {
+	var out []namedSource
+	for _, s := range sources {
+		if s.requested() {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// sourceFlags names the flags that ask for the estate sources ("--aws").
+func sourceFlags(sources []namedSource) string {
+	var flags []string
+	for _, s := range sources {
+		flags = append(flags, "--"+s.name)
+	}
+	return strings.Join(flags, " or ")
 }

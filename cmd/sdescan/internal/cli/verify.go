@@ -9,7 +9,6 @@ import (
 
 	"github.com/sdescan/sdescan/checks"
 	"github.com/sdescan/sdescan/checks/limits"
-	"github.com/sdescan/sdescan/checks/trivy"
 	"github.com/sdescan/sdescan/reports"
 )
 
@@ -54,7 +53,7 @@ or key cannot be read (or is unsafe to read: see the limits in docs/evidence-pac
 }
 
 func verifyRun(ctx context.Context, g *globalOptions, o *verifyOptions, pack string) error {
-	opts := reports.VerifyOptions{KeyName: o.key, Version: Version, Shipped: checks.BuiltinFS(), External: trivy.Catalogue}
+	opts := reports.VerifyOptions{KeyName: o.key, Version: Version, Shipped: checks.BuiltinFS(), Collectors: registry()}
 	var err error
 	if opts.EvalLimits, err = o.eval.limits(); err != nil {
 		return inputError(err)
