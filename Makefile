@@ -53,7 +53,7 @@ fuzz:
 	$(GO) test ./controls -run '^$$' -fuzz '^FuzzLoadAttestations$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./controls -run '^$$' -fuzz '^FuzzDecodeYAMLStrict$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./checks/trivy -run '^$$' -fuzz '^FuzzIaCYAML$$' -fuzztime $(FUZZTIME)
-	$(GO) test ./reports -run '^$$' -fuzz '^FuzzReadPack$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./reports/pack -run '^$$' -fuzz '^FuzzRead$$' -fuzztime $(FUZZTIME)
 
 # Trivy's own CLI, from the module version sdescan links, for BenchmarkIACvsTrivy.
 TRIVY := bin/trivy
@@ -64,7 +64,7 @@ bench: $(TRIVY)
 	$(GO) test ./checks ./cmd/sdescan -run '^$$' -bench 'Evaluate' -benchmem -benchtime 3x -timeout 30m
 	SDESCAN_TRIVY=$(CURDIR)/$(TRIVY) $(GO) test ./cmd/sdescan -run '^$$' -bench '^BenchmarkIACvsTrivy$$' -benchtime 5x -timeout 30m
 	$(GO) test ./checks/aws -run '^$$' -bench CollectMoto -benchtime 1x -timeout 30m
-	$(GO) test ./reports -run '^$$' -bench '^BenchmarkPack$$' -benchmem -benchtime 1x -timeout 30m
+	$(GO) test ./reports/pack -run '^$$' -bench '^BenchmarkPack$$' -benchmem -benchtime 1x -timeout 30m
 
 # docs/controls.md is generated from the catalogue, never edited by hand.
 docs:

@@ -6,13 +6,11 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"os"
 	"sort"
 	"strings"
 	"text/tabwriter"
 
 	"github.com/sdescan/sdescan/checks"
-	"github.com/sdescan/sdescan/checks/limits"
 	"github.com/sdescan/sdescan/controls"
 )
 
@@ -500,74 +498,9 @@ func diffText(w io.Writer, d *Diff, markdown bool) error {
 	return err
 }
 
-// AssessmentSource is an assessment read for comparison: from an evidence pack
-// (digest-checked) or from an assessment JSON file.
-type AssessmentSource struct {
-	Assessment *controls.Assessment
-	// Pack is set when it was read from an evidence pack.
-	Pack *PackSource
-	// Problems say where a pack does not match its manifest (see PackInput).
-	Problems []string
-}
-
-// zipMagic starts every zip file sdescan reads as a pack.
-var zipMagic = []byte("PK\x03\x04")
-
-// ReadAssessment reads an assessment to compare: a pack directory, a pack zip
-// file (read with the hardened reader, every file checked against the manifest,
-// only manifest.json and assessment.json kept), or an assessment JSON file as
-// --format json and --output-dir write it. The error, one line naming the file,
-// is for what cannot be read or decoded; digest mismatches are Problems.
-func ReadAssessment(name string) (*AssessmentSource, error) {
-	st, err := os.Stat(name)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", name, cleanPathErr(err))
-	}
-	if !st.IsDir() {
-		// A regular file (a FIFO or a device such as /dev/zero is refused at
-		// once), and an assessment within limits.Assessment.
-		f, err := limits.Open(name)
-		if err != nil {
-			return nil, err
-		}
-		head := make([]byte, len(zipMagic))
-		n, _ := io.ReadFull(f, head)
-		if !bytes.Equal(head[:n], zipMagic) {
-			data, err := limits.ReadAll(io.MultiReader(bytes.NewReader(head[:n]), f), name, limits.Assessment)
-			f.Close()
-			if err != nil {
-				return nil, err
-			}
-			a, err := decodeAssessment(data)
-			if err != nil {
-				return nil, fmt.Errorf("%s: not an evidence pack nor an assessment: %w", name, err)
-			}
-			return &AssessmentSource{Assessment: a}, nil
-		}
-		f.Close()
-	}
-	keep := func(n string) bool { return n == PackManifest || n == PackAssessment }
-	pc, m, err := openPack(name, DefaultLimits, keep)
-	if err != nil {
-		return nil, err
-	}
-	ae, ok := pc.Entries[PackAssessment]
-	if !ok {
-		return nil, fmt.Errorf("%s: no %s", name, PackAssessment)
-	}
-	var a controls.Assessment
-	if err := checks.DecodeJSONStrict(ae.Data, &a); err != nil {
-		return nil, fmt.Errorf("%s: %s: %w", name, PackAssessment, err)
-	}
-	if err := checkAssessment(&a); err != nil {
-		return nil, fmt.Errorf("%s: %s: %w", name, PackAssessment, err)
-	}
-	return &AssessmentSource{Assessment: &a, Pack: &PackSource{Manifest: m, ManifestSHA256: pc.Entries[PackManifest].SHA256}, Problems: manifestProblems(m, pc)}, nil
-}
-
-// decodeAssessment decodes an assessment JSON file, strictly. The trend object
+// DecodeAssessment decodes an assessment JSON file, strictly. The trend object
 // `previous` that --previous adds is accepted and dropped.
-func decodeAssessment(data []byte) (*controls.Assessment, error) {
+func DecodeAssessment(data []byte) (*controls.Assessment, error) {
 	var doc AssessmentWithTrend
 	if err := checks.DecodeJSONStrict(data, &doc); err != nil {
 		return nil, err
@@ -575,14 +508,15 @@ func decodeAssessment(data []byte) (*controls.Assessment, error) {
 	if doc.Assessment == nil {
 		return nil, errors.New("no tool, as_of or risk: not an sdescan assessment")
 	}
-	if err := checkAssessment(doc.Assessment); err != nil {
+	if err := CheckAssessment(doc.Assessment); err != nil {
 		return nil, err
 	}
 	return doc.Assessment, nil
 }
 
-// checkAssessment refuses JSON that decodes but is no assessment (e.g. {}).
-func checkAssessment(a *controls.Assessment) error {
+// CheckAssessment refuses JSON that decodes but is no assessment (e.g. {}):
+// DecodeAssessment checks it, and so does package pack for a pack's assessment.json.
+func CheckAssessment(a *controls.Assessment) error {
 	if a.AsOf == "" || a.Tool.Name == "" || a.Risk.RAG == "" {
 		return errors.New("no tool, as_of or risk: not an sdescan assessment")
 	}
@@ -637,4 +571,15 @@ func tableWithTrend(w io.Writer, a, prev *controls.Assessment) error {
 	}
 	_, err := w.Write(out)
 	return err
+}
+
+// FirstDiffLine is the 1-based line where a and b first differ: where a rendering
+// departs from the one it should equal (pack verification names it in its problems).
+func FirstDiffLine(a, b []byte) int {
+	n := min(len(a), len(b))
+	i := 0
+	for i < n && a[i] == b[i] {
+		i++
+	}
+	return bytes.Count(a[:i], []byte("\n")) + 1
 }

@@ -3,8 +3,6 @@ package reports
 import (
 	"bytes"
 	"encoding/json"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -21,8 +19,8 @@ const (
 )
 
 // demoVariant is a change to the demo estate: the facts are edited in Go, then
-// run through the pack pipeline (evaluation, roll-up, pack), and the assessment
-// is read back from the pack's assessment.json.
+// run through the runner (evaluation, roll-up), and the assessment is decoded
+// from its JSON.
 type demoVariant struct {
 	asOf      time.Time
 	fixRDS    bool // sde-metadata no longer public: AWS-RDS-002 resolved
@@ -33,42 +31,36 @@ type demoVariant struct {
 
 func demoAssessmentOf(t *testing.T, v demoVariant) *controls.Assessment {
 	t.Helper()
-	c := demoCase(t)
-	c.asOf = v.asOf
-	var kept []checks.Resource
-	for _, r := range c.facts.Resources {
-		switch {
-		case v.fixRDS && r.ID == rdsMetadata:
-			r.Attributes["publicly_accessible"] = false
-		case v.breakRDS && r.ID == rdsLinkage:
-			r.Attributes["publicly_accessible"] = true
+	a, _, _, _ := demoRun(t, v.asOf, func(facts *checks.Facts) {
+		var kept []checks.Resource
+		for _, r := range facts.Resources {
+			switch {
+			case v.fixRDS && r.ID == rdsMetadata:
+				r.Attributes["publicly_accessible"] = false
+			case v.breakRDS && r.ID == rdsLinkage:
+				r.Attributes["publicly_accessible"] = true
+			}
+			if v.hideDDB && r.Type == "aws.dynamodb.table" && r.Scope.Account == "111111111111" {
+				continue
+			}
+			if v.dropRDSMd && r.ID == rdsMetadata {
+				continue
+			}
+			kept = append(kept, r)
 		}
-		if v.hideDDB && r.Type == "aws.dynamodb.table" && r.Scope.Account == "111111111111" {
-			continue
-		}
-		if v.dropRDSMd && r.ID == rdsMetadata {
-			continue
-		}
-		kept = append(kept, r)
-	}
-	c.facts.Resources = kept
-	if v.hideDDB {
-		for i := range c.facts.Runs {
-			if c.facts.Runs[i].Scope == "111111111111" {
-				c.facts.Runs[i].Errors = append(c.facts.Runs[i].Errors, checks.CollectError{
-					Collector: "aws", Account: "111111111111", Region: "eu-west-2", Service: "dynamodb", API: "ListTables",
-					ResourceTypes: []string{"aws.dynamodb.table"}, Message: "AccessDenied: not authorized to perform: dynamodb:ListTables",
-				})
+		facts.Resources = kept
+		if v.hideDDB {
+			for i := range facts.Runs {
+				if facts.Runs[i].Scope == "111111111111" {
+					facts.Runs[i].Errors = append(facts.Runs[i].Errors, checks.CollectError{
+						Collector: "aws", Account: "111111111111", Region: "eu-west-2", Service: "dynamodb", API: "ListTables",
+						ResourceTypes: []string{"aws.dynamodb.table"}, Message: "AccessDenied: not authorized to perform: dynamodb:ListTables",
+					})
+				}
 			}
 		}
-	}
-	p := buildPack(t, c)
-	data, _ := p.File(PackAssessment)
-	var a controls.Assessment
-	if err := checks.DecodeJSONStrict(data, &a); err != nil {
-		t.Fatal(err)
-	}
-	return &a
+	})
+	return a
 }
 
 func findingKeys(list []FindingChange) []string {
@@ -245,84 +237,6 @@ func TestDiffGolden(t *testing.T) {
 		if _, ok := m[k].([]any); !ok {
 			t.Errorf("%s: %v, want an array", k, m[k])
 		}
-	}
-}
-
-// TestReadAssessment reads the same assessment from a zip pack, a pack directory
-// and an assessment JSON file (with and without the trend object), and refuses
-// what is not one.
-func TestReadAssessment(t *testing.T) {
-	p := buildPack(t, demoCase(t))
-	zipFile := writeZipFile(t, p)
-	dir := filepath.Join(t.TempDir(), "pack")
-	if err := p.WriteDir(dir); err != nil {
-		t.Fatal(err)
-	}
-	data, _ := p.File(PackAssessment)
-	tmp := t.TempDir()
-	jsonFile := filepath.Join(tmp, "assessment.json")
-	writeFile(t, jsonFile, string(data))
-	var a controls.Assessment
-	if err := json.Unmarshal(data, &a); err != nil {
-		t.Fatal(err)
-	}
-	var withTrend bytes.Buffer
-	if err := JSONWithTrend(&withTrend, &a, &a); err != nil {
-		t.Fatal(err)
-	}
-	score, _ := json.Marshal(a.Risk.Score)
-	if !bytes.HasSuffix(withTrend.Bytes(), []byte(`"previous": {
-    "as_of": "2026-11-20T09:00:00Z",
-    "score": `+string(score)+`,
-    "rag": "`+a.Risk.RAG+`"
-  }
-}
-`)) {
-		t.Errorf("trend object: %s", withTrend.Bytes()[withTrend.Len()-200:])
-	}
-	trendFile := filepath.Join(tmp, "trend.json")
-	writeFile(t, trendFile, withTrend.String())
-	for _, name := range []string{zipFile, dir, jsonFile, trendFile} {
-		src, err := ReadAssessment(name)
-		if err != nil {
-			t.Fatalf("%s: %v", name, err)
-		}
-		if len(src.Problems) > 0 || src.Assessment.AsOf != a.AsOf || src.Assessment.Risk.Score != a.Risk.Score || len(src.Assessment.Findings) != len(a.Findings) {
-			t.Errorf("%s: %v %+v", name, src.Problems, src.Assessment.Risk)
-		}
-		if (src.Pack != nil) != (name == zipFile || name == dir) {
-			t.Errorf("%s: pack %v", name, src.Pack)
-		}
-	}
-
-	// A pack whose assessment was changed reads, with the mismatch as a problem.
-	replaceIn(t, p, PackAssessment, `"rag": "amber"`, `"rag": "green"`)
-	src, err := ReadAssessment(writeZipFile(t, p))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(src.Problems) != 1 || !strings.Contains(src.Problems[0], "assessment.json: sha256 ") {
-		t.Errorf("problems %q", src.Problems)
-	}
-
-	for _, tt := range []struct{ body, want string }{
-		{"", "not an evidence pack nor an assessment: unexpected end of JSON input"},
-		{"{}", "not an sdescan assessment"},
-		{`{"as_of": 1}`, "line 1"},
-		{"PK\x03\x04garbage", "not a readable zip file"},
-		{`{"tool": {"name": "x", "version": "1"}, "bogus": true}`, "bogus"},
-	} {
-		f := filepath.Join(tmp, "bad.json")
-		if err := os.WriteFile(f, []byte(tt.body), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		_, err := ReadAssessment(f)
-		if err == nil || !strings.Contains(err.Error(), tt.want) || strings.Contains(err.Error(), "\n") || !strings.HasPrefix(err.Error(), f+": ") {
-			t.Errorf("%q: error %v, want one line naming the file, containing %q", tt.body, err, tt.want)
-		}
-	}
-	if _, err := ReadAssessment(filepath.Join(tmp, "absent.zip")); err == nil || !strings.Contains(err.Error(), "no such file") {
-		t.Errorf("absent: %v", err)
 	}
 }
 

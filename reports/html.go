@@ -44,9 +44,9 @@ type HTMLInput struct {
 	// does not. When nil, the built-in checks' metadata is used; a check found in
 	// neither is reported with a pointer to its source in the pack.
 	Checks []*checks.Check
-	// Manifest, when given, names the exact pack paths of the attestation and
-	// waiver files; otherwise they are named by their source and the pack folder.
-	Manifest *Manifest
+	// Pack, when given, names the exact pack paths of the attestation and waiver
+	// files; otherwise they are named by their source and the pack folder.
+	Pack *PackSource
 }
 
 var (
@@ -338,7 +338,7 @@ func buildBoard(in HTMLInput, meta []*checks.Check) *boardView {
 	v.Backup = backupOf(a)
 	v.Holes = holesOf(a)
 	v.Expiry = expiryOf(a)
-	v.Assessor = assessorOf(a, in.Manifest, byID)
+	v.Assessor = assessorOf(a, in.Pack, byID)
 	return v
 }
 
@@ -696,7 +696,7 @@ func orUnknown(s string) string {
 	return s
 }
 
-func assessorOf(a *controls.Assessment, m *Manifest, meta map[string]*checks.Check) assessorView {
+func assessorOf(a *controls.Assessment, m *PackSource, meta map[string]*checks.Check) assessorView {
 	var v assessorView
 	v.Files = []fileRef{
 		{PackFacts, "every resource collected, by its ID (secrets redacted), and the collector runs with their errors"},
@@ -885,8 +885,6 @@ func htmlInput(in Input) HTMLInput {
 			}
 		}
 	}
-	if in.Pack != nil {
-		h.Manifest = in.Pack.Manifest
-	}
+	h.Pack = in.Pack
 	return h
 }

@@ -44,28 +44,12 @@ const (
 	axePath      = "../tools/npm/node_modules/axe-core/axe.min.js"
 )
 
-// demoAssessment is the demo assessment as the pack holds it, decoded from its
-// JSON: what the page must agree with, figure for figure.
-func demoAssessment(t *testing.T) (*controls.Assessment, []byte, *Manifest) {
+// demoAssessment is the demo assessment decoded from its JSON (data), as a
+// pack holds it, and the pack that would cite it.
+func demoAssessment(t *testing.T) (*controls.Assessment, []byte, *PackSource) {
 	t.Helper()
-	p := buildPack(t, demoCase(t))
-	data, ok := p.File(PackAssessment)
-	if !ok {
-		t.Fatal("pack has no assessment.json")
-	}
-	var a controls.Assessment
-	if err := json.Unmarshal(data, &a); err != nil {
-		t.Fatal(err)
-	}
-	md, ok := p.File(PackManifest)
-	if !ok {
-		t.Fatal("pack has no manifest.json")
-	}
-	var m Manifest
-	if err := json.Unmarshal(md, &m); err != nil {
-		t.Fatal(err)
-	}
-	return &a, data, &m
+	a, data, _, _ := demoRun(t, time.Time{}, nil)
+	return a, data, demoPack()
 }
 
 func renderHTML(t *testing.T, in HTMLInput) []byte {
@@ -81,9 +65,9 @@ func renderHTML(t *testing.T, in HTMLInput) []byte {
 // compares it with the golden file.
 func TestHTMLDeterministicGolden(t *testing.T) {
 	a, _, m := demoAssessment(t)
-	one := renderHTML(t, HTMLInput{Assessment: a, Manifest: m})
+	one := renderHTML(t, HTMLInput{Assessment: a, Pack: m})
 	a2, _, m2 := demoAssessment(t)
-	two := renderHTML(t, HTMLInput{Assessment: a2, Manifest: m2})
+	two := renderHTML(t, HTMLInput{Assessment: a2, Pack: m2})
 	if !bytes.Equal(one, two) {
 		t.Fatal("two renders of the same assessment differ")
 	}
@@ -105,7 +89,7 @@ func TestHTMLDeterministicGolden(t *testing.T) {
 // TestHTMLSelfContained: nothing in the page can make a request.
 func TestHTMLSelfContained(t *testing.T) {
 	a, _, m := demoAssessment(t)
-	page := string(renderHTML(t, HTMLInput{Assessment: a, Manifest: m}))
+	page := string(renderHTML(t, HTMLInput{Assessment: a, Pack: m}))
 	for _, re := range []*regexp.Regexp{
 		regexp.MustCompile(`(?i)\s(src|srcset|poster|data|action|formaction)\s*=`),
 		regexp.MustCompile(`(?i)\shref\s*=\s*"[^#]`),
@@ -259,7 +243,7 @@ func TestHTMLInChromium(t *testing.T) {
 	a, _, m := demoAssessment(t)
 	dir := t.TempDir()
 	file := filepath.Join(dir, "board.html")
-	if err := os.WriteFile(file, renderHTML(t, HTMLInput{Assessment: a, Manifest: m}), 0o644); err != nil {
+	if err := os.WriteFile(file, renderHTML(t, HTMLInput{Assessment: a, Pack: m}), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	pageURL := "file://" + filepath.ToSlash(file)
@@ -467,7 +451,7 @@ func TestHTMLAssessorListsAtMostMaxFindings(t *testing.T) {
 		others = append(others, f)
 	}
 	a.Findings = others
-	page := string(renderHTML(t, HTMLInput{Assessment: a, Manifest: m}))
+	page := string(renderHTML(t, HTMLInput{Assessment: a, Pack: m}))
 	start := strings.Index(page, `<h4 id="`+anchor("chk-", check)+`">`)
 	if start < 0 {
 		t.Fatalf("no section for %s", check)

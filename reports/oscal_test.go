@@ -50,9 +50,9 @@ func decodeOSCAL(t *testing.T, doc []byte) *oscal.AssessmentResults {
 // after a scan and from its evidence pack, validates both with go-oscal, and
 // checks the findings, observations and the pack's files in the back-matter.
 func TestOSCAL(t *testing.T) {
-	pi := demoPackInput(t)
-	scan := pi.Input
-	scan.Pack = nil
+	scan := demoInput(t)
+	packed := scan
+	packed.Pack = demoPack()
 
 	out := render(t, "oscal", scan)
 	validOSCAL(t, out)
@@ -91,23 +91,23 @@ func TestOSCAL(t *testing.T) {
 
 	// From the pack: the back-matter lists every file with its sha256, and
 	// import-ap points at the manifest.
-	packed := render(t, "oscal", pi.Input)
-	validOSCAL(t, packed)
-	par := decodeOSCAL(t, packed)
-	if par.BackMatter == nil || len(*par.BackMatter.Resources) != len(pi.Pack.Manifest.Files)+1 {
+	out = render(t, "oscal", packed)
+	validOSCAL(t, out)
+	par := decodeOSCAL(t, out)
+	if par.BackMatter == nil || len(*par.BackMatter.Resources) != len(packed.Pack.Files)+1 {
 		t.Fatalf("back-matter: %v", par.BackMatter)
 	}
 	byPath := map[string]oscal.Resource{}
 	for _, r := range *par.BackMatter.Resources {
 		byPath[(*r.Rlinks)[0].Href] = r
 	}
-	for _, f := range pi.Pack.Manifest.Files {
+	for _, f := range packed.Pack.Files {
 		r, ok := byPath[f.Path]
 		if !ok || (*(*r.Rlinks)[0].Hashes)[0].Algorithm != "SHA-256" || (*(*r.Rlinks)[0].Hashes)[0].Value != f.SHA256 {
 			t.Fatalf("%s: back-matter %+v", f.Path, r)
 		}
 	}
-	if m := byPath[PackManifest]; par.ImportAp.Href != "#"+m.UUID || (*(*m.Rlinks)[0].Hashes)[0].Value != pi.Pack.ManifestSHA256 {
+	if m := byPath[PackManifest]; par.ImportAp.Href != "#"+m.UUID || (*(*m.Rlinks)[0].Hashes)[0].Value != packed.Pack.ManifestSHA256 {
 		t.Fatalf("import-ap %q, manifest resource %s", par.ImportAp.Href, m.UUID)
 	}
 

@@ -1,7 +1,12 @@
 // Package reports renders an assessment for its audiences: a terminal table for
 // operators, the JSON contract of docs/output.md for machines, SARIF for code
 // scanning, JUnit for CI test views, Markdown for job summaries and OSCAL
-// assessment-results for assessors (docs/reports.md).
+// assessment-results for assessors (docs/reports.md); it also compares two
+// assessments (diff), reviews backups and reports openness. Every renderer is a
+// function of an Input; a report read from an evidence pack cites it through
+// PackSource and the Pack* names of its files. Package reports/pack builds,
+// reads, signs and verifies packs and imports this package for the reports it
+// packs and compares; this package never imports it.
 package reports
 
 import (
@@ -40,13 +45,42 @@ type Input struct {
 	Previous *controls.Assessment
 }
 
-// PackSource describes the evidence pack a report is rendered from.
+// PackSource describes the evidence pack a report is rendered from, as the
+// reports cite it; package pack reads a pack and fills it from its manifest.
 type PackSource struct {
-	// Manifest is the pack's manifest.json, decoded.
-	Manifest *Manifest
 	// ManifestSHA256 is the hex sha256 of manifest.json as read.
 	ManifestSHA256 string
+	// Files are the files the manifest lists (all but manifest.json and
+	// manifest.sig), with their digests.
+	Files []PackFile
+	// Attestations and Waivers name each attestations or waivers file as it was
+	// given and where it is packed.
+	Attestations []PackedInput
+	Waivers      []PackedInput
 }
+
+// PackFile is one file of an evidence pack and its hex sha256.
+type PackFile struct {
+	Path   string
+	SHA256 string
+}
+
+// PackedInput is an attestations or waivers file: Name as it was given (and as
+// the assessment reports it), File where the pack holds it.
+type PackedInput struct {
+	Name string
+	File string
+}
+
+// Names of the fixed files of an evidence pack (docs/evidence-pack.md). Package
+// pack builds and reads packs with them; the reports cite them.
+const (
+	PackManifest   = "manifest.json"
+	PackSignature  = "manifest.sig"
+	PackFacts      = "facts.json"
+	PackFindings   = "findings.json"
+	PackAssessment = "assessment.json"
+)
 
 // NewInput builds the input of a report from an assessment, the checks that made
 // it, and the facts' resources (only those whose scope has a path are kept).
@@ -113,11 +147,11 @@ func (in Input) checkMeta(id string) *checks.Check {
 
 // packFiles lists the files of the pack with their digests, manifest.json first,
 // then by path; nil when not rendering from a pack.
-func (in Input) packFiles() []FileEntry {
-	if in.Pack == nil || in.Pack.Manifest == nil {
+func (in Input) packFiles() []PackFile {
+	if in.Pack == nil {
 		return nil
 	}
-	files := append([]FileEntry{}, in.Pack.Manifest.Files...)
+	files := append([]PackFile{}, in.Pack.Files...)
 	sort.Slice(files, func(i, j int) bool { return files[i].Path < files[j].Path })
-	return append([]FileEntry{{Path: PackManifest, SHA256: in.Pack.ManifestSHA256}}, files...)
+	return append([]PackFile{{Path: PackManifest, SHA256: in.Pack.ManifestSHA256}}, files...)
 }

@@ -8,7 +8,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
@@ -35,42 +34,8 @@ func golden(t *testing.T, name string, got []byte) {
 		t.Fatalf("%v (run go test ./reports -update to create it)", err)
 	}
 	if !bytes.Equal(got, want) {
-		t.Errorf("%s differs from the golden file at line %d (run go test ./reports -update if the change is intended)", name, firstDiffLine(got, want))
+		t.Errorf("%s differs from the golden file at line %d (run go test ./reports -update if the change is intended)", name, FirstDiffLine(got, want))
 	}
-}
-
-var demoOnce struct {
-	sync.Once
-	pack string
-	data []byte
-}
-
-// demoPackInput is the demo assessment read back from its evidence pack, with
-// the pack (for OSCAL's back-matter); the pack's zip is built once per test run.
-func demoPackInput(t *testing.T) *PackInput {
-	t.Helper()
-	demoOnce.Do(func() {
-		demoOnce.data = zipBytes(t, buildPack(t, demoCase(t)))
-	})
-	file := filepath.Join(t.TempDir(), "pack.zip")
-	if err := os.WriteFile(file, demoOnce.data, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	pi, err := ReadPackInput(file)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(pi.Problems) > 0 {
-		t.Fatalf("the demo pack does not match its manifest: %v", pi.Problems)
-	}
-	return pi
-}
-
-// demoInput is the demo assessment as rendered straight after a scan: no pack.
-func demoInput(t *testing.T) Input {
-	in := demoPackInput(t).Input
-	in.Pack = nil
-	return in
 }
 
 func render(t *testing.T, format string, in Input) []byte {
@@ -85,27 +50,9 @@ func render(t *testing.T, format string, in Input) []byte {
 		t.Fatal(err)
 	}
 	if !bytes.Equal(buf.Bytes(), again.Bytes()) {
-		t.Fatalf("%s: two renderings of the same input differ at line %d", format, firstDiffLine(buf.Bytes(), again.Bytes()))
+		t.Fatalf("%s: two renderings of the same input differ at line %d", format, FirstDiffLine(buf.Bytes(), again.Bytes()))
 	}
 	return buf.Bytes()
-}
-
-// TestPackAssessmentRoundTrips proves a report read from a pack renders the very
-// assessment the scan made: assessment.json decodes into controls.Assessment and
-// encodes back to the same bytes.
-func TestPackAssessmentRoundTrips(t *testing.T) {
-	pi := demoPackInput(t)
-	files := unzipAll(t, demoOnce.data)
-	var buf bytes.Buffer
-	if err := JSON(&buf, pi.Assessment); err != nil {
-		t.Fatal(err)
-	}
-	if !bytes.Equal(buf.Bytes(), files[PackAssessment]) {
-		t.Fatalf("assessment.json does not round-trip (line %d)", firstDiffLine(buf.Bytes(), files[PackAssessment]))
-	}
-	if len(pi.Checks) == 0 || pi.Checks["AWS-S3-001"] == nil || pi.Checks["AWS-S3-001"].Remediation == "" {
-		t.Fatal("the packed checks' metadata was not loaded")
-	}
 }
 
 // multitool is Microsoft's SARIF validator, installed by `make tools`.

@@ -392,7 +392,7 @@ func docOpenSSLCommands(t *testing.T) []string {
 // zipped and unpacked, for them; the pack still verifies.
 func TestEvidencePackCanaries(t *testing.T) {
 	dir := t.TempDir()
-	src := "../../reports/testdata/canary"
+	src := "../../reports/pack/testdata/canary"
 	for _, rel := range []string{"facts.json", "policy/canary_key.rego", "evidence/aws/111111111111/global/iam/ListAccessKeys-canary.json",
 		"evidence/aws/111111111111/global/iam/GetAccessKeyLastUsed-AKIACANARY0000000042.json"} {
 		write(t, dir, rel, string(readFile(t, filepath.Join(src, rel))))

@@ -19,6 +19,7 @@ import (
 	"github.com/sdescan/sdescan/checks/limits"
 	"github.com/sdescan/sdescan/controls/runner"
 	"github.com/sdescan/sdescan/reports"
+	"github.com/sdescan/sdescan/reports/pack"
 )
 
 // assessOptions are the flags shared by scan and evaluate.
@@ -242,9 +243,9 @@ func (o *assessOptions) run(ctx context.Context, g *globalOptions, in inputs) er
 	}
 	a := res.Assessment
 
-	var built *reports.PackFiles
+	var built *pack.Files
 	if pk != nil {
-		built, err = reports.BuildPack(&reports.Pack{
+		built, err = pack.Build(&pack.BuildInput{
 			Facts:    pk.facts,
 			Prepared: prep,
 			Result:   res,

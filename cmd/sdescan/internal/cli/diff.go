@@ -10,6 +10,7 @@ import (
 
 	"github.com/sdescan/sdescan/controls"
 	"github.com/sdescan/sdescan/reports"
+	"github.com/sdescan/sdescan/reports/pack"
 )
 
 // diffOptions are the flags of diff.
@@ -61,7 +62,7 @@ worsened; 2 usage error or an input that cannot be read.`,
 // --previous): a pack that does not match its manifest is an input error unless
 // noVerify, and then a warning.
 func readAssessmentArg(g *globalOptions, name, flag string, noVerify bool) (*controls.Assessment, error) {
-	src, err := reports.ReadAssessment(name)
+	src, err := pack.ReadAssessment(name)
 	if err != nil {
 		return nil, inputError(fmt.Errorf("%s%w", flag, err))
 	}

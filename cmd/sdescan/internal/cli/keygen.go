@@ -8,7 +8,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/sdescan/sdescan/reports"
+	"github.com/sdescan/sdescan/reports/pack"
 )
 
 // keygenOptions are the flags of keygen.
@@ -46,7 +46,7 @@ func keygenRun(g *globalOptions, o *keygenOptions) error {
 			return inputError(fmt.Errorf("%s: already exists; keygen never overwrites a key", f))
 		}
 	}
-	privPEM, pubPEM, err := reports.GenerateKey(nil)
+	privPEM, pubPEM, err := pack.GenerateKey(nil)
 	if err != nil {
 		return err
 	}
@@ -57,11 +57,11 @@ func keygenRun(g *globalOptions, o *keygenOptions) error {
 		os.Remove(privFile)
 		return inputError(err)
 	}
-	pub, err := reports.ParsePublicKey(pubPEM, pubFile)
+	pub, err := pack.ParsePublicKey(pubPEM, pubFile)
 	if err != nil {
 		return err
 	}
-	_, err = fmt.Fprintf(g.stdout, "wrote %s (private: keep it secret) and %s (public key sha256 %s)\n", privFile, pubFile, reports.KeyFingerprint(pub))
+	_, err = fmt.Fprintf(g.stdout, "wrote %s (private: keep it secret) and %s (public key sha256 %s)\n", privFile, pubFile, pack.KeyFingerprint(pub))
 	return err
 }
 

@@ -12,7 +12,7 @@ import (
 
 	"github.com/sdescan/sdescan/checks"
 	"github.com/sdescan/sdescan/checks/limits"
-	"github.com/sdescan/sdescan/reports"
+	"github.com/sdescan/sdescan/reports/pack"
 )
 
 // packOptions say where to write an evidence pack and how to sign it (scan and pack).
@@ -27,7 +27,7 @@ func (p *packOptions) enabled() bool { return p.zip != "" || p.dir != "" }
 // packing is what a pack needs before the assessment: the facts made ready for it
 // (redacted, their evidence read) and the signing key.
 type packing struct {
-	facts *reports.PackedFacts
+	facts *pack.Facts
 	key   ed25519.PrivateKey
 }
 
@@ -43,11 +43,11 @@ func (p *packOptions) prepare(in inputs) (*packing, error) {
 		if err != nil {
 			return nil, inputError(err)
 		}
-		if pk.key, err = reports.ParsePrivateKey(data, p.key); err != nil {
+		if pk.key, err = pack.ParsePrivateKey(data, p.key); err != nil {
 			return nil, inputError(err)
 		}
 	}
-	pf, err := reports.PreparePackFacts(in.facts, in.factsName, in.evidence)
+	pf, err := pack.PrepareFacts(in.facts, in.factsName, in.evidence)
 	if err != nil {
 		return nil, inputError(err)
 	}
@@ -56,7 +56,7 @@ func (p *packOptions) prepare(in inputs) (*packing, error) {
 }
 
 // write writes a built pack where the flags say.
-func (p *packOptions) write(built *reports.PackFiles) error {
+func (p *packOptions) write(built *pack.Files) error {
 	target := p.zip
 	if p.zip != "" {
 		if err := writeFileAtomic(p.zip, built.WriteZip); err != nil {

@@ -8,6 +8,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/sdescan/sdescan/reports"
+	"github.com/sdescan/sdescan/reports/pack"
 )
 
 // reportOptions are the flags of report.
@@ -50,7 +51,7 @@ Formats: ` + reports.FormatList() + ` (docs/reports.md).`,
 	return cmd
 }
 
-func reportRun(g *globalOptions, o *reportOptions, pack string) error {
+func reportRun(g *globalOptions, o *reportOptions, packName string) error {
 	if !contains(reports.Formats, o.format) {
 		return inputError(fmt.Errorf("--format %q: want %s", o.format, reports.FormatList()))
 	}
@@ -58,7 +59,7 @@ func reportRun(g *globalOptions, o *reportOptions, pack string) error {
 	if err != nil {
 		return err
 	}
-	pi, err := reports.ReadPackInput(pack)
+	pi, err := pack.ReadReportInput(packName)
 	if err != nil {
 		return inputError(err)
 	}
@@ -68,9 +69,9 @@ func reportRun(g *globalOptions, o *reportOptions, pack string) error {
 			for _, p := range pi.Problems {
 				fmt.Fprintf(g.stderr, "%s\n", p)
 			}
-			return &exitError{code: ExitGateFailed, err: fmt.Errorf("%s: the pack does not match its manifest (%d problem(s)): not reporting from it (--no-verify to report anyway)", pack, len(pi.Problems))}
+			return &exitError{code: ExitGateFailed, err: fmt.Errorf("%s: the pack does not match its manifest (%d problem(s)): not reporting from it (--no-verify to report anyway)", packName, len(pi.Problems))}
 		}
-		fmt.Fprintf(g.stderr, "warning: %s does not match its manifest (%d problem(s)); reporting anyway (--no-verify)\n", pack, len(pi.Problems))
+		fmt.Fprintf(g.stderr, "warning: %s does not match its manifest (%d problem(s)); reporting anyway (--no-verify)\n", packName, len(pi.Problems))
 	}
 	render := func(w io.Writer) error { return reports.Write(w, o.format, pi.Input) }
 	if o.output != "" {

@@ -9,7 +9,7 @@ import (
 
 	"github.com/sdescan/sdescan/checks"
 	"github.com/sdescan/sdescan/checks/limits"
-	"github.com/sdescan/sdescan/reports"
+	"github.com/sdescan/sdescan/reports/pack"
 )
 
 // verifyOptions are the flags of verify.
@@ -52,8 +52,8 @@ or key cannot be read (or is unsafe to read: see the limits in docs/evidence-pac
 	return cmd
 }
 
-func verifyRun(ctx context.Context, g *globalOptions, o *verifyOptions, pack string) error {
-	opts := reports.VerifyOptions{KeyName: o.key, Version: Version, Shipped: checks.BuiltinFS(), Collectors: registry()}
+func verifyRun(ctx context.Context, g *globalOptions, o *verifyOptions, packName string) error {
+	opts := pack.VerifyOptions{KeyName: o.key, Version: Version, Shipped: checks.BuiltinFS(), Collectors: registry()}
 	var err error
 	if opts.EvalLimits, err = o.eval.limits(); err != nil {
 		return inputError(err)
@@ -64,11 +64,11 @@ func verifyRun(ctx context.Context, g *globalOptions, o *verifyOptions, pack str
 		if err != nil {
 			return inputError(err)
 		}
-		if opts.Key, err = reports.ParsePublicKey(data, o.key); err != nil {
+		if opts.Key, err = pack.ParsePublicKey(data, o.key); err != nil {
 			return inputError(err)
 		}
 	}
-	v, err := reports.VerifyPack(ctx, pack, opts)
+	v, err := pack.Verify(ctx, packName, opts)
 	if err != nil {
 		return inputError(err)
 	}
@@ -92,13 +92,13 @@ func verifyRun(ctx context.Context, g *globalOptions, o *verifyOptions, pack str
 			custom = fmt.Sprintf(" and %d custom check file(s), listed above", n)
 		}
 		fmt.Fprintf(&b, "%s: valid: %d files match the manifest; %s; %d built-in check files are those sdescan %s ships%s; findings and assessment follow from the packed facts (as of %s)\n",
-			pack, v.Files, sig, v.ShippedChecks, Version, custom, v.Manifest.Assessment.AsOf)
+			packName, v.Files, sig, v.ShippedChecks, Version, custom, v.Manifest.Assessment.AsOf)
 	}
 	if _, err := fmt.Fprint(g.stdout, b.String()); err != nil {
 		return err
 	}
 	if len(v.Problems) > 0 {
-		return &exitError{code: ExitGateFailed, err: fmt.Errorf("%s: invalid evidence pack: %d problem(s)", pack, len(v.Problems))}
+		return &exitError{code: ExitGateFailed, err: fmt.Errorf("%s: invalid evidence pack: %d problem(s)", packName, len(v.Problems))}
 	}
 	return nil
 }

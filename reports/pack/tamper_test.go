@@ -1,4 +1,4 @@
-package reports
+package pack
 
 import (
 	"bytes"
@@ -8,13 +8,15 @@ import (
 	"testing"
 
 	"github.com/sdescan/sdescan/checks"
+	"github.com/sdescan/sdescan/reports"
+	"github.com/sdescan/sdescan/reports/internal/demotest"
 )
 
 // verifyFails verifies a tampered pack (as a zip) with key and fails the test
 // unless verify refuses it: an error (exit 2) or at least one problem (exit 1).
-func verifyFails(t *testing.T, p *PackFiles, key ed25519.PublicKey, what string) []string {
+func verifyFails(t *testing.T, p *Files, key ed25519.PublicKey, what string) []string {
 	t.Helper()
-	v, err := VerifyPack(context.Background(), writeZipFile(t, p), VerifyOptions{Key: key, Version: testVersion})
+	v, err := Verify(context.Background(), writeZipFile(t, p), VerifyOptions{Key: key, Version: demotest.Version})
 	if err != nil {
 		return []string{err.Error()}
 	}
@@ -34,14 +36,14 @@ func TestTamperEverySingleFile(t *testing.T) {
 	c := demoCase(t)
 	c.key = key
 	orig := buildPack(t, c)
-	clone := func() *PackFiles {
-		p := &PackFiles{files: map[string][]byte{}, modified: orig.modified}
+	clone := func() *Files {
+		p := &Files{files: map[string][]byte{}, modified: orig.modified}
 		for n, b := range orig.files {
 			p.files[n] = append([]byte(nil), b...)
 		}
 		return p
 	}
-	if v, err := VerifyPack(context.Background(), writeZipFile(t, clone()), VerifyOptions{Key: pub, Version: testVersion}); err != nil || len(v.Problems) > 0 {
+	if v, err := Verify(context.Background(), writeZipFile(t, clone()), VerifyOptions{Key: pub, Version: demotest.Version}); err != nil || len(v.Problems) > 0 {
 		t.Fatalf("the untouched pack does not verify: %v %q", err, v.Problems)
 	}
 	names := orig.Names()
@@ -79,7 +81,7 @@ func TestTamperEverySingleFile(t *testing.T) {
 	t.Run("swapped finding, re-signed by the owner", func(t *testing.T) {
 		p := clone()
 		var ff findingsFile
-		if err := checks.DecodeJSONStrict(p.files[PackFindings], &ff); err != nil {
+		if err := checks.DecodeJSONStrict(p.files[reports.PackFindings], &ff); err != nil {
 			t.Fatal(err)
 		}
 		fail, pass := -1, -1
@@ -105,7 +107,7 @@ func TestTamperEverySingleFile(t *testing.T) {
 		if err := checks.WriteJSON(&buf, ff); err != nil {
 			t.Fatal(err)
 		}
-		p.files[PackFindings] = buf.Bytes()
+		p.files[reports.PackFindings] = buf.Bytes()
 		remanifest(t, p, key)
 		got := verifyFails(t, p, pub, "swapped finding")
 		if !strings.Contains(strings.Join(got, "\n"), "findings.json: does not follow from the packed facts and policies") {
@@ -115,7 +117,7 @@ func TestTamperEverySingleFile(t *testing.T) {
 	t.Run("two findings swapped in order, re-signed by the owner", func(t *testing.T) {
 		p := clone()
 		var ff findingsFile
-		if err := checks.DecodeJSONStrict(p.files[PackFindings], &ff); err != nil {
+		if err := checks.DecodeJSONStrict(p.files[reports.PackFindings], &ff); err != nil {
 			t.Fatal(err)
 		}
 		ff.Findings[0], ff.Findings[1] = ff.Findings[1], ff.Findings[0]
@@ -123,13 +125,13 @@ func TestTamperEverySingleFile(t *testing.T) {
 		if err := checks.WriteJSON(&buf, ff); err != nil {
 			t.Fatal(err)
 		}
-		p.files[PackFindings] = buf.Bytes()
+		p.files[reports.PackFindings] = buf.Bytes()
 		remanifest(t, p, key)
 		verifyFails(t, p, pub, "findings reordered")
 	})
 	t.Run("manifest re-signed with another key", func(t *testing.T) {
 		p := clone()
-		replaceIn(t, p, PackAssessment, `"rag": "amber"`, `"rag": "green"`)
+		replaceIn(t, p, reports.PackAssessment, `"rag": "amber"`, `"rag": "green"`)
 		remanifest(t, p, testKey(t, 2))
 		got := verifyFails(t, p, pub, "re-signed")
 		if !strings.Contains(strings.Join(got, "\n"), "manifest.sig: the signature of manifest.json does not verify") {

@@ -1,4 +1,4 @@
-package reports
+package pack
 
 import (
 	"archive/zip"
@@ -109,7 +109,7 @@ func TestReadPackRefusesHostileZips(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			file := craftZip(t, tt.entries...)
-			_, err := ReadPack(file, tt.lim, nil)
+			_, err := Read(file, tt.lim, nil)
 			if err == nil {
 				t.Fatal("read without error")
 			}
@@ -119,7 +119,7 @@ func TestReadPackRefusesHostileZips(t *testing.T) {
 			}
 			// verify refuses it the same way (exit 2), whatever it holds.
 			if tt.lim == DefaultLimits {
-				if _, err := VerifyPack(context.Background(), file, VerifyOptions{}); err == nil || !strings.Contains(err.Error(), tt.want) {
+				if _, err := Verify(context.Background(), file, VerifyOptions{}); err == nil || !strings.Contains(err.Error(), tt.want) {
 					t.Fatalf("verify: %v", err)
 				}
 			}
@@ -137,7 +137,7 @@ func TestReadPackAcceptsWhatIsSafe(t *testing.T) {
 		json = fmt.Appendf(json, "{\"id\": \"aws://111111111111/eu-west-2/s3/bucket/research-%d\", \"sha256\": \"%x\"},\n", i, sum[:8])
 	}
 	file := craftZip(t, zipEntry{name: "evidence/", mode: fs.ModeDir | 0o755}, ok("evidence/a.json"), zipEntry{name: "facts.json", data: json})
-	pc, err := ReadPack(file, DefaultLimits, func(n string) bool { return n != "facts.json" })
+	pc, err := Read(file, DefaultLimits, func(n string) bool { return n != "facts.json" })
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -173,7 +173,7 @@ func TestPackRatioLimitFitsEstates(t *testing.T) {
 		t.Fatalf("the uniform estate compresses only %d:1; the test needs a harder case", ratio)
 	}
 	t.Logf("%d bytes of facts compress %d:1", facts.Len(), ratio)
-	p := &PackFiles{files: map[string][]byte{"facts.json": facts.Bytes()}, modified: time.Date(2026, 11, 20, 9, 0, 0, 0, time.UTC)}
+	p := &Files{files: map[string][]byte{"facts.json": facts.Bytes()}, modified: time.Date(2026, 11, 20, 9, 0, 0, 0, time.UTC)}
 	file := filepath.Join(t.TempDir(), "uniform.zip")
 	var zipped bytes.Buffer
 	if err := p.WriteZip(&zipped); err != nil {
@@ -182,11 +182,11 @@ func TestPackRatioLimitFitsEstates(t *testing.T) {
 	if err := os.WriteFile(file, zipped.Bytes(), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := ReadPack(file, DefaultLimits, nil); err != nil {
+	if _, err := Read(file, DefaultLimits, nil); err != nil {
 		t.Fatalf("facts compressing %d:1: %v", ratio, err)
 	}
 
-	bomb := &PackFiles{files: map[string][]byte{"facts.json": make([]byte, 4<<20)}, modified: p.modified}
+	bomb := &Files{files: map[string][]byte{"facts.json": make([]byte, 4<<20)}, modified: p.modified}
 	if err := bomb.WriteZip(io.Discard); err == nil || !strings.Contains(err.Error(), "facts.json: compresses more than 1000:1, which a pack reader refuses as a zip bomb") {
 		t.Fatalf("writing a file a reader refuses: %v", err)
 	}
@@ -214,7 +214,7 @@ func TestReadPackDirectory(t *testing.T) {
 			dir := t.TempDir()
 			writeFile(t, filepath.Join(dir, "manifest.json"), "{}")
 			tt.setup(t, dir)
-			_, err := ReadPack(dir, DefaultLimits, nil)
+			_, err := Read(dir, DefaultLimits, nil)
 			if err == nil || !strings.HasPrefix(err.Error(), dir+": ") || !strings.Contains(err.Error(), tt.want) {
 				t.Fatalf("error %v, want %q", err, tt.want)
 			}
@@ -223,14 +223,14 @@ func TestReadPackDirectory(t *testing.T) {
 	small := Limits{Entries: 2, EntrySize: 10, TotalSize: 100, Ratio: 100, RatioFloor: 1 << 20}
 	dir := t.TempDir()
 	writeFile(t, filepath.Join(dir, "a"), "0123456789x")
-	if _, err := ReadPack(dir, small, nil); err == nil || !strings.Contains(err.Error(), "a: larger than 10 bytes") {
+	if _, err := Read(dir, small, nil); err == nil || !strings.Contains(err.Error(), "a: larger than 10 bytes") {
 		t.Fatalf("large file: %v", err)
 	}
 	dir = t.TempDir()
 	for _, n := range []string{"a", "b", "c"} {
 		writeFile(t, filepath.Join(dir, n), "x")
 	}
-	if _, err := ReadPack(dir, small, nil); err == nil || !strings.Contains(err.Error(), "more than 2 files") {
+	if _, err := Read(dir, small, nil); err == nil || !strings.Contains(err.Error(), "more than 2 files") {
 		t.Fatalf("many files: %v", err)
 	}
 }
@@ -251,12 +251,12 @@ func writeFile(t *testing.T, file, body string) {
 
 func TestValidPackPath(t *testing.T) {
 	for _, good := range []string{"manifest.json", "evidence/aws/1/eu-west-2/s3/x-1.json", "a b/c.md", "..a/b..json"} {
-		if err := ValidPackPath(good); err != nil {
+		if err := ValidPath(good); err != nil {
 			t.Errorf("%q: %v", good, err)
 		}
 	}
 	for _, bad := range []string{"", ".", "..", "a/..", "./a", "a/", "/a", "a\\b", "C:x", strings.Repeat("a", MaxNameLength+1), "a\x00b"} {
-		if err := ValidPackPath(bad); err == nil {
+		if err := ValidPath(bad); err == nil {
 			t.Errorf("%q accepted", bad)
 		}
 	}
@@ -278,11 +278,11 @@ func TestReadPackParallelMatchesSerial(t *testing.T) {
 		{name: "reports/board.html", data: big[:12345]},
 	}
 	keep := func(n string) bool { return !strings.HasPrefix(n, "evidence/") }
-	parallel, err := ReadPack(craftZip(t, entries...), DefaultLimits, keep)
+	parallel, err := Read(craftZip(t, entries...), DefaultLimits, keep)
 	if err != nil {
 		t.Fatal(err)
 	}
-	serial, err := ReadPack(craftZip(t, append([]zipEntry{{name: "reports/", mode: fs.ModeDir | 0o755}}, entries...)...), DefaultLimits, keep)
+	serial, err := Read(craftZip(t, append([]zipEntry{{name: "reports/", mode: fs.ModeDir | 0o755}}, entries...)...), DefaultLimits, keep)
 	if err != nil {
 		t.Fatal(err)
 	}

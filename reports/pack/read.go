@@ -1,4 +1,4 @@
-package reports
+package pack
 
 import (
 	"archive/zip"
@@ -21,6 +21,7 @@ import (
 	"time"
 
 	"github.com/sdescan/sdescan/checks"
+	"github.com/sdescan/sdescan/reports"
 )
 
 // Limits of what a pack reader accepts (docs/evidence-pack.md). A pack beyond
@@ -45,7 +46,7 @@ const (
 	MaxNameLength = 1024
 )
 
-// Limits bound what ReadPack accepts; DefaultLimits are the documented constants.
+// Limits bound what Read accepts; DefaultLimits are the documented constants.
 type Limits struct {
 	Entries    int
 	EntrySize  int64
@@ -57,35 +58,35 @@ type Limits struct {
 // DefaultLimits are the limits sdescan verify reads packs with.
 var DefaultLimits = Limits{Entries: MaxEntries, EntrySize: MaxEntrySize, TotalSize: MaxTotalSize, Ratio: MaxRatio, RatioFloor: RatioFloor}
 
-// PackEntry is one file read from a pack: its digest and size as read (never as
+// Entry is one file read from a pack: its digest and size as read (never as
 // a zip header claims), and its content when it was kept.
-type PackEntry struct {
+type Entry struct {
 	Name   string
 	Size   int64
 	SHA256 string
 	Data   []byte
 }
 
-// PackContents is a pack as read: every file by name.
-type PackContents struct {
+// Contents is a pack as read: every file by name.
+type Contents struct {
 	// Source is the zip file or directory it was read from.
 	Source  string
-	Entries map[string]*PackEntry
+	Entries map[string]*Entry
 	sorted  []string
 }
 
 // names returns the names of the entries, sorted (computed once: the entries
 // are not changed once read).
-func (pc *PackContents) names() []string {
+func (pc *Contents) names() []string {
 	if pc.sorted == nil {
 		pc.sorted = sortedKeys(pc.Entries)
 	}
 	return pc.sorted
 }
 
-// ValidPackPath accepts the path of a file in a pack: relative, slash-separated,
+// ValidPath accepts the path of a file in a pack: relative, slash-separated,
 // clean, with no "..", no backslash, no control character and no drive letter.
-func ValidPackPath(name string) error {
+func ValidPath(name string) error {
 	switch {
 	case name == "":
 		return errors.New("empty file name")
@@ -105,12 +106,12 @@ func ValidPackPath(name string) error {
 	return nil
 }
 
-// ReadPack reads a pack, a zip file or a directory, within the limits. keep says
+// Read reads a pack, a zip file or a directory, within the limits. keep says
 // which files' contents to hold in memory (nil: all); the others are only hashed.
 // Anything unsafe is refused with an error naming the pack and the file: a path
 // outside the pack, a symbolic link or other non-regular file, a duplicate name,
 // too many or too large files, or a zip entry compressed beyond the ratio limit.
-func ReadPack(name string, lim Limits, keep func(string) bool) (*PackContents, error) {
+func Read(name string, lim Limits, keep func(string) bool) (*Contents, error) {
 	if keep == nil {
 		keep = func(string) bool { return true }
 	}
@@ -118,7 +119,7 @@ func ReadPack(name string, lim Limits, keep func(string) bool) (*PackContents, e
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", name, cleanPathErr(err))
 	}
-	pc := &PackContents{Source: name, Entries: map[string]*PackEntry{}}
+	pc := &Contents{Source: name, Entries: map[string]*Entry{}}
 	r := &entryReader{lim: lim, keep: keep, pc: pc}
 	switch {
 	case st.IsDir():
@@ -139,7 +140,7 @@ func ReadPack(name string, lim Limits, keep func(string) bool) (*PackContents, e
 
 // noFileParents refuses a pack where one name is a file and also the folder of
 // another ("a" and "a/b"): no file system could hold both.
-func noFileParents(pc *PackContents) error {
+func noFileParents(pc *Contents) error {
 	for _, n := range pc.names() {
 		for d := path.Dir(n); d != "."; d = path.Dir(d) {
 			if _, isFile := pc.Entries[d]; isFile {
@@ -153,7 +154,7 @@ func noFileParents(pc *PackContents) error {
 type entryReader struct {
 	lim   Limits
 	keep  func(string) bool
-	pc    *PackContents
+	pc    *Contents
 	total int64
 }
 
@@ -189,7 +190,7 @@ func (r *entryReader) read(name string, src io.Reader, compressed int64) error {
 		return fmt.Errorf("%s: %w", name, err)
 	}
 	r.total += n
-	e := &PackEntry{Name: name, Size: n, SHA256: hexSum(h)}
+	e := &Entry{Name: name, Size: n, SHA256: hexSum(h)}
 	if buf != nil {
 		e.Data = buf.Bytes()
 	}
@@ -220,7 +221,7 @@ func (r *entryReader) readZip(file string, size int64) error {
 	}
 	// A pack the fast path could not read whole is read again one entry at a
 	// time, which finds and words the first problem.
-	r.pc.Entries, r.total = map[string]*PackEntry{}, 0
+	r.pc.Entries, r.total = map[string]*Entry{}, 0
 	for _, zf := range zr.File {
 		name, mode := zf.Name, zf.Mode()
 		switch {
@@ -228,7 +229,7 @@ func (r *entryReader) readZip(file string, size int64) error {
 			return fmt.Errorf("%q: symbolic link", name)
 		case mode.IsDir() || strings.HasSuffix(name, "/"):
 			// Directory entries (added by some zip tools) carry nothing: check the name only.
-			if err := ValidPackPath(strings.TrimSuffix(name, "/")); err != nil {
+			if err := ValidPath(strings.TrimSuffix(name, "/")); err != nil {
 				return err
 			}
 			if zf.UncompressedSize64 != 0 || zf.CompressedSize64 > 2 {
@@ -238,7 +239,7 @@ func (r *entryReader) readZip(file string, size int64) error {
 		case !mode.IsRegular():
 			return fmt.Errorf("%q: not a regular file (%s)", name, mode.Type())
 		}
-		if err := ValidPackPath(name); err != nil {
+		if err := ValidPath(name); err != nil {
 			return err
 		}
 		if zf.Flags&0x1 != 0 {
@@ -420,7 +421,7 @@ func (r *entryReader) readZipParallel(zr *zip.Reader) bool {
 		zf    *zip.File
 		name  string
 		size  int64
-		entry *PackEntry
+		entry *Entry
 	}
 	var parts []*part
 	seen := map[string]bool{}
@@ -428,7 +429,7 @@ func (r *entryReader) readZipParallel(zr *zip.Reader) bool {
 	for _, zf := range zr.File {
 		name, mode := zf.Name, zf.Mode()
 		if mode.IsDir() || strings.HasSuffix(name, "/") || !mode.IsRegular() || zf.Flags&0x1 != 0 ||
-			ValidPackPath(name) != nil || seen[name] {
+			ValidPath(name) != nil || seen[name] {
 			return false // directory entries and every problem: the careful path
 		}
 		seen[name] = true
@@ -469,7 +470,7 @@ func (r *entryReader) readZipParallel(zr *zip.Reader) bool {
 
 // readDeclared reads one entry that declares size bytes, hashing it and keeping
 // it when wanted; false when it cannot be read or is not that size.
-func (r *entryReader) readDeclared(zf *zip.File, name string, size int64) (*PackEntry, bool) {
+func (r *entryReader) readDeclared(zf *zip.File, name string, size int64) (*Entry, bool) {
 	rc, err := zf.Open()
 	if err != nil {
 		return nil, false
@@ -487,7 +488,7 @@ func (r *entryReader) readDeclared(zf *zip.File, name string, size int64) (*Pack
 	if err != nil || n != size {
 		return nil, false
 	}
-	e := &PackEntry{Name: name, Size: n, SHA256: hexSum(h)}
+	e := &Entry{Name: name, Size: n, SHA256: hexSum(h)}
 	if keep && n > 0 {
 		e.Data = buf
 	}
@@ -531,11 +532,11 @@ func (r *entryReader) readDir(dir string) error {
 		case t&fs.ModeSymlink != 0:
 			return fmt.Errorf("%s: symbolic link", name)
 		case d.IsDir():
-			return ValidPackPath(name)
+			return ValidPath(name)
 		case !t.IsRegular():
 			return fmt.Errorf("%s: not a regular file (%s)", name, t)
 		}
-		if err := ValidPackPath(name); err != nil {
+		if err := ValidPath(name); err != nil {
 			return err
 		}
 		f, err := root.Open(rel)
@@ -561,7 +562,7 @@ type memFS struct {
 	dirs  map[string][]string // directory -> sorted child names
 }
 
-func newMemFS(pc *PackContents) *memFS {
+func newMemFS(pc *Contents) *memFS {
 	m := &memFS{files: map[string][]byte{}, dirs: map[string][]string{".": nil}}
 	seen := map[string]bool{}
 	for name, e := range pc.Entries {
@@ -658,16 +659,16 @@ func (d *memDir) ReadDir(n int) ([]fs.DirEntry, error) {
 	return rest[:n], nil
 }
 
-// openPack reads a pack with ReadPack and decodes its manifest, refusing one that
+// openPack reads a pack with Read and decodes its manifest, refusing one that
 // has none or is of another format.
-func openPack(name string, lim Limits, keep func(string) bool) (*PackContents, *Manifest, error) {
-	pc, err := ReadPack(name, lim, keep)
+func openPack(name string, lim Limits, keep func(string) bool) (*Contents, *Manifest, error) {
+	pc, err := Read(name, lim, keep)
 	if err != nil {
 		return nil, nil, err
 	}
-	me, ok := pc.Entries[PackManifest]
+	me, ok := pc.Entries[reports.PackManifest]
 	if !ok {
-		return nil, nil, fmt.Errorf("%s: no %s: not an evidence pack", name, PackManifest)
+		return nil, nil, fmt.Errorf("%s: no %s: not an evidence pack", name, reports.PackManifest)
 	}
 	var m Manifest
 	if err := checks.DecodeJSONStrict(me.Data, &m); err != nil {
@@ -675,13 +676,13 @@ func openPack(name string, lim Limits, keep func(string) bool) (*PackContents, *
 		var f struct {
 			Format string `json:"format"`
 		}
-		if json.Unmarshal(me.Data, &f) == nil && f.Format != "" && f.Format != PackFormat && f.Format != packFormat1 {
-			return nil, nil, fmt.Errorf("%s: %s: format %q, want %q", name, PackManifest, f.Format, PackFormat)
+		if json.Unmarshal(me.Data, &f) == nil && f.Format != "" && f.Format != Format && f.Format != format1 {
+			return nil, nil, fmt.Errorf("%s: %s: format %q, want %q", name, reports.PackManifest, f.Format, Format)
 		}
-		return nil, nil, fmt.Errorf("%s: %s: %w", name, PackManifest, err)
+		return nil, nil, fmt.Errorf("%s: %s: %w", name, reports.PackManifest, err)
 	}
-	if m.Format != PackFormat && m.Format != packFormat1 {
-		return nil, nil, fmt.Errorf("%s: %s: format %q, want %q", name, PackManifest, m.Format, PackFormat)
+	if m.Format != Format && m.Format != format1 {
+		return nil, nil, fmt.Errorf("%s: %s: format %q, want %q", name, reports.PackManifest, m.Format, Format)
 	}
 	return pc, &m, nil
 }

@@ -1,11 +1,11 @@
-package reports
+package pack
 
 import (
 	"bytes"
 	"context"
 	"crypto/ed25519"
+	"errors"
 	"fmt"
-	"github.com/sdescan/sdescan/controls/runner"
 	"io"
 	"io/fs"
 	"path"
@@ -14,8 +14,9 @@ import (
 	"strings"
 	"time"
 
-	"errors"
 	"github.com/sdescan/sdescan/checks"
+	"github.com/sdescan/sdescan/controls/runner"
+	"github.com/sdescan/sdescan/reports"
 )
 
 // VerifyOptions say how to verify a pack.
@@ -90,7 +91,7 @@ func oneLineString(s string) string {
 	return strings.NewReplacer("\r\n", `\n`, "\n", `\n`, "\r", `\r`).Replace(s)
 }
 
-// VerifyPack checks a pack (zip file or directory), in order: every file's
+// Verify checks a pack (zip file or directory), in order: every file's
 // sha256 and size against the manifest, no file missing or extra; the signature
 // when a key is given; the layout (every file is one sdescan writes: reports it
 // renders, evidence facts.json cites, the catalogue, policies, attestations and
@@ -100,9 +101,9 @@ func oneLineString(s string) string {
 // the packed facts with the packed catalogue, attestations and waivers at the
 // pack's assessment time, to prove that findings.json, assessment.json and the
 // reports follow from them. The error is for a pack that cannot be read at all
-// (a missing or malformed manifest, or anything ReadPack refuses); every other
+// (a missing or malformed manifest, or anything Read refuses); every other
 // problem is listed in the Verification.
-func VerifyPack(ctx context.Context, name string, opts VerifyOptions) (*Verification, error) {
+func Verify(ctx context.Context, name string, opts VerifyOptions) (*Verification, error) {
 	lim := opts.Limits
 	if lim == (Limits{}) {
 		lim = DefaultLimits
@@ -115,7 +116,7 @@ func VerifyPack(ctx context.Context, name string, opts VerifyOptions) (*Verifica
 	v := &Verification{Manifest: m, Files: len(m.Files), Version: opts.Version}
 
 	listed := verifyFiles(v, m, pc)
-	verifySignature(v, m, pc.Entries[PackManifest].Data, pc.Entries[PackSignature], opts)
+	verifySignature(v, m, pc.Entries[reports.PackManifest].Data, pc.Entries[reports.PackSignature], opts)
 	facts := verifyLayout(v, m, pc, listed)
 	verifyChecks(v, m, pc, listed, opts)
 	if len(v.Problems) > 0 {
@@ -128,15 +129,15 @@ func VerifyPack(ctx context.Context, name string, opts VerifyOptions) (*Verifica
 
 // verifyFiles checks every file, and nothing else, against the digest and size
 // the manifest records. It returns the paths the manifest lists.
-func verifyFiles(v *Verification, m *Manifest, pc *PackContents) map[string]string {
+func verifyFiles(v *Verification, m *Manifest, pc *Contents) map[string]string {
 	listed := map[string]string{} // path -> sha256 the manifest records
 	for _, f := range m.Files {
-		if err := ValidPackPath(f.Path); err != nil {
-			v.problem("%s: manifest lists %v", PackManifest, err)
+		if err := ValidPath(f.Path); err != nil {
+			v.problem("%s: manifest lists %v", reports.PackManifest, err)
 			continue
 		}
-		if _, dup := listed[f.Path]; dup || f.Path == PackManifest || f.Path == PackSignature {
-			v.problem("%s: lists %s more than once or lists itself", PackManifest, f.Path)
+		if _, dup := listed[f.Path]; dup || f.Path == reports.PackManifest || f.Path == reports.PackSignature {
+			v.problem("%s: lists %s more than once or lists itself", reports.PackManifest, f.Path)
 			continue
 		}
 		listed[f.Path] = f.SHA256
@@ -151,7 +152,7 @@ func verifyFiles(v *Verification, m *Manifest, pc *PackContents) map[string]stri
 		}
 	}
 	for _, n := range pc.names() {
-		if _, ok := listed[n]; !ok && n != PackManifest && n != PackSignature {
+		if _, ok := listed[n]; !ok && n != reports.PackManifest && n != reports.PackSignature {
 			v.problem("%s: not listed in the manifest", n)
 		}
 	}
@@ -165,13 +166,13 @@ var policyDirPattern = regexp.MustCompile(`^policies/checks/(builtin|policy-(0|[
 // the fixed files, the reports it renders, the raw evidence facts.json cites, the
 // catalogue, policies, attestations and waivers the manifest lists. It decodes
 // facts.json (nil when it cannot) and checks the evidence it cites.
-func verifyLayout(v *Verification, m *Manifest, pc *PackContents, listed map[string]string) *checks.Facts {
+func verifyLayout(v *Verification, m *Manifest, pc *Contents, listed map[string]string) *checks.Facts {
 	// Files every pack holds; one the manifest lists is already reported missing.
 	rendered := map[string]bool{}
 	for _, r := range packReports {
 		rendered[r.name] = true
 	}
-	for _, n := range append([]string{PackFacts, PackFindings, PackAssessment}, sortedKeys(rendered)...) {
+	for _, n := range append([]string{reports.PackFacts, reports.PackFindings, reports.PackAssessment}, sortedKeys(rendered)...) {
 		if _, ok := pc.Entries[n]; !ok && listed[n] == "" {
 			v.problem("%s: missing: every pack holds it", n)
 		}
@@ -179,8 +180,8 @@ func verifyLayout(v *Verification, m *Manifest, pc *PackContents, listed map[str
 
 	// The facts and the evidence they cite.
 	var facts *checks.Facts
-	if e, ok := pc.Entries[PackFacts]; ok {
-		f, err := checks.DecodeFactsBytes(e.Data, PackFacts)
+	if e, ok := pc.Entries[reports.PackFacts]; ok {
+		f, err := checks.DecodeFactsBytes(e.Data, reports.PackFacts)
 		if err != nil {
 			v.problem("%v", err)
 		} else {
@@ -190,7 +191,7 @@ func verifyLayout(v *Verification, m *Manifest, pc *PackContents, listed map[str
 	cited := map[string]bool{}
 	if facts != nil {
 		if t := facts.AsOf(); !t.IsZero() && t.Format(time.RFC3339) != m.CollectedAt {
-			v.problem("%s: collected_at %s, but %s was collected at %s", PackManifest, m.CollectedAt, PackFacts, t.Format(time.RFC3339))
+			v.problem("%s: collected_at %s, but %s was collected at %s", reports.PackManifest, m.CollectedAt, reports.PackFacts, t.Format(time.RFC3339))
 		}
 		citers := map[string][]checks.EvidenceRef{}
 		for _, r := range facts.Resources {
@@ -205,9 +206,9 @@ func verifyLayout(v *Verification, m *Manifest, pc *PackContents, listed map[str
 				got, ok := pc.Entries[e.Path]
 				switch {
 				case !ok:
-					v.problem("%s: cited by %s (%s) but not in the pack", e.Path, PackFacts, who)
+					v.problem("%s: cited by %s (%s) but not in the pack", e.Path, reports.PackFacts, who)
 				case got.SHA256 != e.SHA256:
-					v.problem("%s: sha256 %s, but %s cites %s", e.Path, got.SHA256, PackFacts, e.SHA256)
+					v.problem("%s: sha256 %s, but %s cites %s", e.Path, got.SHA256, reports.PackFacts, e.SHA256)
 				}
 			}
 		}
@@ -216,31 +217,31 @@ func verifyLayout(v *Verification, m *Manifest, pc *PackContents, listed map[str
 	// What the manifest says is where.
 	catalogue := map[string]string{} // file -> sha256 the manifest records
 	addCatalogue := func(file, sum, what string) {
-		if path.Dir(file) != packFrameworks || !strings.HasSuffix(file, ".yaml") || ValidPackPath(file) != nil {
-			v.problem("%s: catalogue file %q of %s is not a .yaml file of %s/", PackManifest, file, what, packFrameworks)
+		if path.Dir(file) != packFrameworks || !strings.HasSuffix(file, ".yaml") || ValidPath(file) != nil {
+			v.problem("%s: catalogue file %q of %s is not a .yaml file of %s/", reports.PackManifest, file, what, packFrameworks)
 			return
 		}
 		if _, dup := catalogue[file]; dup {
-			v.problem("%s: catalogue lists %s twice", PackManifest, file)
+			v.problem("%s: catalogue lists %s twice", reports.PackManifest, file)
 			return
 		}
 		catalogue[file] = sum
 	}
 	if k := m.Catalogue.AttestationKinds; k.File != path.Join(packFrameworks, "attestations.yaml") {
-		v.problem("%s: catalogue.attestation_kinds is %q, not %s/attestations.yaml", PackManifest, k.File, packFrameworks)
+		v.problem("%s: catalogue.attestation_kinds is %q, not %s/attestations.yaml", reports.PackManifest, k.File, packFrameworks)
 	} else {
 		addCatalogue(k.File, k.SHA256, "the attestation kinds")
 	}
 	for _, fw := range m.Catalogue.Frameworks {
 		if fw.File != path.Join(packFrameworks, fw.ID+".yaml") {
-			v.problem("%s: framework %q is packed as %q, not %s/%s.yaml", PackManifest, fw.ID, fw.File, packFrameworks, fw.ID)
+			v.problem("%s: framework %q is packed as %q, not %s/%s.yaml", reports.PackManifest, fw.ID, fw.File, packFrameworks, fw.ID)
 			continue
 		}
 		addCatalogue(fw.File, fw.SHA256, "framework "+fw.ID)
 	}
 	for _, f := range sortedKeys(catalogue) {
 		if e, ok := pc.Entries[f]; ok && e.SHA256 != catalogue[f] {
-			v.problem("%s: catalogue lists %s with sha256 %s, the pack holds %s", PackManifest, f, catalogue[f], e.SHA256)
+			v.problem("%s: catalogue lists %s with sha256 %s, the pack holds %s", reports.PackManifest, f, catalogue[f], e.SHA256)
 		} else if !ok && listed[f] == "" {
 			v.problem("%s: in the manifest's catalogue but not in the pack", f)
 		}
@@ -249,9 +250,9 @@ func verifyLayout(v *Verification, m *Manifest, pc *PackContents, listed map[str
 	for _, p := range m.Policies {
 		switch {
 		case !policyDirPattern.MatchString(p.Dir):
-			v.problem("%s: policy %q is packed in %q, not %s/builtin or %s/policy-N", PackManifest, p.Name, p.Dir, packChecks, packChecks)
+			v.problem("%s: policy %q is packed in %q, not %s/builtin or %s/policy-N", reports.PackManifest, p.Name, p.Dir, packChecks, packChecks)
 		case policyDirs[p.Dir]:
-			v.problem("%s: two policies are packed in %s", PackManifest, p.Dir)
+			v.problem("%s: two policies are packed in %s", reports.PackManifest, p.Dir)
 		default:
 			policyDirs[p.Dir] = true
 		}
@@ -259,12 +260,12 @@ func verifyLayout(v *Verification, m *Manifest, pc *PackContents, listed map[str
 	attDirs := map[string]bool{}
 	for _, in := range m.Attestations {
 		switch {
-		case ValidPackPath(in.Dir) != nil || path.Dir(in.Dir) != "attestations":
-			v.problem("%s: attestations directory %q is not a directory of attestations/", PackManifest, in.Dir)
-		case !strings.HasPrefix(in.File, in.Dir+"/") || ValidPackPath(in.File) != nil:
-			v.problem("%s: attestations file %q is not under its directory %q", PackManifest, in.File, in.Dir)
+		case ValidPath(in.Dir) != nil || path.Dir(in.Dir) != "attestations":
+			v.problem("%s: attestations directory %q is not a directory of attestations/", reports.PackManifest, in.Dir)
+		case !strings.HasPrefix(in.File, in.Dir+"/") || ValidPath(in.File) != nil:
+			v.problem("%s: attestations file %q is not under its directory %q", reports.PackManifest, in.File, in.Dir)
 		case attDirs[in.Dir]:
-			v.problem("%s: two attestations files are packed in %s", PackManifest, in.Dir)
+			v.problem("%s: two attestations files are packed in %s", reports.PackManifest, in.Dir)
 		default:
 			attDirs[in.Dir] = true
 			if _, ok := pc.Entries[in.File]; !ok && listed[in.File] == "" {
@@ -274,8 +275,8 @@ func verifyLayout(v *Verification, m *Manifest, pc *PackContents, listed map[str
 	}
 	waivers := map[string]bool{}
 	for _, in := range m.Waivers {
-		if ValidPackPath(in.File) != nil || path.Dir(path.Dir(in.File)) != "waivers" {
-			v.problem("%s: waivers file %q is not in a directory of waivers/", PackManifest, in.File)
+		if ValidPath(in.File) != nil || path.Dir(path.Dir(in.File)) != "waivers" {
+			v.problem("%s: waivers file %q is not in a directory of waivers/", reports.PackManifest, in.File)
 			continue
 		}
 		waivers[in.File] = true
@@ -295,14 +296,14 @@ func verifyLayout(v *Verification, m *Manifest, pc *PackContents, listed map[str
 	}
 	for _, n := range pc.names() {
 		switch {
-		case n == PackManifest || n == PackSignature || n == PackFacts || n == PackFindings || n == PackAssessment:
+		case n == reports.PackManifest || n == reports.PackSignature || n == reports.PackFacts || n == reports.PackFindings || n == reports.PackAssessment:
 		case strings.HasPrefix(n, "reports/"):
 			if !rendered[n] {
 				v.problem("%s: not rendered by sdescan: a pack's reports are %s", n, strings.Join(sortedKeys(rendered), ", "))
 			}
 		case strings.HasPrefix(n, checks.EvidencePrefix):
 			if facts != nil && !cited[n] {
-				v.problem("%s: not cited by %s", n, PackFacts)
+				v.problem("%s: not cited by %s", n, reports.PackFacts)
 			}
 		case strings.HasPrefix(n, packFrameworks+"/"):
 			if _, ok := catalogue[n]; !ok {
@@ -331,7 +332,7 @@ func verifyLayout(v *Verification, m *Manifest, pc *PackContents, listed map[str
 // the builtin directory must hold exactly them, byte for byte; every other
 // packed check is custom, listed for the assessor. The manifest's list of checks
 // must say the same.
-func verifyChecks(v *Verification, m *Manifest, pc *PackContents, listed map[string]string, opts VerifyOptions) {
+func verifyChecks(v *Verification, m *Manifest, pc *Contents, listed map[string]string, opts VerifyOptions) {
 	fsys := opts.Shipped
 	if fsys == nil {
 		fsys = checks.BuiltinFS()
@@ -406,13 +407,13 @@ func verifyChecks(v *Verification, m *Manifest, pc *PackContents, listed map[str
 	}
 	for _, p := range m.Policies {
 		if _, ok := dirs[p.Dir]; ok && files[p.Dir] != p.Files {
-			v.problem("%s: policy %s has %d check files, %s holds %d", PackManifest, p.Name, p.Files, p.Dir, files[p.Dir])
+			v.problem("%s: policy %s has %d check files, %s holds %d", reports.PackManifest, p.Name, p.Files, p.Dir, files[p.Dir])
 		}
 	}
 
 	// The manifest's list of checks (format 2) says the same of each file.
-	if m.Format == packFormat1 {
-		v.warn("%s: format %s lists no checks: the packed checks are judged from their files alone", PackManifest, packFormat1)
+	if m.Format == format1 {
+		v.warn("%s: format %s lists no checks: the packed checks are judged from their files alone", reports.PackManifest, format1)
 		return
 	}
 	inList := map[string]bool{}
@@ -420,13 +421,13 @@ func verifyChecks(v *Verification, m *Manifest, pc *PackContents, listed map[str
 		dir, isCheck := packed[c.Path]
 		switch {
 		case inList[c.Path]:
-			v.problem("%s: checks lists %s twice", PackManifest, c.Path)
+			v.problem("%s: checks lists %s twice", reports.PackManifest, c.Path)
 		case !isCheck:
-			v.problem("%s: checks lists %q, not a check file of a policy directory of the pack", PackManifest, c.Path)
+			v.problem("%s: checks lists %q, not a check file of a policy directory of the pack", reports.PackManifest, c.Path)
 		case c.SHA256 != listed[c.Path]: // a file unlike its listing is reported as such
-			v.problem("%s: checks lists %s with sha256 %s, its files entry %s", PackManifest, c.Path, c.SHA256, listed[c.Path])
+			v.problem("%s: checks lists %s with sha256 %s, its files entry %s", reports.PackManifest, c.Path, c.SHA256, listed[c.Path])
 		case c.Shipped != (dir == packBuiltin):
-			v.problem("%s: checks lists %s as shipped: %t, but it is packed in %s", PackManifest, c.Path, c.Shipped, dir)
+			v.problem("%s: checks lists %s as shipped: %t, but it is packed in %s", reports.PackManifest, c.Path, c.Shipped, dir)
 		}
 		inList[c.Path] = true
 	}
@@ -437,13 +438,13 @@ func verifyChecks(v *Verification, m *Manifest, pc *PackContents, listed map[str
 	}
 }
 
-func verifySignature(v *Verification, m *Manifest, manifest []byte, sig *PackEntry, opts VerifyOptions) {
+func verifySignature(v *Verification, m *Manifest, manifest []byte, sig *Entry, opts VerifyOptions) {
 	switch {
 	case sig != nil && m.PublicKey == nil:
-		v.problem("%s: present, but %s records no signing key", PackSignature, PackManifest)
+		v.problem("%s: present, but %s records no signing key", reports.PackSignature, reports.PackManifest)
 		return
 	case sig == nil && m.PublicKey != nil:
-		v.problem("%s: missing, but %s records a signing key (sha256 %s)", PackSignature, PackManifest, m.PublicKey.SHA256)
+		v.problem("%s: missing, but %s records a signing key (sha256 %s)", reports.PackSignature, reports.PackManifest, m.PublicKey.SHA256)
 		return
 	}
 	if opts.Key == nil {
@@ -457,15 +458,15 @@ func verifySignature(v *Verification, m *Manifest, manifest []byte, sig *PackEnt
 	fp := KeyFingerprint(opts.Key)
 	switch {
 	case sig == nil:
-		v.problem("%s: missing: the pack is not signed", PackSignature)
+		v.problem("%s: missing: the pack is not signed", reports.PackSignature)
 	case m.PublicKey.Algorithm != "ed25519":
-		v.problem("%s: signing key algorithm %q, want ed25519", PackManifest, m.PublicKey.Algorithm)
+		v.problem("%s: signing key algorithm %q, want ed25519", reports.PackManifest, m.PublicKey.Algorithm)
 	case m.PublicKey.SHA256 != fp:
-		v.problem("%s: signed by the key with sha256 %s, not by %s (sha256 %s)", PackManifest, m.PublicKey.SHA256, keyName, fp)
+		v.problem("%s: signed by the key with sha256 %s, not by %s (sha256 %s)", reports.PackManifest, m.PublicKey.SHA256, keyName, fp)
 	case len(sig.Data) != ed25519.SignatureSize:
-		v.problem("%s: %d bytes, an ed25519 signature is %d", PackSignature, len(sig.Data), ed25519.SignatureSize)
+		v.problem("%s: %d bytes, an ed25519 signature is %d", reports.PackSignature, len(sig.Data), ed25519.SignatureSize)
 	case !ed25519.Verify(opts.Key, manifest, sig.Data):
-		v.problem("%s: the signature of %s does not verify with %s", PackSignature, PackManifest, keyName)
+		v.problem("%s: the signature of %s does not verify with %s", reports.PackSignature, reports.PackManifest, keyName)
 	default:
 		v.SignatureChecked = true
 	}
@@ -475,7 +476,7 @@ func verifySignature(v *Verification, m *Manifest, manifest []byte, sig *PackEnt
 // catalogue, attestations and waivers, at the pack's assessment time, and
 // compares the result with what the pack says, byte for byte. It is called only
 // for a pack whose files, signature, layout and shipped checks verified.
-func reevaluate(ctx context.Context, v *Verification, m *Manifest, pc *PackContents, facts *checks.Facts, opts VerifyOptions) {
+func reevaluate(ctx context.Context, v *Verification, m *Manifest, pc *Contents, facts *checks.Facts, opts VerifyOptions) {
 	fsys := newMemFS(pc)
 	fail := func(format string, args ...any) {
 		v.problem("re-evaluation: "+format, args...)
@@ -489,8 +490,8 @@ func reevaluate(ctx context.Context, v *Verification, m *Manifest, pc *PackConte
 		return e.Data, true
 	}
 	sub := func(dir string) (fs.FS, bool) {
-		if err := ValidPackPath(dir); err != nil {
-			fail("%s: %v", PackManifest, err)
+		if err := ValidPath(dir); err != nil {
+			fail("%s: %v", reports.PackManifest, err)
 			return nil, false
 		}
 		s, err := fs.Sub(fsys, dir)
@@ -503,7 +504,7 @@ func reevaluate(ctx context.Context, v *Verification, m *Manifest, pc *PackConte
 
 	params, err := m.Assessment.Params()
 	if err != nil {
-		fail("%s: %v", PackManifest, err)
+		fail("%s: %v", reports.PackManifest, err)
 		return
 	}
 	asOf := params.AsOf
@@ -516,7 +517,7 @@ func reevaluate(ctx context.Context, v *Verification, m *Manifest, pc *PackConte
 		Params: params, Limits: opts.EvalLimits, Compiling: opts.compiling}
 	for _, p := range m.Policies {
 		if !strings.HasPrefix(p.Dir, packChecks+"/") {
-			fail("%s: policy directory %q is not under %s/", PackManifest, p.Dir, packChecks)
+			fail("%s: policy directory %q is not under %s/", reports.PackManifest, p.Dir, packChecks)
 			return
 		}
 		s, ok := sub(p.Dir)
@@ -531,7 +532,7 @@ func reevaluate(ctx context.Context, v *Verification, m *Manifest, pc *PackConte
 	}
 	for _, in := range m.Attestations {
 		if in.Dir == "" || !strings.HasPrefix(in.File, in.Dir+"/") {
-			fail("%s: attestations file %q is not under its directory %q", PackManifest, in.File, in.Dir)
+			fail("%s: attestations file %q is not under its directory %q", reports.PackManifest, in.File, in.Dir)
 			return
 		}
 		s, ok := sub(in.Dir)
@@ -551,7 +552,7 @@ func reevaluate(ctx context.Context, v *Verification, m *Manifest, pc *PackConte
 	if err != nil {
 		var unknown *runner.UnknownFrameworkError
 		if errors.As(err, &unknown) {
-			fail("%s: assessed framework %s is not in %s", PackManifest, unknown.ID, packFrameworks)
+			fail("%s: assessed framework %s is not in %s", reports.PackManifest, unknown.ID, packFrameworks)
 			return
 		}
 		fail("%v", err)
@@ -579,7 +580,7 @@ func reevaluate(ctx context.Context, v *Verification, m *Manifest, pc *PackConte
 	// assessment and each report at once; they are compared in the order listed.
 	var findingsR *match
 	res, err := prep.Run(ctx, facts, runner.Options{Evaluated: func(_ *checks.Facts, findings []checks.Finding, _ []*checks.Check) {
-		findingsR = asyncMatch(pc, PackFindings, func(w io.Writer) error { return writeFindings(w, asOf, findings) },
+		findingsR = asyncMatch(pc, reports.PackFindings, func(w io.Writer) error { return writeFindings(w, asOf, findings) },
 			func() ([]byte, error) { return renderFindings(asOf, findings) })
 	}})
 	if err != nil {
@@ -598,10 +599,10 @@ func reevaluate(ctx context.Context, v *Verification, m *Manifest, pc *PackConte
 			return
 		}
 		if !bytes.Equal(got, want) {
-			v.problem("%s: does not follow from the packed facts and policies (first difference at line %d)", name, firstDiffLine(got, want))
+			v.problem("%s: does not follow from the packed facts and policies (first difference at line %d)", name, reports.FirstDiffLine(got, want))
 		}
 	}
-	assessmentR := asyncMatch(pc, PackAssessment, func(w io.Writer) error { return JSON(w, a) },
+	assessmentR := asyncMatch(pc, reports.PackAssessment, func(w io.Writer) error { return reports.JSON(w, a) },
 		func() ([]byte, error) { return renderAssessment(a) })
 	reportsR := make([]*match, len(packReports))
 	for i, r := range packReports {
@@ -633,7 +634,7 @@ type match struct {
 // written, without being kept: when the two are equal and the file is one that
 // redaction leaves as it is, the redacted output is the file. Otherwise render
 // makes the redacted output in full, as the comparison and its message need.
-func asyncMatch(pc *PackContents, name string, write func(io.Writer) error, render func() ([]byte, error)) *match {
+func asyncMatch(pc *Contents, name string, write func(io.Writer) error, render func() ([]byte, error)) *match {
 	m := &match{name: name, done: make(chan struct{})}
 	go func() {
 		defer close(m.done)
@@ -662,16 +663,6 @@ func (c *compareWriter) Write(p []byte) (int, error) {
 	}
 	c.off += len(p)
 	return len(p), nil
-}
-
-// firstDiffLine is the 1-based line where a and b first differ.
-func firstDiffLine(a, b []byte) int {
-	n := min(len(a), len(b))
-	i := 0
-	for i < n && a[i] == b[i] {
-		i++
-	}
-	return bytes.Count(a[:i], []byte("\n")) + 1
 }
 
 func sortedKeys[V any](m map[string]V) []string {

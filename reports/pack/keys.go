@@ -1,4 +1,4 @@
-package reports
+package pack
 
 import (
 	"crypto/ed25519"

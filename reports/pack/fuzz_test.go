@@ -1,4 +1,4 @@
-package reports
+package pack
 
 import (
 	"archive/zip"
@@ -8,16 +8,18 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/sdescan/sdescan/reports"
 )
 
-// FuzzReadPack: whatever bytes are handed to sdescan as a pack, reading and
+// FuzzRead: whatever bytes are handed to sdescan as a pack, reading and
 // verifying it ends in a result or an error that names the pack, never a panic,
 // and never reads outside the pack. The seeds are small valid zips with the
 // pack's file names and a few hostile entry names.
-func FuzzReadPack(f *testing.F) {
+func FuzzRead(f *testing.F) {
 	for _, names := range [][]string{
-		{PackManifest},
-		{PackManifest, PackFacts, PackAssessment},
+		{reports.PackManifest},
+		{reports.PackManifest, reports.PackFacts, reports.PackAssessment},
 		{"../escape.json"},
 		{"evidence/aws/x.json", "evidence/aws/x.json"},
 		{"dir/", "dir"},
@@ -29,7 +31,7 @@ func FuzzReadPack(f *testing.F) {
 			if err != nil {
 				f.Fatal(err)
 			}
-			_, _ = w.Write([]byte(`{"format":"` + PackFormat + `"}`))
+			_, _ = w.Write([]byte(`{"format":"` + Format + `"}`))
 		}
 		if err := zw.Close(); err != nil {
 			f.Fatal(err)
@@ -40,8 +42,8 @@ func FuzzReadPack(f *testing.F) {
 	// The container rules: bytes before and after a zip, a comment, zip64 end records.
 	var one bytes.Buffer
 	zw := zip.NewWriter(&one)
-	if w, err := zw.Create(PackManifest); err == nil {
-		_, _ = w.Write([]byte(`{"format":"` + PackFormat + `"}`))
+	if w, err := zw.Create(reports.PackManifest); err == nil {
+		_, _ = w.Write([]byte(`{"format":"` + Format + `"}`))
 	}
 	zw.SetComment("c")
 	if err := zw.Close(); err != nil {
@@ -68,9 +70,9 @@ func FuzzReadPack(f *testing.F) {
 			t.Fatal(err)
 		}
 		lim := Limits{Entries: 64, EntrySize: 1 << 20, TotalSize: 4 << 20, Ratio: DefaultLimits.Ratio, RatioFloor: DefaultLimits.RatioFloor}
-		if _, err := ReadPack(name, lim, nil); err != nil && !strings.Contains(err.Error(), "pack.zip") {
+		if _, err := Read(name, lim, nil); err != nil && !strings.Contains(err.Error(), "pack.zip") {
 			t.Errorf("error does not name the pack: %v", err)
 		}
-		_, _ = VerifyPack(context.Background(), name, VerifyOptions{Limits: lim})
+		_, _ = Verify(context.Background(), name, VerifyOptions{Limits: lim})
 	})
 }

@@ -1,4 +1,4 @@
-package reports
+package pack
 
 import (
 	"archive/zip"
@@ -17,6 +17,8 @@ import (
 	"testing/fstest"
 
 	"github.com/sdescan/sdescan/checks"
+	"github.com/sdescan/sdescan/reports"
+	"github.com/sdescan/sdescan/reports/internal/demotest"
 )
 
 // customCheck is a benign check of a --policy directory: it denies nothing.
@@ -39,7 +41,7 @@ deny contains "never" if {
 
 // customCase is the demo pack, signed by key, with the custom check above
 // loaded from a --policy directory.
-func customCase(t *testing.T, key ed25519.PrivateKey) *PackFiles {
+func customCase(t *testing.T, key ed25519.PrivateKey) *Files {
 	t.Helper()
 	dir := t.TempDir()
 	writeFile(t, filepath.Join(dir, "custom.rego"), customCheck)
@@ -51,10 +53,10 @@ func customCase(t *testing.T, key ed25519.PrivateKey) *PackFiles {
 const customPath = "policies/checks/policy-1/custom.rego"
 
 // editManifest changes the decoded manifest and re-signs it with key.
-func editManifest(t *testing.T, p *PackFiles, key ed25519.PrivateKey, edit func(*Manifest)) {
+func editManifest(t *testing.T, p *Files, key ed25519.PrivateKey, edit func(*Manifest)) {
 	t.Helper()
 	var m Manifest
-	if err := checks.DecodeJSONStrict(p.files[PackManifest], &m); err != nil {
+	if err := checks.DecodeJSONStrict(p.files[reports.PackManifest], &m); err != nil {
 		t.Fatal(err)
 	}
 	edit(&m)
@@ -62,13 +64,13 @@ func editManifest(t *testing.T, p *PackFiles, key ed25519.PrivateKey, edit func(
 	if err := checks.WriteJSON(&buf, m); err != nil {
 		t.Fatal(err)
 	}
-	p.files[PackManifest] = buf.Bytes()
-	p.files[PackSignature] = ed25519.Sign(key, buf.Bytes())
+	p.files[reports.PackManifest] = buf.Bytes()
+	p.files[reports.PackSignature] = ed25519.Sign(key, buf.Bytes())
 }
 
 // clonePack copies a built pack, so that each case tampers with its own.
-func clonePack(p *PackFiles) *PackFiles {
-	out := &PackFiles{files: map[string][]byte{}, modified: p.modified}
+func clonePack(p *Files) *Files {
+	out := &Files{files: map[string][]byte{}, modified: p.modified}
 	for n, b := range p.files {
 		out.files[n] = bytes.Clone(b)
 	}
@@ -94,7 +96,7 @@ func hasLine(lines []string, want string) bool {
 func TestVerifyShippedChecks(t *testing.T) {
 	key := testKey(t, 1)
 	pub := key.Public().(ed25519.PublicKey)
-	signed := func() *PackFiles { c := demoCase(t); c.key = key; return buildPack(t, c) }
+	signed := func() *Files { c := demoCase(t); c.key = key; return buildPack(t, c) }
 	base, custom := signed(), customCase(t, key)
 	shipped, err := ShippedChecks(checks.BuiltinFS())
 	if err != nil {
@@ -122,9 +124,9 @@ func TestVerifyShippedChecks(t *testing.T) {
 
 	tests := []struct {
 		name    string
-		pack    *PackFiles
-		tamper  func(t *testing.T, p *PackFiles)
-		version string   // the verifier's; "": testVersion, "-": unknown
+		pack    *Files
+		tamper  func(t *testing.T, p *Files)
+		version string   // the verifier's; "": demotest.Version, "-": unknown
 		shipped fs.FS    // the verifier's shipped checks; nil: the real ones
 		want    []string // problems, each a substring of one line; none: valid (and evaluated)
 		warn    []string // warnings, each a substring of one
@@ -133,7 +135,7 @@ func TestVerifyShippedChecks(t *testing.T) {
 	}{
 		{name: "untouched", pack: base},
 		{name: "every built-in check made to pass, re-signed", pack: base,
-			tamper: func(t *testing.T, p *PackFiles) {
+			tamper: func(t *testing.T, p *Files) {
 				// The check can no longer deny: the findings re-evaluated from it
 				// would all pass, the assessment go green.
 				replaceIn(t, p, rds, "deny contains", "deny_disabled contains")
@@ -143,7 +145,7 @@ func TestVerifyShippedChecks(t *testing.T) {
 			want: []string{rds + ": differs from the check sdescan test ships (sha256 "},
 			warn: []string{"re-evaluation not attempted: "}, noWant: []string{"re-evaluation: ", "does not follow"}},
 		{name: "extra built-in check, re-signed", pack: base,
-			tamper: func(t *testing.T, p *PackFiles) {
+			tamper: func(t *testing.T, p *Files) {
 				p.files["policies/checks/builtin/aws/policy/zz_evil.rego"] = []byte("package sdescan.lib.evil\n")
 				remanifest(t, p, key)
 			},
@@ -151,60 +153,60 @@ func TestVerifyShippedChecks(t *testing.T) {
 				fmt.Sprintf("manifest.json: policy builtin has %d check files, policies/checks/builtin holds %d", len(shipped), len(shipped)+1)},
 			warn: []string{"re-evaluation not attempted: "}},
 		{name: "shipped check removed, re-signed", pack: base,
-			tamper: func(t *testing.T, p *PackFiles) {
+			tamper: func(t *testing.T, p *Files) {
 				delete(p.files, rds)
 				remanifest(t, p, key)
 			},
 			want: []string{rds + ": missing: sdescan test ships it"},
 			warn: []string{"re-evaluation not attempted: "}},
 		{name: "test file in the built-in directory, re-signed", pack: base,
-			tamper: func(t *testing.T, p *PackFiles) {
+			tamper: func(t *testing.T, p *Files) {
 				p.files["policies/checks/builtin/aws/policy/rds_public_access_test.rego"] = []byte("package x\n")
 				remanifest(t, p, key)
 			},
 			want: []string{"policies/checks/builtin/aws/policy/rds_public_access_test.rego: not a check sdescan test ships"}},
 		{name: "custom check listed", pack: custom, custom: []string{customPath}},
 		{name: "custom check moved into the built-in directory, re-signed", pack: custom,
-			tamper: func(t *testing.T, p *PackFiles) {
+			tamper: func(t *testing.T, p *Files) {
 				p.files["policies/checks/builtin/custom.rego"] = p.files[customPath]
 				delete(p.files, customPath)
 				remanifest(t, p, key)
 			},
 			want: []string{"policies/checks/builtin/custom.rego: not a check sdescan test ships"}},
 		{name: "custom check's shipped flag forged, re-signed", pack: custom,
-			tamper: func(t *testing.T, p *PackFiles) {
+			tamper: func(t *testing.T, p *Files) {
 				editManifest(t, p, key, func(m *Manifest) { m.Checks[len(m.Checks)-1].Shipped = true }) // policy-1 sorts last
 			},
 			want: []string{"manifest.json: checks lists " + customPath + " as shipped: true, but it is packed in policies/checks/policy-1"}},
 		{name: "custom check left out of the checks list, re-signed", pack: custom,
-			tamper: func(t *testing.T, p *PackFiles) {
+			tamper: func(t *testing.T, p *Files) {
 				editManifest(t, p, key, func(m *Manifest) { m.Checks = m.Checks[:len(m.Checks)-1] })
 			},
 			want: []string{customPath + ": a check file the manifest's checks list leaves out"}},
 		{name: "check listed with another digest, re-signed", pack: base,
-			tamper: func(t *testing.T, p *PackFiles) {
+			tamper: func(t *testing.T, p *Files) {
 				editManifest(t, p, key, func(m *Manifest) { m.Checks[0].SHA256 = strings.Repeat("0", 64) })
 			},
 			want: []string{"manifest.json: checks lists policies/checks/builtin/"}},
 		{name: "builtin directory dropped, its checks made custom, re-signed", pack: base,
-			tamper: func(t *testing.T, p *PackFiles) {
+			tamper: func(t *testing.T, p *Files) {
 				for _, n := range p.Names() {
 					if strings.HasPrefix(n, packBuiltin+"/") {
 						p.files["policies/checks/policy-0/"+strings.TrimPrefix(n, packBuiltin+"/")] = p.files[n]
 						delete(p.files, n)
 					}
 				}
-				replaceIn(t, p, PackManifest, `"dir": "policies/checks/builtin"`, `"dir": "policies/checks/policy-0"`)
+				replaceIn(t, p, reports.PackManifest, `"dir": "policies/checks/builtin"`, `"dir": "policies/checks/policy-0"`)
 				remanifest(t, p, key)
 			},
 			want: []string{"policies/checks/builtin: missing: every pack holds the checks sdescan test ships"}},
 		{name: "format 1 pack (no checks list), re-signed", pack: base,
-			tamper: func(t *testing.T, p *PackFiles) {
+			tamper: func(t *testing.T, p *Files) {
 				editManifest(t, p, key, func(m *Manifest) { m.Format, m.Checks = "sdescan-evidence-pack/1", nil })
 			},
 			warn: []string{"manifest.json: format sdescan-evidence-pack/1 lists no checks: the packed checks are judged from their files alone"}},
 		{name: "format 1 pack with an edited built-in check, re-signed", pack: base,
-			tamper: func(t *testing.T, p *PackFiles) {
+			tamper: func(t *testing.T, p *Files) {
 				replaceIn(t, p, rds, "severity: critical", "severity: low")
 				remanifest(t, p, key)
 				editManifest(t, p, key, func(m *Manifest) { m.Format, m.Checks = "sdescan-evidence-pack/1", nil })
@@ -230,13 +232,13 @@ func TestVerifyShippedChecks(t *testing.T) {
 			version := tt.version
 			switch version {
 			case "":
-				version = testVersion
+				version = demotest.Version
 			case "-":
 				version = ""
 			}
 			compiled := 0
 			opts := VerifyOptions{Key: pub, Version: version, Shipped: tt.shipped, compiling: func() { compiled++ }}
-			v, err := VerifyPack(context.Background(), writeZipFile(t, p), opts)
+			v, err := Verify(context.Background(), writeZipFile(t, p), opts)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -293,7 +295,7 @@ func TestPackManifestChecks(t *testing.T) {
 	c.policyDir = "builtin" // --policy builtin
 	p := buildPack(t, c)
 	var m Manifest
-	if err := checks.DecodeJSONStrict(p.files[PackManifest], &m); err != nil {
+	if err := checks.DecodeJSONStrict(p.files[reports.PackManifest], &m); err != nil {
 		t.Fatal(err)
 	}
 	if m.Format != "sdescan-evidence-pack/2" {
@@ -327,7 +329,7 @@ func TestPackManifestChecks(t *testing.T) {
 		m.Policies[1] != (PolicyEntry{Name: "builtin", Dir: "policies/checks/policy-1", Files: 1}) {
 		t.Errorf("policies %+v", m.Policies)
 	}
-	v, err := VerifyPack(context.Background(), writeZipFile(t, p), VerifyOptions{Version: testVersion})
+	v, err := Verify(context.Background(), writeZipFile(t, p), VerifyOptions{Version: demotest.Version})
 	if err != nil || len(v.Problems) > 0 || len(v.CustomChecks) != 1 {
 		t.Fatalf("%v %q %+v", err, v.Problems, v.CustomChecks)
 	}
@@ -363,7 +365,7 @@ func TestVerifyStrictLayout(t *testing.T) {
 			p := clonePack(base)
 			p.files[tt.add] = []byte("x\n")
 			remanifest(t, p, key)
-			v, err := VerifyPack(context.Background(), writeZipFile(t, p), VerifyOptions{Key: pub, Version: testVersion})
+			v, err := Verify(context.Background(), writeZipFile(t, p), VerifyOptions{Key: pub, Version: demotest.Version})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -380,7 +382,7 @@ func TestVerifyStrictLayout(t *testing.T) {
 	p := clonePack(base)
 	delete(p.files, "reports/board.html")
 	remanifest(t, p, key)
-	v, err := VerifyPack(context.Background(), writeZipFile(t, p), VerifyOptions{Key: pub, Version: testVersion})
+	v, err := Verify(context.Background(), writeZipFile(t, p), VerifyOptions{Key: pub, Version: demotest.Version})
 	if err != nil || len(v.Problems) != 1 || v.Problems[0] != "reports/board.html: missing: every pack holds it" {
 		t.Errorf("report removed: %v %q", err, v.Problems)
 	}
@@ -397,21 +399,21 @@ func TestVerifyStopsBeforeEvaluation(t *testing.T) {
 	broken := []byte("package sdescan.checks.test.custom\n\ndeny contains x if { this is not rego\n")
 	tests := []struct {
 		name   string
-		tamper func(p *PackFiles)
+		tamper func(p *Files)
 		key    ed25519.PublicKey
 		want   string
 		eval   bool
 	}{
-		{"digest tampered", func(p *PackFiles) { p.files[customPath] = broken }, pub, fmt.Sprintf("%s: %d bytes, the manifest says %d", customPath, len(broken), len(customCheck)), false},
-		{"digest tampered, no key", func(p *PackFiles) { p.files[customPath] = broken }, nil, customPath + ": ", false},
-		{"same size, digest tampered", func(p *PackFiles) { p.files[customPath][len(customCheck)-3] = '{' }, pub, customPath + ": sha256 ", false},
-		{"size tampered", func(p *PackFiles) { p.files[customPath] = append(p.files[customPath], '\n') }, pub,
+		{"digest tampered", func(p *Files) { p.files[customPath] = broken }, pub, fmt.Sprintf("%s: %d bytes, the manifest says %d", customPath, len(broken), len(customCheck)), false},
+		{"digest tampered, no key", func(p *Files) { p.files[customPath] = broken }, nil, customPath + ": ", false},
+		{"same size, digest tampered", func(p *Files) { p.files[customPath][len(customCheck)-3] = '{' }, pub, customPath + ": sha256 ", false},
+		{"size tampered", func(p *Files) { p.files[customPath] = append(p.files[customPath], '\n') }, pub,
 			fmt.Sprintf("%s: %d bytes, the manifest says %d", customPath, len(customCheck)+1, len(customCheck)), false},
-		{"re-signed by another key", func(p *PackFiles) {
+		{"re-signed by another key", func(p *Files) {
 			p.files[customPath] = broken
 			remanifest(t, p, testKey(t, 2))
 		}, pub, "manifest.sig: the signature of manifest.json does not verify", false},
-		{"re-signed by the owner", func(p *PackFiles) {
+		{"re-signed by the owner", func(p *Files) {
 			p.files[customPath] = broken
 			remanifest(t, p, key)
 		}, pub, "rego_parse_error", true},
@@ -421,7 +423,7 @@ func TestVerifyStopsBeforeEvaluation(t *testing.T) {
 			p := clonePack(base)
 			tt.tamper(p)
 			compiled := 0
-			v, err := VerifyPack(context.Background(), writeZipFile(t, p), VerifyOptions{Key: tt.key, Version: testVersion, compiling: func() { compiled++ }})
+			v, err := Verify(context.Background(), writeZipFile(t, p), VerifyOptions{Key: tt.key, Version: demotest.Version, compiling: func() { compiled++ }})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -505,12 +507,12 @@ func TestReadPackStrictContainer(t *testing.T) {
 			if err := os.WriteFile(file, tt.data, 0o644); err != nil {
 				t.Fatal(err)
 			}
-			_, err := VerifyPack(context.Background(), file, VerifyOptions{Version: testVersion})
+			_, err := Verify(context.Background(), file, VerifyOptions{Version: demotest.Version})
 			if err == nil || err.Error() != file+": "+tt.want {
 				t.Errorf("error %v, want %q", err, file+": "+tt.want)
 			}
-			if _, err := ReadPack(file, DefaultLimits, nil); err == nil || !strings.Contains(err.Error(), tt.want) {
-				t.Errorf("ReadPack: %v", err)
+			if _, err := Read(file, DefaultLimits, nil); err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("Read: %v", err)
 			}
 		})
 	}
@@ -539,7 +541,7 @@ func TestReadPackZip64(t *testing.T) {
 	if err := os.WriteFile(file, data, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if pc, err := ReadPack(file, DefaultLimits, nil); err != nil || len(pc.Entries) != 70_000 {
+	if pc, err := Read(file, DefaultLimits, nil); err != nil || len(pc.Entries) != 70_000 {
 		t.Fatalf("zip64 pack: %v", err)
 	}
 	prepended := filepath.Join(dir, "prepended.zip")
@@ -547,7 +549,7 @@ func TestReadPackZip64(t *testing.T) {
 		t.Fatal(err)
 	}
 	// archive/zip does not read a zip64 zip with bytes prepended at all.
-	if _, err := ReadPack(prepended, DefaultLimits, nil); err == nil || !strings.Contains(err.Error(), "prepended.zip: not a readable zip file") {
+	if _, err := Read(prepended, DefaultLimits, nil); err == nil || !strings.Contains(err.Error(), "prepended.zip: not a readable zip file") {
 		t.Fatalf("zip64 pack with bytes prepended: %v", err)
 	}
 }
@@ -578,7 +580,7 @@ func TestVerifyNetworkCheckMakesNoRequest(t *testing.T) {
 	}
 	p.files[customPath] = []byte(network)
 	remanifest(t, p, key)
-	v, err := VerifyPack(context.Background(), writeZipFile(t, p), VerifyOptions{Key: key.Public().(ed25519.PublicKey), Version: testVersion})
+	v, err := Verify(context.Background(), writeZipFile(t, p), VerifyOptions{Key: key.Public().(ed25519.PublicKey), Version: demotest.Version})
 	if err != nil {
 		t.Fatal(err)
 	}

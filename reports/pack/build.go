@@ -1,4 +1,4 @@
-package reports
+package pack
 
 import (
 	"archive/zip"
@@ -9,7 +9,6 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"github.com/sdescan/sdescan/controls/runner"
 	"io"
 	"io/fs"
 	"os"
@@ -28,24 +27,22 @@ import (
 	"github.com/sdescan/sdescan/checks"
 	"github.com/sdescan/sdescan/checks/limits"
 	"github.com/sdescan/sdescan/controls"
+	"github.com/sdescan/sdescan/controls/runner"
+	"github.com/sdescan/sdescan/reports"
 )
 
-// PackFormat names the layout of an evidence pack (docs/evidence-pack.md). It
+// Format names the layout of an evidence pack (docs/evidence-pack.md). It
 // changes only when a reader of the old layout would misread the new one.
-// Format 2 added the manifest's checks list; packs of format 1 (packFormat1)
+// Format 2 added the manifest's checks list; packs of format 1 (format1)
 // are still read.
-const PackFormat = "sdescan-evidence-pack/2"
+const Format = "sdescan-evidence-pack/2"
 
-// packFormat1 is the format before the manifest listed the packed checks.
-const packFormat1 = "sdescan-evidence-pack/1"
+// format1 is the format before the manifest listed the packed checks.
+const format1 = "sdescan-evidence-pack/1"
 
-// Names of the fixed files of a pack.
+// Folders of a pack (its fixed files are named by reports.PackManifest and the
+// other reports.Pack* constants, which the reports cite).
 const (
-	PackManifest   = "manifest.json"
-	PackSignature  = "manifest.sig"
-	PackFacts      = "facts.json"
-	PackFindings   = "findings.json"
-	PackAssessment = "assessment.json"
 	// packFrameworks holds the catalogue: attestations.yaml (the attestation
 	// kinds) and one <id>.yaml per framework.
 	packFrameworks = "policies/frameworks"
@@ -61,8 +58,8 @@ var packReports = []struct {
 	name   string
 	render func(io.Writer, *controls.Assessment) error
 }{
-	{"reports/summary.md", Markdown},
-	{"reports/board.html", Board},
+	{"reports/summary.md", reports.Markdown},
+	{"reports/board.html", reports.Board},
 }
 
 // Manifest is manifest.json: what the pack holds and how it was assessed.
@@ -158,23 +155,23 @@ type FileEntry struct {
 	Size   int64  `json:"size"`
 }
 
-// PackedFacts are facts made ready for a pack: redacted, with the raw evidence they
+// Facts are facts made ready for a pack: redacted, with the raw evidence they
 // cite read, checked and redacted. Assess Facts, not the facts given to
-// PreparePackFacts, so that the pack's findings follow from its facts.json.
-type PackedFacts struct {
+// PrepareFacts, so that the pack's findings follow from its facts.json.
+type Facts struct {
 	Facts    *checks.Facts
 	json     []byte
 	evidence map[string][]byte // pack path -> redacted content
 }
 
-// PreparePackFacts redacts the facts and copies the raw evidence they cite from
+// PrepareFacts redacts the facts and copies the raw evidence they cite from
 // evidence (nil: none), checking each file's sha256 against its reference. A
 // missing or mismatching evidence file is an error naming it: a pack is whole or
 // not at all. Evidence that redaction changes is cited by its new digest (and a
 // path that held a secret by its redacted path): f's evidence references are
 // updated in place, and the returned facts cite what the pack holds.
-func PreparePackFacts(f *checks.Facts, name string, evidence fs.FS) (*PackedFacts, error) {
-	pf := &PackedFacts{evidence: map[string][]byte{}}
+func PrepareFacts(f *checks.Facts, name string, evidence fs.FS) (*Facts, error) {
+	pf := &Facts{evidence: map[string][]byte{}}
 	type ref struct{ sum, path, redacted string }
 	refs := map[string]*ref{}
 	// Resources cite the evidence of their facts; runs cite the rest (who the
@@ -239,10 +236,10 @@ func PreparePackFacts(f *checks.Facts, name string, evidence fs.FS) (*PackedFact
 	return pf, nil
 }
 
-// Pack is everything an evidence pack is built from: the inputs of one
+// BuildInput is everything an evidence pack is built from: the inputs of one
 // assessment and its result.
-type Pack struct {
-	Facts *PackedFacts
+type BuildInput struct {
+	Facts *Facts
 	// Prepared is the assessment as the runner made it ready (checks, catalogue,
 	// attestations, waivers, parameters); Result is what it gave.
 	Prepared *runner.Prepared
@@ -251,15 +248,15 @@ type Pack struct {
 	Key ed25519.PrivateKey
 }
 
-// PackFiles is a built pack: every file by name, ready to be written as a zip or
+// Files is a built pack: every file by name, ready to be written as a zip or
 // a directory.
-type PackFiles struct {
+type Files struct {
 	files    map[string][]byte
 	modified time.Time
 }
 
 // Names returns the files of the pack, sorted.
-func (p *PackFiles) Names() []string {
+func (p *Files) Names() []string {
 	names := make([]string, 0, len(p.files))
 	for n := range p.files {
 		names = append(names, n)
@@ -269,7 +266,7 @@ func (p *PackFiles) Names() []string {
 }
 
 // File returns the content of one file of the pack.
-func (p *PackFiles) File(name string) ([]byte, bool) {
+func (p *Files) File(name string) ([]byte, bool) {
 	b, ok := p.files[name]
 	return b, ok
 }
@@ -281,7 +278,7 @@ type packBuilder struct {
 }
 
 func (b *packBuilder) add(name string, data []byte) error {
-	if err := ValidPackPath(name); err != nil {
+	if err := ValidPath(name); err != nil {
 		return err
 	}
 	if _, dup := b.files[name]; dup {
@@ -314,10 +311,10 @@ func (b *packBuilder) addCopied(name, from string, data []byte) error {
 	return b.add(name, data)
 }
 
-// BuildPack assembles the evidence pack of an assessment in memory. Nothing is
+// Build assembles the evidence pack of an assessment in memory. Nothing is
 // read from the wall clock or the environment: the same inputs and key give the
 // same files, byte for byte.
-func BuildPack(p *Pack) (*PackFiles, error) {
+func Build(p *BuildInput) (*Files, error) {
 	if p.Facts == nil || p.Prepared == nil || p.Result == nil {
 		return nil, errors.New("evidence pack: facts, the prepared assessment and its result are required")
 	}
@@ -330,7 +327,7 @@ func BuildPack(p *Pack) (*PackFiles, error) {
 		collected = params.AsOf.UTC()
 	}
 	m := &Manifest{
-		Format:      PackFormat,
+		Format:      Format,
 		Tool:        setup.Tool,
 		CollectedAt: collected.Format(time.RFC3339),
 		Assessment:  params.Record(),
@@ -363,7 +360,7 @@ func BuildPack(p *Pack) (*PackFiles, error) {
 
 	// Facts (redacted again, as a defence in depth) and the raw evidence they cite.
 	facts2, _ := factsR.wait()
-	if err := b.add(PackFacts, facts2); err != nil {
+	if err := b.add(reports.PackFacts, facts2); err != nil {
 		return nil, err
 	}
 	for name, data := range p.Facts.evidence {
@@ -377,14 +374,14 @@ func BuildPack(p *Pack) (*PackFiles, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := b.add(PackFindings, findings); err != nil {
+	if err := b.add(reports.PackFindings, findings); err != nil {
 		return nil, err
 	}
 	assessmentJSON, err := assessmentR.wait()
 	if err != nil {
 		return nil, err
 	}
-	if err := b.add(PackAssessment, assessmentJSON); err != nil {
+	if err := b.add(reports.PackAssessment, assessmentJSON); err != nil {
 		return nil, err
 	}
 	for i, r := range packReports {
@@ -465,18 +462,18 @@ func BuildPack(p *Pack) (*PackFiles, error) {
 	}
 	var mb bytes.Buffer
 	if err := checks.WriteJSON(&mb, m); err != nil {
-		return nil, fmt.Errorf("%s: %w", PackManifest, err)
+		return nil, fmt.Errorf("%s: %w", reports.PackManifest, err)
 	}
 	manifest := checks.Redact(mb.Bytes())
-	if err := b.add(PackManifest, manifest); err != nil {
+	if err := b.add(reports.PackManifest, manifest); err != nil {
 		return nil, err
 	}
 	if p.Key != nil {
-		if err := b.add(PackSignature, ed25519.Sign(p.Key, manifest)); err != nil {
+		if err := b.add(reports.PackSignature, ed25519.Sign(p.Key, manifest)); err != nil {
 			return nil, err
 		}
 	}
-	return &PackFiles{files: b.files, modified: collected.UTC()}, nil
+	return &Files{files: b.files, modified: collected.UTC()}, nil
 }
 
 // readChecks reads the check files of a policy source as the engine loads them
@@ -670,15 +667,15 @@ func writeFindings(w io.Writer, asOf time.Time, list []checks.Finding) error {
 		})
 	}
 	if err := checks.WriteJSON(w, findingsFile{AsOf: asOf.UTC().Format(time.RFC3339), Findings: out}); err != nil {
-		return fmt.Errorf("%s: %w", PackFindings, err)
+		return fmt.Errorf("%s: %w", reports.PackFindings, err)
 	}
 	return nil
 }
 
 func renderAssessment(a *controls.Assessment) ([]byte, error) {
 	buf := appendWriter(make([]byte, 0, jsonSizeHint(a.Findings)+1<<20)) // the findings are most of it
-	if err := JSON(&buf, a); err != nil {
-		return nil, fmt.Errorf("%s: %w", PackAssessment, err)
+	if err := reports.JSON(&buf, a); err != nil {
+		return nil, fmt.Errorf("%s: %w", reports.PackAssessment, err)
 	}
 	return checks.Redact(buf), nil
 }
@@ -772,7 +769,7 @@ func sha256Hex(data []byte) string {
 // as archive/zip compresses them (compress/flate at zipDeflateLevel, the whole
 // file in one write); the zip.Writer then writes headers, checksums and those
 // bytes as it would have with its own compressor.
-func (p *PackFiles) WriteZip(w io.Writer) error {
+func (p *Files) WriteZip(w io.Writer) error {
 	names := p.Names()
 	compressed := make([][]byte, len(names))
 	errs := make([]error, len(names))
@@ -841,7 +838,7 @@ func (c *precompressed) Close() error {
 // WriteDir writes the pack as a directory, which must not exist or be empty. The
 // files are written into a temporary directory beside it and renamed into place,
 // so a failure never leaves half a pack.
-func (p *PackFiles) WriteDir(dir string) error {
+func (p *Files) WriteDir(dir string) error {
 	if entries, err := os.ReadDir(dir); err == nil {
 		if len(entries) > 0 {
 			return fmt.Errorf("%s: directory is not empty; a pack directory must hold the pack alone", dir)

@@ -1,4 +1,4 @@
-package reports
+package pack
 
 import (
 	"archive/zip"
@@ -6,7 +6,6 @@ import (
 	"context"
 	"crypto/ed25519"
 	"fmt"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"testing"
@@ -14,22 +13,16 @@ import (
 
 	"github.com/sdescan/sdescan/checks"
 	"github.com/sdescan/sdescan/fixtures"
+	"github.com/sdescan/sdescan/reports/internal/demotest"
 )
 
 // syntheticPackFacts returns n resources cloned round-robin from the demo estate,
 // each with a unique ID, as checks/bench_test.go builds them. Each call decodes
-// the demo afresh and copies the evidence references: PreparePackFacts rewrites
+// the demo afresh and copies the evidence references: PrepareFacts rewrites
 // them in place.
 func syntheticPackFacts(tb testing.TB, n int) *checks.Facts {
 	tb.Helper()
-	data, err := fs.ReadFile(fixtures.DemoFS(), fixtures.DemoFacts)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	demo, err := checks.DecodeFactsBytes(data, "demo/facts.json")
-	if err != nil {
-		tb.Fatal(err)
-	}
+	demo := demotest.Facts(tb)
 	out := &checks.Facts{Tool: demo.Tool, Catalogue: demo.Catalogue, CollectedAt: demo.CollectedAt, Runs: demo.Runs}
 	out.Resources = make([]checks.Resource, n)
 	for i := range n {
@@ -38,17 +31,17 @@ func syntheticPackFacts(tb testing.TB, n int) *checks.Facts {
 		r.Evidence = append([]checks.EvidenceRef(nil), r.Evidence...)
 		out.Resources[i] = r
 	}
-	testRegistry.FillCovers(out)
+	demotest.Registry.FillCovers(out)
 	out.Normalize()
 	return out
 }
 
 // benchPack is the input of a pack of the synthetic estate, assessed once, with
 // the demo's attestations, waivers and framework: what `scan --pack` hands to
-// BuildPack after evaluation.
-func benchPack(b testing.TB, pf *PackedFacts) *Pack {
+// Build after evaluation.
+func benchPack(b testing.TB, pf *Facts) *BuildInput {
 	b.Helper()
-	setup := packSetup(b, true)
+	setup := demotest.Setup(b, true)
 	setup.Tool.Version = "bench"
 	return assessForPack(b, pf, setup, ed25519.NewKeyFromSeed(bytes.Repeat([]byte{1}, ed25519.SeedSize)))
 }
@@ -56,16 +49,16 @@ func benchPack(b testing.TB, pf *PackedFacts) *Pack {
 // BenchmarkPack writes and verifies a signed evidence pack of 100,000 resources
 // (docs/performance.md):
 //
-//   - write: redact the facts and copy their evidence (PreparePackFacts), build
-//     every file, the manifest and its signature (BuildPack), and write the zip
+//   - write: redact the facts and copy their evidence (PrepareFacts), build
+//     every file, the manifest and its signature (Build), and write the zip
 //     to disk. Evaluation is not in it: BenchmarkEvaluate measures that.
-//   - verify: VerifyPack with the public key, as `sdescan verify` runs it: read
+//   - verify: Verify with the public key, as `sdescan verify` runs it: read
 //     and hash every file, check the signature, re-evaluate the packed checks
 //     over the packed facts and compare every output byte for byte.
 func BenchmarkPack(b *testing.B) {
 	n := benchResources()
 	dir := b.TempDir()
-	pf, err := PreparePackFacts(syntheticPackFacts(b, n), "facts.json", fixtures.DemoFS())
+	pf, err := PrepareFacts(syntheticPackFacts(b, n), "facts.json", fixtures.DemoFS())
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -79,12 +72,12 @@ func BenchmarkPack(b *testing.B) {
 			b.StopTimer()
 			facts := syntheticPackFacts(b, n)
 			b.StartTimer()
-			pf, err := PreparePackFacts(facts, "facts.json", fixtures.DemoFS())
+			pf, err := PrepareFacts(facts, "facts.json", fixtures.DemoFS())
 			if err != nil {
 				b.Fatal(err)
 			}
 			p.Facts = pf
-			built, err := BuildPack(p)
+			built, err := Build(p)
 			if err != nil {
 				b.Fatal(err)
 			}
@@ -110,7 +103,7 @@ func BenchmarkPack(b *testing.B) {
 		}
 		b.ReportAllocs()
 		for i := 0; i < b.N; i++ {
-			v, err := VerifyPack(context.Background(), zipFile, VerifyOptions{Key: key.Public().(ed25519.PublicKey)})
+			v, err := Verify(context.Background(), zipFile, VerifyOptions{Key: key.Public().(ed25519.PublicKey)})
 			if err != nil {
 				b.Fatal(err)
 			}
@@ -145,7 +138,7 @@ func TestWriteZipMatchesArchiveZip(t *testing.T) {
 	files["facts.json"] = big.Bytes()
 	files["reports/board.html"] = bytes.Repeat([]byte("<p>é — x</p>\n"), 5000)
 	files["evidence/aws/x.json"] = []byte("[]")
-	p := &PackFiles{files: files, modified: time.Date(2026, 11, 20, 9, 0, 1, 0, time.UTC)}
+	p := &Files{files: files, modified: time.Date(2026, 11, 20, 9, 0, 1, 0, time.UTC)}
 	var got bytes.Buffer
 	if err := p.WriteZip(&got); err != nil {
 		t.Fatal(err)

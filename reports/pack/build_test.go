@@ -1,4 +1,4 @@
-package reports
+package pack
 
 import (
 	"archive/zip"
@@ -14,9 +14,8 @@ import (
 	"time"
 
 	"github.com/sdescan/sdescan/checks"
-	"github.com/sdescan/sdescan/checks/aws"
 	"github.com/sdescan/sdescan/controls/runner"
-	"github.com/sdescan/sdescan/fixtures"
+	"github.com/sdescan/sdescan/reports/internal/demotest"
 )
 
 // packCase is the input of one test pack: the pipeline of `sdescan scan`/`pack`
@@ -33,15 +32,7 @@ type packCase struct {
 
 func demoCase(t *testing.T) packCase {
 	t.Helper()
-	data, err := fs.ReadFile(fixtures.DemoFS(), fixtures.DemoFacts)
-	if err != nil {
-		t.Fatal(err)
-	}
-	f, err := checks.DecodeFactsBytes(data, "demo/facts.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	return packCase{facts: f, factsName: "demo/facts.json", demo: true}
+	return packCase{facts: demotest.Facts(t), factsName: demotest.FactsName, demo: true}
 }
 
 func canaryCase(t *testing.T) packCase {
@@ -53,13 +44,10 @@ func canaryCase(t *testing.T) packCase {
 	return packCase{facts: f, factsName: "testdata/canary/facts.json", evidence: os.DirFS("testdata/canary"), policyDir: "testdata/canary/policy"}
 }
 
-// testVersion is the sdescan version test packs are made (and verified) by.
-const testVersion = "test"
-
-func buildPack(t *testing.T, c packCase) *PackFiles {
+func buildPack(t *testing.T, c packCase) *Files {
 	t.Helper()
-	testRegistry.FillCovers(c.facts)
-	pf, err := PreparePackFacts(c.facts, c.factsName, c.evidence)
+	demotest.Registry.FillCovers(c.facts)
+	pf, err := PrepareFacts(c.facts, c.factsName, c.evidence)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -67,16 +55,16 @@ func buildPack(t *testing.T, c packCase) *PackFiles {
 	if c.policyDir != "" {
 		policyDirs = append(policyDirs, c.policyDir)
 	}
-	setup := packSetup(t, c.demo, policyDirs...)
+	setup := demotest.Setup(t, c.demo, policyDirs...)
 	setup.Params.AsOf = c.asOf
-	p, err := BuildPack(assessForPack(t, pf, setup, c.key))
+	p, err := Build(assessForPack(t, pf, setup, c.key))
 	if err != nil {
 		t.Fatal(err)
 	}
 	return p
 }
 
-func zipBytes(t *testing.T, p *PackFiles) []byte {
+func zipBytes(t *testing.T, p *Files) []byte {
 	t.Helper()
 	var buf bytes.Buffer
 	if err := p.WriteZip(&buf); err != nil {
@@ -85,7 +73,7 @@ func zipBytes(t *testing.T, p *PackFiles) []byte {
 	return buf.Bytes()
 }
 
-func writeZipFile(t *testing.T, p *PackFiles) string {
+func writeZipFile(t *testing.T, p *Files) string {
 	t.Helper()
 	file := filepath.Join(t.TempDir(), "pack.zip")
 	if err := os.WriteFile(file, zipBytes(t, p), 0o644); err != nil {
@@ -269,7 +257,7 @@ func TestPackRedactsCanaries(t *testing.T) {
 		t.Errorf("evidence named after an access key is not under its redacted name: %q", p.Names())
 	}
 	// The redacted evidence is cited by its new digest, so the pack verifies.
-	v, err := VerifyPack(context.Background(), writeZipFile(t, p), VerifyOptions{Version: testVersion})
+	v, err := Verify(context.Background(), writeZipFile(t, p), VerifyOptions{Version: demotest.Version})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -297,7 +285,7 @@ func TestPackRefusesWhatItCannotPackWhole(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			_, err = PreparePackFacts(f, c.factsName, tt.evidence)
+			_, err = PrepareFacts(f, c.factsName, tt.evidence)
 			if err == nil || !strings.HasPrefix(err.Error(), tt.want) {
 				t.Fatalf("error %v, want one starting %q", err, tt.want)
 			}
@@ -323,49 +311,10 @@ func alteredEvidence(t *testing.T) fs.FS {
 	return os.DirFS(dir)
 }
 
-// packSetup is the setup of a test pack: the built-in checks and those of
-// policyDirs, with the demo's framework, attestations and waivers when demo.
-func packSetup(tb testing.TB, demo bool, policyDirs ...string) runner.Setup {
-	tb.Helper()
-	s := runner.Setup{Tool: checks.Version{Name: "sdescan", Version: testVersion}, Policies: []checks.PolicySource{checks.Builtin()}, Collectors: testRegistry}
-	for _, d := range policyDirs {
-		s.Policies = append(s.Policies, checks.DirSource(d))
-	}
-	if !demo {
-		return s
-	}
-	dfs := fixtures.DemoFS()
-	read := func(name string) runner.File {
-		data, err := fs.ReadFile(dfs, name)
-		if err != nil {
-			tb.Fatal(err)
-		}
-		return runner.File{Name: "demo/" + name, Data: data}
-	}
-	s.Frameworks = []runner.File{read(fixtures.DemoFramework)}
-	s.Attestations = []runner.AttestationFile{{FS: dfs, File: fixtures.DemoAttestations, Name: "demo/" + fixtures.DemoAttestations}}
-	s.Waivers = []runner.File{read(fixtures.DemoWaivers)}
-	return s
-}
-
 // assessForPack assesses the packed facts through the runner, as scan --pack
 // does, at the setup's time (zero: when the facts were collected).
-func assessForPack(tb testing.TB, pf *PackedFacts, s runner.Setup, key ed25519.PrivateKey) *Pack {
+func assessForPack(tb testing.TB, pf *Facts, s runner.Setup, key ed25519.PrivateKey) *BuildInput {
 	tb.Helper()
-	if s.Params.AsOf.IsZero() {
-		s.Params.AsOf = pf.Facts.AsOf()
-	}
-	prep, err := runner.Prepare(s)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	res, err := prep.Run(context.Background(), pf.Facts, runner.Options{})
-	if err != nil {
-		tb.Fatal(err)
-	}
-	return &Pack{Facts: pf, Prepared: prep, Result: res, Key: key}
+	prep, res := demotest.Run(tb, pf.Facts, s)
+	return &BuildInput{Facts: pf, Prepared: prep, Result: res, Key: key}
 }
-
-// testRegistry is the collectors of the test packs' facts, as the command
-// line registers them.
-var testRegistry = checks.Registry{aws.Collector()}

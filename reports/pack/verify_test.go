@@ -1,4 +1,4 @@
-package reports
+package pack
 
 import (
 	"bytes"
@@ -12,20 +12,22 @@ import (
 	"time"
 
 	"github.com/sdescan/sdescan/checks"
+	"github.com/sdescan/sdescan/reports"
+	"github.com/sdescan/sdescan/reports/internal/demotest"
 )
 
 // remanifest rewrites the manifest's file list and checks list after a
 // tampering, as a careful forger would, and re-signs it with key when one is
 // given (an operator holding the signing key forges a pack that way).
-func remanifest(t *testing.T, p *PackFiles, key ed25519.PrivateKey) {
+func remanifest(t *testing.T, p *Files, key ed25519.PrivateKey) {
 	t.Helper()
 	var m Manifest
-	if err := checks.DecodeJSONStrict(p.files[PackManifest], &m); err != nil {
+	if err := checks.DecodeJSONStrict(p.files[reports.PackManifest], &m); err != nil {
 		t.Fatal(err)
 	}
 	m.Files, m.Checks = nil, []CheckEntry{}
 	for _, n := range p.Names() {
-		if n != PackManifest && n != PackSignature {
+		if n != reports.PackManifest && n != reports.PackSignature {
 			m.Files = append(m.Files, FileEntry{Path: n, SHA256: sha256Hex(p.files[n]), Size: int64(len(p.files[n]))})
 		}
 		if strings.HasPrefix(n, packChecks+"/") && isCheckFile(n) {
@@ -36,13 +38,13 @@ func remanifest(t *testing.T, p *PackFiles, key ed25519.PrivateKey) {
 	if err := checks.WriteJSON(&buf, m); err != nil {
 		t.Fatal(err)
 	}
-	p.files[PackManifest] = buf.Bytes()
+	p.files[reports.PackManifest] = buf.Bytes()
 	if key != nil {
-		p.files[PackSignature] = ed25519.Sign(key, buf.Bytes())
+		p.files[reports.PackSignature] = ed25519.Sign(key, buf.Bytes())
 	}
 }
 
-func replaceIn(t *testing.T, p *PackFiles, name, old, new string) {
+func replaceIn(t *testing.T, p *Files, name, old, new string) {
 	t.Helper()
 	b, ok := p.files[name]
 	if !ok || !bytes.Contains(b, []byte(old)) {
@@ -56,17 +58,17 @@ func replaceIn(t *testing.T, p *PackFiles, name, old, new string) {
 func TestVerifyPack(t *testing.T) {
 	key, other := testKey(t, 1), testKey(t, 2)
 	pub, otherPub := key.Public().(ed25519.PublicKey), other.Public().(ed25519.PublicKey)
-	signed := func(t *testing.T) *PackFiles {
+	signed := func(t *testing.T) *Files {
 		c := demoCase(t)
 		c.key = key
 		return buildPack(t, c)
 	}
-	unsigned := func(t *testing.T) *PackFiles { return buildPack(t, demoCase(t)) }
+	unsigned := func(t *testing.T) *Files { return buildPack(t, demoCase(t)) }
 
 	tests := []struct {
 		name   string
-		build  func(t *testing.T) *PackFiles
-		tamper func(t *testing.T, p *PackFiles)
+		build  func(t *testing.T) *Files
+		tamper func(t *testing.T, p *Files)
 		key    ed25519.PublicKey
 		want   []string // problems, each a substring of one line; none: valid
 	}{
@@ -78,59 +80,59 @@ func TestVerifyPack(t *testing.T) {
 		{name: "unsigned, key required", build: unsigned, key: pub,
 			want: []string{"manifest.sig: missing: the pack is not signed"}},
 		{name: "signature removed", build: signed, key: pub,
-			tamper: func(t *testing.T, p *PackFiles) { delete(p.files, PackSignature) },
+			tamper: func(t *testing.T, p *Files) { delete(p.files, reports.PackSignature) },
 			want:   []string{"manifest.sig: missing, but manifest.json records a signing key"}},
 		{name: "manifest altered after signing", build: signed, key: pub,
-			tamper: func(t *testing.T, p *PackFiles) {
-				replaceIn(t, p, PackManifest, `"status": "partial"`, `"status": "ok"`)
+			tamper: func(t *testing.T, p *Files) {
+				replaceIn(t, p, reports.PackManifest, `"status": "partial"`, `"status": "ok"`)
 			},
 			want: []string{"manifest.sig: the signature of manifest.json does not verify"}},
 		{name: "re-signed by another key", build: signed, key: pub,
-			tamper: func(t *testing.T, p *PackFiles) { remanifest(t, p, other) },
+			tamper: func(t *testing.T, p *Files) { remanifest(t, p, other) },
 			want:   []string{"manifest.sig: the signature of manifest.json does not verify"}},
 		{name: "truncated signature", build: signed, key: pub,
-			tamper: func(t *testing.T, p *PackFiles) { p.files[PackSignature] = p.files[PackSignature][:63] },
+			tamper: func(t *testing.T, p *Files) { p.files[reports.PackSignature] = p.files[reports.PackSignature][:63] },
 			want:   []string{"manifest.sig: 63 bytes, an ed25519 signature is 64"}},
 		{name: "file altered, manifest not", build: unsigned,
-			tamper: func(t *testing.T, p *PackFiles) { replaceIn(t, p, "reports/summary.md", "Risk score", "Risk Score") },
+			tamper: func(t *testing.T, p *Files) { replaceIn(t, p, "reports/summary.md", "Risk score", "Risk Score") },
 			want:   []string{"reports/summary.md: sha256 "}},
 		{name: "file resized", build: unsigned,
-			tamper: func(t *testing.T, p *PackFiles) {
+			tamper: func(t *testing.T, p *Files) {
 				p.files["waivers/1/waivers.yaml"] = append(p.files["waivers/1/waivers.yaml"], '\n')
 			},
 			want: []string{"waivers/1/waivers.yaml: 693 bytes, the manifest says 692"}},
 		{name: "extra file", build: unsigned,
-			tamper: func(t *testing.T, p *PackFiles) { p.files["evidence/extra.json"] = []byte("{}") },
+			tamper: func(t *testing.T, p *Files) { p.files["evidence/extra.json"] = []byte("{}") },
 			want:   []string{"evidence/extra.json: not listed in the manifest", "evidence/extra.json: not cited by facts.json"}},
 		{name: "missing file", build: unsigned,
-			tamper: func(t *testing.T, p *PackFiles) { delete(p.files, "attestations/1/evidence/pentest-summary-2026.md") },
+			tamper: func(t *testing.T, p *Files) { delete(p.files, "attestations/1/evidence/pentest-summary-2026.md") },
 			want:   []string{"attestations/1/evidence/pentest-summary-2026.md: missing (listed in the manifest)"}},
 		{name: "findings forged, manifest rewritten", build: unsigned,
-			tamper: func(t *testing.T, p *PackFiles) {
-				replaceIn(t, p, PackFindings, `"status": "fail"`, `"status": "pass"`)
+			tamper: func(t *testing.T, p *Files) {
+				replaceIn(t, p, reports.PackFindings, `"status": "fail"`, `"status": "pass"`)
 				remanifest(t, p, nil)
 			},
 			want: []string{"findings.json: does not follow from the packed facts and policies"}},
 		{name: "assessment forged, manifest rewritten", build: unsigned,
-			tamper: func(t *testing.T, p *PackFiles) {
-				replaceIn(t, p, PackAssessment, `"rag": "amber"`, `"rag": "green"`)
+			tamper: func(t *testing.T, p *Files) {
+				replaceIn(t, p, reports.PackAssessment, `"rag": "amber"`, `"rag": "green"`)
 				remanifest(t, p, nil)
 			},
 			want: []string{"assessment.json: does not follow from the packed facts and policies (first difference at line 9)"}},
 		{name: "facts forged, manifest rewritten", build: unsigned,
-			tamper: func(t *testing.T, p *PackFiles) {
-				replaceIn(t, p, PackFacts, `"sse_algorithm": "AES256"`, `"sse_algorithm": "none"`)
+			tamper: func(t *testing.T, p *Files) {
+				replaceIn(t, p, reports.PackFacts, `"sse_algorithm": "AES256"`, `"sse_algorithm": "none"`)
 				remanifest(t, p, nil)
 			},
 			want: []string{"findings.json: does not follow", "assessment.json: does not follow"}},
 		{name: "waiver forged, manifest rewritten", build: unsigned,
-			tamper: func(t *testing.T, p *PackFiles) {
+			tamper: func(t *testing.T, p *Files) {
 				replaceIn(t, p, "waivers/1/waivers.yaml", "2026-09-30", "2027-09-30")
 				remanifest(t, p, nil)
 			},
 			want: []string{"assessment.json: does not follow"}},
 		{name: "check forged, manifest rewritten", build: unsigned,
-			tamper: func(t *testing.T, p *PackFiles) {
+			tamper: func(t *testing.T, p *Files) {
 				replaceIn(t, p, "policies/checks/builtin/aws/policy/rds_public_access.rego", "severity: critical", "severity: low")
 				remanifest(t, p, nil)
 			},
@@ -150,7 +152,7 @@ func TestVerifyPack(t *testing.T) {
 			link := filepath.Join(t.TempDir(), "link")
 			symlink(t, dir, link) // a pack directory reached through a link the user chose
 			for _, pack := range []string{zipFile, dir, link} {
-				v, err := VerifyPack(context.Background(), pack, VerifyOptions{Key: tt.key, Version: testVersion})
+				v, err := Verify(context.Background(), pack, VerifyOptions{Key: tt.key, Version: demotest.Version})
 				if err != nil {
 					t.Fatalf("%s: %v", pack, err)
 				}
@@ -195,7 +197,7 @@ func TestVerifyJudgesAtThePackTime(t *testing.T) {
 		c := demoCase(t)
 		c.asOf = asOf
 		p := buildPack(t, c)
-		v, err := VerifyPack(context.Background(), writeZipFile(t, p), VerifyOptions{Version: testVersion})
+		v, err := Verify(context.Background(), writeZipFile(t, p), VerifyOptions{Version: demotest.Version})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -216,13 +218,13 @@ func TestVerifyUnreadable(t *testing.T) {
 		t.Fatal(err)
 	}
 	p := buildPack(t, demoCase(t))
-	delete(p.files, PackManifest)
+	delete(p.files, reports.PackManifest)
 	noManifest := writeZipFile(t, p)
 	p2 := buildPack(t, demoCase(t))
-	p2.files[PackManifest] = []byte("{\"format\": 1}")
+	p2.files[reports.PackManifest] = []byte("{\"format\": 1}")
 	badManifest := writeZipFile(t, p2)
 	p3 := buildPack(t, demoCase(t))
-	p3.files[PackManifest] = []byte(`{"format": "sdescan-evidence-pack/3", "new_field": true}`)
+	p3.files[reports.PackManifest] = []byte(`{"format": "sdescan-evidence-pack/3", "new_field": true}`)
 	laterFormat := writeZipFile(t, p3)
 	tests := []struct{ pack, want string }{
 		{filepath.Join(dir, "absent.zip"), "absent.zip: no such file or directory"},
@@ -232,7 +234,7 @@ func TestVerifyUnreadable(t *testing.T) {
 		{laterFormat, `manifest.json: format "sdescan-evidence-pack/3", want "sdescan-evidence-pack/2"`},
 	}
 	for _, tt := range tests {
-		_, err := VerifyPack(context.Background(), tt.pack, VerifyOptions{})
+		_, err := Verify(context.Background(), tt.pack, VerifyOptions{})
 		if err == nil || !strings.Contains(err.Error(), tt.want) || strings.Contains(err.Error(), "\n") {
 			t.Errorf("%s: error %v, want one line containing %q", tt.pack, err, tt.want)
 		}
