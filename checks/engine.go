@@ -10,6 +10,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/open-policy-agent/opa/v1/ast"
@@ -449,8 +450,10 @@ func (e *Engine) prepare(ctx context.Context, p Params) (*prepared, error) {
 
 type job struct {
 	typ   string
-	items []int // indexes into facts.Resources
+	items []*Resource
 	seq   int
+	// raw, when set, is a run of resources as JSON (EvaluateFile), of any types.
+	raw []byte
 }
 
 // Evaluate runs every check over the resources of its types, in parallel, adds
@@ -459,78 +462,162 @@ type job struct {
 // evaluate on one resource, or exceeds e.Limits there, gives an error finding
 // for that pair only.
 func (e *Engine) Evaluate(ctx context.Context, facts *Facts, p Params) ([]Finding, error) {
-	pq, err := e.prepare(ctx, p)
+	sess, err := e.startEval(ctx, p)
 	if err != nil {
 		return nil, err
 	}
 	// Group resources by type, keeping facts order (sorted by ID).
-	byType := map[string][]int{}
+	byType := map[string][]*Resource{}
 	var types []string
 	for i := range facts.Resources {
-		t := facts.Resources[i].Type
-		if _, wanted := e.byType[t]; !wanted {
+		r := &facts.Resources[i]
+		if _, wanted := e.byType[r.Type]; !wanted {
 			continue
 		}
-		if _, seen := byType[t]; !seen {
-			types = append(types, t)
+		if _, seen := byType[r.Type]; !seen {
+			types = append(types, r.Type)
 		}
-		byType[t] = append(byType[t], i)
+		byType[r.Type] = append(byType[r.Type], r)
 	}
 	sort.Strings(types)
-	batch := e.BatchSize
-	if batch <= 0 {
-		batch = 256
-	}
-	var jobs []job
+	batch := e.batchSize()
 	for _, t := range types {
-		idx := byType[t]
-		for start := 0; start < len(idx); start += batch {
-			end := min(start+batch, len(idx))
-			jobs = append(jobs, job{typ: t, items: idx[start:end], seq: len(jobs)})
-		}
-	}
-	results := make([][]Finding, len(jobs))
-	workers := min(runtime.GOMAXPROCS(0), max(len(jobs), 1))
-	ch := make(chan job)
-	var wg sync.WaitGroup
-	tag := p.classificationTag()
-	wd := startWatchdog(ctx, e.Limits, workers, len(e.checks), len(e.typeIdx))
-	// Each worker counts into its own runStats, summed at the end.
-	stats := make([]*runStats, workers)
-	for w := 0; w < workers; w++ {
-		wg.Add(1)
-		stats[w] = &runStats{}
-		go func(g *evalGuard, st *runStats) {
-			defer wg.Done()
-			for j := range ch {
-				results[j.seq] = e.runJob(ctx, pq, facts, j, tag, wd, g, st)
+		list := byType[t]
+		for start := 0; start < len(list); start += batch {
+			if !sess.submit(job{typ: t, items: list[start:min(start+batch, len(list))]}) {
+				break
 			}
-		}(wd.guards[w], stats[w])
-	}
-	for _, j := range jobs {
-		select {
-		case ch <- j:
-		case <-ctx.Done():
 		}
 	}
-	close(ch)
-	wg.Wait()
-	wd.stopWatching()
-	if err := ctx.Err(); err != nil {
+	recorded, _ := RecordedFindings(facts)
+	return sess.finish(recorded)
+}
+
+func (e *Engine) batchSize() int {
+	if e.BatchSize > 0 {
+		return e.BatchSize
+	}
+	return 256
+}
+
+// evalSession is one evaluation run: jobs go to the workers as they come
+// (submit), in memory (Evaluate) or as a facts file is read (EvaluateFile);
+// finish waits for them and returns the findings, sorted.
+type evalSession struct {
+	e       *Engine
+	ctx     context.Context
+	pq      *prepared
+	tag     string
+	wd      *watchdog
+	ch      chan job
+	wg      sync.WaitGroup
+	stats   []*runStats
+	mu      sync.Mutex
+	results [][]Finding     // by job seq
+	counts  map[string]int  // resources evaluated, by type
+	seq     int             // the next job's
+	decode  func(job) []job // for jobs of raw resources (EvaluateFile)
+	failed  atomic.Bool     // a job could not be decoded: the results are not used
+}
+
+func (e *Engine) startEval(ctx context.Context, p Params) (*evalSession, error) {
+	pq, err := e.prepare(ctx, p)
+	if err != nil {
 		return nil, err
 	}
-	st := e.runStats(pq, types, byType, stats)
-	e.statsMu.Lock()
-	e.stats = st
-	e.statsMu.Unlock()
-	st.log(ctx)
-	recorded, _ := RecordedFindings(facts)
+	workers := runtime.GOMAXPROCS(0)
+	s := &evalSession{e: e, ctx: ctx, pq: pq, tag: p.classificationTag(), ch: make(chan job, workers), counts: map[string]int{}}
+	s.wd = startWatchdog(ctx, e.Limits, workers, len(e.checks), len(e.typeIdx))
+	// Each worker counts into its own runStats, summed at the end.
+	s.stats = make([]*runStats, workers)
+	for w := range workers {
+		s.wg.Add(1)
+		s.stats[w] = &runStats{}
+		go func(g *evalGuard, st *runStats) {
+			defer s.wg.Done()
+			for j := range s.ch {
+				s.run(j, g, st)
+			}
+		}(s.wd.guards[w], s.stats[w])
+	}
+	return s, nil
+}
+
+// run evaluates one job: a batch of resources of one type, or raw resources
+// the session's decoder turns into such batches first.
+func (s *evalSession) run(j job, g *evalGuard, st *runStats) {
+	jobs := []job{j}
+	if j.raw != nil {
+		if jobs = s.decode(j); jobs == nil {
+			s.failed.Store(true)
+			return
+		}
+	}
+	var out []Finding
+	for _, sub := range jobs {
+		if s.failed.Load() {
+			return
+		}
+		if len(sub.items) > 0 {
+			out = append(out, s.e.runJob(s.ctx, s.pq, sub, s.tag, s.wd, g, st)...)
+		}
+	}
+	s.mu.Lock()
+	s.results[j.seq] = out
+	for _, sub := range jobs {
+		if len(sub.items) > 0 {
+			s.counts[sub.typ] += len(sub.items)
+		}
+	}
+	s.mu.Unlock()
+}
+
+// submit hands a job to the workers (false once the run is cancelled).
+func (s *evalSession) submit(j job) bool {
+	s.mu.Lock()
+	j.seq = s.seq
+	s.seq++
+	s.results = append(s.results, nil)
+	s.mu.Unlock()
+	select {
+	case s.ch <- j:
+		return true
+	case <-s.ctx.Done():
+		return false
+	}
+}
+
+// finish waits for every job and returns the findings with the recorded ones,
+// sorted by check ID then resource ID.
+func (s *evalSession) finish(recorded []Finding) ([]Finding, error) {
+	return s.finishWith(func() []Finding { return recorded })
+}
+
+// finishWith is finish with the recorded findings made once every job is done.
+func (s *evalSession) finishWith(recordedFn func() []Finding) ([]Finding, error) {
+	close(s.ch)
+	s.wg.Wait()
+	s.wd.stopWatching()
+	if err := s.ctx.Err(); err != nil {
+		return nil, err
+	}
+	types := make([]string, 0, len(s.counts))
+	for t := range s.counts {
+		types = append(types, t)
+	}
+	sort.Strings(types)
+	st := s.e.runStats(s.pq, types, s.counts, s.stats)
+	s.e.statsMu.Lock()
+	s.e.stats = st
+	s.e.statsMu.Unlock()
+	st.log(s.ctx)
+	recorded := recordedFn()
 	n := len(recorded)
-	for _, r := range results {
+	for _, r := range s.results {
 		n += len(r)
 	}
 	out := make([]Finding, 0, n)
-	for _, r := range results {
+	for _, r := range s.results {
 		out = append(out, r...)
 	}
 	out = append(out, recorded...)
@@ -589,7 +676,7 @@ func planReason(err error) string {
 }
 
 // runStats sums the workers' counts of one Evaluate over the types evaluated.
-func (e *Engine) runStats(pq *prepared, types []string, byType map[string][]int, workers []*runStats) EvalStats {
+func (e *Engine) runStats(pq *prepared, types []string, counts map[string]int, workers []*runStats) EvalStats {
 	var out EvalStats
 	fallback := func(t string, n int, reason string) TypeFallback {
 		f := TypeFallback{Type: t, Resources: n, Reason: reason}
@@ -614,7 +701,7 @@ func (e *Engine) runStats(pq *prepared, types []string, byType map[string][]int,
 		}
 	}
 	for _, t := range types {
-		n, k := len(byType[t]), e.typeIdx[t]
+		n, k := counts[t], e.typeIdx[t]
 		out.Resources += n
 		if !pq.plans {
 			out.NotPlanned = append(out.NotPlanned, fallback(t, n, "the plan runner is off"))
@@ -686,7 +773,7 @@ func FindingsSorted(list []Finding) bool {
 // runJob evaluates the checks of one job's resources. Each evaluation runs
 // under the worker's guard g, which the watchdog wd stops when it exceeds the
 // engine's limits; a stopped run returns nil (its findings are not used).
-func (e *Engine) runJob(ctx context.Context, pq *prepared, facts *Facts, j job, tag string, wd *watchdog, g *evalGuard, st *runStats) []Finding {
+func (e *Engine) runJob(ctx context.Context, pq *prepared, j job, tag string, wd *watchdog, g *evalGuard, st *runStats) []Finding {
 	cis := e.byType[j.typ]
 	k := e.typeIdx[j.typ]
 	n := len(j.items)
@@ -705,11 +792,10 @@ func (e *Engine) runJob(ctx context.Context, pq *prepared, facts *Facts, j job, 
 			run.guard(g)
 		}
 	}
-	for x, ri := range j.items {
+	for x, r := range j.items {
 		if wd.aborted.Load() {
 			return nil
 		}
-		r := &facts.Resources[ri]
 		classes[x] = Classification(r, tag)
 		v, err := resourceValue(r, classes[x])
 		if err != nil {
@@ -799,8 +885,7 @@ func (e *Engine) runJob(ctx context.Context, pq *prepared, facts *Facts, j job, 
 		}
 	}
 	out := make([]Finding, 0, n*len(cis))
-	for x, ri := range j.items {
-		r := &facts.Resources[ri]
+	for x, r := range j.items {
 		for c, ci := range cis {
 			chk := e.checks[ci]
 			f := Finding{CheckID: chk.ID, ResourceID: r.ID, ResourceType: r.Type, Severity: chk.Severity, Classification: classes[x], Messages: []string{}}

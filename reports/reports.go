@@ -85,15 +85,15 @@ const (
 // NewInput builds the input of a report from an assessment, the checks that made
 // it, and the facts' resources (only those whose scope has a path are kept).
 func NewInput(a *controls.Assessment, list []*checks.Check, resources []checks.Resource) Input {
-	in := Input{Assessment: a, Checks: map[string]*checks.Check{}, Paths: map[string]string{}}
+	in := Input{Assessment: a, Checks: map[string]*checks.Check{}}
 	for _, c := range list {
 		in.Checks[c.ID] = c
 	}
-	for _, r := range resources {
-		if r.Scope.Path != "" {
-			in.Paths[r.ID] = r.Scope.Path
-		}
+	var loc Locator
+	for i := range resources {
+		loc.Observe(&resources[i])
 	}
+	in.Paths = loc.Paths()
 	return in
 }
 

@@ -206,6 +206,15 @@ type Prepared struct {
 // Prepare compiles the checks and loads the catalogue, attestations and waivers,
 // resolving every check ID they cite. Its errors are bad input.
 func Prepare(s Setup) (*Prepared, error) {
+	engine, err := compile(&s)
+	if err != nil {
+		return nil, err
+	}
+	return load(s, engine)
+}
+
+// compile compiles the checks of a setup.
+func compile(s *Setup) (*checks.Engine, error) {
 	if s.Compiling != nil {
 		s.Compiling()
 	}
@@ -217,6 +226,12 @@ func Prepare(s Setup) (*Prepared, error) {
 	if s.External == nil && s.Collectors != nil {
 		s.External = s.Collectors.External()
 	}
+	return engine, nil
+}
+
+// load loads the catalogue, attestations and waivers of a setup, resolving the
+// check IDs they cite among the engine's checks and the others (Resolver).
+func load(s Setup, engine *checks.Engine) (*Prepared, error) {
 	p := &Prepared{Setup: s, Engine: engine}
 	res := newResolver(engine, s.External, s.Recorded)
 	p.Resolve = res.resolve
@@ -227,6 +242,7 @@ func Prepare(s Setup) (*Prepared, error) {
 		}
 		return err
 	}
+	var err error
 	if s.Catalogue == nil {
 		p.Catalogue, err = controls.LoadBuiltin(p.Resolve)
 	} else {
@@ -288,6 +304,9 @@ type Options struct {
 	// resources are released after it unless KeepResources.
 	Evaluated     func(facts *checks.Facts, findings []checks.Finding, list []*checks.Check)
 	KeepResources bool
+	// Observe, when set, sees each resource as a facts file is streamed (RunFile),
+	// from several goroutines at once.
+	Observe func(*checks.Resource)
 }
 
 // Result is what one run gives.
@@ -297,22 +316,66 @@ type Result struct {
 	Assessment *controls.Assessment
 	Verdict    Verdict
 	Stats      checks.EvalStats
+	// Resources is how many resources were assessed.
+	Resources int
 }
 
 // Run evaluates the checks over the facts, rolls the findings up into the
 // assessment and judges the gate.
 func (p *Prepared) Run(ctx context.Context, facts *checks.Facts, o Options) (*Result, error) {
-	s := p.Setup
 	start := time.Now()
-	findings, err := p.Engine.Evaluate(ctx, facts, s.Params.Checks())
+	findings, err := p.Engine.Evaluate(ctx, facts, p.Setup.Params.Checks())
 	if err != nil {
 		return nil, err
 	}
+	n := len(facts.Resources)
+	slog.Debug("evaluated", "checks", len(p.Engine.Checks()), "resources", n, "findings", len(findings), "elapsed", time.Since(start))
+	return p.rollUp(facts, n, findings, o), nil
+}
+
+// RunFile assesses a facts file as it is read: each resource is decoded,
+// evaluated and let go (checks.Engine.EvaluateFile), so memory holds what the
+// roll-up and reports need, not the facts. asOf gives the assessment time from
+// the facts' header. The checks are compiled first; the catalogue, attestations
+// and waivers are loaded once the file is read, so that the checks the facts
+// record (Trivy's, from another version) resolve as Prepare resolves them. It
+// returns the prepared assessment, the result and the facts without their
+// resources (the recorded results apart); errors are bad input.
+func RunFile(ctx context.Context, s Setup, path string, asOf func(*checks.Facts) (time.Time, error), o Options) (*Prepared, *Result, *checks.Facts, error) {
+	engine, err := compile(&s)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	start := time.Now()
+	params := func(f *checks.Facts) (checks.Params, error) {
+		t, err := asOf(f)
+		if err != nil {
+			return checks.Params{}, err
+		}
+		s.Params.AsOf = t
+		return s.Params.Checks(), nil
+	}
+	facts, n, findings, err := engine.EvaluateFile(ctx, path, params, o.Observe)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	slog.Debug("evaluated", "checks", len(engine.Checks()), "resources", n, "findings", len(findings), "elapsed", time.Since(start))
+	s.Recorded = facts
+	p, err := load(s, engine)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	return p, p.rollUp(facts, n, findings, o), facts, nil
+}
+
+// rollUp rolls the findings of n resources up into the assessment and judges
+// the gate.
+func (p *Prepared) rollUp(facts *checks.Facts, n int, findings []checks.Finding, o Options) *Result {
+	s := p.Setup
 	list := p.Engine.ChecksFor(facts)
 	if o.Select != nil {
 		list = slices.DeleteFunc(slices.Clone(list), func(c *checks.Check) bool { return !o.Select(c) })
 	}
-	nResources := len(facts.Resources)
 	if o.Evaluated != nil {
 		o.Evaluated(facts, findings, list)
 	}
@@ -320,7 +383,6 @@ func (p *Prepared) Run(ctx context.Context, facts *checks.Facts, o Options) (*Re
 		// The roll-up reads the collector runs only: let the resources go.
 		facts.Resources = nil
 	}
-	slog.Debug("evaluated", "checks", len(p.Engine.Checks()), "resources", nResources, "findings", len(findings), "elapsed", time.Since(start))
 	var atts []*controls.Attestation
 	for _, l := range p.Attestations {
 		atts = append(atts, l...)
@@ -342,7 +404,7 @@ func (p *Prepared) Run(ctx context.Context, facts *checks.Facts, o Options) (*Re
 		ExpiringDays: s.Params.ExpiringDays,
 		Covering:     s.Collectors.Covering,
 	})
-	return &Result{Findings: findings, Checks: list, Assessment: a, Verdict: s.Gate.Judge(a), Stats: p.Engine.LastStats()}, nil
+	return &Result{Findings: findings, Checks: list, Assessment: a, Verdict: s.Gate.Judge(a), Stats: p.Engine.LastStats(), Resources: n}
 }
 
 // resolver is the one check-ID resolver: an ID or alias of a compiled check
@@ -425,11 +487,11 @@ var ErrNothing = errors.New("nothing assessed")
 
 // NothingAssessed says why a run assessed nothing at all — every collector run
 // failed (an account unreachable, credentials refused), or the facts record
-// neither a run nor a resource — or returns nil. Such a run's report holds no
+// neither a run nor a resource (of which there were resources) — or returns nil. Such a run's report holds no
 // evidence, only gaps.
-func NothingAssessed(f *checks.Facts, name string) error {
+func NothingAssessed(f *checks.Facts, resources int, name string) error {
 	if len(f.Runs) == 0 {
-		if len(f.Resources) == 0 {
+		if resources == 0 {
 			return fmt.Errorf("%w: %s records no collector run and no resource", ErrNothing, name)
 		}
 		return nil

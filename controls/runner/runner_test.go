@@ -2,6 +2,7 @@ package runner
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"strings"
 	"testing"
@@ -197,7 +198,7 @@ func TestNothingAssessed(t *testing.T) {
 		{"resources without runs", &checks.Facts{Resources: []checks.Resource{{ID: "x"}}}, "", "records no collector run"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			err := NothingAssessed(tc.facts, "f.json")
+			err := NothingAssessed(tc.facts, len(tc.facts.Resources), "f.json")
 			if (err == nil) != (tc.nothing == "") || (err != nil && (!strings.Contains(err.Error(), tc.nothing) || !errors.Is(err, ErrNothing))) {
 				t.Errorf("NothingAssessed: %v, want %q", err, tc.nothing)
 			}
@@ -206,5 +207,47 @@ func TestNothingAssessed(t *testing.T) {
 				t.Errorf("Incomplete: %v, want %q", err, tc.incomplete)
 			}
 		})
+	}
+}
+
+// TestRunFileMatchesRun: a facts file streamed through RunFile is assessed
+// exactly as the same facts read whole and run (findings, assessment, verdict,
+// count); the assessment time comes from the file when none is given.
+func TestRunFileMatchesRun(t *testing.T) {
+	const file = "../../fixtures/demo/facts.json"
+	s := testSetup(t)
+	s.Params.AsOf = time.Time{}
+	s.Gate = Gate{Severity: checks.High}
+	asOf := func(f *checks.Facts) (time.Time, error) { return f.AsOf(), nil }
+	_, streamed, header, err := RunFile(context.Background(), s, file, asOf, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	whole, err := checks.ReadFactsFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Params.AsOf, s.Recorded = whole.AsOf(), whole
+	p, err := Prepare(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := p.Run(context.Background(), whole, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, _ := json.Marshal(streamed.Assessment)
+	exp, _ := json.Marshal(want.Assessment)
+	if string(got) != string(exp) || len(streamed.Findings) != len(want.Findings) || streamed.Verdict.Failures != want.Verdict.Failures {
+		t.Errorf("streamed assessment differs from the whole one (%d vs %d findings, %d vs %d gate failures)",
+			len(streamed.Findings), len(want.Findings), streamed.Verdict.Failures, want.Verdict.Failures)
+	}
+	if streamed.Resources != want.Resources || streamed.Resources == 0 || len(header.Runs) != len(whole.Runs) {
+		t.Errorf("%d resources streamed, %d whole; %d runs, want %d", streamed.Resources, want.Resources, len(header.Runs), len(whole.Runs))
+	}
+	// A waiver for an unknown check is bad input, found after the file is read.
+	s.Waivers = []File{{Name: "w.yaml", Data: []byte("waivers:\n  - check: NOPE-001\n    resource: r\n    reason: accepted for the test\n    approver: Jo Bloggs\n    expires: \"2027-01-01\"\n")}}
+	if _, _, _, err := RunFile(context.Background(), s, file, asOf, Options{}); err == nil || !strings.Contains(err.Error(), "w.yaml") {
+		t.Errorf("RunFile with a bad waiver: %v", err)
 	}
 }

@@ -101,6 +101,9 @@ func (o *assessOptions) loadConfig() (*Config, error) {
 type inputs struct {
 	facts     *checks.Facts
 	factsName string
+	// file, when set and facts is nil, is a facts file streamed as it is
+	// evaluated (runner.RunFile): no pack, no backup review.
+	file string
 	// evidence, when set, holds the raw evidence the facts cite: a reference
 	// "evidence/aws/…" is that path in this file system (the directory of the
 	// facts file, or where the collector wrote it). nil: the facts cite none.
@@ -140,6 +143,7 @@ func (o *assessOptions) run(ctx context.Context, g *globalOptions, in inputs) er
 	// Runs that name no covers (facts made before runs recorded them) cover what
 	// their collector's registration says, in the report and in the pack alike.
 	registry().FillCovers(in.facts)
+	streamed := in.facts == nil
 	var pk *packing
 	if o.pack.key != "" && !o.pack.enabled() {
 		return inputError(errors.New("--key signs an evidence pack: give --pack FILE.zip or --pack-dir DIR too"))
@@ -150,16 +154,21 @@ func (o *assessOptions) run(ctx context.Context, g *globalOptions, in inputs) er
 		}
 		in.facts = pk.facts.Facts
 	}
-	asOf := in.facts.AsOf()
-	if o.asOf != "" {
-		t, err := parseAsOf(o.asOf)
-		if err != nil {
+	// The assessment time: --as-of, else when the facts were collected.
+	asOfOf := func(f *checks.Facts) (time.Time, error) {
+		if o.asOf != "" {
+			return parseAsOf(o.asOf)
+		}
+		if t := f.AsOf(); !t.IsZero() {
+			return t, nil
+		}
+		return time.Time{}, fmt.Errorf("%s: no collected_at time; give --as-of", in.factsName)
+	}
+	var asOf time.Time
+	if o.asOf != "" || !streamed {
+		if asOf, err = asOfOf(in.facts); err != nil {
 			return inputError(err)
 		}
-		asOf = t
-	}
-	if asOf.IsZero() {
-		return inputError(fmt.Errorf("%s: no collected_at time; give --as-of", in.factsName))
 	}
 
 	builtin, err := builtinPolicies()
@@ -223,23 +232,31 @@ func (o *assessOptions) run(ctx context.Context, g *globalOptions, in inputs) er
 		return err
 	}
 	setup.Waivers = append(setup.Waivers, files...)
-	prep, err := runner.Prepare(setup)
-	if err != nil {
-		return inputError(err)
-	}
-
 	var review *reports.BackupReview
 	var rin reports.Input
-	res, err := prep.Run(ctx, in.facts, runner.Options{Evaluated: func(facts *checks.Facts, findings []checks.Finding, list []*checks.Check) {
+	var loc reports.Locator
+	opts := runner.Options{Evaluated: func(facts *checks.Facts, findings []checks.Finding, list []*checks.Check) {
 		// The backup review reads the data stores' attributes; reports keep only
 		// what locates findings in files.
 		if o.backupReview {
 			review = reports.NewBackupReview(facts, findings, setup.Params.Checks(), "")
 		}
 		rin = reports.NewInput(nil, list, facts.Resources)
-	}})
-	if err != nil {
-		return err
+	}, Observe: loc.Observe}
+	var prep *runner.Prepared
+	var res *runner.Result
+	if streamed {
+		if prep, res, in.facts, err = runner.RunFile(ctx, setup, in.file, asOfOf, opts); err != nil {
+			return inputError(err)
+		}
+		rin.Paths = loc.Paths()
+	} else {
+		if prep, err = runner.Prepare(setup); err != nil {
+			return inputError(err)
+		}
+		if res, err = prep.Run(ctx, in.facts, opts); err != nil {
+			return err
+		}
 	}
 	a := res.Assessment
 
@@ -275,13 +292,14 @@ func (o *assessOptions) run(ctx context.Context, g *globalOptions, in inputs) er
 	if o.packOnly {
 		return nil
 	}
-	return exitFor(in.facts, in.factsName, setup.Gate, res.Verdict, o.strict)
+	return exitFor(in.facts, in.factsName, setup.Gate, res, o.strict)
 }
 
 // exitFor is a run's exit: 3 when nothing was assessed, 1 when the gate
 // failed, 3 under --strict when a collector run did not complete.
-func exitFor(facts *checks.Facts, name string, g runner.Gate, v runner.Verdict, strict bool) error {
-	if err := runner.NothingAssessed(facts, name); err != nil {
+func exitFor(facts *checks.Facts, name string, g runner.Gate, res *runner.Result, strict bool) error {
+	v := res.Verdict
+	if err := runner.NothingAssessed(facts, res.Resources, name); err != nil {
 		return &exitError{code: ExitIncomplete, err: err}
 	}
 	if err := v.Err(g); err != nil {

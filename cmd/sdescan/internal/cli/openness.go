@@ -201,7 +201,7 @@ func opennessRun(ctx context.Context, g *globalOptions, o *OpennessOptions) erro
 			return err
 		}
 	}
-	return exitFor(facts, "the openness scan", gate, run.Verdict, o.Strict)
+	return exitFor(facts, "the openness scan", gate, run, o.Strict)
 }
 
 // githubToken reads GITHUB_TOKEN, else asks the GitHub CLI when it is installed.

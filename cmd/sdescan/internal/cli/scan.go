@@ -182,6 +182,11 @@ must not have run the same collector over the same scope.`,
 			if err := o.checkFormats(); err != nil {
 				return err
 			}
+			// One facts file, no pack: streamed, each resource evaluated as it
+			// is read (docs/performance.md).
+			if len(args) == 1 && !o.pack.enabled() {
+				return o.run(cmd.Context(), g, inputs{file: args[0], factsName: args[0]})
+			}
 			shards := make([]*checks.Facts, len(args))
 			for i, file := range args {
 				f, err := checks.ReadFactsFile(file)

@@ -1,0 +1,55 @@
+package checks
+
+import (
+	"context"
+	"slices"
+)
+
+// EvaluateFile evaluates the checks over a facts file as it is read: each run of
+// resources is decoded, validated and evaluated on a worker and then let go, so
+// memory holds the findings, not the facts. params gives the parameters from
+// the facts' header (everything but the resources). observe, when set, sees
+// each resource, from several goroutines at once.
+//
+// It returns what ReadFactsFile and Evaluate would: the facts (without their
+// resources, except the recorded results, which RecordedFindings and ChecksFor
+// read), how many resources the file holds, and the findings, sorted. A file
+// that does not decode or validate gives ReadFactsFile's error, word for word;
+// a header written after the resources (no collected_at before them) is read
+// whole instead of streamed.
+func (e *Engine) EvaluateFile(ctx context.Context, path string, params func(*Facts) (Params, error), observe func(*Resource)) (*Facts, int, []Finding, error) {
+	s, err := e.streamFile(ctx, path, params, observe)
+	if s != nil && s.ok {
+		return s.facts, s.n, s.findings, nil
+	}
+	if err != nil {
+		return nil, 0, nil, err
+	}
+	// Not streamed (the header comes late), or not valid: the whole file, as
+	// ReadFactsFile reads it, says which.
+	return e.evaluateWhole(ctx, path, params, observe)
+}
+
+// evaluateWhole is EvaluateFile with the file read whole.
+func (e *Engine) evaluateWhole(ctx context.Context, path string, params func(*Facts) (Params, error), observe func(*Resource)) (*Facts, int, []Finding, error) {
+	f, err := ReadFactsFile(path)
+	if err != nil {
+		return nil, 0, nil, err
+	}
+	p, err := params(f)
+	if err != nil {
+		return nil, 0, nil, err
+	}
+	if observe != nil {
+		for i := range f.Resources {
+			observe(&f.Resources[i])
+		}
+	}
+	findings, err := e.Evaluate(ctx, f, p)
+	if err != nil {
+		return nil, 0, nil, err
+	}
+	n := len(f.Resources)
+	f.Resources = slices.DeleteFunc(f.Resources, func(r Resource) bool { return r.Type != TypeRecordedResult })
+	return f, n, findings, nil
+}
