@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"strings"
 	"time"
 
@@ -246,6 +247,7 @@ func (o *assessOptions) run(ctx context.Context, g *globalOptions, in inputs) er
 	var prep *runner.Prepared
 	var res *runner.Result
 	if streamed {
+		defer boundHeap(in.file)()
 		if prep, res, in.facts, err = runner.RunFile(ctx, setup, in.file, asOfOf, opts); err != nil {
 			return inputError(err)
 		}
@@ -415,4 +417,24 @@ func contains(list []string, s string) bool {
 		}
 	}
 	return false
+}
+
+// boundHeap sets a soft limit on the Go heap while a facts file is streamed,
+// unless GOMEMLIMIT sets one: a fixed working set (the compiled checks, a few
+// runs of resources in flight) and room for what is kept, which grows with the
+// facts (the findings: about 1.5 bytes per byte of facts). Without it the
+// collector lets the heap grow to twice what is live between collections, and
+// evaluation makes garbage fast (docs/performance.md, "Streaming"). It returns
+// what restores the limit before.
+func boundHeap(file string) func() {
+	if os.Getenv("GOMEMLIMIT") != "" {
+		return func() {}
+	}
+	const workingSet = 192 << 20
+	size := int64(0)
+	if st, err := os.Stat(file); err == nil {
+		size = st.Size()
+	}
+	prev := debug.SetMemoryLimit(workingSet + size/2*3)
+	return func() { debug.SetMemoryLimit(prev) }
 }
