@@ -61,7 +61,7 @@ $(TRIVY): go.mod go.sum
 	$(GO) build -trimpath -o $(TRIVY) github.com/aquasecurity/trivy/cmd/trivy
 
 bench: $(TRIVY)
-	$(GO) test ./checks ./cmd/sdescan -run '^$$' -bench 'Evaluate' -benchmem -benchtime 3x -timeout 30m
+	$(GO) test ./checks/engine ./cmd/sdescan -run '^$$' -bench 'Evaluate' -benchmem -benchtime 3x -timeout 30m
 	SDESCAN_TRIVY=$(CURDIR)/$(TRIVY) $(GO) test ./cmd/sdescan -run '^$$' -bench '^BenchmarkIACvsTrivy$$' -benchtime 5x -timeout 30m
 	$(GO) test ./checks/aws -run '^$$' -bench CollectMoto -benchtime 1x -timeout 30m
 	$(GO) test ./reports/pack -run '^$$' -bench '^BenchmarkPack$$' -benchmem -benchtime 1x -timeout 30m

@@ -1,5 +1,3 @@
-// Package checks holds sdescan's fact model, the collector contract and the Rego
-// evaluator that turns collected facts into findings.
 package checks
 
 import (

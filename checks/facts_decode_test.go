@@ -1,11 +1,15 @@
 //go:build goexperiment.jsonv2
 
-package checks
+package checks_test
 
 import (
 	"bytes"
+	"io"
 	"reflect"
 	"testing"
+
+	"github.com/sdescan/sdescan/checks"
+	"github.com/sdescan/sdescan/checks/internal/factstest"
 )
 
 // TestDecodeFactsParallelMatchesSerial: a large facts document decoded with its
@@ -13,21 +17,21 @@ import (
 // decoded in one pass; a document with an error anywhere is refused with the
 // one-pass decoder's message (line number included).
 func TestDecodeFactsParallelMatchesSerial(t *testing.T) {
-	facts := syntheticFacts(t, 5000)
+	facts := factstest.Synthetic(t, 5000)
 	var buf bytes.Buffer
-	if err := WriteJSON(&buf, facts); err != nil {
+	if err := checks.WriteJSON(&buf, facts); err != nil {
 		t.Fatal(err)
 	}
 	data := buf.Bytes()
-	if len(data) < parallelDecodeSize {
+	if len(data) < checks.ParallelDecodeSize {
 		t.Fatalf("%d bytes: too small to take the parallel path", len(data))
 	}
-	par, ok := decodeFactsParallel(data)
+	par, ok := checks.DecodeFactsParallel(data)
 	if !ok {
 		t.Fatal("the parallel decoder refused a valid document")
 	}
-	var one Facts
-	if err := DecodeJSONStrict(data, &one); err != nil {
+	var one checks.Facts
+	if err := checks.DecodeJSONStrict(data, &one); err != nil {
 		t.Fatal(err)
 	}
 	if !reflect.DeepEqual(*par, one) {
@@ -40,9 +44,9 @@ func TestDecodeFactsParallelMatchesSerial(t *testing.T) {
 		bytes.Replace(data, []byte(`"type": `), []byte(`"type": "aws.other", "type": `), 1),
 		bytes.Replace(data, []byte(`"resources": [`), []byte(`"resources": [], "resources": [`), 1),
 	} {
-		got, err := DecodeFactsBytes(doc, "facts.json")
-		var want Facts
-		if err2 := DecodeJSONStrict(doc, &want); err != nil || err2 != nil {
+		got, err := checks.DecodeFactsBytes(doc, "facts.json")
+		var want checks.Facts
+		if err2 := checks.DecodeJSONStrict(doc, &want); err != nil || err2 != nil {
 			t.Fatalf("refused: %v, %v", err, err2)
 		}
 		want.Normalize()
@@ -71,9 +75,9 @@ func TestDecodeFactsParallelMatchesSerial(t *testing.T) {
 				t.Fatalf("no %q in the document", tc.from)
 			}
 			bad := append(append(append([]byte{}, data[:at+i]...), tc.to...), data[at+i+len(tc.from):]...)
-			_, err := DecodeFactsBytes(bad, "facts.json")
-			var serial Facts
-			want := DecodeJSONStrict(bad, &serial)
+			_, err := checks.DecodeFactsBytes(bad, "facts.json")
+			var serial checks.Facts
+			want := checks.DecodeJSONStrict(bad, &serial)
 			if err == nil || want == nil {
 				t.Fatalf("accepted: parallel %v, one pass %v", err, want)
 			}
@@ -81,5 +85,25 @@ func TestDecodeFactsParallelMatchesSerial(t *testing.T) {
 				t.Errorf("error %q, the one-pass decoder says %q", err, want)
 			}
 		})
+	}
+}
+
+// TestWriteFactsJSONMatches: WriteJSON of facts, which encodes the resources in
+// parallel chunks, writes the bytes of encoding the whole document at once.
+func TestWriteFactsJSONMatches(t *testing.T) {
+	f := factstest.Synthetic(t, 5003)
+	f.Resources[7].Attributes = map[string]any{"html": "<a href='x'>&</a>", "uni": "é\u2028\u2029\x01", "n": 1e21, "empty": map[string]any{}, "list": []any{}}
+	f.Resources[8].Tags = map[string]string{"z": "1", "a": "<>"}
+	var whole, chunked bytes.Buffer
+	for _, w := range []struct {
+		write func(io.Writer, any) error
+		buf   *bytes.Buffer
+	}{{checks.WriteJSONWhole, &whole}, {checks.WriteJSON, &chunked}} {
+		if err := w.write(w.buf, f); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if !bytes.Equal(whole.Bytes(), chunked.Bytes()) {
+		t.Fatalf("chunked facts JSON differs from the whole document's (%d vs %d bytes)", chunked.Len(), whole.Len())
 	}
 }

@@ -64,24 +64,6 @@ func RecordedFindings(f *Facts) ([]Finding, []*Check) {
 	return out, list
 }
 
-// ChecksFor lists the engine's checks and the checks whose results the facts
-// record (RecordedFindings), sorted by ID: what an assessment of these facts
-// reports on. A recorded check never replaces one of the engine's.
-func (e *Engine) ChecksFor(f *Facts) []*Check {
-	_, recorded := RecordedFindings(f)
-	if len(recorded) == 0 {
-		return e.checks
-	}
-	out := append([]*Check(nil), e.checks...)
-	for _, c := range recorded {
-		if _, dup := e.byID[c.ID]; !dup {
-			out = append(out, c)
-		}
-	}
-	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
-	return out
-}
-
 func str(v any) string {
 	s, _ := v.(string)
 	return s

@@ -10,6 +10,9 @@ import (
 // DataClassification; pseudonymized, Pseudonymised), and a check that only knew
 // one spelling would silently treat the others as unclassified.
 
+// DefaultClassificationTag is the tag key read when the config names none.
+const DefaultClassificationTag = "data-classification"
+
 // RPOTag is the tag key holding a data store's recovery point objective in hours.
 const RPOTag = "backup-rpo-hours"
 

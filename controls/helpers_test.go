@@ -11,6 +11,7 @@ import (
 
 	"github.com/sdescan/sdescan/checks"
 	"github.com/sdescan/sdescan/checks/aws"
+	"github.com/sdescan/sdescan/checks/engine"
 	"github.com/sdescan/sdescan/controls"
 )
 
@@ -19,22 +20,22 @@ const demoFacts = "../fixtures/demo/facts.json"
 
 var (
 	engineOnce sync.Once
-	engine     *checks.Engine
+	builtin    *engine.Engine
 	engineErr  error
 )
 
 // builtinEngine compiles the builtin checks once per test binary.
-func builtinEngine(tb testing.TB) *checks.Engine {
+func builtinEngine(tb testing.TB) *engine.Engine {
 	tb.Helper()
-	engineOnce.Do(func() { engine, engineErr = checks.NewEngine(checks.Builtin()) })
+	engineOnce.Do(func() { builtin, engineErr = engine.New(checks.Builtin()) })
 	if engineErr != nil {
 		tb.Fatalf("builtin checks: %v", engineErr)
 	}
-	return engine
+	return builtin
 }
 
 // engineResolver resolves check IDs and aliases with the real engine.
-func engineResolver(e *checks.Engine) controls.CheckResolver {
+func engineResolver(e *engine.Engine) controls.CheckResolver {
 	return func(id string) (string, bool) {
 		c, ok := e.Check(id)
 		if !ok {
@@ -120,7 +121,7 @@ func demoAssessment(tb testing.TB) *controls.Assessment {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	findings, err := e.Evaluate(context.Background(), facts, checks.Params{AsOf: facts.AsOf()})
+	findings, err := e.Evaluate(context.Background(), facts, engine.Params{AsOf: facts.AsOf()})
 	if err != nil {
 		tb.Fatal(err)
 	}

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/sdescan/sdescan/checks"
+	"github.com/sdescan/sdescan/checks/engine"
 )
 
 // The backup review on its own (`sdescan backup`): one row per classified data
@@ -53,7 +54,7 @@ type BackupRow struct {
 
 // NewBackupReview builds the review from the facts and the findings of the BKP
 // checks. restoreTest is the restore-test attestation's state.
-func NewBackupReview(f *checks.Facts, findings []checks.Finding, p checks.Params, restoreTest string) *BackupReview {
+func NewBackupReview(f *checks.Facts, findings []checks.Finding, p engine.Params, restoreTest string) *BackupReview {
 	rv := &BackupReview{AsOf: p.AsOf.UTC().Format(time.RFC3339), DefaultRPOHours: p.RPOHoursOrDefault(),
 		MinRetentionDays: p.MinRetentionDaysOrDefault(), Stores: []BackupRow{}, Plan: []string{}, RestoreTest: restoreTest}
 	byRes := map[string][]checks.Finding{}
@@ -106,7 +107,7 @@ func classRank(c string) int {
 	return 4
 }
 
-func backupRow(r *checks.Resource, fs []checks.Finding, p checks.Params) BackupRow {
+func backupRow(r *checks.Resource, fs []checks.Finding, p engine.Params) BackupRow {
 	row := BackupRow{ID: r.ID, Type: r.Type, Classification: checks.Classification(r, p.ClassificationTag), Checks: map[string]string{},
 		Mechanisms: []string{}, Plans: []string{}, Problems: []string{}, Unknown: []string{}, Status: "met"}
 	row.Name = storeName(r)

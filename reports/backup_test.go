@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/sdescan/sdescan/checks"
+	"github.com/sdescan/sdescan/checks/engine"
 	"github.com/sdescan/sdescan/fixtures"
 )
 
@@ -21,11 +22,11 @@ func demoBackupReview(t *testing.T) *BackupReview {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e, err := checks.NewEngine(checks.Builtin())
+	e, err := engine.New(checks.Builtin())
 	if err != nil {
 		t.Fatal(err)
 	}
-	p := checks.Params{AsOf: f.AsOf()}
+	p := engine.Params{AsOf: f.AsOf()}
 	findings, err := e.Evaluate(context.Background(), f, p)
 	if err != nil {
 		t.Fatal(err)

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/sdescan/sdescan/checks"
+	"github.com/sdescan/sdescan/checks/engine"
 	"github.com/sdescan/sdescan/controls"
 )
 
@@ -57,7 +58,7 @@ var (
 // builtinCheckMeta loads the built-in checks once, for their metadata.
 func builtinCheckMeta() []*checks.Check {
 	builtinOnce.Do(func() {
-		if e, err := checks.NewEngine(checks.Builtin()); err == nil {
+		if e, err := engine.New(checks.Builtin()); err == nil {
 			builtinChecks = e.Checks()
 		}
 	})

@@ -19,6 +19,7 @@ import (
 	"github.com/aws/smithy-go"
 
 	"github.com/sdescan/sdescan/checks"
+	"github.com/sdescan/sdescan/checks/evidence"
 )
 
 // service is one part of the collection: the resource types it produces, the
@@ -74,7 +75,7 @@ type Options struct {
 	Progress func(ProgressEvent)
 	// Evidence, when set, keeps every raw API response (redacted) and the
 	// resources cite the responses their facts come from. nil: none kept.
-	Evidence checks.EvidenceSink
+	Evidence evidence.Sink
 	// AllowInsecureEndpoint lets requests go over plain HTTP to a host that is not
 	// loopback (--allow-insecure-endpoint); otherwise they are refused before they
 	// are sent (see CheckEndpoint).

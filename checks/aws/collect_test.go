@@ -12,6 +12,7 @@ import (
 
 	"github.com/sdescan/sdescan/checks"
 	"github.com/sdescan/sdescan/checks/aws/mototest"
+	"github.com/sdescan/sdescan/checks/engine"
 	"github.com/sdescan/sdescan/checks/schema"
 )
 
@@ -46,11 +47,11 @@ func validateFacts(t *testing.T, f *checks.Facts) {
 
 func evaluate(t *testing.T, f *checks.Facts) map[string]checks.Finding {
 	t.Helper()
-	e, err := checks.NewEngine(checks.Builtin())
+	e, err := engine.New(checks.Builtin())
 	if err != nil {
 		t.Fatal(err)
 	}
-	fs, err := e.Evaluate(context.Background(), f, checks.Params{AsOf: f.AsOf()})
+	fs, err := e.Evaluate(context.Background(), f, engine.Params{AsOf: f.AsOf()})
 	if err != nil {
 		t.Fatal(err)
 	}

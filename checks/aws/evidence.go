@@ -19,10 +19,11 @@ import (
 	smithyhttp "github.com/aws/smithy-go/transport/http"
 
 	"github.com/sdescan/sdescan/checks"
+	"github.com/sdescan/sdescan/checks/evidence"
 )
 
 // Raw evidence: every API response the collector reads (the last attempt, after
-// retries) is kept, redacted, through an EvidenceSink, and the resources built from
+// retries) is kept, redacted, through an evidence.Sink, and the resources built from
 // it cite it by path and sha256. An assessor can then see, for each fact, the
 // response AWS gave.
 //
@@ -103,7 +104,7 @@ type rawCaptureKey struct{}
 // evidenceRecorder returns the SDK API option that keeps each call's final raw
 // response in sink and cites it in the caller's scope. account returns the
 // account being read (empty until known).
-func evidenceRecorder(sink checks.EvidenceSink, account func() string, kept func(checks.EvidenceRef), onError func(error)) func(*middleware.Stack) error {
+func evidenceRecorder(sink evidence.Sink, account func() string, kept func(checks.EvidenceRef), onError func(error)) func(*middleware.Stack) error {
 	return func(stack *middleware.Stack) error {
 		// Outermost: after every retry, keep what the last attempt returned.
 		err := stack.Initialize.Add(middleware.InitializeMiddlewareFunc("sdescan.Evidence",
@@ -169,7 +170,7 @@ func evidenceRecorder(sink checks.EvidenceSink, account func() string, kept func
 }
 
 // keepResponse writes one call's response as evidence.
-func keepResponse(sink checks.EvidenceSink, svc, op, account, region string, params any, raw *rawCapture, callErr error) (checks.EvidenceRef, error) {
+func keepResponse(sink evidence.Sink, svc, op, account, region string, params any, raw *rawCapture, callErr error) (checks.EvidenceRef, error) {
 	rec := apiResponse{
 		API:         apiName(svc, op),
 		Account:     account,
@@ -194,7 +195,7 @@ func keepResponse(sink checks.EvidenceSink, svc, op, account, region string, par
 	if err := enc.Encode(rec); err != nil {
 		return checks.EvidenceRef{}, fmt.Errorf("evidence for %s: %w", rec.API, err)
 	}
-	data := checks.Redact(buf.Bytes())
+	data := evidence.Redact(buf.Bytes())
 	sum := sha256.Sum256(data)
 	if account == "" {
 		account = "unknown-account"
@@ -202,8 +203,8 @@ func keepResponse(sink checks.EvidenceSink, svc, op, account, region string, par
 	if region == "" {
 		region = "global"
 	}
-	p := fmt.Sprintf("%saws/%s/%s/%s/%s-%s.json", checks.EvidencePrefix, checks.SafePathSegment(account), checks.SafePathSegment(region),
-		checks.SafePathSegment(serviceKey(svc)), checks.SafePathSegment(op), hex.EncodeToString(sum[:6]))
+	p := fmt.Sprintf("%saws/%s/%s/%s/%s-%s.json", evidence.Prefix, evidence.SafePathSegment(account), evidence.SafePathSegment(region),
+		evidence.SafePathSegment(serviceKey(svc)), evidence.SafePathSegment(op), hex.EncodeToString(sum[:6]))
 	return sink.Put(p, data)
 }
 

@@ -18,6 +18,7 @@ import (
 
 	"github.com/sdescan/sdescan/checks"
 	"github.com/sdescan/sdescan/checks/aws/mototest"
+	"github.com/sdescan/sdescan/checks/evidence"
 )
 
 // fullAccessKeyID matches an access key ID that was not masked.
@@ -37,7 +38,7 @@ func TestEvidenceIsKeptAndCited(t *testing.T) {
 	cfg.Credentials = credentials.NewStaticCredentialsProvider(canaryKey, canarySecret, "canary-session-token-do-not-leak")
 
 	root := t.TempDir()
-	f := Collect(context.Background(), cfg, Options{Version: "test", Now: fixedNow, Evidence: &checks.EvidenceDir{Root: root}})
+	f := Collect(context.Background(), cfg, Options{Version: "test", Now: fixedNow, Evidence: &evidence.Dir{Root: root}})
 	if f.Runs[0].Status != checks.RunOK {
 		t.Fatalf("run %s: %+v", f.Runs[0].Status, f.Runs[0].Errors)
 	}

@@ -5,12 +5,12 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/sdescan/sdescan/checks"
+	"github.com/sdescan/sdescan/checks/evidence"
 )
 
-// red passes a string taken from a repository through checks.Redact, so a path or
+// red passes a string taken from a repository through evidence.Redact, so a path or
 // a URL that happens to hold a credential is never stored as it is.
-func red(s string) string { return string(checks.Redact([]byte(s))) }
+func red(s string) string { return string(evidence.Redact([]byte(s))) }
 
 func redList(list []string) []string {
 	out := make([]string, 0, len(list))

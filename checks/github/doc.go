@@ -9,7 +9,7 @@
 // Attribute names are stable snake_case and documented in docs/openness.md.
 // Nothing a repository contains is ever stored verbatim when it could be a secret:
 // committed-secret findings keep the rule, file and commit only, and every string
-// taken from a repository passes through checks.Redact.
+// taken from a repository passes through evidence.Redact.
 package github
 
 // Resource types and collector names.

@@ -22,6 +22,7 @@ import (
 	"github.com/go-git/go-git/v5/plumbing/object"
 
 	"github.com/sdescan/sdescan/checks"
+	"github.com/sdescan/sdescan/checks/engine"
 	"github.com/sdescan/sdescan/checks/github/rap"
 )
 
@@ -161,11 +162,11 @@ func TestLocalFacts(t *testing.T) {
 			}
 		}
 		facts := &checks.Facts{Tool: checks.Version{Name: "sdescan", Version: "test"}, CollectedAt: fixtureTime, Resources: []checks.Resource{r}}
-		e, err := checks.NewEngine(checks.Builtin())
+		e, err := engine.New(checks.Builtin())
 		if err != nil {
 			t.Fatal(err)
 		}
-		findings, err := e.Evaluate(context.Background(), facts, checks.Params{AsOf: fixtureTime})
+		findings, err := e.Evaluate(context.Background(), facts, engine.Params{AsOf: fixtureTime})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -185,11 +186,11 @@ func TestLocalSecretNeverStored(t *testing.T) {
 		t.Fatalf("recursive found %d repositories, want %d (errors %v)", len(res), len(repos), run.Errors)
 	}
 	facts := &checks.Facts{Tool: checks.Version{Name: "sdescan", Version: "test"}, CollectedAt: fixtureTime, Runs: []checks.CollectorRun{run}, Resources: res}
-	e, err := checks.NewEngine(checks.Builtin())
+	e, err := engine.New(checks.Builtin())
 	if err != nil {
 		t.Fatal(err)
 	}
-	findings, err := e.Evaluate(context.Background(), facts, checks.Params{AsOf: fixtureTime})
+	findings, err := e.Evaluate(context.Background(), facts, engine.Params{AsOf: fixtureTime})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -220,11 +221,11 @@ func TestLocalFindings(t *testing.T) {
 	}
 	res, run := CollectLocal(context.Background(), list, LocalOptions{})
 	facts := &checks.Facts{Tool: checks.Version{Name: "sdescan", Version: "test"}, CollectedAt: fixtureTime, Runs: []checks.CollectorRun{run}, Resources: res}
-	e, err := checks.NewEngine(checks.Builtin())
+	e, err := engine.New(checks.Builtin())
 	if err != nil {
 		t.Fatal(err)
 	}
-	findings, err := e.Evaluate(context.Background(), facts, checks.Params{AsOf: fixtureTime})
+	findings, err := e.Evaluate(context.Background(), facts, engine.Params{AsOf: fixtureTime})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -415,11 +416,11 @@ func TestLocalHugeBlobStreamed(t *testing.T) {
 		t.Errorf("secrets_unscanned = %s", un)
 	}
 	facts := &checks.Facts{Tool: checks.Version{Name: "sdescan", Version: "test"}, CollectedAt: fixtureTime, Runs: []checks.CollectorRun{run}, Resources: res}
-	e, err := checks.NewEngine(checks.Builtin())
+	e, err := engine.New(checks.Builtin())
 	if err != nil {
 		t.Fatal(err)
 	}
-	findings, err := e.Evaluate(context.Background(), facts, checks.Params{AsOf: fixtureTime})
+	findings, err := e.Evaluate(context.Background(), facts, engine.Params{AsOf: fixtureTime})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/sdescan/sdescan/checks"
+	"github.com/sdescan/sdescan/checks/engine"
 	"github.com/sdescan/sdescan/checks/github/rap"
 	"github.com/sdescan/sdescan/controls"
 )
@@ -232,11 +233,11 @@ func byID(res []checks.Resource) map[string]checks.Resource {
 
 func evaluate(t *testing.T, facts *checks.Facts) map[string]checks.Finding {
 	t.Helper()
-	e, err := checks.NewEngine(checks.Builtin())
+	e, err := engine.New(checks.Builtin())
 	if err != nil {
 		t.Fatal(err)
 	}
-	findings, err := e.Evaluate(context.Background(), facts, checks.Params{AsOf: fixtureTime})
+	findings, err := e.Evaluate(context.Background(), facts, engine.Params{AsOf: fixtureTime})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -436,7 +437,7 @@ func TestGitHubPublicationException(t *testing.T) {
 // Every collector failure leaves the facts it hid out, and the roll-up reports
 // the checks over them as not assessed (or partial), never as passing.
 func TestGitHubFailuresNotAssessed(t *testing.T) {
-	e, err := checks.NewEngine(checks.Builtin())
+	e, err := engine.New(checks.Builtin())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -508,7 +509,7 @@ func TestGitHubFailuresNotAssessed(t *testing.T) {
 				t.Fatal("no collection error recorded")
 			}
 			facts := &checks.Facts{Tool: checks.Version{Name: "sdescan"}, CollectedAt: fixtureTime, Runs: []checks.CollectorRun{run}, Resources: res}
-			findings, err := e.Evaluate(context.Background(), facts, checks.Params{AsOf: fixtureTime})
+			findings, err := e.Evaluate(context.Background(), facts, engine.Params{AsOf: fixtureTime})
 			if err != nil {
 				t.Fatal(err)
 			}

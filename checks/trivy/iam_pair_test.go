@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/sdescan/sdescan/checks"
+	"github.com/sdescan/sdescan/checks/engine"
 	"github.com/sdescan/sdescan/checks/policydoc"
 )
 
@@ -228,11 +229,11 @@ func TestIAMPairVerdicts(t *testing.T) {
 		t.Errorf("scan entry %+v", e)
 	}
 	facts.Resources = append(facts.Resources, res.Resources...)
-	e, err := checks.NewEngine(checks.Builtin())
+	e, err := engine.New(checks.Builtin())
 	if err != nil {
 		t.Fatal(err)
 	}
-	findings, err := e.Evaluate(context.Background(), facts, checks.Params{AsOf: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC), BreakGlassRoles: []string{"BreakGlassAdmin"}})
+	findings, err := e.Evaluate(context.Background(), facts, engine.Params{AsOf: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC), BreakGlassRoles: []string{"BreakGlassAdmin"}})
 	if err != nil {
 		t.Fatal(err)
 	}

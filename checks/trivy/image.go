@@ -41,6 +41,7 @@ import (
 	"github.com/aquasecurity/trivy/pkg/vulnerability"
 
 	"github.com/sdescan/sdescan/checks"
+	"github.com/sdescan/sdescan/checks/evidence"
 )
 
 // The collector and resource type of container image scans (docs/images.md).
@@ -155,7 +156,7 @@ func (r *ImageResult) SBOMPath() string {
 		key = string(r.SBOM)
 	}
 	sum := sha256.Sum256([]byte(key))
-	return checks.EvidencePrefix + "image/" + hex.EncodeToString(sum[:]) + ".cdx.json"
+	return evidence.Prefix + "image/" + hex.EncodeToString(sum[:]) + ".cdx.json"
 }
 
 // dbMu serialises scans with a vulnerability database: trivy-db keeps one

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/sdescan/sdescan/checks"
+	"github.com/sdescan/sdescan/checks/engine"
 )
 
 // pairForm is one way of writing a variant of a live/IaC pair test: a
@@ -38,11 +39,11 @@ func pairRun(t *testing.T, files map[string]string, live []checks.Resource, chec
 		t.Errorf("scan entry %+v", e)
 	}
 	facts := &checks.Facts{Resources: append(append([]checks.Resource{}, live...), res.Resources...)}
-	e, err := checks.NewEngine(checks.Builtin())
+	e, err := engine.New(checks.Builtin())
 	if err != nil {
 		t.Fatal(err)
 	}
-	findings, err := e.Evaluate(context.Background(), facts, checks.Params{AsOf: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)})
+	findings, err := e.Evaluate(context.Background(), facts, engine.Params{AsOf: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/sdescan/sdescan/checks"
+	"github.com/sdescan/sdescan/checks/engine"
 	"github.com/sdescan/sdescan/checks/policydoc"
 )
 
@@ -213,11 +214,11 @@ func TestS3TLSPairVerdicts(t *testing.T) {
 		t.Errorf("scan entry %+v", e)
 	}
 	facts.Resources = append(facts.Resources, res.Resources...)
-	e, err := checks.NewEngine(checks.Builtin())
+	e, err := engine.New(checks.Builtin())
 	if err != nil {
 		t.Fatal(err)
 	}
-	findings, err := e.Evaluate(context.Background(), facts, checks.Params{AsOf: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)})
+	findings, err := e.Evaluate(context.Background(), facts, engine.Params{AsOf: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -538,11 +539,11 @@ Resources:
 	if err != nil {
 		t.Fatal(err)
 	}
-	e, err := checks.NewEngine(checks.Builtin())
+	e, err := engine.New(checks.Builtin())
 	if err != nil {
 		t.Fatal(err)
 	}
-	findings, err := e.Evaluate(context.Background(), &checks.Facts{Resources: res.Resources}, checks.Params{AsOf: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)})
+	findings, err := e.Evaluate(context.Background(), &checks.Facts{Resources: res.Resources}, engine.Params{AsOf: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)})
 	if err != nil {
 		t.Fatal(err)
 	}

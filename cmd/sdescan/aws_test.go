@@ -16,6 +16,7 @@ import (
 	"github.com/sdescan/sdescan/checks"
 	"github.com/sdescan/sdescan/checks/aws"
 	"github.com/sdescan/sdescan/checks/aws/mototest"
+	"github.com/sdescan/sdescan/checks/engine"
 )
 
 // Canary credentials: moto accepts any; they must never reach an output.
@@ -110,12 +111,12 @@ func TestScanAWSAgainstMoto(t *testing.T) {
 	for _, typ := range aws.Covers() {
 		covered[typ] = true
 	}
-	engine, err := checks.NewEngine(checks.Builtin())
+	eng, err := engine.New(checks.Builtin())
 	if err != nil {
 		t.Fatal(err)
 	}
 	collected := map[string]bool{}
-	for _, c := range engine.Checks() {
+	for _, c := range eng.Checks() {
 		all := true
 		for _, typ := range c.ResourceTypes {
 			all = all && covered[typ]

@@ -25,6 +25,7 @@ import (
 	"time"
 
 	"github.com/sdescan/sdescan/checks"
+	"github.com/sdescan/sdescan/checks/engine"
 	"github.com/sdescan/sdescan/controls"
 )
 
@@ -72,7 +73,7 @@ type Setup struct {
 	Waivers               []File
 	Params                Params
 	Gate                  Gate
-	Limits                checks.EvalLimits
+	Limits                engine.EvalLimits
 	// Compiling, when set, is called just before the checks are compiled.
 	Compiling func()
 }
@@ -95,8 +96,8 @@ type Params struct {
 }
 
 // Checks returns the parameters the checks see.
-func (p Params) Checks() checks.Params {
-	return checks.Params{AsOf: p.AsOf, ClassificationTag: p.ClassificationTag, BreakGlassRoles: p.BreakGlassRoles,
+func (p Params) Checks() engine.Params {
+	return engine.Params{AsOf: p.AsOf, ClassificationTag: p.ClassificationTag, BreakGlassRoles: p.BreakGlassRoles,
 		BackupDefaultRPOHours: p.BackupDefaultRPOHours, BackupMinRetentionDays: p.BackupMinRetentionDays}
 }
 
@@ -194,7 +195,7 @@ func (g Gate) Judge(a *controls.Assessment) Verdict {
 // attestations and waivers loaded and resolved.
 type Prepared struct {
 	Setup     Setup
-	Engine    *checks.Engine
+	Engine    *engine.Engine
 	Catalogue *controls.Catalogue
 	// Attestations are the attestations of each Setup.Attestations file, in order.
 	Attestations [][]*controls.Attestation
@@ -206,34 +207,34 @@ type Prepared struct {
 // Prepare compiles the checks and loads the catalogue, attestations and waivers,
 // resolving every check ID they cite. Its errors are bad input.
 func Prepare(s Setup) (*Prepared, error) {
-	engine, err := compile(&s)
+	eng, err := compile(&s)
 	if err != nil {
 		return nil, err
 	}
-	return load(s, engine)
+	return load(s, eng)
 }
 
 // compile compiles the checks of a setup.
-func compile(s *Setup) (*checks.Engine, error) {
+func compile(s *Setup) (*engine.Engine, error) {
 	if s.Compiling != nil {
 		s.Compiling()
 	}
-	engine, err := checks.NewEngine(s.Policies...)
+	eng, err := engine.New(s.Policies...)
 	if err != nil {
 		return nil, err
 	}
-	engine.Limits = s.Limits
+	eng.Limits = s.Limits
 	if s.External == nil && s.Collectors != nil {
 		s.External = s.Collectors.External()
 	}
-	return engine, nil
+	return eng, nil
 }
 
 // load loads the catalogue, attestations and waivers of a setup, resolving the
 // check IDs they cite among the engine's checks and the others (Resolver).
-func load(s Setup, engine *checks.Engine) (*Prepared, error) {
-	p := &Prepared{Setup: s, Engine: engine}
-	res := newResolver(engine, s.External, s.Recorded)
+func load(s Setup, eng *engine.Engine) (*Prepared, error) {
+	p := &Prepared{Setup: s, Engine: eng}
+	res := newResolver(eng, s.External, s.Recorded)
 	p.Resolve = res.resolve
 	// An error listing the external checks is the error, not an unknown ID.
 	failed := func(err error) error {
@@ -315,7 +316,7 @@ type Result struct {
 	Checks     []*checks.Check
 	Assessment *controls.Assessment
 	Verdict    Verdict
-	Stats      checks.EvalStats
+	Stats      engine.EvalStats
 	// Resources is how many resources were assessed.
 	Resources int
 }
@@ -334,7 +335,7 @@ func (p *Prepared) Run(ctx context.Context, facts *checks.Facts, o Options) (*Re
 }
 
 // RunFile assesses a facts file as it is read: each resource is decoded,
-// evaluated and let go (checks.Engine.EvaluateFile), so memory holds what the
+// evaluated and let go (engine.Engine.EvaluateFile), so memory holds what the
 // roll-up and reports need, not the facts. asOf gives the assessment time from
 // the facts' header. The checks are compiled first; the catalogue, attestations
 // and waivers are loaded once the file is read, so that the checks the facts
@@ -342,26 +343,26 @@ func (p *Prepared) Run(ctx context.Context, facts *checks.Facts, o Options) (*Re
 // returns the prepared assessment, the result and the facts without their
 // resources (the recorded results apart); errors are bad input.
 func RunFile(ctx context.Context, s Setup, path string, asOf func(*checks.Facts) (time.Time, error), o Options) (*Prepared, *Result, *checks.Facts, error) {
-	engine, err := compile(&s)
+	eng, err := compile(&s)
 	if err != nil {
 		return nil, nil, nil, err
 	}
 	start := time.Now()
-	params := func(f *checks.Facts) (checks.Params, error) {
+	params := func(f *checks.Facts) (engine.Params, error) {
 		t, err := asOf(f)
 		if err != nil {
-			return checks.Params{}, err
+			return engine.Params{}, err
 		}
 		s.Params.AsOf = t
 		return s.Params.Checks(), nil
 	}
-	facts, n, findings, err := engine.EvaluateFile(ctx, path, params, o.Observe)
+	facts, n, findings, err := eng.EvaluateFile(ctx, path, params, o.Observe)
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	slog.Debug("evaluated", "checks", len(engine.Checks()), "resources", n, "findings", len(findings), "elapsed", time.Since(start))
+	slog.Debug("evaluated", "checks", len(eng.Checks()), "resources", n, "findings", len(findings), "elapsed", time.Since(start))
 	s.Recorded = facts
-	p, err := load(s, engine)
+	p, err := load(s, eng)
 	if err != nil {
 		return nil, nil, nil, err
 	}
@@ -411,7 +412,7 @@ func (p *Prepared) rollUp(facts *checks.Facts, n int, findings []checks.Finding,
 // (exactly as written), then of an external check (in any case), then of a
 // check the facts record.
 type resolver struct {
-	engine   *checks.Engine
+	engine   *engine.Engine
 	external func() ([]*checks.Check, error)
 	recorded *checks.Facts
 
@@ -424,7 +425,7 @@ type resolver struct {
 	firstErr error
 }
 
-func newResolver(e *checks.Engine, external func() ([]*checks.Check, error), recorded *checks.Facts) *resolver {
+func newResolver(e *engine.Engine, external func() ([]*checks.Check, error), recorded *checks.Facts) *resolver {
 	return &resolver{engine: e, external: external, recorded: recorded}
 }
 
@@ -432,7 +433,7 @@ func newResolver(e *checks.Engine, external func() ([]*checks.Check, error), rec
 // checks and the checks recorded in facts (either may be nil). An error listing
 // the external checks makes every ID they would resolve unknown; Prepare reports
 // that error instead.
-func Resolver(e *checks.Engine, external func() ([]*checks.Check, error), recorded *checks.Facts) controls.CheckResolver {
+func Resolver(e *engine.Engine, external func() ([]*checks.Check, error), recorded *checks.Facts) controls.CheckResolver {
 	return newResolver(e, external, recorded).resolve
 }
 

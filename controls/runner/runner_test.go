@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/sdescan/sdescan/checks"
+	"github.com/sdescan/sdescan/checks/engine"
 )
 
 // customCheck is a --policy check with an alias, passing resources tagged ok.
@@ -171,7 +172,7 @@ func TestRecordRoundTrip(t *testing.T) {
 		t.Fatal(err)
 	}
 	if !got.AsOf.Equal(p.AsOf) || got.ClassificationTag != "class" || got.ExpiringDays != 14 || got.BackupMinRetentionDays != 7 ||
-		got.BackupDefaultRPOHours != checks.DefaultRPOHours || len(got.Frameworks) != 1 || len(got.BreakGlassRoles) != 1 {
+		got.BackupDefaultRPOHours != engine.DefaultRPOHours || len(got.Frameworks) != 1 || len(got.BreakGlassRoles) != 1 {
 		t.Errorf("round trip: %+v", got)
 	}
 	if r := (Params{AsOf: p.AsOf}).Record(); r.Frameworks == nil || r.BreakGlassRoles == nil {

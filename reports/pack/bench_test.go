@@ -17,7 +17,7 @@ import (
 )
 
 // syntheticPackFacts returns n resources cloned round-robin from the demo estate,
-// each with a unique ID, as checks/bench_test.go builds them. Each call decodes
+// each with a unique ID, as checks/internal/factstest builds them. Each call decodes
 // the demo afresh and copies the evidence references: PrepareFacts rewrites
 // them in place.
 func syntheticPackFacts(tb testing.TB, n int) *checks.Facts {

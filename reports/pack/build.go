@@ -25,6 +25,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/sdescan/sdescan/checks"
+	"github.com/sdescan/sdescan/checks/evidence"
 	"github.com/sdescan/sdescan/checks/limits"
 	"github.com/sdescan/sdescan/controls"
 	"github.com/sdescan/sdescan/controls/runner"
@@ -165,12 +166,12 @@ type Facts struct {
 }
 
 // PrepareFacts redacts the facts and copies the raw evidence they cite from
-// evidence (nil: none), checking each file's sha256 against its reference. A
+// evidenceFS (nil: none), checking each file's sha256 against its reference. A
 // missing or mismatching evidence file is an error naming it: a pack is whole or
 // not at all. Evidence that redaction changes is cited by its new digest (and a
 // path that held a secret by its redacted path): f's evidence references are
 // updated in place, and the returned facts cite what the pack holds.
-func PrepareFacts(f *checks.Facts, name string, evidence fs.FS) (*Facts, error) {
+func PrepareFacts(f *checks.Facts, name string, evidenceFS fs.FS) (*Facts, error) {
 	pf := &Facts{evidence: map[string][]byte{}}
 	type ref struct{ sum, path, redacted string }
 	refs := map[string]*ref{}
@@ -190,7 +191,7 @@ func PrepareFacts(f *checks.Facts, name string, evidence fs.FS) (*Facts, error) 
 	for _, c := range citers {
 		for j := range c.list {
 			e := &c.list[j]
-			if err := checks.ValidEvidencePath(e.Path); err != nil {
+			if err := evidence.ValidPath(e.Path); err != nil {
 				return nil, fmt.Errorf("%s: %s: %w", name, c.who, err)
 			}
 			if prev, ok := refs[e.Path]; ok {
@@ -200,18 +201,18 @@ func PrepareFacts(f *checks.Facts, name string, evidence fs.FS) (*Facts, error) 
 				e.Path, e.SHA256 = prev.path, prev.redacted
 				continue
 			}
-			if evidence == nil {
+			if evidenceFS == nil {
 				return nil, fmt.Errorf("%s: no evidence directory to read it from", e.Path)
 			}
-			data, err := limits.ReadFS(evidence, e.Path, MaxEntrySize)
+			data, err := limits.ReadFS(evidenceFS, e.Path, MaxEntrySize)
 			if err != nil {
 				return nil, err
 			}
 			if got := sha256Hex(data); got != strings.ToLower(e.SHA256) {
 				return nil, fmt.Errorf("%s: sha256 %s does not match the %s cited by %s", e.Path, got, e.SHA256, name)
 			}
-			data = checks.Redact(data)
-			to := string(checks.Redact([]byte(e.Path)))
+			data = evidence.Redact(data)
+			to := string(evidence.Redact([]byte(e.Path)))
 			if _, taken := pf.evidence[to]; taken {
 				return nil, fmt.Errorf("%s: redacted, its name is that of other evidence (%s)", e.Path, to)
 			}
@@ -227,7 +228,7 @@ func PrepareFacts(f *checks.Facts, name string, evidence fs.FS) (*Facts, error) 
 	if err := checks.WriteJSON(&buf, f); err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
-	data := checks.Redact(buf.Bytes())
+	data := evidence.Redact(buf.Bytes())
 	redacted, err := checks.DecodeFactsBytes(data, name+" (redacted)")
 	if err != nil {
 		return nil, err
@@ -297,7 +298,7 @@ func (b *packBuilder) add(name string, data []byte) error {
 
 // addGenerated adds a file sdescan wrote, redacted again as a defence in depth.
 func (b *packBuilder) addGenerated(name string, data []byte) error {
-	return b.add(name, checks.Redact(data))
+	return b.add(name, evidence.Redact(data))
 }
 
 // addCopied adds a file given to sdescan (a policy, an attestation, a document, a
@@ -305,7 +306,7 @@ func (b *packBuilder) addGenerated(name string, data []byte) error {
 // the digest an attestation records), so one that holds what looks like a secret
 // is refused.
 func (b *packBuilder) addCopied(name, from string, data []byte) error {
-	if !bytes.Equal(checks.Redact(data), data) {
+	if !bytes.Equal(evidence.Redact(data), data) {
 		return fmt.Errorf("%s: holds what looks like a secret (a key, token or password); remove it before packing", from)
 	}
 	return b.add(name, data)
@@ -345,7 +346,7 @@ func Build(p *BuildInput) (*Files, error) {
 	// The large files are independent of each other: redact the facts and render
 	// the findings, assessment and reports at once, one goroutine each, then add
 	// them in the order (and with the errors) of doing it one after the other.
-	factsR := async(func() ([]byte, error) { return checks.Redact(p.Facts.json), nil })
+	factsR := async(func() ([]byte, error) { return evidence.Redact(p.Facts.json), nil })
 	findingsR := async(func() ([]byte, error) { return renderFindings(params.AsOf, p.Result.Findings) })
 	assessmentR := async(func() ([]byte, error) { return renderAssessment(assessment) })
 	reportsR := make([]*future, len(packReports))
@@ -464,7 +465,7 @@ func Build(p *BuildInput) (*Files, error) {
 	if err := checks.WriteJSON(&mb, m); err != nil {
 		return nil, fmt.Errorf("%s: %w", reports.PackManifest, err)
 	}
-	manifest := checks.Redact(mb.Bytes())
+	manifest := evidence.Redact(mb.Bytes())
 	if err := b.add(reports.PackManifest, manifest); err != nil {
 		return nil, err
 	}
@@ -477,7 +478,7 @@ func Build(p *BuildInput) (*Files, error) {
 }
 
 // readChecks reads the check files of a policy source as the engine loads them
-// (checks.readPolicies): every .rego file but the tests, by slash path.
+// (engine.readPolicies, checks/engine): every .rego file but the tests, by slash path.
 func readChecks(fsys fs.FS) (map[string][]byte, error) {
 	files := map[string][]byte{}
 	err := fs.WalkDir(fsys, ".", func(f string, d fs.DirEntry, err error) error {
@@ -530,7 +531,7 @@ func sameChecks(files map[string][]byte, shipped map[string]string) bool {
 	return true
 }
 
-// policyName is how the engine names a policy file of a source (checks.readPolicies).
+// policyName is how the engine names a policy file of a source (engine.readPolicies, checks/engine).
 func policyName(source, f string) string {
 	if source == "" || source == "builtin" {
 		return path.Join("builtin", f)
@@ -646,7 +647,7 @@ func renderFindings(asOf time.Time, list []checks.Finding) ([]byte, error) {
 	if err := writeFindings(&buf, asOf, list); err != nil {
 		return nil, err
 	}
-	return checks.Redact(buf), nil
+	return evidence.Redact(buf), nil
 }
 
 // writeFindings writes findings.json before redaction.
@@ -677,7 +678,7 @@ func renderAssessment(a *controls.Assessment) ([]byte, error) {
 	if err := reports.JSON(&buf, a); err != nil {
 		return nil, fmt.Errorf("%s: %w", reports.PackAssessment, err)
 	}
-	return checks.Redact(buf), nil
+	return evidence.Redact(buf), nil
 }
 
 // jsonSizeHint estimates the bytes list takes in a JSON document from an evenly
@@ -708,7 +709,7 @@ func renderReport(render func(io.Writer, *controls.Assessment) error, a *control
 	if err := render(&buf, a); err != nil {
 		return nil, err
 	}
-	return checks.Redact(buf.Bytes()), nil
+	return evidence.Redact(buf.Bytes()), nil
 }
 
 // future is the result of a function run in its own goroutine (async).

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/sdescan/sdescan/checks"
+	"github.com/sdescan/sdescan/checks/evidence"
 	"github.com/sdescan/sdescan/controls/runner"
 	"github.com/sdescan/sdescan/reports/internal/demotest"
 )
@@ -248,8 +249,8 @@ func TestPackRedactsCanaries(t *testing.T) {
 	}
 	for _, name := range []string{"facts.json", "evidence/aws/111111111111/global/iam/ListAccessKeys-canary.json"} {
 		b, _ := p.File(name)
-		if !bytes.Contains(b, []byte(checks.Redacted)) {
-			t.Errorf("%s: no %s where the secrets were", name, checks.Redacted)
+		if !bytes.Contains(b, []byte(evidence.Redacted)) {
+			t.Errorf("%s: no %s where the secrets were", name, evidence.Redacted)
 		}
 	}
 	// Evidence named after a key is packed under its redacted name.

@@ -9,6 +9,8 @@ import (
 	"strings"
 
 	"github.com/sdescan/sdescan/checks"
+	"github.com/sdescan/sdescan/checks/engine"
+	"github.com/sdescan/sdescan/checks/evidence"
 	"github.com/sdescan/sdescan/checks/limits"
 	"github.com/sdescan/sdescan/controls"
 	"github.com/sdescan/sdescan/reports"
@@ -30,7 +32,7 @@ type ReportInput struct {
 // evidence is hashed, never kept. The error is for a pack that cannot be read or
 // whose assessment cannot be decoded; digest mismatches are Problems.
 func ReadReportInput(name string) (*ReportInput, error) {
-	pc, m, err := openPack(name, DefaultLimits, func(n string) bool { return !strings.HasPrefix(n, checks.EvidencePrefix) })
+	pc, m, err := openPack(name, DefaultLimits, func(n string) bool { return !strings.HasPrefix(n, evidence.Prefix) })
 	if err != nil {
 		return nil, err
 	}
@@ -62,7 +64,7 @@ func ReadReportInput(name string) (*ReportInput, error) {
 		sources = append(sources, checks.PolicySource{Name: p.Name, FS: sub})
 	}
 	if len(sources) > 0 && len(pi.Problems) == 0 {
-		if e, err := checks.NewEngine(sources...); err == nil {
+		if e, err := engine.New(sources...); err == nil {
 			list = e.Checks()
 		}
 	}

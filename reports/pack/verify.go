@@ -15,6 +15,8 @@ import (
 	"time"
 
 	"github.com/sdescan/sdescan/checks"
+	"github.com/sdescan/sdescan/checks/engine"
+	"github.com/sdescan/sdescan/checks/evidence"
 	"github.com/sdescan/sdescan/controls/runner"
 	"github.com/sdescan/sdescan/reports"
 )
@@ -35,7 +37,7 @@ type VerifyOptions struct {
 	// Shipped is the tree of checks this sdescan ships; nil: checks.BuiltinFS().
 	Shipped fs.FS
 	// EvalLimits bound the re-evaluation (zero: the engine's defaults).
-	EvalLimits checks.EvalLimits
+	EvalLimits engine.EvalLimits
 	// Collectors are the registered collectors, as for the run that made the
 	// pack (runner.Setup.Collectors): their checks that are not Rego (Trivy's)
 	// and what their runs cover.
@@ -109,7 +111,7 @@ func Verify(ctx context.Context, name string, opts VerifyOptions) (*Verification
 		lim = DefaultLimits
 	}
 	// Raw evidence is only hashed: nothing re-reads it.
-	pc, m, err := openPack(name, lim, func(n string) bool { return !strings.HasPrefix(n, checks.EvidencePrefix) })
+	pc, m, err := openPack(name, lim, func(n string) bool { return !strings.HasPrefix(n, evidence.Prefix) })
 	if err != nil {
 		return nil, err
 	}
@@ -301,7 +303,7 @@ func verifyLayout(v *Verification, m *Manifest, pc *Contents, listed map[string]
 			if !rendered[n] {
 				v.problem("%s: not rendered by sdescan: a pack's reports are %s", n, strings.Join(sortedKeys(rendered), ", "))
 			}
-		case strings.HasPrefix(n, checks.EvidencePrefix):
+		case strings.HasPrefix(n, evidence.Prefix):
 			if facts != nil && !cited[n] {
 				v.problem("%s: not cited by %s", n, reports.PackFacts)
 			}
@@ -640,7 +642,7 @@ func asyncMatch(pc *Contents, name string, write func(io.Writer) error, render f
 		defer close(m.done)
 		if e, ok := pc.Entries[name]; ok && e.Data != nil {
 			cw := &compareWriter{want: e.Data, same: true}
-			if err := write(cw); err == nil && cw.same && cw.off == len(e.Data) && bytes.Equal(checks.Redact(e.Data), e.Data) {
+			if err := write(cw); err == nil && cw.same && cw.off == len(e.Data) && bytes.Equal(evidence.Redact(e.Data), e.Data) {
 				m.same = true
 				return
 			}

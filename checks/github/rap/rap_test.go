@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/sdescan/sdescan/checks"
+	"github.com/sdescan/sdescan/checks/engine"
 )
 
 const repoID = "github://github.com/nhs/rtt"
@@ -118,7 +119,7 @@ func without(a map[string]any, k string) map[string]any {
 // Every check a criterion names is an OPEN check of the built-in catalogue that
 // covers both repository types (OPEN-010: GitHub only, hence RemoteOnly).
 func TestCriteriaNameBuiltinChecks(t *testing.T) {
-	e, err := checks.NewEngine(checks.Builtin())
+	e, err := engine.New(checks.Builtin())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -19,6 +19,7 @@ import (
 	"strings"
 
 	"github.com/sdescan/sdescan/checks"
+	"github.com/sdescan/sdescan/checks/engine"
 	"github.com/sdescan/sdescan/controls"
 )
 
@@ -31,7 +32,7 @@ func main() {
 
 // generate loads the builtin checks and catalogue and writes the document.
 func generate(w io.Writer) error {
-	eng, err := checks.NewEngine(checks.Builtin())
+	eng, err := engine.New(checks.Builtin())
 	if err != nil {
 		return err
 	}

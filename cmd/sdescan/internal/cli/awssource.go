@@ -15,6 +15,7 @@ import (
 
 	"github.com/sdescan/sdescan/checks"
 	"github.com/sdescan/sdescan/checks/aws"
+	"github.com/sdescan/sdescan/checks/evidence"
 )
 
 // awsSource holds the flags that say which AWS estate to read (scan and collect).
@@ -76,7 +77,7 @@ func (a *awsSource) collect(ctx context.Context, stderr io.Writer, root string) 
 	prog := newProgress(stderr)
 	collectOpts := aws.Options{Version: Version, Regions: regions, Progress: prog.event, AllowInsecureEndpoint: a.allowInsecure}
 	if root != "" && !a.noEvidence {
-		collectOpts.Evidence = &checks.EvidenceDir{Root: root}
+		collectOpts.Evidence = &evidence.Dir{Root: root}
 	}
 	var facts *checks.Facts
 	if a.org || len(a.accounts) > 0 {

@@ -15,6 +15,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/sdescan/sdescan/checks"
+	"github.com/sdescan/sdescan/checks/engine"
 	"github.com/sdescan/sdescan/checks/schema"
 )
 
@@ -76,7 +77,7 @@ func TestRegistry(t *testing.T) {
 	}
 	// Every check reads types some collector covers: one that reads none would
 	// never be assessed.
-	e, err := checks.NewEngine(src)
+	e, err := engine.New(src)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -11,12 +11,13 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/sdescan/sdescan/checks"
+	"github.com/sdescan/sdescan/checks/engine"
 	"github.com/sdescan/sdescan/controls"
 	"github.com/sdescan/sdescan/controls/runner"
 )
 
 // builtinCatalogue loads the embedded checks and frameworks.
-func builtinCatalogue() (*checks.Engine, *controls.Catalogue, error) {
+func builtinCatalogue() (*engine.Engine, *controls.Catalogue, error) {
 	builtin, err := builtinPolicies()
 	if err != nil {
 		return nil, nil, err

@@ -8,10 +8,10 @@ import (
 
 	"github.com/spf13/pflag"
 
-	"github.com/sdescan/sdescan/checks"
+	"github.com/sdescan/sdescan/checks/engine"
 )
 
-// evalLimitFlags are the bounds on evaluating checks (checks.EvalLimits), for
+// evalLimitFlags are the bounds on evaluating checks (engine.EvalLimits), for
 // every command that evaluates: the assessing commands and verify.
 type evalLimitFlags struct {
 	timeout   time.Duration
@@ -19,24 +19,24 @@ type evalLimitFlags struct {
 }
 
 func (e *evalLimitFlags) add(f *pflag.FlagSet) {
-	f.DurationVar(&e.timeout, "eval-timeout", checks.DefaultEvalTimeout, "longest one check may take on one resource (`DURATION`); beyond it the check's result is an error, never a pass")
+	f.DurationVar(&e.timeout, "eval-timeout", engine.DefaultEvalTimeout, "longest one check may take on one resource (`DURATION`); beyond it the check's result is an error, never a pass")
 	f.StringVar(&e.maxMemory, "eval-max-memory", "2GiB", "most heap evaluating checks may add to the facts (`SIZE`: 512MiB, 4GiB); a check that exceeds it alone gets an error, never a pass")
 }
 
 // limits checks the flags and returns them as the engine takes them; flags a
 // command does not declare leave the engine's defaults.
-func (e *evalLimitFlags) limits() (checks.EvalLimits, error) {
+func (e *evalLimitFlags) limits() (engine.EvalLimits, error) {
 	if *e == (evalLimitFlags{}) {
-		return checks.EvalLimits{}, nil
+		return engine.EvalLimits{}, nil
 	}
 	if e.timeout <= 0 {
-		return checks.EvalLimits{}, fmt.Errorf("--eval-timeout %s: want a positive duration", e.timeout)
+		return engine.EvalLimits{}, fmt.Errorf("--eval-timeout %s: want a positive duration", e.timeout)
 	}
 	n, err := parseSize(e.maxMemory)
 	if err != nil || n < 64<<20 {
-		return checks.EvalLimits{}, fmt.Errorf("--eval-max-memory %q: want a size of at least 64MiB, such as 512MiB or 4GiB", e.maxMemory)
+		return engine.EvalLimits{}, fmt.Errorf("--eval-max-memory %q: want a size of at least 64MiB, such as 512MiB or 4GiB", e.maxMemory)
 	}
-	return checks.EvalLimits{Timeout: e.timeout, MaxMemory: n}, nil
+	return engine.EvalLimits{Timeout: e.timeout, MaxMemory: n}, nil
 }
 
 // parseSize reads a byte size: a whole number with an optional unit (B, KiB,

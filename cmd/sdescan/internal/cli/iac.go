@@ -19,6 +19,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/sdescan/sdescan/checks"
+	"github.com/sdescan/sdescan/checks/engine"
 	"github.com/sdescan/sdescan/checks/limits"
 	"github.com/sdescan/sdescan/checks/trivy"
 	"github.com/sdescan/sdescan/controls"
@@ -43,7 +44,7 @@ type gateOptions struct {
 	AsOf       string
 	Eval       evalLimitFlags
 	// evalLimits are Eval, checked by check().
-	evalLimits checks.EvalLimits
+	evalLimits engine.EvalLimits
 }
 
 // addFlags declares the shared flags of command cmd. waivers and asOf end the

@@ -14,6 +14,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/sdescan/sdescan/checks"
+	"github.com/sdescan/sdescan/checks/evidence"
 	"github.com/sdescan/sdescan/checks/trivy"
 	"github.com/sdescan/sdescan/controls"
 	"github.com/sdescan/sdescan/controls/runner"
@@ -119,14 +120,14 @@ func imageRun(ctx context.Context, g *globalOptions, o *ImageCmdOptions) error {
 	}
 	// The SBOM goes under --sbom-dir and beside the facts file, so that the
 	// reference the facts cite (relative to the facts file) resolves.
-	var sinks []checks.EvidenceSink
+	var sinks []evidence.Sink
 	seen := map[string]bool{}
 	for _, root := range []string{o.SBOMDir, filepath.Dir(o.SaveFacts)} {
 		if root == "" || (root == "." && o.SaveFacts == "") || seen[filepath.Clean(root)] {
 			continue
 		}
 		seen[filepath.Clean(root)] = true
-		sinks = append(sinks, &checks.EvidenceDir{Root: root})
+		sinks = append(sinks, &evidence.Dir{Root: root})
 	}
 	var images []*trivy.ImageResult
 	for _, ref := range o.Refs {
@@ -294,9 +295,9 @@ func (o *assessOptions) addImages(ctx context.Context, g *globalOptions, in inpu
 		return in, err
 	}
 	defer g.quietTrivy()()
-	var sink checks.EvidenceSink
+	var sink evidence.Sink
 	if root != "" {
-		sink = &checks.EvidenceDir{Root: root}
+		sink = &evidence.Dir{Root: root}
 	}
 	var images []*trivy.ImageResult
 	for _, ref := range sc.refs {

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"github.com/sdescan/sdescan/checks"
+	"github.com/sdescan/sdescan/checks/engine"
 	"github.com/sdescan/sdescan/checks/limits"
 	"github.com/sdescan/sdescan/controls"
 	"github.com/sdescan/sdescan/controls/runner"
@@ -38,7 +39,7 @@ func openAttestations(files []string) ([]runner.AttestationFile, error) {
 // builtinSetup is the setup of a command that runs the built-in checks alone
 // (iac, image, openness): Trivy's checks resolve too, so that waiver files and
 // frameworks shared with scan may cite them.
-func builtinSetup(p runner.Params, g runner.Gate, lim checks.EvalLimits, waivers []string) (runner.Setup, error) {
+func builtinSetup(p runner.Params, g runner.Gate, lim engine.EvalLimits, waivers []string) (runner.Setup, error) {
 	builtin, err := builtinPolicies()
 	if err != nil {
 		return runner.Setup{}, err

@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/sdescan/sdescan/checks"
+	"github.com/sdescan/sdescan/checks/engine"
 	"github.com/sdescan/sdescan/checks/limits"
 	"github.com/sdescan/sdescan/controls/runner"
 )
@@ -227,7 +227,7 @@ func loadGate(waivers []string, baseline string) error {
 	if _, err := (&gateOptions{Baseline: baseline}).gate(); err != nil {
 		return err
 	}
-	s, err := builtinSetup(runner.Params{}, runner.Gate{}, checks.EvalLimits{}, waivers)
+	s, err := builtinSetup(runner.Params{}, runner.Gate{}, engine.EvalLimits{}, waivers)
 	if err != nil {
 		return err
 	}

@@ -1,4 +1,4 @@
-package checks
+package evidence
 
 import (
 	"bytes"
@@ -13,23 +13,25 @@ import (
 	"strings"
 	"sync"
 	"unicode/utf8"
+
+	"github.com/sdescan/sdescan/checks"
 )
 
-// EvidenceSink keeps raw evidence (an API response, a scanned file) and returns the
+// Sink keeps raw evidence (an API response, a scanned file) and returns the
 // reference that facts cite. The data must already be redacted (see Redact); a
 // sink redacts again, so a forgotten call cannot leak a credential.
-type EvidenceSink interface {
-	Put(path string, data []byte) (EvidenceRef, error)
+type Sink interface {
+	Put(path string, data []byte) (checks.EvidenceRef, error)
 }
 
-// EvidencePrefix starts every evidence path. Paths are slash-separated and
+// Prefix starts every evidence path. Paths are slash-separated and
 // relative to the directory that holds the facts file, as in an evidence pack
 // (facts.json beside evidence/).
-const EvidencePrefix = "evidence/"
+const Prefix = "evidence/"
 
-// EvidenceDir is an EvidenceSink writing under Root (the directory of the facts
+// Dir is a Sink writing under Root (the directory of the facts
 // file): a reference "evidence/aws/…/x.json" is the file Root/evidence/aws/…/x.json.
-type EvidenceDir struct {
+type Dir struct {
 	Root string
 
 	mu      sync.Mutex
@@ -39,13 +41,13 @@ type EvidenceDir struct {
 // Put writes data, redacted, to path under the root. Writing the same path twice
 // with the same content is a no-op; with different content it is an error (two
 // pieces of evidence must never share a name).
-func (d *EvidenceDir) Put(p string, data []byte) (EvidenceRef, error) {
-	if err := ValidEvidencePath(p); err != nil {
-		return EvidenceRef{}, err
+func (d *Dir) Put(p string, data []byte) (checks.EvidenceRef, error) {
+	if err := ValidPath(p); err != nil {
+		return checks.EvidenceRef{}, err
 	}
 	data = Redact(data)
 	sum := sha256.Sum256(data)
-	ref := EvidenceRef{Path: p, SHA256: hex.EncodeToString(sum[:])}
+	ref := checks.EvidenceRef{Path: p, SHA256: hex.EncodeToString(sum[:])}
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	if d.written == nil {
@@ -53,26 +55,26 @@ func (d *EvidenceDir) Put(p string, data []byte) (EvidenceRef, error) {
 	}
 	if prev, ok := d.written[p]; ok {
 		if prev != ref.SHA256 {
-			return EvidenceRef{}, fmt.Errorf("evidence %s: written twice with different content", p)
+			return checks.EvidenceRef{}, fmt.Errorf("evidence %s: written twice with different content", p)
 		}
 		return ref, nil
 	}
 	file := filepath.Join(d.Root, filepath.FromSlash(p))
 	if err := os.MkdirAll(filepath.Dir(file), 0o755); err != nil {
-		return EvidenceRef{}, fmt.Errorf("evidence %s: %w", p, err)
+		return checks.EvidenceRef{}, fmt.Errorf("evidence %s: %w", p, err)
 	}
 	if err := os.WriteFile(file, data, 0o644); err != nil {
-		return EvidenceRef{}, fmt.Errorf("evidence %s: %w", p, err)
+		return checks.EvidenceRef{}, fmt.Errorf("evidence %s: %w", p, err)
 	}
 	d.written[p] = ref.SHA256
 	return ref, nil
 }
 
-// ValidEvidencePath accepts clean, relative, slash-separated paths under
+// ValidPath accepts clean, relative, slash-separated paths under
 // "evidence/" made of safe characters only.
-func ValidEvidencePath(p string) error {
-	if !strings.HasPrefix(p, EvidencePrefix) || path.Clean(p) != p || strings.Contains(p, "..") {
-		return fmt.Errorf("evidence path %q: must be a clean path under %s", p, EvidencePrefix)
+func ValidPath(p string) error {
+	if !strings.HasPrefix(p, Prefix) || path.Clean(p) != p || strings.Contains(p, "..") {
+		return fmt.Errorf("evidence path %q: must be a clean path under %s", p, Prefix)
 	}
 	if !safePath.MatchString(p) {
 		return fmt.Errorf("evidence path %q: only letters, digits and ._-/ are allowed", p)

@@ -1,4 +1,4 @@
-package checks
+package engine
 
 import (
 	"context"
@@ -11,6 +11,8 @@ import (
 	"testing"
 	"testing/fstest"
 	"time"
+
+	"github.com/sdescan/sdescan/checks"
 )
 
 // loopingDeny is a deny rule that runs for minutes with either evaluator (10^8
@@ -29,12 +31,12 @@ const loopingDeny = `deny contains "never" if {
 // after maxTrips resources the looping check is not evaluated again. Both with
 // the plan runner and with OPA's evaluator alone.
 func TestEvalTimeLimit(t *testing.T) {
-	src := PolicySource{Name: "pol", FS: fstest.MapFS{
+	src := checks.PolicySource{Name: "pol", FS: fstest.MapFS{
 		"slow.rego":  {Data: []byte(customCheck("SLOW-1", "t.slow", loopingDeny))},
 		"plain.rego": {Data: []byte(customCheck("SLOW-2", "t.slow", `deny contains "off" if input.resource.attributes.on == false`))},
 		"fast.rego":  {Data: []byte(customCheck("FAST-1", "t.fast", `deny contains "off" if input.resource.attributes.on == false`))},
 	}}
-	facts := &Facts{Resources: []Resource{
+	facts := &checks.Facts{Resources: []checks.Resource{
 		{ID: "f/1", Type: "t.fast", Attributes: map[string]any{"on": false}},
 		{ID: "s/1", Type: "t.slow", Attributes: map[string]any{"on": true}},
 		{ID: "s/2", Type: "t.slow", Attributes: map[string]any{"on": false}},
@@ -44,7 +46,7 @@ func TestEvalTimeLimit(t *testing.T) {
 	facts.Normalize()
 	const limit = 2 * time.Second
 	for _, topdownOnly := range []bool{false, true} {
-		e, err := NewEngine(src)
+		e, err := New(src)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -61,7 +63,7 @@ func TestEvalTimeLimit(t *testing.T) {
 		if took > 2*maxTrips*limit+20*time.Second {
 			t.Errorf("topdownOnly %v: took %s", topdownOnly, took)
 		}
-		status := map[string]Status{}
+		status := map[string]checks.Status{}
 		var timedOut, retired int
 		for _, f := range got {
 			k := f.CheckID + " " + f.ResourceID
@@ -78,10 +80,10 @@ func TestEvalTimeLimit(t *testing.T) {
 				t.Errorf("topdownOnly %v: %s: %q", topdownOnly, k, f.Messages)
 			}
 		}
-		want := map[string]Status{
-			"FAST-1 f/1": Fail,
-			"SLOW-1 s/1": Error, "SLOW-1 s/2": Error, "SLOW-1 s/3": Error, "SLOW-1 s/4": Error,
-			"SLOW-2 s/1": Pass, "SLOW-2 s/2": Fail, "SLOW-2 s/3": Pass, "SLOW-2 s/4": Pass,
+		want := map[string]checks.Status{
+			"FAST-1 f/1": checks.Fail,
+			"SLOW-1 s/1": checks.Error, "SLOW-1 s/2": checks.Error, "SLOW-1 s/3": checks.Error, "SLOW-1 s/4": checks.Error,
+			"SLOW-2 s/1": checks.Pass, "SLOW-2 s/2": checks.Fail, "SLOW-2 s/3": checks.Pass, "SLOW-2 s/4": checks.Pass,
 		}
 		for k, w := range want {
 			if status[k] != w {
@@ -119,17 +121,17 @@ func TestEvalMemoryLimit(t *testing.T) {
 }`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			src := PolicySource{Name: "pol", FS: fstest.MapFS{
+			src := checks.PolicySource{Name: "pol", FS: fstest.MapFS{
 				"big.rego":   {Data: []byte(customCheck("BIG-1", "t.big", tc.rule))},
 				"plain.rego": {Data: []byte(customCheck("BIG-2", "t.big", `deny contains "off" if input.resource.attributes.on == false`))},
 				"other.rego": {Data: []byte(customCheck("OTHER-1", "t.other", `deny contains "off" if input.resource.attributes.on == false`))},
 			}}
-			facts := &Facts{Resources: []Resource{
+			facts := &checks.Facts{Resources: []checks.Resource{
 				{ID: "b/1", Type: "t.big", Attributes: map[string]any{"on": false}},
 				{ID: "o/1", Type: "t.other", Attributes: map[string]any{"on": true}},
 			}}
 			facts.Normalize()
-			e, err := NewEngine(src)
+			e, err := New(src)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -148,7 +150,7 @@ func TestEvalMemoryLimit(t *testing.T) {
 			if mem >= 1<<30 {
 				t.Errorf("the process held %d MiB", mem>>20)
 			}
-			want := map[string]Status{"BIG-1 b/1": Error, "BIG-2 b/1": Fail, "OTHER-1 o/1": Pass}
+			want := map[string]checks.Status{"BIG-1 b/1": checks.Error, "BIG-2 b/1": checks.Fail, "OTHER-1 o/1": checks.Pass}
 			for _, f := range got {
 				k := f.CheckID + " " + f.ResourceID
 				if f.Status != want[k] {
@@ -203,13 +205,13 @@ func watchMemory(t *testing.T) func() uint64 {
 // TestEvaluateCancelled: cancelling the run's context stops a check that
 // loops, well before its time limit, and Evaluate returns the context's error.
 func TestEvaluateCancelled(t *testing.T) {
-	src := PolicySource{Name: "pol", FS: fstest.MapFS{
+	src := checks.PolicySource{Name: "pol", FS: fstest.MapFS{
 		"slow.rego": {Data: []byte(customCheck("SLOW-1", "t.slow", loopingDeny))},
 	}}
-	facts := &Facts{Resources: []Resource{{ID: "s/1", Type: "t.slow"}, {ID: "s/2", Type: "t.slow"}}}
+	facts := &checks.Facts{Resources: []checks.Resource{{ID: "s/1", Type: "t.slow"}, {ID: "s/2", Type: "t.slow"}}}
 	facts.Normalize()
 	for _, topdownOnly := range []bool{false, true} {
-		e, err := NewEngine(src)
+		e, err := New(src)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -239,7 +241,7 @@ func TestEvaluateLargeFacts(t *testing.T) {
 	for i := range ballast {
 		ballast[i] = byte(i)
 	}
-	facts := &Facts{Resources: []Resource{{ID: "b/ok", Type: "test.bucket", Attributes: map[string]any{"versioning": true}}}}
+	facts := &checks.Facts{Resources: []checks.Resource{{ID: "b/ok", Type: "test.bucket", Attributes: map[string]any{"versioning": true}}}}
 	facts.Normalize()
 	got, err := e.Evaluate(context.Background(), facts, Params{AsOf: asOf})
 	if err != nil {
@@ -249,7 +251,7 @@ func TestEvaluateLargeFacts(t *testing.T) {
 		t.Fatal("no findings")
 	}
 	for _, f := range got {
-		if f.Status == Error && strings.Contains(strings.Join(f.Messages, " "), "exceeded") {
+		if f.Status == checks.Error && strings.Contains(strings.Join(f.Messages, " "), "exceeded") {
 			t.Errorf("%s on %s: %v", f.CheckID, f.ResourceID, f.Messages)
 		}
 	}

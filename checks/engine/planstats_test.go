@@ -1,4 +1,4 @@
-package checks
+package engine
 
 import (
 	"bytes"
@@ -18,6 +18,9 @@ import (
 	"time"
 
 	"github.com/open-policy-agent/opa/v1/ir"
+
+	"github.com/sdescan/sdescan/checks"
+	"github.com/sdescan/sdescan/checks/internal/factstest"
 )
 
 // TestPlanStmtFence: every IR statement kind of this OPA (ir.StmtKinds, the
@@ -132,10 +135,10 @@ func TestPlanFenceRefusesAtPlanning(t *testing.T) {
 		want string // "": planned
 	}{
 		{&ir.NopStmt{}, ""},
-		{&fakeStmt{}, "statement *checks.fakeStmt"},
+		{&fakeStmt{}, "statement *engine.fakeStmt"},
 		{&ir.CallDynamicStmt{}, "dynamic call"},
 		{&ir.WithStmt{Local: ir.Input, Path: []int{1}, Block: &ir.Block{}}, "with on part of a document"},
-		{&ir.WithStmt{Local: ir.Input, Block: &ir.Block{Stmts: []ir.Stmt{&fakeStmt{}}}}, "statement *checks.fakeStmt"},
+		{&ir.WithStmt{Local: ir.Input, Block: &ir.Block{Stmts: []ir.Stmt{&fakeStmt{}}}}, "statement *engine.fakeStmt"},
 	} {
 		_, err := newPlanProgram(nested(tc.stmt))
 		switch {
@@ -176,7 +179,7 @@ x := 2 if input.resource.attributes.b
 deny contains "x is one" if x == 1`))},
 		"plain.rego": {Data: []byte(check("T-4", "t.plain", `deny contains "off" if input.resource.attributes.on == false`))},
 	}
-	facts := &Facts{Resources: []Resource{
+	facts := &checks.Facts{Resources: []checks.Resource{
 		{ID: "w/1", Type: "t.with", Attributes: map[string]any{"v": true}},
 		{ID: "w/2", Type: "t.with", Attributes: map[string]any{"v": false}},
 		{ID: "c/a", Type: "t.conflict", Attributes: map[string]any{"a": true}},
@@ -187,7 +190,7 @@ deny contains "x is one" if x == 1`))},
 		{ID: "x/other", Type: "t.other"},
 	}}
 	facts.Normalize()
-	e, err := NewEngine(PolicySource{Name: "pol", FS: files})
+	e, err := New(checks.PolicySource{Name: "pol", FS: files})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -234,12 +237,12 @@ deny contains "x is one" if x == 1`))},
 	}
 
 	// The built-in checks: all planned, nothing declined, no warning.
-	b, err := NewEngine(Builtin())
+	b, err := New(checks.Builtin())
 	if err != nil {
 		t.Fatal(err)
 	}
 	logs.Reset()
-	synth := syntheticFacts(t, 500)
+	synth := factstest.Synthetic(t, 500)
 	if _, err := b.Evaluate(context.Background(), synth, Params{AsOf: synth.AsOf()}); err != nil {
 		t.Fatal(err)
 	}
@@ -276,9 +279,9 @@ deny contains m if {
 		"lib.rego":  {Data: []byte("package sdescan.lib.t.a\n\nimport rego.v1\n\nmsg := \"a is off\"\n")},
 		"lib2.rego": {Data: []byte("package sdescan.lib.t.b\n\nimport rego.v1\n\nmsg := \"b is off\"\n")},
 	}
-	facts := &Facts{Resources: []Resource{{ID: "d/1", Type: "t.dyn", Attributes: map[string]any{"a": false, "b": true}}}}
+	facts := &checks.Facts{Resources: []checks.Resource{{ID: "d/1", Type: "t.dyn", Attributes: map[string]any{"a": false, "b": true}}}}
 	facts.Normalize()
-	e, err := NewEngine(PolicySource{Name: "pol", FS: files})
+	e, err := New(checks.PolicySource{Name: "pol", FS: files})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -287,7 +290,7 @@ deny contains m if {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(got) != 1 || got[0].Status != Fail || !slices.Equal(got[0].Messages, []string{"a is off"}) {
+	if len(got) != 1 || got[0].Status != checks.Fail || !slices.Equal(got[0].Messages, []string{"a is off"}) {
 		t.Errorf("findings: %+v", got)
 	}
 	st := e.LastStats()
@@ -303,13 +306,13 @@ deny contains m if {
 // resource's checks at once by the plan runner, then the looping check alone),
 // and a stop is not a decline.
 func TestEvalStatsStopped(t *testing.T) {
-	src := PolicySource{Name: "pol", FS: fstest.MapFS{
+	src := checks.PolicySource{Name: "pol", FS: fstest.MapFS{
 		"slow.rego":  {Data: []byte(customCheck("SLOW-1", "t.slow", loopingDeny))},
 		"plain.rego": {Data: []byte(customCheck("SLOW-2", "t.slow", `deny contains "off" if input.resource.attributes.on == false`))},
 	}}
-	facts := &Facts{Resources: []Resource{{ID: "s/1", Type: "t.slow", Attributes: map[string]any{"on": false}}}}
+	facts := &checks.Facts{Resources: []checks.Resource{{ID: "s/1", Type: "t.slow", Attributes: map[string]any{"on": false}}}}
 	facts.Normalize()
-	e, err := NewEngine(src)
+	e, err := New(src)
 	if err != nil {
 		t.Fatal(err)
 	}

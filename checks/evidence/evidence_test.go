@@ -1,7 +1,8 @@
-package checks
+package evidence
 
 import (
 	"bytes"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strings"
@@ -51,7 +52,7 @@ func TestRedact(t *testing.T) {
 
 func TestEvidenceDir(t *testing.T) {
 	root := t.TempDir()
-	d := &EvidenceDir{Root: root}
+	d := &Dir{Root: root}
 	ref, err := d.Put("evidence/aws/1/s3/x.json", []byte(`{"AccessKeyId":"AKIAIOSFODNN7EXAMPLE"}`))
 	if err != nil {
 		t.Fatal(err)
@@ -88,5 +89,90 @@ func BenchmarkRedact(b *testing.B) {
 	b.SetBytes(int64(len(data)))
 	for b.Loop() {
 		Redact(data)
+	}
+}
+
+// redactReference is Redact as it was before scanLiterals and redactKeyIDs: every
+// literal looked for in the whole data and its lower-cased copy, the access key
+// IDs replaced with their regular expression. Redact must give the same bytes.
+func redactReference(data []byte) []byte {
+	if len(data) == 0 {
+		return data
+	}
+	out := data
+	if containsAny(data, keyIDPrefixes) {
+		out = accessKeyID.ReplaceAllFunc(out, func(m []byte) []byte {
+			return append(bytes.Repeat([]byte{'*'}, len(m)-4), m[len(m)-4:]...)
+		})
+	}
+	lower := bytes.ToLower(data)
+	if containsAny(lower, secretJSONKeys) {
+		out = secretJSON.ReplaceAll(out, []byte(`${1}"`+Redacted+`"`))
+	}
+	if containsAny(lower, secretXMLTags) {
+		out = secretXML.ReplaceAllFunc(out, func(m []byte) []byte {
+			sub := secretXML.FindSubmatch(m)
+			return []byte("<" + string(sub[1]) + ">" + Redacted + "</" + string(sub[2]) + ">")
+		})
+	}
+	if containsAny(lower, secretFormKeys) {
+		out = secretForm.ReplaceAll(out, []byte("${1}="+Redacted))
+	}
+	if bytes.Contains(data, []byte("PRIVATE KEY-----")) {
+		out = privateKey.ReplaceAll(out, []byte(Redacted+" PRIVATE KEY"))
+	}
+	if bytes.Contains(lower, []byte("authorization")) {
+		out = authHeader.ReplaceAll(out, []byte("${1}"+Redacted))
+	}
+	if containsAny(data, githubPrefixes) {
+		out = githubToken.ReplaceAll(out, []byte(Redacted))
+	}
+	return out
+}
+
+// TestRedactMatchesReference: the one-pass literal scan and the plain key-ID scan
+// give exactly the bytes of the regular expressions over the whole data, secrets
+// placed anywhere, across chunk boundaries, in upper, lower and mixed case and
+// beside non-ASCII text.
+func TestRedactMatchesReference(t *testing.T) {
+	secrets := []string{
+		`AKIAIOSFODNN7EXAMPLE`, `ASIAXXXXXXXXXXXX1234`, `AIDAABCDEFGHIJKLMNOP`, `AKIAabcdEFGHIJKLMNOP`, `AKIAIOSFODNN7EXAMPL`,
+		`AKIAAKIAIOSFODNN7EXAMPLE1234`, `"SecretAccessKey":"wJalrXUtnFEMI/K7MDENG"`, `"sessiontoken" : "x\"y"`, `"TOKEN":"abc"`,
+		`"Password":"hunter2"`, `"aws_session_token":"t"`, `<SecretAccessKey>abc</SecretAccessKey>`, `<password>p</Password>`,
+		`X-Amz-Security-Token=IQoJb3&x=1`, `x-amz-signature=abcdef`, "-----BEGIN RSA PRIVATE KEY-----\nMIIE\n-----END RSA PRIVATE KEY-----",
+		`"Authorization": "Bearer abc.def"`, `authorization=token 123`, `ghp_abcdefghijklmnopqrstuvwxyz0123456789`, `github_pat_0123456789abcdefghijkl`,
+		`"secretaccesskey"`, `<sessiontoken>`, `Token`, `PRIVATE KEY-----`, "é\u212aΣ", "\xff\xfe", `"passWORD":"x"`, "\"secretaccess\u212a\u212a\u212a\u212a\u212a\u212aey\":\"s\"", "\u212aey\"", "é", "<Passwor\u212a>",
+	}
+	filler := []byte(`{"id":"aws://111111111111/eu-west-2/s3/bucket/research-raw","attributes":{"encryption":{"sse_algorithm":"aws:kms"}}},` + "\n")
+	rng := rand.New(rand.NewPCG(1, 2))
+	for i := 0; i < 100; i++ {
+		var buf bytes.Buffer
+		size := rng.IntN(3 * redactChunk)
+		for buf.Len() < size {
+			if rng.IntN(40) == 0 {
+				buf.WriteString(secrets[rng.IntN(len(secrets))])
+			} else {
+				buf.Write(filler[:rng.IntN(len(filler))+1])
+			}
+		}
+		data := buf.Bytes()
+		// Also a secret straddling the first chunk boundary.
+		if i%3 == 0 && len(data) > redactChunk+40 {
+			s := secrets[rng.IntN(len(secrets))]
+			at := redactChunk - rng.IntN(len(s)+1)
+			data = append(append(append([]byte{}, data[:at]...), s...), data[at:]...)
+		}
+		in := append([]byte{}, data...)
+		if got, want := Redact(data), redactReference(in); !bytes.Equal(got, want) {
+			t.Fatalf("case %d: Redact differs from the reference (%d vs %d bytes)", i, len(got), len(want))
+		}
+		if !bytes.Equal(data, in) {
+			t.Fatalf("case %d: Redact changed its input", i)
+		}
+	}
+	for _, s := range secrets {
+		if got, want := Redact([]byte(s)), redactReference([]byte(s)); !bytes.Equal(got, want) {
+			t.Errorf("%q: got %q, want %q", s, got, want)
+		}
 	}
 }

@@ -1,20 +1,24 @@
 //go:build !goexperiment.jsonv2
 
-package checks
+package engine
 
-import "context"
+import (
+	"context"
+
+	"github.com/sdescan/sdescan/checks"
+)
 
 // stream is what streamFile reads (nothing without encoding/json/jsontext).
 type stream struct {
 	ok       bool
-	facts    *Facts
+	facts    *checks.Facts
 	n        int
-	findings []Finding
+	findings []checks.Finding
 }
 
 // streamFile needs encoding/json/jsontext: without GOEXPERIMENT=jsonv2 a facts
 // file is read whole.
-func (e *Engine) streamFile(context.Context, string, func(*Facts) (Params, error), func(*Resource)) (*stream, error) {
+func (e *Engine) streamFile(context.Context, string, func(*checks.Facts) (Params, error), func(*checks.Resource)) (*stream, error) {
 	return nil, nil
 }
 

@@ -1,6 +1,6 @@
 //go:build goexperiment.jsonv2
 
-package checks
+package engine
 
 import (
 	"bufio"
@@ -11,6 +11,7 @@ import (
 	"slices"
 	"sync"
 
+	"github.com/sdescan/sdescan/checks"
 	"github.com/sdescan/sdescan/checks/limits"
 )
 
@@ -22,20 +23,20 @@ const streamChunk = 256
 // stream is one streamed read of a facts file.
 type stream struct {
 	ok       bool
-	facts    *Facts
+	facts    *checks.Facts
 	n        int
-	findings []Finding
+	findings []checks.Finding
 
 	mu       sync.Mutex
 	seed     maphash.Seed
 	ids      map[uint64]struct{} // resource IDs seen, hashed
-	recorded []Resource
+	recorded []checks.Resource
 }
 
 // streamFile streams the file; s.ok says it was streamed and valid. An error
 // is one that reading the file whole would not change (it cannot be opened,
 // the run was cancelled, params refused the header).
-func (e *Engine) streamFile(ctx context.Context, path string, params func(*Facts) (Params, error), observe func(*Resource)) (*stream, error) {
+func (e *Engine) streamFile(ctx context.Context, path string, params func(*checks.Facts) (Params, error), observe func(*checks.Resource)) (*stream, error) {
 	file, err := limits.Open(path)
 	if err != nil {
 		return nil, err
@@ -79,8 +80,8 @@ func (e *Engine) streamFile(ctx context.Context, path string, params func(*Facts
 		}
 		// The header so far gives the parameters; without the collection time
 		// before the resources, the file is read whole.
-		head := &Facts{}
-		if DecodeJSONStrict(append(rest, '}'), head) != nil || head.CollectedAt.IsZero() || dec.PeekKind() != '[' {
+		head := &checks.Facts{}
+		if checks.DecodeJSONStrict(append(rest, '}'), head) != nil || head.CollectedAt.IsZero() || dec.PeekKind() != '[' {
 			return s, nil
 		}
 		p, err := params(head)
@@ -105,15 +106,15 @@ func (e *Engine) streamFile(ctx context.Context, path string, params func(*Facts
 		abandon()
 		return s, nil // trailing data
 	}
-	facts := &Facts{}
-	if DecodeJSONStrict(append(rest, '}'), facts) != nil {
+	facts := &checks.Facts{}
+	if checks.DecodeJSONStrict(append(rest, '}'), facts) != nil {
 		abandon()
 		return s, nil
 	}
 	// Every resource is decoded and validated before the recorded results are
 	// added (a worker that failed leaves s.recorded incomplete: not used then).
-	findings, err := sess.finishWith(func() []Finding {
-		slices.SortStableFunc(s.recorded, func(a, b Resource) int {
+	findings, err := sess.finishWith(func() []checks.Finding {
+		slices.SortStableFunc(s.recorded, func(a, b checks.Resource) int {
 			switch {
 			case a.ID < b.ID:
 				return -1
@@ -123,7 +124,7 @@ func (e *Engine) streamFile(ctx context.Context, path string, params func(*Facts
 			return 0
 		})
 		facts.Resources = s.recorded
-		rec, _ := RecordedFindings(facts)
+		rec, _ := checks.RecordedFindings(facts)
 		return rec
 	})
 	if err != nil {
@@ -183,9 +184,9 @@ func (s *stream) read(dec *jsontext.Decoder, sess *evalSession) bool {
 
 // decode decodes and validates a run of resources and groups those some check
 // reads by type, in the order of their types; nil when the run is not valid.
-func (s *stream) decode(e *Engine, j job, observe func(*Resource)) []job {
-	var list []Resource
-	if DecodeJSONStrict(j.raw, &list) != nil {
+func (s *stream) decode(e *Engine, j job, observe func(*checks.Resource)) []job {
+	var list []checks.Resource
+	if checks.DecodeJSONStrict(j.raw, &list) != nil {
 		return nil
 	}
 	var hashes []uint64
@@ -205,12 +206,12 @@ func (s *stream) decode(e *Engine, j job, observe func(*Resource)) []job {
 		s.ids[h] = struct{}{}
 	}
 	for i := range list {
-		if list[i].Type == TypeRecordedResult {
+		if list[i].Type == checks.TypeRecordedResult {
 			s.recorded = append(s.recorded, list[i])
 		}
 	}
 	s.mu.Unlock()
-	byType := map[string][]*Resource{}
+	byType := map[string][]*checks.Resource{}
 	var types []string
 	for i := range list {
 		r := &list[i]

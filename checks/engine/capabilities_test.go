@@ -1,4 +1,4 @@
-package checks
+package engine
 
 import (
 	"context"
@@ -14,6 +14,8 @@ import (
 
 	"github.com/open-policy-agent/opa/v1/ast"
 	"github.com/open-policy-agent/opa/v1/rego"
+
+	"github.com/sdescan/sdescan/checks"
 )
 
 // customCheck is a check of resource type typ whose body is body, in package
@@ -54,7 +56,7 @@ func TestRefusedBuiltinsFailCompilation(t *testing.T) {
 			if line := strings.Count(src[:strings.Index(src, tc.rule)], "\n") + 1; line != 11 {
 				t.Fatalf("the rule is on line %d", line)
 			}
-			_, err := NewEngine(PolicySource{Name: "pol", FS: fstest.MapFS{"evil.rego": {Data: []byte(src)}}})
+			_, err := New(checks.PolicySource{Name: "pol", FS: fstest.MapFS{"evil.rego": {Data: []byte(src)}}})
 			if err == nil {
 				t.Fatal("compiled")
 			}
@@ -79,12 +81,12 @@ func TestHTTPSendNeverRequested(t *testing.T) {
 		fmt.Fprint(w, `{"ok": true}`)
 	}))
 	defer srv.Close()
-	src := PolicySource{Name: "pol", FS: fstest.MapFS{"send.rego": {Data: []byte(customCheck("SEND-1", "t.send",
+	src := checks.PolicySource{Name: "pol", FS: fstest.MapFS{"send.rego": {Data: []byte(customCheck("SEND-1", "t.send",
 		fmt.Sprintf(`deny contains "reached" if http.send({"method": "get", "url": %q}).status_code == 200`, srv.URL)))}}}
-	if _, err := NewEngine(src); err == nil || !strings.Contains(err.Error(), "http.send is not allowed") {
-		t.Fatalf("NewEngine: %v", err)
+	if _, err := New(src); err == nil || !strings.Contains(err.Error(), "http.send is not allowed") {
+		t.Fatalf("New: %v", err)
 	}
-	facts := &Facts{Resources: []Resource{{ID: "s/1", Type: "t.send", Attributes: map[string]any{}}}}
+	facts := &checks.Facts{Resources: []checks.Resource{{ID: "s/1", Type: "t.send", Attributes: map[string]any{}}}}
 	facts.Normalize()
 	caps := ast.CapabilitiesForThisVersion()
 	caps.AllowNet = []string{}
@@ -98,7 +100,7 @@ func TestHTTPSendNeverRequested(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(got) != 1 || got[0].Status != Error {
+		if len(got) != 1 || got[0].Status != checks.Error {
 			t.Errorf("topdownOnly %v: %+v, want one error", topdownOnly, got)
 		}
 		t.Logf("topdownOnly %v: %q", topdownOnly, got[0].Messages)
@@ -122,7 +124,7 @@ func TestPlanRunnerRefusesBuiltins(t *testing.T) {
 			t.Errorf("%s: planned (%v)", q, err)
 		}
 	}
-	src := PolicySource{Name: "pol", FS: fstest.MapFS{
+	src := checks.PolicySource{Name: "pol", FS: fstest.MapFS{
 		"env.rego":   {Data: []byte(customCheck("ENV-1", "t.env", `deny contains "home" if opa.runtime().env.HOME != ""`))},
 		"plain.rego": {Data: []byte(customCheck("ENV-2", "t.env", `deny contains "off" if input.resource.attributes.on == false`))},
 	}}
@@ -130,7 +132,7 @@ func TestPlanRunnerRefusesBuiltins(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	facts := &Facts{Resources: []Resource{{ID: "e/1", Type: "t.env", Attributes: map[string]any{"on": true}}}}
+	facts := &checks.Facts{Resources: []checks.Resource{{ID: "e/1", Type: "t.env", Attributes: map[string]any{"on": true}}}}
 	facts.Normalize()
 	got, err := e.Evaluate(ctx, facts, Params{AsOf: asOf})
 	if err != nil {
@@ -140,7 +142,7 @@ func TestPlanRunnerRefusesBuiltins(t *testing.T) {
 		t.Fatalf("%+v", got)
 	}
 	for _, f := range got {
-		if f.Status != Error || len(f.Messages) != 1 || !strings.Contains(f.Messages[0], "built-in opa.runtime is not allowed in sdescan checks") {
+		if f.Status != checks.Error || len(f.Messages) != 1 || !strings.Contains(f.Messages[0], "built-in opa.runtime is not allowed in sdescan checks") {
 			t.Errorf("%s: %s %q", f.CheckID, f.Status, f.Messages)
 		}
 	}
@@ -149,15 +151,15 @@ func TestPlanRunnerRefusesBuiltins(t *testing.T) {
 // TestPrintIsErased: a print left in a check compiles, prints nothing and
 // changes no finding.
 func TestPrintIsErased(t *testing.T) {
-	src := PolicySource{Name: "pol", FS: fstest.MapFS{"p.rego": {Data: []byte(customCheck("PRINT-1", "t.print", `deny contains "off" if {
+	src := checks.PolicySource{Name: "pol", FS: fstest.MapFS{"p.rego": {Data: []byte(customCheck("PRINT-1", "t.print", `deny contains "off" if {
 	print("checking", input.resource.id)
 	input.resource.attributes.on == false
 }`))}}}
-	e, err := NewEngine(src)
+	e, err := New(src)
 	if err != nil {
 		t.Fatal(err)
 	}
-	facts := &Facts{Resources: []Resource{
+	facts := &checks.Facts{Resources: []checks.Resource{
 		{ID: "p/on", Type: "t.print", Attributes: map[string]any{"on": true}},
 		{ID: "p/off", Type: "t.print", Attributes: map[string]any{"on": false}},
 	}}
@@ -166,7 +168,7 @@ func TestPrintIsErased(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := map[string]Status{"p/on": Pass, "p/off": Fail}
+	want := map[string]checks.Status{"p/on": checks.Pass, "p/off": checks.Fail}
 	for _, f := range got {
 		if f.Status != want[f.ResourceID] {
 			t.Errorf("%s: %s %q", f.ResourceID, f.Status, f.Messages)

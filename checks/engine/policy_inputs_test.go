@@ -1,4 +1,4 @@
-package checks
+package engine
 
 import (
 	"os"
@@ -7,6 +7,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/sdescan/sdescan/checks"
 )
 
 // A policy folder holding a FIFO, a device link or an enormous file named
@@ -43,7 +45,7 @@ func TestPolicyFilesBounded(t *testing.T) {
 			tc.make(t, filepath.Join(dir, "evil.rego"))
 			done := make(chan error, 1)
 			go func() {
-				_, err := NewEngine(PolicySource{Name: dir, FS: os.DirFS(dir)})
+				_, err := New(checks.PolicySource{Name: dir, FS: os.DirFS(dir)})
 				done <- err
 			}()
 			select {
@@ -52,7 +54,7 @@ func TestPolicyFilesBounded(t *testing.T) {
 					t.Fatalf("got %v, want an error containing %q", err, tc.want)
 				}
 			case <-time.After(20 * time.Second):
-				t.Fatal("NewEngine did not return")
+				t.Fatal("New did not return")
 			}
 		})
 	}

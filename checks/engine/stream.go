@@ -1,8 +1,10 @@
-package checks
+package engine
 
 import (
 	"context"
 	"slices"
+
+	"github.com/sdescan/sdescan/checks"
 )
 
 // EvaluateFile evaluates the checks over a facts file as it is read: each run of
@@ -17,7 +19,7 @@ import (
 // that does not decode or validate gives ReadFactsFile's error, word for word;
 // a header written after the resources (no collected_at before them) is read
 // whole instead of streamed.
-func (e *Engine) EvaluateFile(ctx context.Context, path string, params func(*Facts) (Params, error), observe func(*Resource)) (*Facts, int, []Finding, error) {
+func (e *Engine) EvaluateFile(ctx context.Context, path string, params func(*checks.Facts) (Params, error), observe func(*checks.Resource)) (*checks.Facts, int, []checks.Finding, error) {
 	s, err := e.streamFile(ctx, path, params, observe)
 	if s != nil && s.ok {
 		return s.facts, s.n, s.findings, nil
@@ -31,8 +33,8 @@ func (e *Engine) EvaluateFile(ctx context.Context, path string, params func(*Fac
 }
 
 // evaluateWhole is EvaluateFile with the file read whole.
-func (e *Engine) evaluateWhole(ctx context.Context, path string, params func(*Facts) (Params, error), observe func(*Resource)) (*Facts, int, []Finding, error) {
-	f, err := ReadFactsFile(path)
+func (e *Engine) evaluateWhole(ctx context.Context, path string, params func(*checks.Facts) (Params, error), observe func(*checks.Resource)) (*checks.Facts, int, []checks.Finding, error) {
+	f, err := checks.ReadFactsFile(path)
 	if err != nil {
 		return nil, 0, nil, err
 	}
@@ -50,6 +52,6 @@ func (e *Engine) evaluateWhole(ctx context.Context, path string, params func(*Fa
 		return nil, 0, nil, err
 	}
 	n := len(f.Resources)
-	f.Resources = slices.DeleteFunc(f.Resources, func(r Resource) bool { return r.Type != TypeRecordedResult })
+	f.Resources = slices.DeleteFunc(f.Resources, func(r checks.Resource) bool { return r.Type != checks.TypeRecordedResult })
 	return f, n, findings, nil
 }

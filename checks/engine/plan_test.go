@@ -1,11 +1,9 @@
-package checks
+package engine
 
 import (
 	"context"
 	"fmt"
 	"io/fs"
-	"os"
-	"path/filepath"
 	"reflect"
 	"slices"
 	"sort"
@@ -18,11 +16,15 @@ import (
 	"github.com/open-policy-agent/opa/v1/storage/inmem"
 	"github.com/open-policy-agent/opa/v1/tester"
 	"github.com/open-policy-agent/opa/v1/topdown"
+
+	"github.com/sdescan/sdescan/checks"
+	"github.com/sdescan/sdescan/checks/internal/factstest"
 )
 
 // builtinPolicyDirs are the directories of the built-in checks and their Rego
-// tests (as `make test` runs them with opa test): every collector's.
-var builtinPolicyDirs = BuiltinPolicyDirs()
+// tests (as `make test` runs them with opa test): every collector's, in
+// checks.BuiltinFS.
+var builtinPolicyDirs = checks.BuiltinPolicyDirs()
 
 // TestPlanMatchesTopdown: the plan runner (plan.go) gives what OPA's evaluator
 // gives, for every built-in check, over
@@ -39,7 +41,7 @@ var builtinPolicyDirs = BuiltinPolicyDirs()
 // leaves the result to OPA) on the variants.
 func TestPlanMatchesTopdown(t *testing.T) {
 	ctx := context.Background()
-	e, err := NewEngine(Builtin())
+	e, err := New(checks.Builtin())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -79,7 +81,7 @@ func TestPlanMatchesTopdown(t *testing.T) {
 	for _, in := range regoInputs {
 		inputs = append(inputs, input{name: "rego test input " + in.String(), value: in})
 	}
-	demo, err := ReadFactsFile("../fixtures/demo/facts.json")
+	demo, err := checks.ReadFactsFile("../../fixtures/demo/facts.json")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -131,15 +133,15 @@ func TestPlanMatchesTopdown(t *testing.T) {
 // the default parameters and with others (numbers that are not integers reach
 // messages).
 func TestEvaluatePlanMatchesTopdown(t *testing.T) {
-	facts := syntheticFacts(t, 3000)
+	facts := factstest.Synthetic(t, 3000)
 	for _, p := range []Params{
 		{AsOf: facts.AsOf()},
 		{AsOf: facts.AsOf().AddDate(0, 2, 3), ClassificationTag: "Classification", BreakGlassRoles: []string{"admin", "break-glass"},
 			BackupDefaultRPOHours: 12.5, BackupMinRetentionDays: 90},
 	} {
-		var got [2][]Finding
+		var got [2][]checks.Finding
 		for i, topdownOnly := range []bool{false, true} {
-			e, err := NewEngine(Builtin())
+			e, err := New(checks.Builtin())
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -175,9 +177,9 @@ func topdownTerm(ctx context.Context, pq rego.PreparedEvalQuery, input ast.Value
 	return rs[0].Expressions[0].Value.(*ast.Term), nil
 }
 
-func resourceInput(t *testing.T, r *Resource) *ast.Term {
+func resourceInput(t *testing.T, r *checks.Resource) *ast.Term {
 	t.Helper()
-	v, err := resourceValue(r, Classification(r, DefaultClassificationTag))
+	v, err := resourceValue(r, checks.Classification(r, checks.DefaultClassificationTag))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -191,11 +193,11 @@ func regoTestInputs(t *testing.T) []*ast.Term {
 	t.Helper()
 	modules := map[string]*ast.Module{}
 	for _, dir := range builtinPolicyDirs {
-		err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+		err := fs.WalkDir(checks.BuiltinFS(), dir, func(path string, d fs.DirEntry, err error) error {
 			if err != nil || d.IsDir() || !strings.HasSuffix(path, ".rego") {
 				return err
 			}
-			src, err := os.ReadFile(path)
+			src, err := fs.ReadFile(checks.BuiltinFS(), path)
 			if err != nil {
 				return err
 			}
@@ -366,7 +368,7 @@ x := 2 if input.resource.attributes.b
 deny contains "x is one" if x == 1`))},
 		"plain.rego": {Data: []byte(check("T-4", "t.plain", `deny contains sprintf("%s is off", [input.resource.id]) if input.resource.attributes.on == false`))},
 	}
-	facts := &Facts{Resources: []Resource{
+	facts := &checks.Facts{Resources: []checks.Resource{
 		{ID: "w/true", Type: "t.with", Attributes: map[string]any{"v": true}},
 		{ID: "w/false", Type: "t.with", Attributes: map[string]any{"v": false}},
 		{ID: "c/a", Type: "t.conflict", Attributes: map[string]any{"a": true}},
@@ -375,9 +377,9 @@ deny contains "x is one" if x == 1`))},
 		{ID: "p/off", Type: "t.plain", Attributes: map[string]any{"on": false}},
 	}}
 	facts.Normalize()
-	var got [2][]Finding
+	var got [2][]checks.Finding
 	for i, topdownOnly := range []bool{false, true} {
-		e, err := NewEngine(PolicySource{Name: "pol", FS: files})
+		e, err := New(checks.PolicySource{Name: "pol", FS: files})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -401,13 +403,13 @@ deny contains "x is one" if x == 1`))},
 	if !reflect.DeepEqual(got[0], got[1]) {
 		t.Fatalf("with the plan runner:\n%+v\nOPA alone:\n%+v", got[0], got[1])
 	}
-	want := map[string]Status{"w/true": Fail, "w/false": Fail, "c/a": Fail, "c/ab": Error, "p/on": Pass, "p/off": Fail}
+	want := map[string]checks.Status{"w/true": checks.Fail, "w/false": checks.Fail, "c/a": checks.Fail, "c/ab": checks.Error, "p/on": checks.Pass, "p/off": checks.Fail}
 	for _, f := range got[0] {
 		if f.Status != want[f.ResourceID] {
 			t.Errorf("%s %s: %s %q, want %s", f.CheckID, f.ResourceID, f.Status, f.Messages, want[f.ResourceID])
 		}
 	}
-	if m := got[0][slices.IndexFunc(got[0], func(f Finding) bool { return f.ResourceID == "c/ab" })].Messages; len(m) != 1 || !strings.Contains(m[0], "eval_conflict_error") {
+	if m := got[0][slices.IndexFunc(got[0], func(f checks.Finding) bool { return f.ResourceID == "c/ab" })].Messages; len(m) != 1 || !strings.Contains(m[0], "eval_conflict_error") {
 		t.Errorf("the conflict is not OPA's message: %q", m)
 	}
 }

@@ -1,4 +1,4 @@
-package checks
+package engine
 
 import (
 	"context"
@@ -17,29 +17,9 @@ import (
 	"github.com/open-policy-agent/opa/v1/rego"
 	"github.com/open-policy-agent/opa/v1/storage/inmem"
 	"github.com/open-policy-agent/opa/v1/topdown"
+
+	"github.com/sdescan/sdescan/checks"
 )
-
-// Status of one (check, resource) pair.
-type Status string
-
-// Finding statuses.
-const (
-	Pass          Status = "pass"
-	Fail          Status = "fail"
-	Error         Status = "error"
-	NotApplicable Status = "not_applicable"
-)
-
-// Finding is the result of one check over one resource.
-type Finding struct {
-	CheckID        string   `json:"check_id"`
-	ResourceID     string   `json:"resource_id"`
-	ResourceType   string   `json:"resource_type"`
-	Status         Status   `json:"status"`
-	Severity       Severity `json:"severity"`
-	Messages       []string `json:"messages"`
-	Classification string   `json:"classification,omitempty"`
-}
 
 // Params are the run-wide values checks may read as data.sdescan.params.
 type Params struct {
@@ -79,9 +59,6 @@ func (p Params) MinRetentionDaysOrDefault() int {
 	return DefaultMinRetentionDays
 }
 
-// DefaultClassificationTag is the tag key read when the config names none.
-const DefaultClassificationTag = "data-classification"
-
 func (p Params) value() map[string]any {
 	roles := make([]any, 0, len(p.BreakGlassRoles))
 	for _, r := range p.BreakGlassRoles {
@@ -98,15 +75,15 @@ func (p Params) value() map[string]any {
 
 func (p Params) classificationTag() string {
 	if p.ClassificationTag == "" {
-		return DefaultClassificationTag
+		return checks.DefaultClassificationTag
 	}
 	return p.ClassificationTag
 }
 
 // Engine holds compiled checks, ready to evaluate facts many times.
 type Engine struct {
-	checks   []*Check
-	byID     map[string]*Check
+	checks   []*checks.Check
+	byID     map[string]*checks.Check
 	byType   map[string][]int // resource type -> indexes into checks
 	typeIdx  map[string]int   // resource type -> index of its combined query
 	compiler *ast.Compiler
@@ -175,25 +152,26 @@ func (e *Engine) LastStats() EvalStats {
 	return e.stats
 }
 
-// NewEngine parses, validates and compiles every check of the sources, with the
+// New parses, validates and compiles every check of the sources, with the
 // capabilities of Capabilities: a check that calls a refused built-in (see
 // capabilities.go) is refused. Errors name the file and line of the offending
 // policy.
-func NewEngine(sources ...PolicySource) (*Engine, error) {
+func New(sources ...checks.PolicySource) (*Engine, error) {
 	return newEngine(checkCapabilities, sources...)
 }
 
-// newEngine is NewEngine with the capabilities to compile with (tests give
+// newEngine is New with the capabilities to compile with (tests give
 // OPA's full set, to hold the plan runner to sdescan's).
-func newEngine(caps *ast.Capabilities, sources ...PolicySource) (*Engine, error) {
+func newEngine(caps *ast.Capabilities, sources ...checks.PolicySource) (*Engine, error) {
 	pols, err := readPolicies(sources)
 	if err != nil {
 		return nil, err
 	}
-	e := &Engine{byID: map[string]*Check{}, byType: map[string][]int{}, sources: map[string][]byte{}, BatchSize: 256}
+	e := &Engine{byID: map[string]*checks.Check{}, byType: map[string][]int{}, sources: map[string][]byte{}, BatchSize: 256}
 	modules := map[string]*ast.Module{}
+	ruleSets := map[*checks.Check]checkRules{}
 	for _, p := range pols {
-		c, isCheck, err := checkFromModule(p)
+		c, rules, isCheck, err := checkFromModule(p)
 		if err != nil {
 			return nil, err
 		}
@@ -215,6 +193,7 @@ func newEngine(caps *ast.Capabilities, sources ...PolicySource) (*Engine, error)
 			e.byID[a] = c
 		}
 		e.checks = append(e.checks, c)
+		ruleSets[c] = rules
 	}
 	sort.Slice(e.checks, func(i, j int) bool { return e.checks[i].ID < e.checks[j].ID })
 	seenPkg := map[string]string{}
@@ -226,7 +205,7 @@ func newEngine(caps *ast.Capabilities, sources ...PolicySource) (*Engine, error)
 		for _, t := range c.ResourceTypes {
 			e.byType[t] = append(e.byType[t], i)
 		}
-		w, err := ast.ParseModuleWithOpts(fmt.Sprintf("sdescan-wrapper-%d.rego", i), wrapperModule(i, c), ast.ParserOptions{RegoVersion: ast.RegoV1})
+		w, err := ast.ParseModuleWithOpts(fmt.Sprintf("sdescan-wrapper-%d.rego", i), wrapperModule(i, c, ruleSets[c]), ast.ParserOptions{RegoVersion: ast.RegoV1})
 		if err != nil {
 			return nil, fmt.Errorf("internal: wrapper for %s: %w", c.ID, err)
 		}
@@ -262,14 +241,14 @@ func newEngine(caps *ast.Capabilities, sources ...PolicySource) (*Engine, error)
 // row = [applicable, deny, missing], as one rule with an else chain: not
 // applicable; else what it denies; else, when it denies nothing, the facts it
 // misses (they only matter then, see runJob). Fewer rules cost less per resource.
-func wrapperModule(i int, c *Check) string {
+func wrapperModule(i int, c *checks.Check, rules checkRules) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "package sdescan_eval.c%d\n\nimport rego.v1\n\n", i)
 	missing := "set()"
-	if c.hasMissing {
+	if rules.missing {
 		missing = c.Package + ".missing"
 	}
-	if c.hasApplicable {
+	if rules.applicable {
 		fmt.Fprintf(&b, "row := [false, set(), set()] if {\n\tnot %s.applicable == true\n} else := [true, %s.deny, set()] if {\n\tcount(%s.deny) > 0\n} else := [true, set(), %s]\n\n", c.Package, c.Package, c.Package, missing)
 	} else {
 		fmt.Fprintf(&b, "row := [true, %s.deny, set()] if {\n\tcount(%s.deny) > 0\n} else := [true, set(), %s]\n\n", c.Package, c.Package, missing)
@@ -329,12 +308,30 @@ func regoError(errs ast.Errors) error {
 }
 
 // Checks returns the loaded checks sorted by ID.
-func (e *Engine) Checks() []*Check { return e.checks }
+func (e *Engine) Checks() []*checks.Check { return e.checks }
 
 // Check returns a check by ID or alias.
-func (e *Engine) Check(id string) (*Check, bool) {
+func (e *Engine) Check(id string) (*checks.Check, bool) {
 	c, ok := e.byID[id]
 	return c, ok
+}
+
+// ChecksFor lists the engine's checks and the checks whose results the facts
+// record (RecordedFindings), sorted by ID: what an assessment of these facts
+// reports on. A recorded check never replaces one of the engine's.
+func (e *Engine) ChecksFor(f *checks.Facts) []*checks.Check {
+	_, recorded := checks.RecordedFindings(f)
+	if len(recorded) == 0 {
+		return e.checks
+	}
+	out := append([]*checks.Check(nil), e.checks...)
+	for _, c := range recorded {
+		if _, dup := e.byID[c.ID]; !dup {
+			out = append(out, c)
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
+	return out
 }
 
 // Sources returns the policy files the engine was built from, by name.
@@ -450,7 +447,7 @@ func (e *Engine) prepare(ctx context.Context, p Params) (*prepared, error) {
 
 type job struct {
 	typ   string
-	items []*Resource
+	items []*checks.Resource
 	seq   int
 	// raw, when set, is a run of resources as JSON (EvaluateFile), of any types.
 	raw []byte
@@ -461,13 +458,13 @@ type job struct {
 // sorted by check ID then resource ID. A check that fails to
 // evaluate on one resource, or exceeds e.Limits there, gives an error finding
 // for that pair only.
-func (e *Engine) Evaluate(ctx context.Context, facts *Facts, p Params) ([]Finding, error) {
+func (e *Engine) Evaluate(ctx context.Context, facts *checks.Facts, p Params) ([]checks.Finding, error) {
 	sess, err := e.startEval(ctx, p)
 	if err != nil {
 		return nil, err
 	}
 	// Group resources by type, keeping facts order (sorted by ID).
-	byType := map[string][]*Resource{}
+	byType := map[string][]*checks.Resource{}
 	var types []string
 	for i := range facts.Resources {
 		r := &facts.Resources[i]
@@ -489,7 +486,7 @@ func (e *Engine) Evaluate(ctx context.Context, facts *Facts, p Params) ([]Findin
 			}
 		}
 	}
-	recorded, _ := RecordedFindings(facts)
+	recorded, _ := checks.RecordedFindings(facts)
 	return sess.finish(recorded)
 }
 
@@ -513,11 +510,11 @@ type evalSession struct {
 	wg      sync.WaitGroup
 	stats   []*runStats
 	mu      sync.Mutex
-	results [][]Finding     // by job seq
-	counts  map[string]int  // resources evaluated, by type
-	seq     int             // the next job's
-	decode  func(job) []job // for jobs of raw resources (EvaluateFile)
-	failed  atomic.Bool     // a job could not be decoded: the results are not used
+	results [][]checks.Finding // by job seq
+	counts  map[string]int     // resources evaluated, by type
+	seq     int                // the next job's
+	decode  func(job) []job    // for jobs of raw resources (EvaluateFile)
+	failed  atomic.Bool        // a job could not be decoded: the results are not used
 }
 
 func (e *Engine) startEval(ctx context.Context, p Params) (*evalSession, error) {
@@ -553,7 +550,7 @@ func (s *evalSession) run(j job, g *evalGuard, st *runStats) {
 			return
 		}
 	}
-	var out []Finding
+	var out []checks.Finding
 	for _, sub := range jobs {
 		if s.failed.Load() {
 			return
@@ -589,12 +586,12 @@ func (s *evalSession) submit(j job) bool {
 
 // finish waits for every job and returns the findings with the recorded ones,
 // sorted by check ID then resource ID.
-func (s *evalSession) finish(recorded []Finding) ([]Finding, error) {
-	return s.finishWith(func() []Finding { return recorded })
+func (s *evalSession) finish(recorded []checks.Finding) ([]checks.Finding, error) {
+	return s.finishWith(func() []checks.Finding { return recorded })
 }
 
 // finishWith is finish with the recorded findings made once every job is done.
-func (s *evalSession) finishWith(recordedFn func() []Finding) ([]Finding, error) {
+func (s *evalSession) finishWith(recordedFn func() []checks.Finding) ([]checks.Finding, error) {
 	close(s.ch)
 	s.wg.Wait()
 	s.wd.stopWatching()
@@ -616,7 +613,7 @@ func (s *evalSession) finishWith(recordedFn func() []Finding) ([]Finding, error)
 	for _, r := range s.results {
 		n += len(r)
 	}
-	out := make([]Finding, 0, n)
+	out := make([]checks.Finding, 0, n)
 	for _, r := range s.results {
 		out = append(out, r...)
 	}
@@ -625,9 +622,9 @@ func (s *evalSession) finishWith(recordedFn func() []Finding) ([]Finding, error)
 	// one order; recorded results come from facts, which could repeat a pair, so
 	// with them the sort keeps their (sorted) order.
 	if len(recorded) == 0 {
-		slices.SortFunc(out, compareFindings)
+		slices.SortFunc(out, checks.CompareFindings)
 	} else {
-		slices.SortStableFunc(out, compareFindings)
+		slices.SortStableFunc(out, checks.CompareFindings)
 	}
 	return out, nil
 }
@@ -757,23 +754,10 @@ func (s EvalStats) log(ctx context.Context) {
 	}
 }
 
-// compareFindings orders findings by check ID, then resource ID.
-func compareFindings(a, b Finding) int {
-	if c := strings.Compare(a.CheckID, b.CheckID); c != 0 {
-		return c
-	}
-	return strings.Compare(a.ResourceID, b.ResourceID)
-}
-
-// FindingsSorted reports whether findings are in the order Evaluate returns them.
-func FindingsSorted(list []Finding) bool {
-	return slices.IsSortedFunc(list, compareFindings)
-}
-
 // runJob evaluates the checks of one job's resources. Each evaluation runs
 // under the worker's guard g, which the watchdog wd stops when it exceeds the
 // engine's limits; a stopped run returns nil (its findings are not used).
-func (e *Engine) runJob(ctx context.Context, pq *prepared, j job, tag string, wd *watchdog, g *evalGuard, st *runStats) []Finding {
+func (e *Engine) runJob(ctx context.Context, pq *prepared, j job, tag string, wd *watchdog, g *evalGuard, st *runStats) []checks.Finding {
 	cis := e.byType[j.typ]
 	k := e.typeIdx[j.typ]
 	n := len(j.items)
@@ -796,7 +780,7 @@ func (e *Engine) runJob(ctx context.Context, pq *prepared, j job, tag string, wd
 		if wd.aborted.Load() {
 			return nil
 		}
-		classes[x] = Classification(r, tag)
+		classes[x] = checks.Classification(r, tag)
 		v, err := resourceValue(r, classes[x])
 		if err != nil {
 			convErr[x] = err
@@ -884,33 +868,33 @@ func (e *Engine) runJob(ctx context.Context, pq *prepared, j job, tag string, wd
 			}
 		}
 	}
-	out := make([]Finding, 0, n*len(cis))
+	out := make([]checks.Finding, 0, n*len(cis))
 	for x, r := range j.items {
 		for c, ci := range cis {
 			chk := e.checks[ci]
-			f := Finding{CheckID: chk.ID, ResourceID: r.ID, ResourceType: r.Type, Severity: chk.Severity, Classification: classes[x], Messages: []string{}}
+			f := checks.Finding{CheckID: chk.ID, ResourceID: r.ID, ResourceType: r.Type, Severity: chk.Severity, Classification: classes[x], Messages: []string{}}
 			rw := rows[x*len(cis)+c]
 			switch missing := missingRequired(r, chk.Requires); {
 			case convErr[x] != nil:
-				f.Status, f.Messages = Error, []string{"cannot read resource attributes: " + convErr[x].Error()}
+				f.Status, f.Messages = checks.Error, []string{"cannot read resource attributes: " + convErr[x].Error()}
 			case len(missing) > 0:
-				f.Status = Error
+				f.Status = checks.Error
 				for _, m := range missing {
 					f.Messages = append(f.Messages, "cannot assess, fact missing: attributes."+m)
 				}
 			case rw.err != nil:
-				f.Status, f.Messages = Error, []string{errorMessage(rw.err)}
+				f.Status, f.Messages = checks.Error, []string{errorMessage(rw.err)}
 			case !rw.applicable:
-				f.Status = NotApplicable
+				f.Status = checks.NotApplicable
 			case len(rw.deny) > 0:
-				f.Status, f.Messages = Fail, rw.deny
+				f.Status, f.Messages = checks.Fail, rw.deny
 			case len(rw.missing) > 0:
-				f.Status = Error
+				f.Status = checks.Error
 				for _, m := range rw.missing {
 					f.Messages = append(f.Messages, "cannot assess, fact missing: "+m)
 				}
 			default:
-				f.Status = Pass
+				f.Status = checks.Pass
 			}
 			out = append(out, f)
 		}
@@ -1038,7 +1022,7 @@ func messages(v *ast.Term, rule string) ([]string, error) {
 }
 
 // resourceValue converts a resource once into OPA's value type.
-func resourceValue(r *Resource, class string) (ast.Value, error) {
+func resourceValue(r *checks.Resource, class string) (ast.Value, error) {
 	items := make([][2]*ast.Term, 0, 8)
 	items = append(items,
 		ast.Item(ast.StringTerm("id"), ast.StringTerm(r.ID)),
@@ -1060,7 +1044,7 @@ func resourceValue(r *Resource, class string) (ast.Value, error) {
 	if class != "" {
 		items = append(items, ast.Item(ast.StringTerm("classification"), ast.StringTerm(class)))
 	}
-	if h, ok, valid := RPOHours(r); ok && valid {
+	if h, ok, valid := checks.RPOHours(r); ok && valid {
 		items = append(items, ast.Item(ast.StringTerm("backup_rpo_hours"), ast.FloatNumberTerm(h)))
 	}
 	attrs := r.Attributes
@@ -1076,7 +1060,7 @@ func resourceValue(r *Resource, class string) (ast.Value, error) {
 }
 
 // missingRequired returns the required attribute paths the resource lacks.
-func missingRequired(r *Resource, paths []string) []string {
+func missingRequired(r *checks.Resource, paths []string) []string {
 	var out []string
 	for _, p := range paths {
 		var cur any = r.Attributes

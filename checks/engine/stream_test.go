@@ -1,4 +1,4 @@
-package checks
+package engine
 
 import (
 	"context"
@@ -10,6 +10,8 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+
+	"github.com/sdescan/sdescan/checks"
 )
 
 // TestEvaluateFileMatchesWhole: streaming a facts file gives exactly what
@@ -17,11 +19,11 @@ import (
 // the recorded results, the count — and every file that does not validate gets
 // ReadFactsFile's own error, word for word.
 func TestEvaluateFileMatchesWhole(t *testing.T) {
-	e, err := NewEngine(Builtin())
+	e, err := New(checks.Builtin())
 	if err != nil {
 		t.Fatal(err)
 	}
-	demo, err := os.ReadFile("../fixtures/demo/facts.json")
+	demo, err := os.ReadFile("../../fixtures/demo/facts.json")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -66,7 +68,7 @@ func TestEvaluateFileMatchesWhole(t *testing.T) {
 		r["id"] = fmt.Sprintf("%s#%05d", r["id"], i)
 		many = append(many, r)
 	}
-	recorded := append([]any{map[string]any{"id": "trivy:AWS-0090@iac:a.tf#b", "type": TypeRecordedResult, "source": "iac",
+	recorded := append([]any{map[string]any{"id": "trivy:AWS-0090@iac:a.tf#b", "type": checks.TypeRecordedResult, "source": "iac",
 		"attributes": map[string]any{"check_id": "AWS-0090", "resource_id": "iac:a.tf#b", "resource_type": "iac.terraform.resource", "severity": "medium", "messages": []any{"m"}}}}, many...)
 	header := []string{"tool", "catalogue", "collected_at", "runs", "resources"}
 	late := []string{"resources", "tool", "catalogue", "collected_at", "runs"}
@@ -95,10 +97,10 @@ func TestEvaluateFileMatchesWhole(t *testing.T) {
 		}(), false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			params := func(f *Facts) (Params, error) { return Params{AsOf: f.AsOf()}, nil }
+			params := func(f *checks.Facts) (Params, error) { return Params{AsOf: f.AsOf()}, nil }
 			var seen atomic.Int64
-			facts, n, got, err := e.EvaluateFile(context.Background(), tc.file, params, func(*Resource) { seen.Add(1) })
-			whole, werr := ReadFactsFile(tc.file)
+			facts, n, got, err := e.EvaluateFile(context.Background(), tc.file, params, func(*checks.Resource) { seen.Add(1) })
+			whole, werr := checks.ReadFactsFile(tc.file)
 			if werr != nil {
 				if err == nil || err.Error() != werr.Error() {
 					t.Fatalf("EvaluateFile: %v, want ReadFactsFile's %v", err, werr)
@@ -118,8 +120,8 @@ func TestEvaluateFileMatchesWhole(t *testing.T) {
 			if n != len(whole.Resources) || int(seen.Load()) != n {
 				t.Errorf("%d resources counted, %d observed, want %d", n, seen.Load(), len(whole.Resources))
 			}
-			rec, _ := RecordedFindings(whole)
-			if r, _ := RecordedFindings(facts); !reflect.DeepEqual(r, rec) {
+			rec, _ := checks.RecordedFindings(whole)
+			if r, _ := checks.RecordedFindings(facts); !reflect.DeepEqual(r, rec) {
 				t.Errorf("recorded findings %v, want %v", r, rec)
 			}
 			whole.Resources = nil
