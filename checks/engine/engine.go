@@ -464,19 +464,7 @@ func (e *Engine) Evaluate(ctx context.Context, facts *checks.Facts, p Params) ([
 		return nil, err
 	}
 	// Group resources by type, keeping facts order (sorted by ID).
-	byType := map[string][]*checks.Resource{}
-	var types []string
-	for i := range facts.Resources {
-		r := &facts.Resources[i]
-		if _, wanted := e.byType[r.Type]; !wanted {
-			continue
-		}
-		if _, seen := byType[r.Type]; !seen {
-			types = append(types, r.Type)
-		}
-		byType[r.Type] = append(byType[r.Type], r)
-	}
-	sort.Strings(types)
+	types, byType := e.groupByType(facts.Resources, nil)
 	batch := e.batchSize()
 	for _, t := range types {
 		list := byType[t]
@@ -488,6 +476,28 @@ func (e *Engine) Evaluate(ctx context.Context, facts *checks.Facts, p Params) ([
 	}
 	recorded, _ := checks.RecordedFindings(facts)
 	return sess.finish(recorded)
+}
+
+// groupByType returns the resources some check reads, by type, and their types
+// in order; observe, when set, sees every resource first.
+func (e *Engine) groupByType(list []checks.Resource, observe func(*checks.Resource)) ([]string, map[string][]*checks.Resource) {
+	byType := map[string][]*checks.Resource{}
+	var types []string
+	for i := range list {
+		r := &list[i]
+		if observe != nil {
+			observe(r)
+		}
+		if _, wanted := e.byType[r.Type]; !wanted {
+			continue
+		}
+		if _, seen := byType[r.Type]; !seen {
+			types = append(types, r.Type)
+		}
+		byType[r.Type] = append(byType[r.Type], r)
+	}
+	slices.Sort(types)
+	return types, byType
 }
 
 func (e *Engine) batchSize() int {

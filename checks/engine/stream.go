@@ -7,6 +7,11 @@ import (
 	"github.com/sdescan/sdescan/checks"
 )
 
+// streamChunk is how many resources one job of EvaluateFile decodes and
+// evaluates: large enough to keep the workers busy, small enough that the
+// facts in memory at once are a few of them.
+const streamChunk = 256
+
 // EvaluateFile evaluates the checks over a facts file as it is read: each run of
 // resources is decoded, validated and evaluated on a worker and then let go, so
 // memory holds the findings, not the facts. params gives the parameters from

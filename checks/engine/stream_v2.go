@@ -15,11 +15,6 @@ import (
 	"github.com/sdescan/sdescan/checks/limits"
 )
 
-// streamChunk is how many resources one job of EvaluateFile decodes and
-// evaluates: large enough to keep the workers busy, small enough that the
-// facts in memory at once are a few of them.
-const streamChunk = 256
-
 // stream is one streamed read of a facts file.
 type stream struct {
 	ok       bool
@@ -211,22 +206,7 @@ func (s *stream) decode(e *Engine, j job, observe func(*checks.Resource)) []job 
 		}
 	}
 	s.mu.Unlock()
-	byType := map[string][]*checks.Resource{}
-	var types []string
-	for i := range list {
-		r := &list[i]
-		if observe != nil {
-			observe(r)
-		}
-		if _, wanted := e.byType[r.Type]; !wanted {
-			continue
-		}
-		if _, seen := byType[r.Type]; !seen {
-			types = append(types, r.Type)
-		}
-		byType[r.Type] = append(byType[r.Type], r)
-	}
-	slices.Sort(types)
+	types, byType := e.groupByType(list, observe)
 	jobs := make([]job, 0, len(types)+1)
 	for _, t := range types {
 		jobs = append(jobs, job{typ: t, items: byType[t], seq: j.seq})

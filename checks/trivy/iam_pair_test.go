@@ -1,11 +1,8 @@
 package trivy
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
-	"os"
-	"path/filepath"
 	"sort"
 	"strings"
 	"testing"
@@ -130,7 +127,6 @@ var iamManagedCases = []struct {
 // AWS-IAM-007 and IAC-IAM-001 on all of them; a break-glass role is judged by
 // neither.
 func TestIAMPairVerdicts(t *testing.T) {
-	dir := t.TempDir()
 	var tf, cfn strings.Builder
 	cfn.WriteString("AWSTemplateFormatVersion: \"2010-09-09\"\nResources:\n")
 	facts := &checks.Facts{}
@@ -216,33 +212,8 @@ func TestIAMPairVerdicts(t *testing.T) {
 	want["iac:main.tf#aws_iam_role.bg"] = checks.NotApplicable
 	want["iac:iam.yaml#BreakGlass"] = checks.NotApplicable
 
-	for name, body := range map[string]string{"main.tf": tf.String(), "iam.yaml": cfn.String()} {
-		if err := os.WriteFile(filepath.Join(dir, name), []byte(body), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	res, err := New().Scan(context.Background(), dir, Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, e := range res.Entries {
-		t.Errorf("scan entry %+v", e)
-	}
-	facts.Resources = append(facts.Resources, res.Resources...)
-	e, err := engine.New(checks.Builtin())
-	if err != nil {
-		t.Fatal(err)
-	}
-	findings, err := e.Evaluate(context.Background(), facts, engine.Params{AsOf: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC), BreakGlassRoles: []string{"BreakGlassAdmin"}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	got := map[string]checks.Finding{}
-	for _, f := range findings {
-		if f.CheckID == "AWS-IAM-007" || f.CheckID == "IAC-IAM-001" {
-			got[f.ResourceID] = f
-		}
-	}
+	got := byResource(pairRunWith(t, map[string]string{"main.tf": tf.String(), "iam.yaml": cfn.String()}, facts.Resources,
+		engine.Params{AsOf: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC), BreakGlassRoles: []string{"BreakGlassAdmin"}}, "AWS-IAM-007", "IAC-IAM-001"))
 	ids := make([]string, 0, len(want))
 	for id := range want {
 		ids = append(ids, id)

@@ -29,6 +29,12 @@ type pairForm struct {
 // (everything it was given was assessed).
 func pairRun(t *testing.T, files map[string]string, live []checks.Resource, checkIDs ...string) map[[2]string]checks.Finding {
 	t.Helper()
+	return pairRunWith(t, files, live, engine.Params{AsOf: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)}, checkIDs...)
+}
+
+// pairRunWith is pairRun with the checks' parameters (break-glass roles…).
+func pairRunWith(t *testing.T, files map[string]string, live []checks.Resource, p engine.Params, checkIDs ...string) map[[2]string]checks.Finding {
+	t.Helper()
 	dir := t.TempDir()
 	writeTree(t, dir, files)
 	res, err := New().Scan(context.Background(), dir, Options{})
@@ -43,7 +49,7 @@ func pairRun(t *testing.T, files map[string]string, live []checks.Resource, chec
 	if err != nil {
 		t.Fatal(err)
 	}
-	findings, err := e.Evaluate(context.Background(), facts, engine.Params{AsOf: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)})
+	findings, err := e.Evaluate(context.Background(), facts, p)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -122,4 +128,14 @@ func cfnTemplate(resources [][3]string) string {
 		}
 	}
 	return b.String()
+}
+
+// byResource keys pair findings by resource ID alone (each resource has one
+// check of the pair).
+func byResource(got map[[2]string]checks.Finding) map[string]checks.Finding {
+	out := make(map[string]checks.Finding, len(got))
+	for k, f := range got {
+		out[k[1]] = f
+	}
+	return out
 }

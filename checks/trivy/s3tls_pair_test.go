@@ -4,8 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"os"
-	"path/filepath"
 	"sort"
 	"strings"
 	"testing"
@@ -173,7 +171,6 @@ func sortedKeys(m map[string]any) []string {
 // collector writes, through the same normaliser) — and wants the same verdict
 // from AWS-S3-004 and IAC-S3-001 on all five.
 func TestS3TLSPairVerdicts(t *testing.T) {
-	dir := t.TempDir()
 	var tf, cfn strings.Builder
 	cfn.WriteString("AWSTemplateFormatVersion: \"2010-09-09\"\nResources:\n")
 	facts := &checks.Facts{}
@@ -201,33 +198,7 @@ func TestS3TLSPairVerdicts(t *testing.T) {
 			Attributes: map[string]any{"name": "b", "arn": "arn:aws:s3:::b", "policy": map[string]any{"present": true, "statements": list}},
 		})
 	}
-	for name, body := range map[string]string{"main.tf": tf.String(), "bucket.yaml": cfn.String()} {
-		if err := os.WriteFile(filepath.Join(dir, name), []byte(body), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	res, err := New().Scan(context.Background(), dir, Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, e := range res.Entries {
-		t.Errorf("scan entry %+v", e)
-	}
-	facts.Resources = append(facts.Resources, res.Resources...)
-	e, err := engine.New(checks.Builtin())
-	if err != nil {
-		t.Fatal(err)
-	}
-	findings, err := e.Evaluate(context.Background(), facts, engine.Params{AsOf: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	got := map[string]checks.Finding{}
-	for _, f := range findings {
-		if f.CheckID == "AWS-S3-004" || f.CheckID == "IAC-S3-001" {
-			got[f.ResourceID] = f
-		}
-	}
+	got := byResource(pairRun(t, map[string]string{"main.tf": tf.String(), "bucket.yaml": cfn.String()}, facts.Resources, "AWS-S3-004", "IAC-S3-001"))
 	for i, tc := range s3TLSCases {
 		want := checks.Fail
 		if tc.pass {
