@@ -65,6 +65,38 @@ type Assessment struct {
 	CollectorRuns []RunResult         `json:"collector_runs"`
 	Attestations  []AttestationResult `json:"attestations"`
 	Waivers       []WaiverResult      `json:"waivers"`
+	// Evaluation says how the checks were evaluated, when the assessment runner
+	// made the assessment (controls/runner): never a silent fallback.
+	Evaluation *Evaluation `json:"evaluation,omitempty"`
+}
+
+// Evaluation is how the checks were evaluated: how many resources sdescan's
+// plan runner judged, how many OPA's evaluator did, and why each type or
+// resource went to OPA's evaluator (docs/opa-upgrade.md).
+type Evaluation struct {
+	// Resources is the number of resources of a type some check reads.
+	Resources    int `json:"resources"`
+	PlanRunner   int `json:"plan_runner"`
+	OPAEvaluator int `json:"opa_evaluator"`
+	// StoppedByLimits counts evaluations stopped by --eval-timeout or
+	// --eval-max-memory (each gave an error finding).
+	StoppedByLimits int        `json:"stopped_by_limits"`
+	Fallbacks       []Fallback `json:"fallbacks"`
+}
+
+// Fallback is one resource type whose resources (all or some) OPA's
+// evaluator evaluated, or whose checks could not run.
+type Fallback struct {
+	// Kind: not_planned (the runner leaves the type's plan to OPA's evaluator),
+	// refused (the plan calls a built-in checks may not call: every finding is
+	// an error) or declined (the runner stopped on some resources).
+	Kind      string   `json:"kind"`
+	Type      string   `json:"type"`
+	Checks    []string `json:"checks"`
+	Resources int      `json:"resources"`
+	Reason    string   `json:"reason"`
+	// Unexpected: not what the runner leaves to OPA's evaluator by design.
+	Unexpected bool `json:"unexpected"`
 }
 
 // Risk is the board-level score (see docs/scoring.md).

@@ -405,7 +405,25 @@ func (p *Prepared) rollUp(facts *checks.Facts, n int, findings []checks.Finding,
 		ExpiringDays: s.Params.ExpiringDays,
 		Covering:     s.Collectors.Covering,
 	})
-	return &Result{Findings: findings, Checks: list, Assessment: a, Verdict: s.Gate.Judge(a), Stats: p.Engine.LastStats(), Resources: n}
+	stats := p.Engine.LastStats()
+	a.Evaluation = evaluation(stats)
+	return &Result{Findings: findings, Checks: list, Assessment: a, Verdict: s.Gate.Judge(a), Stats: stats, Resources: n}
+}
+
+// evaluation is the engine's statistics as the assessment reports them.
+func evaluation(st engine.EvalStats) *controls.Evaluation {
+	ev := &controls.Evaluation{Resources: st.Resources, PlanRunner: st.Planned, OPAEvaluator: st.Resources - st.Planned,
+		StoppedByLimits: st.Stopped, Fallbacks: []controls.Fallback{}}
+	for _, g := range []struct {
+		kind string
+		list []engine.TypeFallback
+	}{{"not_planned", st.NotPlanned}, {"refused", st.Refused}, {"declined", st.Declined}} {
+		for _, f := range g.list {
+			ev.Fallbacks = append(ev.Fallbacks, controls.Fallback{Kind: g.kind, Type: f.Type, Checks: append([]string{}, f.Checks...),
+				Resources: f.Resources, Reason: f.Reason, Unexpected: f.Unexpected})
+		}
+	}
+	return ev
 }
 
 // resolver is the one check-ID resolver: an ID or alias of a compiled check

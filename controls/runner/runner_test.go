@@ -142,6 +142,10 @@ func TestRun(t *testing.T) {
 	if seen != 2 || f.Resources != nil {
 		t.Errorf("Evaluated saw %d resources, after the run %d remain; want 2 then none", seen, len(f.Resources))
 	}
+	// How the checks were evaluated is in the assessment, fallbacks listed.
+	if ev := res.Assessment.Evaluation; ev == nil || ev.Resources != 2 || ev.PlanRunner+ev.OPAEvaluator != 2 || ev.Fallbacks == nil {
+		t.Errorf("evaluation %+v, want 2 resources, each by the plan runner or OPA's evaluator", ev)
+	}
 	if len(res.Checks) != 1 || res.Checks[0].ID != "TEST-001" {
 		t.Errorf("checks reported: %v, want TEST-001 alone", res.Checks)
 	}
