@@ -8,9 +8,9 @@ BIN     := bin/sdescan
 VERSION ?= 0.1.0-dev
 LDFLAGS := -s -w -X github.com/sdescan/sdescan/cmd/sdescan/internal/cli.Version=$(VERSION)
 FUZZTIME ?= 20s
-# Every collector's checks (checks/<collector>/policy): the folders the binary
+# Every collector's checks (collectors/<collector>/policy): the folders the binary
 # embeds and the registry names (TestRegistry proves the three agree).
-POLICY_DIRS := $(sort $(wildcard checks/*/policy))
+POLICY_DIRS := $(sort $(wildcard collectors/*/policy))
 
 .PHONY: all build demo test tools lint fuzz bench docs clean
 
@@ -42,7 +42,7 @@ lint:
 	@out=$$(gofmt -l $$(find . -name '*.go' -not -path './out/*')); \
 	  if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 	$(GO) tool opa check --strict -s checks/schema/input.schema.json $(POLICY_DIRS)
-	$(GO) tool opa fmt --list --fail checks/
+	$(GO) tool opa fmt --list --fail checks/ collectors/
 
 # Each fuzz target runs for FUZZTIME; a panic fails the run.
 fuzz:
@@ -52,7 +52,7 @@ fuzz:
 	$(GO) test ./controls -run '^$$' -fuzz '^FuzzParseWaivers$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./controls -run '^$$' -fuzz '^FuzzLoadAttestations$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./controls -run '^$$' -fuzz '^FuzzDecodeYAMLStrict$$' -fuzztime $(FUZZTIME)
-	$(GO) test ./checks/trivy -run '^$$' -fuzz '^FuzzIaCYAML$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./collectors/trivy -run '^$$' -fuzz '^FuzzIaCYAML$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./reports/pack -run '^$$' -fuzz '^FuzzRead$$' -fuzztime $(FUZZTIME)
 
 # Trivy's own CLI, from the module version sdescan links, for BenchmarkIACvsTrivy.
@@ -63,7 +63,7 @@ $(TRIVY): go.mod go.sum
 bench: $(TRIVY)
 	$(GO) test ./checks/engine ./cmd/sdescan -run '^$$' -bench 'Evaluate' -benchmem -benchtime 3x -timeout 30m
 	SDESCAN_TRIVY=$(CURDIR)/$(TRIVY) $(GO) test ./cmd/sdescan -run '^$$' -bench '^BenchmarkIACvsTrivy$$' -benchtime 5x -timeout 30m
-	$(GO) test ./checks/aws -run '^$$' -bench CollectMoto -benchtime 1x -timeout 30m
+	$(GO) test ./collectors/aws -run '^$$' -bench CollectMoto -benchtime 1x -timeout 30m
 	$(GO) test ./reports/pack -run '^$$' -bench '^BenchmarkPack$$' -benchmem -benchtime 1x -timeout 30m
 
 # docs/controls.md is generated from the catalogue, never edited by hand.

@@ -8,9 +8,9 @@
 //     Finding, Status, the results other engines recorded in the facts
 //     (RecordedFindings, TypeRecordedResult) and the tag helpers
 //     (Classification, RPOHours).
-//   - The collector contract (Collector, Registry) and the built-in checks:
-//     the embedded policy folders beside each collector (Builtin, BuiltinFS,
-//     ShippedPolicies) and policy sources on disk (DirSource).
+//   - Policy sources (PolicySource) and those on disk (DirSource). The checks
+//     sdescan ships and the collector registry are package collectors', beside
+//     the collectors (collectors/aws, collectors/github, collectors/trivy).
 //
 // Two packages below it build on the model, and it imports neither:
 // checks/engine compiles and evaluates the checks (OPA, and the plan runner

@@ -49,7 +49,7 @@ type Input struct {
 	// attestations report their days_left instead.
 	ExpiringDays int
 	// Covering returns the resource types (globs) a collector run covers: its
-	// own covers, else its collector's registration (checks.Registry.Covering).
+	// own covers, else its collector's registration (collectors.Registry.Covering).
 	// nil: the run's own covers alone.
 	Covering func(checks.CollectorRun) []string
 }

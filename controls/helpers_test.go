@@ -10,8 +10,9 @@ import (
 	"time"
 
 	"github.com/sdescan/sdescan/checks"
-	"github.com/sdescan/sdescan/checks/aws"
 	"github.com/sdescan/sdescan/checks/engine"
+	"github.com/sdescan/sdescan/collectors"
+	"github.com/sdescan/sdescan/collectors/aws"
 	"github.com/sdescan/sdescan/controls"
 )
 
@@ -27,7 +28,7 @@ var (
 // builtinEngine compiles the builtin checks once per test binary.
 func builtinEngine(tb testing.TB) *engine.Engine {
 	tb.Helper()
-	engineOnce.Do(func() { builtin, engineErr = engine.New(checks.Builtin()) })
+	engineOnce.Do(func() { builtin, engineErr = engine.New(collectors.Builtin()) })
 	if engineErr != nil {
 		tb.Fatalf("builtin checks: %v", engineErr)
 	}
@@ -166,4 +167,4 @@ func frameworkResult(tb testing.TB, a *controls.Assessment, fw string) controls.
 
 // testCovering is what the runner hands the roll-up: the registered AWS
 // collector's covers for a run that records none (the demo's facts).
-var testCovering = checks.Registry{aws.Collector()}.Covering
+var testCovering = collectors.Registry{aws.Collector()}.Covering

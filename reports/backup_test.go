@@ -9,6 +9,7 @@ import (
 
 	"github.com/sdescan/sdescan/checks"
 	"github.com/sdescan/sdescan/checks/engine"
+	"github.com/sdescan/sdescan/collectors"
 	"github.com/sdescan/sdescan/fixtures"
 )
 
@@ -22,7 +23,7 @@ func demoBackupReview(t *testing.T) *BackupReview {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e, err := engine.New(checks.Builtin())
+	e, err := engine.New(collectors.Builtin())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -15,6 +15,7 @@ import (
 
 	"github.com/sdescan/sdescan/checks"
 	"github.com/sdescan/sdescan/checks/engine"
+	"github.com/sdescan/sdescan/collectors"
 	"github.com/sdescan/sdescan/controls"
 )
 
@@ -58,7 +59,7 @@ var (
 // builtinCheckMeta loads the built-in checks once, for their metadata.
 func builtinCheckMeta() []*checks.Check {
 	builtinOnce.Do(func() {
-		if e, err := engine.New(checks.Builtin()); err == nil {
+		if e, err := engine.New(collectors.Builtin()); err == nil {
 			builtinChecks = e.Checks()
 		}
 	})

@@ -7,7 +7,7 @@ import (
 	"strings"
 
 	"github.com/sdescan/sdescan/checks"
-	"github.com/sdescan/sdescan/checks/github/rap"
+	"github.com/sdescan/sdescan/collectors/github/rap"
 )
 
 // OpennessFormats lists the formats WriteOpenness understands.

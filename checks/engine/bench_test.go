@@ -5,14 +5,14 @@ import (
 	"fmt"
 	"testing"
 
-	"github.com/sdescan/sdescan/checks"
 	"github.com/sdescan/sdescan/checks/internal/factstest"
+	"github.com/sdescan/sdescan/collectors"
 )
 
 // BenchmarkEvaluate runs every built-in check over synthetic estates of 10k and
 // 100k resources (see docs/performance.md).
 func BenchmarkEvaluate(b *testing.B) {
-	e, err := New(checks.Builtin())
+	e, err := New(collectors.Builtin())
 	if err != nil {
 		b.Fatal(err)
 	}

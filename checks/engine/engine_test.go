@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/sdescan/sdescan/checks"
+	"github.com/sdescan/sdescan/collectors"
 )
 
 func testEngine(t *testing.T) *Engine {
@@ -132,7 +133,7 @@ func TestNewRejectsBadPolicies(t *testing.T) {
 }
 
 func TestBuiltinChecksLoad(t *testing.T) {
-	e, err := New(checks.Builtin())
+	e, err := New(collectors.Builtin())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -141,7 +142,7 @@ func TestBuiltinChecksLoad(t *testing.T) {
 	}
 	for _, c := range e.Checks() {
 		test := strings.TrimSuffix(filepath.Base(c.File), ".rego") + "_test.rego"
-		if _, err := os.Stat(filepath.Join("..", filepath.Dir(strings.TrimPrefix(c.File, "builtin/")), test)); err != nil {
+		if _, err := os.Stat(filepath.Join("..", "..", "collectors", filepath.Dir(strings.TrimPrefix(c.File, "builtin/")), test)); err != nil {
 			t.Errorf("check %s (%s) has no %s beside it", c.ID, c.File, test)
 		}
 	}

@@ -19,12 +19,13 @@ import (
 
 	"github.com/sdescan/sdescan/checks"
 	"github.com/sdescan/sdescan/checks/internal/factstest"
+	"github.com/sdescan/sdescan/collectors"
 )
 
 // builtinPolicyDirs are the directories of the built-in checks and their Rego
 // tests (as `make test` runs them with opa test): every collector's, in
-// checks.BuiltinFS.
-var builtinPolicyDirs = checks.BuiltinPolicyDirs()
+// collectors.BuiltinFS.
+var builtinPolicyDirs = collectors.BuiltinPolicyDirs()
 
 // TestPlanMatchesTopdown: the plan runner (plan.go) gives what OPA's evaluator
 // gives, for every built-in check, over
@@ -41,7 +42,7 @@ var builtinPolicyDirs = checks.BuiltinPolicyDirs()
 // leaves the result to OPA) on the variants.
 func TestPlanMatchesTopdown(t *testing.T) {
 	ctx := context.Background()
-	e, err := New(checks.Builtin())
+	e, err := New(collectors.Builtin())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -141,7 +142,7 @@ func TestEvaluatePlanMatchesTopdown(t *testing.T) {
 	} {
 		var got [2][]checks.Finding
 		for i, topdownOnly := range []bool{false, true} {
-			e, err := New(checks.Builtin())
+			e, err := New(collectors.Builtin())
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -193,11 +194,11 @@ func regoTestInputs(t *testing.T) []*ast.Term {
 	t.Helper()
 	modules := map[string]*ast.Module{}
 	for _, dir := range builtinPolicyDirs {
-		err := fs.WalkDir(checks.BuiltinFS(), dir, func(path string, d fs.DirEntry, err error) error {
+		err := fs.WalkDir(collectors.BuiltinFS(), dir, func(path string, d fs.DirEntry, err error) error {
 			if err != nil || d.IsDir() || !strings.HasSuffix(path, ".rego") {
 				return err
 			}
-			src, err := fs.ReadFile(checks.BuiltinFS(), path)
+			src, err := fs.ReadFile(collectors.BuiltinFS(), path)
 			if err != nil {
 				return err
 			}

@@ -21,6 +21,7 @@ import (
 
 	"github.com/sdescan/sdescan/checks"
 	"github.com/sdescan/sdescan/checks/internal/factstest"
+	"github.com/sdescan/sdescan/collectors"
 )
 
 // TestPlanStmtFence: every IR statement kind of this OPA (ir.StmtKinds, the
@@ -237,7 +238,7 @@ deny contains "x is one" if x == 1`))},
 	}
 
 	// The built-in checks: all planned, nothing declined, no warning.
-	b, err := New(checks.Builtin())
+	b, err := New(collectors.Builtin())
 	if err != nil {
 		t.Fatal(err)
 	}

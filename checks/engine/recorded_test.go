@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/sdescan/sdescan/checks"
+	"github.com/sdescan/sdescan/collectors"
 )
 
 // TestChecksForRecorded: the engine adds the failures recorded in the facts
@@ -18,7 +19,7 @@ func TestChecksForRecorded(t *testing.T) {
 	// A malformed record: an error finding, with no check of its own.
 	facts.Resources = append(facts.Resources, checks.Resource{ID: "trivy:broken", Type: checks.TypeRecordedResult, Source: "iac",
 		Attributes: map[string]any{"severity": "high"}})
-	e, err := New(checks.Builtin())
+	e, err := New(collectors.Builtin())
 	if err != nil {
 		t.Fatal(err)
 	}

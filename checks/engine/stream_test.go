@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/sdescan/sdescan/checks"
+	"github.com/sdescan/sdescan/collectors"
 )
 
 // TestEvaluateFileMatchesWhole: streaming a facts file gives exactly what
@@ -19,7 +20,7 @@ import (
 // the recorded results, the count — and every file that does not validate gets
 // ReadFactsFile's own error, word for word.
 func TestEvaluateFileMatchesWhole(t *testing.T) {
-	e, err := New(checks.Builtin())
+	e, err := New(collectors.Builtin())
 	if err != nil {
 		t.Fatal(err)
 	}

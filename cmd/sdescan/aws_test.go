@@ -14,9 +14,10 @@ import (
 	"testing"
 
 	"github.com/sdescan/sdescan/checks"
-	"github.com/sdescan/sdescan/checks/aws"
-	"github.com/sdescan/sdescan/checks/aws/mototest"
 	"github.com/sdescan/sdescan/checks/engine"
+	"github.com/sdescan/sdescan/collectors"
+	"github.com/sdescan/sdescan/collectors/aws"
+	"github.com/sdescan/sdescan/collectors/aws/mototest"
 )
 
 // Canary credentials: moto accepts any; they must never reach an output.
@@ -111,7 +112,7 @@ func TestScanAWSAgainstMoto(t *testing.T) {
 	for _, typ := range aws.Covers() {
 		covered[typ] = true
 	}
-	eng, err := engine.New(checks.Builtin())
+	eng, err := engine.New(collectors.Builtin())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -10,7 +10,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/sdescan/sdescan/checks/aws/mototest"
+	"github.com/sdescan/sdescan/collectors/aws/mototest"
 )
 
 // TestBackupCommand: the backup review of the demo estate on the built binary, in

@@ -12,7 +12,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/sdescan/sdescan/checks/trivy"
+	"github.com/sdescan/sdescan/collectors/trivy"
 )
 
 // iacBenchTree is the fixture tree both tools scan.

@@ -26,6 +26,7 @@ import (
 
 	"github.com/sdescan/sdescan/checks"
 	"github.com/sdescan/sdescan/checks/engine"
+	"github.com/sdescan/sdescan/collectors"
 	"github.com/sdescan/sdescan/controls"
 )
 
@@ -52,7 +53,7 @@ type Setup struct {
 	// Collectors are the registered collectors: which resource types a run of
 	// each covers (for a run that records none) and their checks that are not
 	// Rego (External's default).
-	Collectors checks.Registry
+	Collectors collectors.Registry
 	// External lists checks that are not Rego (Trivy's), which frameworks and
 	// waivers may cite; called once, when an ID is not among the policies'. nil:
 	// the collectors'. An error is the run's error (never an unknown ID).

@@ -11,6 +11,7 @@ import (
 
 	"github.com/sdescan/sdescan/checks"
 	"github.com/sdescan/sdescan/checks/engine"
+	"github.com/sdescan/sdescan/collectors"
 )
 
 // customCheck is a --policy check with an alias, passing resources tagged ok.
@@ -36,7 +37,7 @@ func testSetup(t *testing.T) Setup {
 	t.Helper()
 	return Setup{
 		Tool:     checks.Version{Name: "sdescan", Version: "test"},
-		Policies: []checks.PolicySource{checks.Builtin(), {Name: "custom", FS: fstest.MapFS{"tagged.rego": {Data: []byte(customCheck)}}}},
+		Policies: []checks.PolicySource{collectors.Builtin(), {Name: "custom", FS: fstest.MapFS{"tagged.rego": {Data: []byte(customCheck)}}}},
 		External: func() ([]*checks.Check, error) {
 			return []*checks.Check{{ID: "AWS-0090", Aliases: []string{"AVD-AWS-0090"}}}, nil
 		},

@@ -27,6 +27,7 @@ import (
 	"github.com/sdescan/sdescan/checks"
 	"github.com/sdescan/sdescan/checks/evidence"
 	"github.com/sdescan/sdescan/checks/limits"
+	"github.com/sdescan/sdescan/collectors"
 	"github.com/sdescan/sdescan/controls"
 	"github.com/sdescan/sdescan/controls/runner"
 	"github.com/sdescan/sdescan/reports"
@@ -399,7 +400,7 @@ func Build(p *BuildInput) (*Files, error) {
 	// nothing else does: a source is packed there only when it holds exactly the
 	// checks this sdescan ships, byte for byte (a --policy directory named
 	// "builtin" is a custom source like any other).
-	shipped, err := ShippedChecks(checks.BuiltinFS())
+	shipped, err := ShippedChecks(collectors.BuiltinFS())
 	if err != nil {
 		return nil, fmt.Errorf("the checks sdescan ships: %w", err)
 	}
@@ -504,7 +505,7 @@ func isCheckFile(f string) bool {
 }
 
 // ShippedChecks returns the sha256 of every check file of the tree of shipped
-// checks (checks.BuiltinFS()), by slash path: what a pack's builtin directory
+// checks (collectors.BuiltinFS()), by slash path: what a pack's builtin directory
 // must hold, exactly.
 func ShippedChecks(fsys fs.FS) (map[string]string, error) {
 	files, err := readChecks(fsys)

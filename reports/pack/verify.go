@@ -17,6 +17,7 @@ import (
 	"github.com/sdescan/sdescan/checks"
 	"github.com/sdescan/sdescan/checks/engine"
 	"github.com/sdescan/sdescan/checks/evidence"
+	"github.com/sdescan/sdescan/collectors"
 	"github.com/sdescan/sdescan/controls/runner"
 	"github.com/sdescan/sdescan/reports"
 )
@@ -34,14 +35,14 @@ type VerifyOptions struct {
 	// they are confirmed as the checks that were shipped only for a pack made by
 	// this same version. Empty: unknown, so never confirmed.
 	Version string
-	// Shipped is the tree of checks this sdescan ships; nil: checks.BuiltinFS().
+	// Shipped is the tree of checks this sdescan ships; nil: collectors.BuiltinFS().
 	Shipped fs.FS
 	// EvalLimits bound the re-evaluation (zero: the engine's defaults).
 	EvalLimits engine.EvalLimits
 	// Collectors are the registered collectors, as for the run that made the
 	// pack (runner.Setup.Collectors): their checks that are not Rego (Trivy's)
 	// and what their runs cover.
-	Collectors checks.Registry
+	Collectors collectors.Registry
 
 	// compiling, when set, is called when the packed checks are about to be
 	// compiled (tests prove it is not called for a pack that failed before).
@@ -337,7 +338,7 @@ func verifyLayout(v *Verification, m *Manifest, pc *Contents, listed map[string]
 func verifyChecks(v *Verification, m *Manifest, pc *Contents, listed map[string]string, opts VerifyOptions) {
 	fsys := opts.Shipped
 	if fsys == nil {
-		fsys = checks.BuiltinFS()
+		fsys = collectors.BuiltinFS()
 	}
 	this := "sdescan " + opts.Version
 	if opts.Version == "" {

@@ -17,6 +17,7 @@ import (
 	"testing/fstest"
 
 	"github.com/sdescan/sdescan/checks"
+	"github.com/sdescan/sdescan/collectors"
 	"github.com/sdescan/sdescan/reports"
 	"github.com/sdescan/sdescan/reports/internal/demotest"
 )
@@ -98,22 +99,22 @@ func TestVerifyShippedChecks(t *testing.T) {
 	pub := key.Public().(ed25519.PublicKey)
 	signed := func() *Files { c := demoCase(t); c.key = key; return buildPack(t, c) }
 	base, custom := signed(), customCase(t, key)
-	shipped, err := ShippedChecks(checks.BuiltinFS())
+	shipped, err := ShippedChecks(collectors.BuiltinFS())
 	if err != nil {
 		t.Fatal(err)
 	}
 	rds := "policies/checks/builtin/aws/policy/rds_public_access.rego"
-	shippedRDS, err := fs.ReadFile(checks.BuiltinFS(), "aws/policy/rds_public_access.rego")
+	shippedRDS, err := fs.ReadFile(collectors.BuiltinFS(), "aws/policy/rds_public_access.rego")
 	if err != nil {
 		t.Fatal(err)
 	}
 	// Another build of sdescan whose RDS check differs from the one packed.
 	otherShipped := fstest.MapFS{}
-	err = fs.WalkDir(checks.BuiltinFS(), ".", func(p string, d fs.DirEntry, err error) error {
+	err = fs.WalkDir(collectors.BuiltinFS(), ".", func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
 			return err
 		}
-		b, err := fs.ReadFile(checks.BuiltinFS(), p)
+		b, err := fs.ReadFile(collectors.BuiltinFS(), p)
 		otherShipped[p] = &fstest.MapFile{Data: b}
 		return err
 	})
@@ -301,7 +302,7 @@ func TestPackManifestChecks(t *testing.T) {
 	if m.Format != "sdescan-evidence-pack/2" {
 		t.Errorf("format %q", m.Format)
 	}
-	shipped, err := ShippedChecks(checks.BuiltinFS())
+	shipped, err := ShippedChecks(collectors.BuiltinFS())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -109,12 +109,12 @@ func TestFrameworkFiles(t *testing.T) {
 	for _, c := range awsChecks {
 		knownCheck[c] = true
 	}
-	// The code-openness checks (checks/github/policy), cited by guideline 9.
+	// The code-openness checks (collectors/github/policy), cited by guideline 9.
 	for _, c := range []string{"OPEN-001", "OPEN-002", "OPEN-003", "OPEN-004", "OPEN-005", "OPEN-006", "OPEN-007", "OPEN-008", "OPEN-009", "OPEN-010"} {
 		knownCheck[c] = true
 	}
-	// The backup review (checks/aws/policy/backup_*.rego).
-	// The infrastructure-code and container-image checks (checks/trivy/policy).
+	// The backup review (collectors/aws/policy/backup_*.rego).
+	// The infrastructure-code and container-image checks (collectors/trivy/policy).
 	for _, c := range []string{"IAC-AS-001", "IAC-AS-002", "IAC-SM-001", "IAC-S3-001", "IAC-EC2-001", "IAC-NET-002", "IAC-K8S-002", "IAC-SECRET-001", "IAC-COMPOSE-001", "IAC-IAM-001", "IAC-AZ-001", "IAC-K8S-001", "IAC-BKP-001", "IMG-001", "IMG-002", "IMG-003", "IMG-004", "IMG-005"} {
 		knownCheck[c] = true
 	}

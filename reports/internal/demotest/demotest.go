@@ -10,7 +10,8 @@ import (
 	"testing"
 
 	"github.com/sdescan/sdescan/checks"
-	"github.com/sdescan/sdescan/checks/aws"
+	"github.com/sdescan/sdescan/collectors"
+	"github.com/sdescan/sdescan/collectors/aws"
 	"github.com/sdescan/sdescan/controls/runner"
 	"github.com/sdescan/sdescan/fixtures"
 )
@@ -22,7 +23,7 @@ const Version = "test"
 const FactsName = "demo/facts.json"
 
 // Registry is the collectors of the demo facts, as the command line registers them.
-var Registry = checks.Registry{aws.Collector()}
+var Registry = collectors.Registry{aws.Collector()}
 
 // Facts decodes the demo facts afresh: the caller may change them.
 func Facts(tb testing.TB) *checks.Facts {
@@ -43,7 +44,7 @@ func Facts(tb testing.TB) *checks.Facts {
 // attestations and waivers.
 func Setup(tb testing.TB, demo bool, policyDirs ...string) runner.Setup {
 	tb.Helper()
-	s := runner.Setup{Tool: checks.Version{Name: "sdescan", Version: Version}, Policies: []checks.PolicySource{checks.Builtin()}, Collectors: Registry}
+	s := runner.Setup{Tool: checks.Version{Name: "sdescan", Version: Version}, Policies: []checks.PolicySource{collectors.Builtin()}, Collectors: Registry}
 	for _, d := range policyDirs {
 		s.Policies = append(s.Policies, checks.DirSource(d))
 	}

@@ -14,8 +14,8 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/sdescan/sdescan/checks"
-	"github.com/sdescan/sdescan/checks/aws"
 	"github.com/sdescan/sdescan/checks/evidence"
+	"github.com/sdescan/sdescan/collectors/aws"
 )
 
 // awsSource holds the flags that say which AWS estate to read (scan and collect).

@@ -7,16 +7,17 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/sdescan/sdescan/checks"
-	"github.com/sdescan/sdescan/checks/aws"
-	"github.com/sdescan/sdescan/checks/github"
-	"github.com/sdescan/sdescan/checks/trivy"
+	"github.com/sdescan/sdescan/collectors"
+	"github.com/sdescan/sdescan/collectors/aws"
+	"github.com/sdescan/sdescan/collectors/github"
+	"github.com/sdescan/sdescan/collectors/trivy"
 )
 
 // registration is one collector as the command line knows it: its registration
-// (checks.Collector) and, for a collector that reads an estate, how scan and
+// (collectors.Collector) and, for a collector that reads an estate, how scan and
 // collect reach it.
 type registration struct {
-	checks.Collector
+	collectors.Collector
 	// source makes the estate source of scan and collect (a fresh one per
 	// command); nil: not an estate source (infrastructure code, images and
 	// repositories have commands and flags of their own).
@@ -49,8 +50,8 @@ var registered = []registration{
 }
 
 // registry is the registered collectors, for the runner and verify.
-func registry() checks.Registry {
-	r := make(checks.Registry, len(registered))
+func registry() collectors.Registry {
+	r := make(collectors.Registry, len(registered))
 	for i, c := range registered {
 		r[i] = c.Collector
 	}

@@ -17,6 +17,7 @@ import (
 	"github.com/sdescan/sdescan/checks"
 	"github.com/sdescan/sdescan/checks/engine"
 	"github.com/sdescan/sdescan/checks/schema"
+	"github.com/sdescan/sdescan/collectors"
 )
 
 // TestRegistry: the registry is the one list of collectors, and what else lists
@@ -28,15 +29,15 @@ func TestRegistry(t *testing.T) {
 	if err := r.Validate(); err != nil {
 		t.Fatal(err)
 	}
-	if got, want := r.PolicyDirs(), checks.BuiltinPolicyDirs(); !slices.Equal(got, want) {
+	if got, want := r.PolicyDirs(), collectors.BuiltinPolicyDirs(); !slices.Equal(got, want) {
 		t.Errorf("registered policy folders %v, embedded %v", got, want)
 	}
-	onDisk, err := filepath.Glob("../../../../checks/*/policy")
+	onDisk, err := filepath.Glob("../../../../collectors/*/policy")
 	if err != nil {
 		t.Fatal(err)
 	}
 	for i, d := range onDisk {
-		onDisk[i] = strings.TrimPrefix(filepath.ToSlash(d), "../../../../checks/")
+		onDisk[i] = strings.TrimPrefix(filepath.ToSlash(d), "../../../../collectors/")
 	}
 	if !slices.Equal(onDisk, r.PolicyDirs()) {
 		t.Errorf("policy folders on disk %v, registered %v", onDisk, r.PolicyDirs())
@@ -45,11 +46,11 @@ func TestRegistry(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(string(mk), "POLICY_DIRS := $(sort $(wildcard checks/*/policy))") || strings.Contains(string(mk), "checks/aws/policy") {
+	if !strings.Contains(string(mk), "POLICY_DIRS := $(sort $(wildcard collectors/*/policy))") || strings.Contains(string(mk), "collectors/aws/policy") {
 		t.Error("the Makefile must lint and test the policy folders by their glob (POLICY_DIRS), naming none")
 	}
 	src, err := r.Builtin()
-	if err != nil || src.FS != checks.BuiltinFS() {
+	if err != nil || src.FS != collectors.BuiltinFS() {
 		t.Errorf("the registered collectors' checks are not the shipped tree: %v", err)
 	}
 	var doc struct {
@@ -82,19 +83,19 @@ func TestRegistry(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, c := range e.Checks() {
-		if !slices.ContainsFunc(r, func(col checks.Collector) bool { return col.Reads(c) }) {
+		if !slices.ContainsFunc(r, func(col collectors.Collector) bool { return col.Reads(c) }) {
 			t.Errorf("check %s reads %v, which no registered collector covers", c.ID, c.ResourceTypes)
 		}
 	}
 	for _, tc := range []struct {
 		name string
-		r    checks.Registry
+		r    collectors.Registry
 		want string
 	}{
-		{"twice", checks.Registry{{Name: "a", Covers: []string{"a.*"}}, {Name: "a", Covers: []string{"a.*"}}}, "registered twice"},
-		{"no covers", checks.Registry{{Name: "a"}}, "covers no resource type"},
-		{"emits uncovered", checks.Registry{{Name: "a", Covers: []string{"a.*"}, ResourceTypes: []string{"b.x"}}}, "emits b.x"},
-		{"folder without checks", checks.Registry{{Name: "a", Covers: []string{"a.*"}, PolicyDir: "a/policy"}}, "go together"},
+		{"twice", collectors.Registry{{Name: "a", Covers: []string{"a.*"}}, {Name: "a", Covers: []string{"a.*"}}}, "registered twice"},
+		{"no covers", collectors.Registry{{Name: "a"}}, "covers no resource type"},
+		{"emits uncovered", collectors.Registry{{Name: "a", Covers: []string{"a.*"}, ResourceTypes: []string{"b.x"}}}, "emits b.x"},
+		{"folder without checks", collectors.Registry{{Name: "a", Covers: []string{"a.*"}, PolicyDir: "a/policy"}}, "go together"},
 	} {
 		if err := tc.r.Validate(); err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%s: Validate = %v, want %q", tc.name, err, tc.want)
@@ -149,7 +150,7 @@ func TestRegisterCollector(t *testing.T) {
 	saved := registered
 	t.Cleanup(func() { registered = saved })
 	registered = append(slices.Clone(saved), registration{
-		Collector: checks.Collector{Name: "tiny", Covers: []string{"tiny.*"}, ResourceTypes: []string{"tiny.thing"},
+		Collector: collectors.Collector{Name: "tiny", Covers: []string{"tiny.*"}, ResourceTypes: []string{"tiny.thing"},
 			PolicyDir: "tiny/policy", Policies: fstest.MapFS{"labelled.rego": {Data: []byte(tinyCheck)}}},
 		source: func() estateSource { return &tinySource{} },
 	})

@@ -5,7 +5,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/sdescan/sdescan/checks/aws"
+	"github.com/sdescan/sdescan/collectors/aws"
 )
 
 func newIAMPolicyCmd(g *globalOptions) *cobra.Command {

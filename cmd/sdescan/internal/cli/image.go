@@ -15,7 +15,7 @@ import (
 
 	"github.com/sdescan/sdescan/checks"
 	"github.com/sdescan/sdescan/checks/evidence"
-	"github.com/sdescan/sdescan/checks/trivy"
+	"github.com/sdescan/sdescan/collectors/trivy"
 	"github.com/sdescan/sdescan/controls"
 	"github.com/sdescan/sdescan/controls/runner"
 	"github.com/sdescan/sdescan/reports"

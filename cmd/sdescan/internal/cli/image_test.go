@@ -13,7 +13,7 @@ import (
 	"testing"
 
 	"github.com/sdescan/sdescan/checks"
-	"github.com/sdescan/sdescan/checks/trivy"
+	"github.com/sdescan/sdescan/collectors/trivy"
 	"github.com/sdescan/sdescan/fixtures/imagefixture"
 )
 

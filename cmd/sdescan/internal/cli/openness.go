@@ -14,7 +14,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/sdescan/sdescan/checks"
-	openness "github.com/sdescan/sdescan/checks/github"
+	openness "github.com/sdescan/sdescan/collectors/github"
 	"github.com/sdescan/sdescan/controls"
 	"github.com/sdescan/sdescan/controls/runner"
 	"github.com/sdescan/sdescan/reports"

@@ -12,7 +12,7 @@ import (
 	"github.com/vbauerster/mpb/v8"
 	"github.com/vbauerster/mpb/v8/decor"
 
-	"github.com/sdescan/sdescan/checks/aws"
+	"github.com/sdescan/sdescan/collectors/aws"
 )
 
 // progress shows collection progress on stderr, never on stdout: live bars per

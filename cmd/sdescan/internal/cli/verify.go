@@ -7,8 +7,8 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/sdescan/sdescan/checks"
 	"github.com/sdescan/sdescan/checks/limits"
+	"github.com/sdescan/sdescan/collectors"
 	"github.com/sdescan/sdescan/reports/pack"
 )
 
@@ -53,7 +53,7 @@ or key cannot be read (or is unsafe to read: see the limits in docs/evidence-pac
 }
 
 func verifyRun(ctx context.Context, g *globalOptions, o *verifyOptions, packName string) error {
-	opts := pack.VerifyOptions{KeyName: o.key, Version: Version, Shipped: checks.BuiltinFS(), Collectors: registry()}
+	opts := pack.VerifyOptions{KeyName: o.key, Version: Version, Shipped: collectors.BuiltinFS(), Collectors: registry()}
 	var err error
 	if opts.EvalLimits, err = o.eval.limits(); err != nil {
 		return inputError(err)
