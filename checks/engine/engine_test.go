@@ -114,6 +114,9 @@ func TestNewRejectsBadPolicies(t *testing.T) {
 		{"parse error", map[string]string{"a.rego": "package sdescan.checks.t.a\n\nimport rego.v1\n\ndeny contains x if {\n"}, "pol/a.rego:6: rego_parse_error"},
 		{"compile error", map[string]string{"a.rego": meta("T-1", "high", "[x]") + "\ny := undefined_function(1)\n"}, "pol/a.rego:13: rego_type_error: undefined function"},
 		{"no deny rule", map[string]string{"a.rego": strings.Replace(meta("T-1", "high", "[x]"), "deny contains", "missing contains", 1)}, "a.rego:1: check T-1 has no deny rule"},
+		// A check outside the checks' namespace would never run: refused, not ignored.
+		{"check outside sdescan.checks", map[string]string{"a.rego": strings.Replace(meta("T-1", "high", "[x]"), "package sdescan.checks.", "package mychecks.", 1)},
+			"a.rego:7: package data.mychecks.t.t_1 has a check ID in its METADATA but is not under sdescan.checks: it would never run (name the package sdescan.checks.<name>)"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

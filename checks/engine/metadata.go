@@ -77,6 +77,14 @@ type checkRules struct{ applicable, missing bool }
 func checkFromModule(p parsedPolicy) (c *checks.Check, rules checkRules, ok bool, err error) {
 	pkg := p.module.Package.Path.String()
 	if !strings.HasPrefix(pkg, checkPackagePrefix) {
+		// A library. One that names a check ID would never run as a check:
+		// say so rather than leave the user believing it judged anything.
+		for _, a := range p.module.Annotations {
+			if _, id := a.Custom["id"]; id && a.Scope == "package" {
+				return nil, checkRules{}, false, fmt.Errorf("%s:%d: package %s has a check ID in its METADATA but is not under %s: it would never run (name the package %s<name>)",
+					p.file, p.module.Package.Location.Row, pkg, strings.Trim(strings.TrimPrefix(checkPackagePrefix, "data."), "."), strings.TrimPrefix(checkPackagePrefix, "data."))
+			}
+		}
 		return nil, checkRules{}, false, nil
 	}
 	loc := func() string {
