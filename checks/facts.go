@@ -56,7 +56,7 @@ type CollectError struct {
 	API       string `json:"api,omitempty"`
 	Resource  string `json:"resource,omitempty"`
 	// ResourceTypes lists the resource types the failure hid. Empty means every
-	// type the collector produces ("<collector>.*").
+	// type its run covers.
 	ResourceTypes []string `json:"resource_types,omitempty"`
 	Message       string   `json:"message"`
 }
@@ -77,8 +77,10 @@ type CollectorRun struct {
 	Status    string         `json:"status"`
 	Errors    []CollectError `json:"errors,omitempty"`
 	APICalls  map[string]int `json:"api_calls,omitempty"`
-	// Covers lists the resource types (glob patterns) the run collects; empty means
-	// every type named "<collector>.*". A check over a type no run covers is not assessed.
+	// Covers lists the resource types (glob patterns, Glob) the run collects;
+	// empty means those its collector's registration covers
+	// (collectors.Registry.Covering). A check over a type no run covers is not
+	// assessed.
 	Covers []string `json:"covers,omitempty"`
 	// Evidence is the raw evidence of the run that no resource cites: who the
 	// caller was, which regions were listed, listings that found nothing.

@@ -44,7 +44,7 @@ type Collector struct {
 // checks a command of one collector reports (sdescan iac, sdescan image).
 func (c Collector) Reads(ch *checks.Check) bool {
 	for _, t := range ch.ResourceTypes {
-		if coversType(c.Covers, t) {
+		if checks.CoversType(c.Covers, t) {
 			return true
 		}
 	}
@@ -82,7 +82,7 @@ func (r Registry) Validate() error {
 			return fmt.Errorf("collector %s: a policy folder and its checks go together", c.Name)
 		}
 		for _, t := range c.ResourceTypes {
-			if !coversType(c.Covers, t) {
+			if !checks.CoversType(c.Covers, t) {
 				return fmt.Errorf("collector %s: emits %s, which its covers do not name", c.Name, t)
 			}
 		}
@@ -198,16 +198,6 @@ func (r Registry) FillCovers(f *checks.Facts) {
 			run.Covers = slices.Clone(c.Covers)
 		}
 	}
-}
-
-// coversType reports whether a type matches one of the covers' globs.
-func coversType(covers []string, typ string) bool {
-	for _, p := range covers {
-		if ok, _ := path.Match(p, typ); ok {
-			return true
-		}
-	}
-	return false
 }
 
 // subFS is a collector's folder of the embedded tree (ShippedPolicies).

@@ -359,27 +359,12 @@ func runResults(f *checks.Facts) []RunResult {
 	return out
 }
 
-// runCovers reports whether a run's covers (resource-type globs) name a type.
-func runCovers(covers []string, typ string) bool {
-	for _, p := range covers {
-		if Glob(p, typ) {
-			return true
-		}
-	}
-	return false
-}
-
 // errorHides reports whether a collect error hid resources of a type.
 func errorHides(e checks.CollectError, covers []string, typ string) bool {
 	if len(e.ResourceTypes) == 0 {
-		return runCovers(covers, typ)
+		return checks.CoversType(covers, typ)
 	}
-	for _, p := range e.ResourceTypes {
-		if Glob(p, typ) {
-			return true
-		}
-	}
-	return false
+	return checks.CoversType(e.ResourceTypes, typ)
 }
 
 func describeCollectError(e checks.CollectError) string {
@@ -440,7 +425,7 @@ func rollChecks(list []*checks.Check, findings []Finding, facts *checks.Facts, c
 			covered := false
 			for _, r := range runs {
 				covers := covering(r)
-				if !runCovers(covers, t) {
+				if !checks.CoversType(covers, t) {
 					continue
 				}
 				covered = true

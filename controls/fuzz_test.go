@@ -11,8 +11,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/sdescan/sdescan/controls"
 	"gopkg.in/yaml.v3"
+
+	"github.com/sdescan/sdescan/checks"
+	"github.com/sdescan/sdescan/controls"
 )
 
 // The fuzz targets assert only what every input must satisfy: no panic, and an
@@ -291,7 +293,7 @@ func FuzzParseWaivers(f *testing.F) {
 		for _, w := range list {
 			w.Expired(at)
 			w.Matches(w.Check, w.Resource)
-			controls.Glob(w.Resource, "aws://111111111111/eu-west-2/s3/bucket/research-raw")
+			checks.Glob(w.Resource, "aws://111111111111/eu-west-2/s3/bucket/research-raw")
 		}
 	})
 }

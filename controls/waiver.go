@@ -2,9 +2,9 @@ package controls
 
 import (
 	"fmt"
-	"strings"
 	"time"
 
+	"github.com/sdescan/sdescan/checks"
 	"github.com/sdescan/sdescan/checks/limits"
 )
 
@@ -87,32 +87,7 @@ func (w *Waiver) Expired(t time.Time) bool { return t.After(endOfDay(w.expires))
 
 // Matches reports whether the waiver covers a check on a resource.
 func (w *Waiver) Matches(checkID, resourceID string) bool {
-	return w.Check == checkID && Glob(w.Resource, resourceID)
-}
-
-// Glob matches s against a pattern where * stands for any run of characters
-// (slashes included) and ? for exactly one; everything else is literal.
-func Glob(pattern, s string) bool {
-	// Iterative wildcard matching with single-star backtracking: linear-ish, no recursion.
-	p, i := 0, 0
-	star, mark := -1, 0
-	for i < len(s) {
-		switch {
-		case p < len(pattern) && pattern[p] == '*':
-			star, mark = p, i
-			p++
-		case p < len(pattern) && (pattern[p] == '?' || pattern[p] == s[i]):
-			p++
-			i++
-		case star >= 0:
-			p = star + 1
-			mark++
-			i = mark
-		default:
-			return false
-		}
-	}
-	return strings.Trim(pattern[p:], "*") == ""
+	return w.Check == checkID && checks.Glob(w.Resource, resourceID)
 }
 
 // WaiverRef is the waiver applied to a finding, as reports show it.

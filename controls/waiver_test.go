@@ -112,7 +112,7 @@ func TestGlob(t *testing.T) {
 		{`a\*`, `a\xyz`, true}, // backslash is literal too
 	}
 	for _, tc := range tests {
-		if got := controls.Glob(tc.pattern, tc.s); got != tc.want {
+		if got := checks.Glob(tc.pattern, tc.s); got != tc.want {
 			t.Errorf("Glob(%q, %q) = %v, want %v", tc.pattern, tc.s, got, tc.want)
 		}
 	}
