@@ -14,6 +14,7 @@ import (
 	"github.com/sdescan/sdescan/collectors"
 	"github.com/sdescan/sdescan/collectors/aws"
 	"github.com/sdescan/sdescan/controls"
+	"github.com/sdescan/sdescan/controls/runner"
 )
 
 // demoFacts is the bundled demo estate.
@@ -35,16 +36,9 @@ func builtinEngine(tb testing.TB) *engine.Engine {
 	return builtin
 }
 
-// engineResolver resolves check IDs and aliases with the real engine.
-func engineResolver(e *engine.Engine) controls.CheckResolver {
-	return func(id string) (string, bool) {
-		c, ok := e.Check(id)
-		if !ok {
-			return "", false
-		}
-		return c.ID, true
-	}
-}
+// engineResolver resolves check IDs and aliases as every command does
+// (runner.Resolver), among the engine's checks alone.
+func engineResolver(e *engine.Engine) controls.CheckResolver { return runner.Resolver(e, nil, nil) }
 
 // setResolver accepts exactly the given check IDs.
 func setResolver(ids ...string) controls.CheckResolver {
@@ -110,30 +104,24 @@ func date(tb testing.TB, s string) time.Time {
 	return t
 }
 
-// demoAssessment evaluates the demo estate with the builtin checks and catalogue.
+// demoAssessment assesses the demo estate with the builtin checks and catalogue,
+// through the one assessment runner.
 func demoAssessment(tb testing.TB) *controls.Assessment {
 	tb.Helper()
-	e := builtinEngine(tb)
-	cat, err := controls.LoadBuiltin(engineResolver(e))
-	if err != nil {
-		tb.Fatal(err)
-	}
 	facts, err := checks.ReadFactsFile(demoFacts)
 	if err != nil {
 		tb.Fatal(err)
 	}
-	findings, err := e.Evaluate(context.Background(), facts, engine.Params{AsOf: facts.AsOf()})
+	p, err := runner.Prepare(runner.Setup{Tool: checks.Version{Name: "sdescan", Version: "test"}, Policies: []checks.PolicySource{collectors.Builtin()},
+		Collectors: collectors.Registry{aws.Collector()}, Params: runner.Params{AsOf: facts.AsOf()}})
 	if err != nil {
 		tb.Fatal(err)
 	}
-	return controls.Assess(controls.Input{Covering: testCovering,
-		Tool:      checks.Version{Name: "sdescan", Version: "test"},
-		Facts:     facts,
-		Findings:  findings,
-		Checks:    e.Checks(),
-		Catalogue: cat,
-		AsOf:      facts.AsOf(),
-	})
+	res, err := p.Run(context.Background(), facts, runner.Options{})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return res.Assessment
 }
 
 // requirement finds a requirement's result in an assessment.

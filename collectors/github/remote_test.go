@@ -23,6 +23,7 @@ import (
 	"github.com/sdescan/sdescan/collectors"
 	"github.com/sdescan/sdescan/collectors/github/rap"
 	"github.com/sdescan/sdescan/controls"
+	"github.com/sdescan/sdescan/controls/runner"
 )
 
 // testToken has the shape of a classic personal access token; it must never
@@ -438,21 +439,11 @@ func TestGitHubPublicationException(t *testing.T) {
 // Every collector failure leaves the facts it hid out, and the roll-up reports
 // the checks over them as not assessed (or partial), never as passing.
 func TestGitHubFailuresNotAssessed(t *testing.T) {
-	e, err := engine.New(collectors.Builtin())
+	p, err := runner.Prepare(runner.Setup{Policies: []checks.PolicySource{collectors.Builtin()}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	resolve := func(id string) (string, bool) {
-		c, ok := e.Check(id)
-		if !ok {
-			return "", false
-		}
-		return c.ID, true
-	}
-	cat, err := controls.LoadBuiltin(resolve)
-	if err != nil {
-		t.Fatal(err)
-	}
+	e, cat := p.Engine, p.Catalogue
 	fail := func(status int) func(w http.ResponseWriter, r *http.Request, n int) bool {
 		return func(w http.ResponseWriter, r *http.Request, n int) bool {
 			w.WriteHeader(status)

@@ -19,9 +19,9 @@ import (
 	"strings"
 
 	"github.com/sdescan/sdescan/checks"
-	"github.com/sdescan/sdescan/checks/engine"
 	"github.com/sdescan/sdescan/collectors"
 	"github.com/sdescan/sdescan/controls"
+	"github.com/sdescan/sdescan/controls/runner"
 )
 
 func main() {
@@ -33,20 +33,11 @@ func main() {
 
 // generate loads the builtin checks and catalogue and writes the document.
 func generate(w io.Writer) error {
-	eng, err := engine.New(collectors.Builtin())
+	p, err := runner.Prepare(runner.Setup{Policies: []checks.PolicySource{collectors.Builtin()}})
 	if err != nil {
 		return err
 	}
-	cat, err := controls.LoadBuiltin(func(id string) (string, bool) {
-		c, ok := eng.Check(id)
-		if !ok {
-			return "", false
-		}
-		return c.ID, true
-	})
-	if err != nil {
-		return err
-	}
+	cat, eng := p.Catalogue, p.Engine
 	bw := bufio.NewWriter(w)
 	render(bw, cat, eng.Checks())
 	return bw.Flush()
