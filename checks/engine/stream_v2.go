@@ -8,7 +8,6 @@ import (
 	"encoding/json/jsontext"
 	"hash/maphash"
 	"io"
-	"slices"
 	"sync"
 
 	"github.com/sdescan/sdescan/checks"
@@ -109,16 +108,8 @@ func (e *Engine) streamFile(ctx context.Context, path string, params func(*check
 	// Every resource is decoded and validated before the recorded results are
 	// added (a worker that failed leaves s.recorded incomplete: not used then).
 	findings, err := sess.finishWith(func() []checks.Finding {
-		slices.SortStableFunc(s.recorded, func(a, b checks.Resource) int {
-			switch {
-			case a.ID < b.ID:
-				return -1
-			case a.ID > b.ID:
-				return 1
-			}
-			return 0
-		})
 		facts.Resources = s.recorded
+		facts.Normalize() // resources by ID, as a file read whole
 		rec, _ := checks.RecordedFindings(facts)
 		return rec
 	})
@@ -131,7 +122,6 @@ func (e *Engine) streamFile(ctx context.Context, path string, params func(*check
 	if facts.Validate() != nil {
 		return s, nil
 	}
-	facts.Normalize()
 	s.ok, s.facts, s.findings = true, facts, findings
 	return s, nil
 }

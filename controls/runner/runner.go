@@ -306,8 +306,8 @@ type Options struct {
 	// resources are released after it unless KeepResources.
 	Evaluated     func(facts *checks.Facts, findings []checks.Finding, list []*checks.Check)
 	KeepResources bool
-	// Observe, when set, sees each resource as a facts file is streamed (RunFile),
-	// from several goroutines at once.
+	// Observe, when set, sees each resource before it is evaluated: from
+	// several goroutines at once as a facts file is streamed (RunFile).
 	Observe func(*checks.Resource)
 }
 
@@ -325,6 +325,11 @@ type Result struct {
 // Run evaluates the checks over the facts, rolls the findings up into the
 // assessment and judges the gate.
 func (p *Prepared) Run(ctx context.Context, facts *checks.Facts, o Options) (*Result, error) {
+	if o.Observe != nil {
+		for i := range facts.Resources {
+			o.Observe(&facts.Resources[i])
+		}
+	}
 	start := time.Now()
 	findings, err := p.Engine.Evaluate(ctx, facts, p.Setup.Params.Checks())
 	if err != nil {
@@ -435,13 +440,11 @@ type resolver struct {
 	external func() ([]*checks.Check, error)
 	recorded *checks.Facts
 
-	once     sync.Once
-	list     []*checks.Check
-	listErr  error
-	recOnce  sync.Once
-	recList  []*checks.Check
-	mu       sync.Mutex
-	firstErr error
+	once    sync.Once
+	list    []*checks.Check
+	listErr error
+	recOnce sync.Once
+	recList []*checks.Check
 }
 
 func newResolver(e *engine.Engine, external func() ([]*checks.Check, error), recorded *checks.Facts) *resolver {
@@ -462,13 +465,7 @@ func (r *resolver) resolve(id string) (string, bool) {
 	}
 	if r.external != nil {
 		r.once.Do(func() { r.list, r.listErr = r.external() })
-		if r.listErr != nil {
-			r.mu.Lock()
-			if r.firstErr == nil {
-				r.firstErr = fmt.Errorf("listing external checks: %w", r.listErr)
-			}
-			r.mu.Unlock()
-		} else if c, ok := lookup(r.list, strings.ToUpper(id)); ok {
+		if c, ok := lookup(r.list, strings.ToUpper(id)); ok {
 			return c, true
 		}
 	}
@@ -481,10 +478,12 @@ func (r *resolver) resolve(id string) (string, bool) {
 	return "", false
 }
 
+// err is why the external checks could not be listed, once an ID needed them.
 func (r *resolver) err() error {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return r.firstErr
+	if r.listErr != nil {
+		return fmt.Errorf("listing external checks: %w", r.listErr)
+	}
+	return nil
 }
 
 // lookup finds id among the checks' IDs, then their aliases.
@@ -506,9 +505,9 @@ func lookup(list []*checks.Check, id string) (string, bool) {
 var ErrNothing = errors.New("nothing assessed")
 
 // NothingAssessed says why a run assessed nothing at all — every collector run
-// failed (an account unreachable, credentials refused), or the facts record
-// neither a run nor a resource (of which there were resources) — or returns nil. Such a run's report holds no
-// evidence, only gaps.
+// failed (an account unreachable, credentials refused), or the facts record no
+// run and none of their resources (how many there were) — or returns nil. Such
+// a run's report holds no evidence, only gaps.
 func NothingAssessed(f *checks.Facts, resources int, name string) error {
 	if len(f.Runs) == 0 {
 		if resources == 0 {

@@ -236,13 +236,13 @@ func (o *assessOptions) run(ctx context.Context, g *globalOptions, in inputs) er
 	var review *reports.BackupReview
 	var rin reports.Input
 	var loc reports.Locator
+	// Reports keep only what locates findings in files (loc); the backup review
+	// reads the data stores' attributes.
 	opts := runner.Options{Evaluated: func(facts *checks.Facts, findings []checks.Finding, list []*checks.Check) {
-		// The backup review reads the data stores' attributes; reports keep only
-		// what locates findings in files.
 		if o.backupReview {
 			review = reports.NewBackupReview(facts, findings, setup.Params.Checks(), "")
 		}
-		rin = reports.NewInput(nil, list, facts.Resources)
+		rin = reports.NewInput(nil, list, nil)
 	}, Observe: loc.Observe}
 	var prep *runner.Prepared
 	var res *runner.Result
@@ -251,7 +251,6 @@ func (o *assessOptions) run(ctx context.Context, g *globalOptions, in inputs) er
 		if prep, res, in.facts, err = runner.RunFile(ctx, setup, in.file, asOfOf, opts); err != nil {
 			return inputError(err)
 		}
-		rin.Paths = loc.Paths()
 	} else {
 		if prep, err = runner.Prepare(setup); err != nil {
 			return inputError(err)
@@ -261,6 +260,7 @@ func (o *assessOptions) run(ctx context.Context, g *globalOptions, in inputs) er
 		}
 	}
 	a := res.Assessment
+	rin.Paths = loc.Paths()
 
 	var built *pack.Files
 	if pk != nil {
