@@ -1,8 +1,13 @@
-// Package azure is the start of the read-only Azure collector (the Azure
-// issue): what every request to Azure goes through, before any collector code
-// sends one. ReadOnly is the pipeline policy that refuses, before anything
-// leaves the process, every request that is not a read (PUT, PATCH, DELETE, a
-// POST not on the allow-list of read operations, and any operation that
-// returns secrets); LoadCloud reads a custom cloud (--azure-cloud FILE). The
-// collector, its registration and its checks build on them.
+// Package azure is the read-only Azure collector (the Azure issue). Collect
+// reads the subscriptions in scope (given, under a management group, or all
+// the credential can list) through the official SDK's ARM clients, each built
+// by clientOptions: resource-provider registration off, ReadOnly (which
+// refuses, before anything leaves the process, every request that is not a
+// read and any operation that returns secrets), the allow-list of the
+// operations the services declare (Operations), and bounded retries that
+// honour Retry-After. Services (storage, network, keyvault) register
+// themselves from their own files with the resource types they cover. What
+// could not be read is a CollectError naming the subscription, service,
+// operation and the types it hid; LoadCloud reads a custom cloud
+// (--azure-cloud FILE).
 package azure
