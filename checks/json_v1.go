@@ -3,6 +3,7 @@
 package checks
 
 import (
+	"bytes"
 	"encoding/json"
 	"io"
 )
@@ -13,6 +14,19 @@ func writeJSON(w io.Writer, v any) error {
 	enc.SetIndent("", "  ")
 	enc.SetEscapeHTML(false)
 	return enc.Encode(v)
+}
+
+// encodeIndented appends v to b as writeJSON writes it, every line after the
+// first prefixed by prefix, without a trailing newline.
+func encodeIndented(b *bytes.Buffer, v any, prefix string) error {
+	enc := json.NewEncoder(b)
+	enc.SetIndent(prefix, "  ")
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return err
+	}
+	b.Truncate(b.Len() - 1) // Encode's newline
+	return nil
 }
 
 // writeFactsJSON is writeJSON (the resources are encoded on all cores only in

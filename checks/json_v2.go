@@ -26,6 +26,12 @@ func writeJSON(w io.Writer, v any) error {
 	return err
 }
 
+// encodeIndented appends v to b as writeJSON writes it, every line after the
+// first prefixed by prefix, without a trailing newline.
+func encodeIndented(b *bytes.Buffer, v any, prefix string) error {
+	return jsonv2.MarshalWrite(b, v, json.DefaultOptionsV1(), jsontext.WithIndentPrefix(prefix), jsontext.WithIndent("  "), jsontext.EscapeForHTML(false))
+}
+
 // writeFactsJSON writes what writeJSON writes for f, encoding the resources on
 // all cores: each chunk of resources is encoded as the elements of the
 // "resources" array are (indented by two levels), and the chunks are joined

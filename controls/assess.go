@@ -34,9 +34,13 @@ var sensitiveClasses = map[string]bool{"identifiable": true, "pseudonymised": tr
 
 // Input is everything the roll-up needs.
 type Input struct {
-	Tool         checks.Version
-	Facts        *checks.Facts
-	Findings     []checks.Finding
+	Tool     checks.Version
+	Facts    *checks.Facts
+	Findings []checks.Finding
+	// Set, when not nil, holds the findings in place of Findings: the
+	// assessment reads them from it rather than holding them (EachFinding,
+	// WriteJSON), so the caller closes the set once the assessment is written.
+	Set          *checks.FindingSet
 	Checks       []*checks.Check
 	Catalogue    *Catalogue
 	Attestations []*Attestation
@@ -56,11 +60,13 @@ type Input struct {
 
 // Assessment is the result of a scan: the stable JSON contract of docs/output.md.
 type Assessment struct {
-	Tool          checks.Version      `json:"tool"`
-	AsOf          string              `json:"as_of"`
-	Risk          Risk                `json:"risk"`
-	Frameworks    []FrameworkResult   `json:"frameworks"`
-	Checks        []CheckResult       `json:"checks"`
+	Tool       checks.Version    `json:"tool"`
+	AsOf       string            `json:"as_of"`
+	Risk       Risk              `json:"risk"`
+	Frameworks []FrameworkResult `json:"frameworks"`
+	Checks     []CheckResult     `json:"checks"`
+	// Findings are nil when the assessment reads them from a set (Streamed):
+	// EachFinding reads either.
 	Findings      []Finding           `json:"findings"`
 	CollectorRuns []RunResult         `json:"collector_runs"`
 	Attestations  []AttestationResult `json:"attestations"`
@@ -68,6 +74,8 @@ type Assessment struct {
 	// Evaluation says how the checks were evaluated, when the assessment runner
 	// made the assessment (controls/runner): never a silent fallback.
 	Evaluation *Evaluation `json:"evaluation,omitempty"`
+
+	stream *findingStream // the findings, when read from a set
 }
 
 // Evaluation is how the checks were evaluated: how many resources sdescan's
@@ -255,24 +263,39 @@ func Assess(in Input) *Assessment {
 		}
 	}
 
-	// Findings with waivers applied.
-	a.Findings = make([]Finding, len(in.Findings))
-	for i, f := range in.Findings {
-		a.Findings[i] = Finding{Finding: f}
-		if a.Findings[i].Messages == nil {
-			a.Findings[i].Messages = []string{}
-		}
+	// Findings with waivers applied, counted as they pass: held, or read
+	// from the set again when the assessment is written.
+	waive := func(f checks.Finding) (*WaiverRef, int) {
 		if f.Status != checks.Fail {
-			continue
+			return nil, -1
 		}
 		for wi, w := range in.Waivers {
 			if wres[wi].Status == "expired" || !w.Matches(f.CheckID, f.ResourceID) {
 				continue
 			}
-			a.Findings[i].Waiver = &WaiverRef{ID: w.ID, Reason: w.Reason, Approver: w.Approver, Expires: w.Expires}
+			return &WaiverRef{ID: w.ID, Reason: w.Reason, Approver: w.Approver, Expires: w.Expires}, wi
+		}
+		return nil, -1
+	}
+	counts := tally{}
+	count := func(f checks.Finding) *WaiverRef {
+		ref, wi := waive(f)
+		if wi >= 0 {
 			wres[wi].Applied++
 			wres[wi].Status = "active"
-			break
+		}
+		counts.add(f, ref != nil)
+		return ref
+	}
+	if in.Set != nil {
+		for f := range in.Set.All() {
+			count(f)
+		}
+		a.stream = &findingStream{set: in.Set, waive: func(f checks.Finding) *WaiverRef { ref, _ := waive(f); return ref }}
+	} else {
+		a.Findings = make([]Finding, len(in.Findings))
+		for i, f := range in.Findings {
+			a.Findings[i] = Finding{Finding: nonNilMessages(f), Waiver: count(f)}
 		}
 	}
 	a.Waivers = wres
@@ -283,7 +306,7 @@ func Assess(in Input) *Assessment {
 	if covering == nil {
 		covering = func(r checks.CollectorRun) []string { return r.Covers }
 	}
-	a.Checks = rollChecks(in.Checks, a.Findings, in.Facts, covering)
+	a.Checks = rollChecks(in.Checks, counts, in.Facts, covering)
 	byCheck := map[string]*CheckResult{}
 	for i := range a.Checks {
 		byCheck[a.Checks[i].ID] = &a.Checks[i]
@@ -309,7 +332,7 @@ func Assess(in Input) *Assessment {
 	}
 	a.Attestations = sortedAttestationResults(att)
 
-	a.Risk = riskOf(a.Findings, func(string) bool { return true })
+	a.Risk = counts.risk(func(string) bool { return true })
 	for _, c := range a.Checks {
 		if c.incomplete {
 			a.Risk.NotAssessedChecks = append(a.Risk.NotAssessedChecks, c.ID)
@@ -324,7 +347,7 @@ func Assess(in Input) *Assessment {
 		if !selected(in.Frameworks, fw.ID) {
 			continue
 		}
-		a.Frameworks = append(a.Frameworks, assessFramework(fw, byCheck, att, a.Findings))
+		a.Frameworks = append(a.Frameworks, assessFramework(fw, byCheck, att, counts))
 	}
 	if a.Frameworks == nil {
 		a.Frameworks = []FrameworkResult{}
@@ -383,30 +406,12 @@ func describeCollectError(e checks.CollectError) string {
 
 // rollChecks summarises each check over its findings and the collection holes
 // that touch its resource types.
-func rollChecks(list []*checks.Check, findings []Finding, facts *checks.Facts, covering func(checks.CollectorRun) []string) []CheckResult {
-	idx := map[string]int{}
+func rollChecks(list []*checks.Check, counts tally, facts *checks.Facts, covering func(checks.CollectorRun) []string) []CheckResult {
 	out := make([]CheckResult, len(list))
 	for i, c := range list {
 		out[i] = CheckResult{ID: c.ID, Title: c.Title, Severity: c.Severity, Types: c.ResourceTypes, Reasons: []string{}}
-		idx[c.ID] = i
-	}
-	for _, f := range findings {
-		i, ok := idx[f.CheckID]
-		if !ok {
-			continue
-		}
-		c := &out[i]
-		switch f.Status {
-		case checks.Pass:
-			c.Pass++
-		case checks.Fail:
-			if f.Waiver != nil {
-				c.Waived++
-			} else {
-				c.Fail++
-			}
-		case checks.Error:
-			c.Error++
+		if t := counts[c.ID]; t != nil {
+			out[i].Pass, out[i].Fail, out[i].Waived, out[i].Error = t.pass, t.fail, t.waived, t.errors
 		}
 	}
 	var runs []checks.CollectorRun
@@ -477,7 +482,7 @@ func rollChecks(list []*checks.Check, findings []Finding, facts *checks.Facts, c
 }
 
 // assessFramework decides each requirement's status and the framework's figures.
-func assessFramework(fw *Framework, byCheck map[string]*CheckResult, att map[string]AttestationResult, findings []Finding) FrameworkResult {
+func assessFramework(fw *Framework, byCheck map[string]*CheckResult, att map[string]AttestationResult, counts tally) FrameworkResult {
 	res := FrameworkResult{ID: fw.ID, Title: fw.Title, Version: fw.Version, Source: fw.Source, Vocabulary: fw.Vocabulary}
 	inFramework := map[string]bool{}
 	for _, r := range fw.Requirements {
@@ -497,7 +502,7 @@ func assessFramework(fw *Framework, byCheck map[string]*CheckResult, att map[str
 			inFramework[c] = true
 		}
 	}
-	risk := riskOf(findings, func(id string) bool { return inFramework[id] })
+	risk := counts.risk(func(id string) bool { return inFramework[id] })
 	res.Score, res.RAG = risk.Score, risk.RAG
 	if n := len(fw.Requirements); n > 0 {
 		res.PercentMet = round1(100 * float64(res.Counts.Met) / float64(n))
@@ -596,31 +601,6 @@ func FindingWeight(f checks.Finding) int {
 		w *= 2
 	}
 	return w
-}
-
-// riskOf scores the pass/fail findings of the checks keep selects.
-func riskOf(findings []Finding, keep func(checkID string) bool) Risk {
-	var r Risk
-	for _, f := range findings {
-		if !keep(f.CheckID) || (f.Status != checks.Pass && f.Status != checks.Fail) {
-			continue
-		}
-		w := FindingWeight(f.Finding)
-		r.AssessedWeight += w
-		if f.Status == checks.Fail {
-			if f.Waiver != nil {
-				r.WaivedWeight += w
-				continue
-			}
-			r.FailedWeight += w
-			if f.Severity == checks.Critical {
-				r.CriticalFailures++
-			}
-		}
-	}
-	r.Score, r.RAG = ScoreRAG(r.AssessedWeight, r.FailedWeight, r.CriticalFailures)
-	r.NotAssessedChecks = []string{}
-	return r
 }
 
 // ScoreRAG applies the published formula: score = 100 x (1 - failed / assessed),

@@ -552,7 +552,7 @@ func JSONWithTrend(w io.Writer, a, prev *controls.Assessment) error {
 	if prev == nil {
 		return JSON(w, a)
 	}
-	return checks.WriteJSON(w, AssessmentWithTrend{Assessment: a, Previous: TrendOf(prev)})
+	return controls.WriteJSON(w, AssessmentWithTrend{Assessment: a, Previous: TrendOf(prev)}, a)
 }
 
 // tableWithTrend is Table with the trend line under the risk score when a

@@ -403,7 +403,7 @@ func topRisks(a *controls.Assessment, meta map[string]*checks.Check) ([]riskView
 		resources                  []string
 	}
 	by := map[string]*agg{}
-	for _, f := range a.Findings {
+	for f := range a.EachFinding() {
 		if f.Status != checks.Fail || f.Waiver != nil {
 			continue
 		}
@@ -743,7 +743,7 @@ func assessorOf(a *controls.Assessment, m *PackSource, meta map[string]*checks.C
 	}
 
 	findings := map[string][]controls.Finding{}
-	for _, f := range a.Findings {
+	for f := range a.EachFinding() {
 		findings[f.CheckID] = append(findings[f.CheckID], f)
 	}
 	for _, c := range a.Checks {

@@ -105,7 +105,7 @@ func JUnit(w io.Writer, in Input) error {
 	}
 
 	s := junitSuite{Name: "findings", Time: "0", Timestamp: junitTime(a.AsOf)}
-	for _, f := range a.Findings {
+	for f := range a.EachFinding() {
 		c := junitCase{Name: f.CheckID + " " + f.ResourceID, Classname: "sdescan.findings." + f.CheckID, Time: "0"}
 		msgs := strings.Join(f.Messages, "\n")
 		title := in.checkMeta(f.CheckID).Title

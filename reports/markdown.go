@@ -130,7 +130,7 @@ func summary(w io.Writer, a, prev *controls.Assessment) error {
 	}
 	byCheck := map[string]*failingCheck{}
 	var order []*failingCheck
-	for _, f := range a.Findings {
+	for f := range a.EachFinding() {
 		if f.Status != checks.Fail || f.Waiver != nil {
 			continue
 		}

@@ -144,7 +144,7 @@ func buildOSCAL(in Input) (*oscal.AssessmentResults, error) {
 
 	// Failing and unassessed resources per check, for the observations.
 	failing := map[string][]string{}
-	for _, f := range a.Findings {
+	for f := range a.EachFinding() {
 		if (f.Status == checks.Fail && f.Waiver == nil) || f.Status == checks.Error {
 			failing[f.CheckID] = append(failing[f.CheckID], f.ResourceID)
 		}

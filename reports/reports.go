@@ -99,6 +99,15 @@ func NewInput(a *controls.Assessment, list []*checks.Check, resources []checks.R
 
 // Write renders the input in the named format.
 func Write(w io.Writer, format string, in Input) error {
+	if err := write(w, format, in); err != nil {
+		return err
+	}
+	// Findings read back from disk as they are rendered: a read error makes
+	// the report incomplete, so no report.
+	return in.Assessment.FindingsErr()
+}
+
+func write(w io.Writer, format string, in Input) error {
 	switch format {
 	case "table":
 		return tableWithTrend(w, in.Assessment, in.Previous)
@@ -128,7 +137,7 @@ func FormatList() string {
 
 // JSON writes the assessment as stable, indented JSON (docs/output.md).
 func JSON(w io.Writer, a *controls.Assessment) error {
-	return checks.WriteJSON(w, a)
+	return controls.WriteJSON(w, a, a)
 }
 
 // checkMeta is what a renderer knows of a check: its metadata when loaded, else

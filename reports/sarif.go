@@ -97,7 +97,7 @@ func SARIF(w io.Writer, in Input) error {
 	}
 
 	withError := map[string]bool{}
-	for _, f := range a.Findings {
+	for f := range a.EachFinding() {
 		if f.Status != checks.Fail && f.Status != checks.Error {
 			continue
 		}

@@ -114,7 +114,7 @@ type failing struct {
 func failingRequirements(a *controls.Assessment) []failing {
 	weight := map[string]int{}
 	count := map[string]int{}
-	for _, f := range a.Findings {
+	for f := range a.EachFinding() {
 		if f.Status == checks.Fail && f.Waiver == nil {
 			weight[f.CheckID] += controls.FindingWeight(f.Finding)
 			count[f.CheckID]++

@@ -99,6 +99,9 @@ type Engine struct {
 	// Limits bound the time and memory evaluation may take (zero: the
 	// defaults, DefaultEvalTimeout and DefaultMaxMemory).
 	Limits EvalLimits
+	// SpillBudget is the memory EvaluateFile's findings may take before they
+	// are spilled to a temporary file (0: checks.DefaultSpillBudget).
+	SpillBudget int
 
 	statsMu sync.Mutex
 	stats   EvalStats // of the last Evaluate that completed
@@ -459,7 +462,7 @@ type job struct {
 // evaluate on one resource, or exceeds e.Limits there, gives an error finding
 // for that pair only.
 func (e *Engine) Evaluate(ctx context.Context, facts *checks.Facts, p Params) ([]checks.Finding, error) {
-	sess, err := e.startEval(ctx, p)
+	sess, err := e.startEval(ctx, p, 0)
 	if err != nil {
 		return nil, err
 	}
@@ -475,7 +478,11 @@ func (e *Engine) Evaluate(ctx context.Context, facts *checks.Facts, p Params) ([
 		}
 	}
 	recorded, _ := checks.RecordedFindings(facts)
-	return sess.finish(recorded)
+	set, err := sess.finish(recorded)
+	if err != nil {
+		return nil, err
+	}
+	return set.Collect() // in memory: the list itself
 }
 
 // groupByType returns the resources some check reads, by type, and their types
@@ -509,31 +516,35 @@ func (e *Engine) batchSize() int {
 
 // evalSession is one evaluation run: jobs go to the workers as they come
 // (submit), in memory (Evaluate) or as a facts file is read (EvaluateFile);
-// finish waits for them and returns the findings, sorted.
+// finish waits for them and returns the findings, sorted (a checks.FindingSet,
+// which spills them to disk past its budget).
 type evalSession struct {
-	e       *Engine
-	ctx     context.Context
-	pq      *prepared
-	tag     string
-	wd      *watchdog
-	ch      chan job
-	wg      sync.WaitGroup
-	stats   []*runStats
-	mu      sync.Mutex
-	results [][]checks.Finding // by job seq
-	counts  map[string]int     // resources evaluated, by type
-	seq     int                // the next job's
-	decode  func(job) []job    // for jobs of raw resources (EvaluateFile)
-	failed  atomic.Bool        // a job could not be decoded: the results are not used
+	e      *Engine
+	ctx    context.Context
+	pq     *prepared
+	tag    string
+	wd     *watchdog
+	ch     chan job
+	wg     sync.WaitGroup
+	stats  []*runStats
+	mu     sync.Mutex
+	set    *checks.FindingSet
+	counts map[string]int  // resources evaluated, by type
+	seq    int             // the next job's
+	decode func(job) []job // for jobs of raw resources (EvaluateFile)
+	failed atomic.Bool     // a job could not be decoded: the results are not used
 }
 
-func (e *Engine) startEval(ctx context.Context, p Params) (*evalSession, error) {
+// startEval starts the workers of one evaluation; its findings spill to disk
+// past spillBudget bytes (<= 0: never).
+func (e *Engine) startEval(ctx context.Context, p Params, spillBudget int) (*evalSession, error) {
 	pq, err := e.prepare(ctx, p)
 	if err != nil {
 		return nil, err
 	}
 	workers := runtime.GOMAXPROCS(0)
-	s := &evalSession{e: e, ctx: ctx, pq: pq, tag: p.classificationTag(), ch: make(chan job, workers), counts: map[string]int{}}
+	s := &evalSession{e: e, ctx: ctx, pq: pq, tag: p.classificationTag(), ch: make(chan job, workers), counts: map[string]int{},
+		set: checks.NewFindingSet(spillBudget)}
 	s.wd = startWatchdog(ctx, e.Limits, workers, len(e.checks), len(e.typeIdx))
 	// Each worker counts into its own runStats, summed at the end.
 	s.stats = make([]*runStats, workers)
@@ -569,8 +580,11 @@ func (s *evalSession) run(j job, g *evalGuard, st *runStats) {
 			out = append(out, s.e.runJob(s.ctx, s.pq, sub, s.tag, s.wd, g, st)...)
 		}
 	}
+	if err := s.set.Add(out); err != nil {
+		s.failed.Store(true) // the set keeps the error: finish returns it
+		return
+	}
 	s.mu.Lock()
-	s.results[j.seq] = out
 	for _, sub := range jobs {
 		if len(sub.items) > 0 {
 			s.counts[sub.typ] += len(sub.items)
@@ -584,7 +598,6 @@ func (s *evalSession) submit(j job) bool {
 	s.mu.Lock()
 	j.seq = s.seq
 	s.seq++
-	s.results = append(s.results, nil)
 	s.mu.Unlock()
 	select {
 	case s.ch <- j:
@@ -595,17 +608,27 @@ func (s *evalSession) submit(j job) bool {
 }
 
 // finish waits for every job and returns the findings with the recorded ones,
-// sorted by check ID then resource ID.
-func (s *evalSession) finish(recorded []checks.Finding) ([]checks.Finding, error) {
+// sorted by check ID then resource ID. The caller closes the set.
+func (s *evalSession) finish(recorded []checks.Finding) (*checks.FindingSet, error) {
 	return s.finishWith(func() []checks.Finding { return recorded })
 }
 
+// abandon stops the session; its results are not used.
+func (s *evalSession) abandon() {
+	s.failed.Store(true)
+	set, _ := s.finish(nil)
+	if set != nil {
+		_ = set.Close()
+	}
+}
+
 // finishWith is finish with the recorded findings made once every job is done.
-func (s *evalSession) finishWith(recordedFn func() []checks.Finding) ([]checks.Finding, error) {
+func (s *evalSession) finishWith(recordedFn func() []checks.Finding) (*checks.FindingSet, error) {
 	close(s.ch)
 	s.wg.Wait()
 	s.wd.stopWatching()
 	if err := s.ctx.Err(); err != nil {
+		_ = s.set.Close()
 		return nil, err
 	}
 	types := make([]string, 0, len(s.counts))
@@ -618,25 +641,18 @@ func (s *evalSession) finishWith(recordedFn func() []checks.Finding) ([]checks.F
 	s.e.stats = st
 	s.e.statsMu.Unlock()
 	st.log(s.ctx)
-	recorded := recordedFn()
-	n := len(recorded)
-	for _, r := range s.results {
-		n += len(r)
+	// Evaluated findings first, recorded ones after: the set keeps findings
+	// that compare equal (recorded results could repeat a pair) in the order
+	// added, and the evaluator's pairs are unique, so this is one order.
+	if err := s.set.Add(recordedFn()); err != nil {
+		_ = s.set.Close()
+		return nil, err
 	}
-	out := make([]checks.Finding, 0, n)
-	for _, r := range s.results {
-		out = append(out, r...)
+	if err := s.set.Finish(); err != nil {
+		_ = s.set.Close()
+		return nil, err
 	}
-	out = append(out, recorded...)
-	// The evaluator's (check, resource) pairs are unique, so any sort gives this
-	// one order; recorded results come from facts, which could repeat a pair, so
-	// with them the sort keeps their (sorted) order.
-	if len(recorded) == 0 {
-		slices.SortFunc(out, checks.CompareFindings)
-	} else {
-		slices.SortStableFunc(out, checks.CompareFindings)
-	}
-	return out, nil
+	return s.set, nil
 }
 
 // runStats are one worker's counts (EvalStats).

@@ -13,18 +13,20 @@ import (
 const streamChunk = 256
 
 // EvaluateFile evaluates the checks over a facts file as it is read: each run of
-// resources is decoded, validated and evaluated on a worker and then let go, so
-// memory holds the findings, not the facts. params gives the parameters from
+// resources is decoded, validated and evaluated on a worker and then let go, and
+// the findings past SpillBudget wait in a temporary file, so memory holds
+// neither the facts nor the findings. params gives the parameters from
 // the facts' header (everything but the resources). observe, when set, sees
 // each resource, from several goroutines at once.
 //
 // It returns what ReadFactsFile and Evaluate would: the facts (without their
 // resources, except the recorded results, which RecordedFindings and ChecksFor
-// read), how many resources the file holds, and the findings, sorted. A file
+// read), how many resources the file holds, and the findings, sorted (the
+// caller closes the set, which removes its file). A file
 // that does not decode or validate gives ReadFactsFile's error, word for word;
 // a header written after the resources (no collected_at before them) is read
 // whole instead of streamed.
-func (e *Engine) EvaluateFile(ctx context.Context, path string, params func(*checks.Facts) (Params, error), observe func(*checks.Resource)) (*checks.Facts, int, []checks.Finding, error) {
+func (e *Engine) EvaluateFile(ctx context.Context, path string, params func(*checks.Facts) (Params, error), observe func(*checks.Resource)) (*checks.Facts, int, *checks.FindingSet, error) {
 	s, err := e.streamFile(ctx, path, params, observe)
 	if s != nil && s.ok {
 		return s.facts, s.n, s.findings, nil
@@ -38,7 +40,7 @@ func (e *Engine) EvaluateFile(ctx context.Context, path string, params func(*che
 }
 
 // evaluateWhole is EvaluateFile with the file read whole.
-func (e *Engine) evaluateWhole(ctx context.Context, path string, params func(*checks.Facts) (Params, error), observe func(*checks.Resource)) (*checks.Facts, int, []checks.Finding, error) {
+func (e *Engine) evaluateWhole(ctx context.Context, path string, params func(*checks.Facts) (Params, error), observe func(*checks.Resource)) (*checks.Facts, int, *checks.FindingSet, error) {
 	f, err := checks.ReadFactsFile(path)
 	if err != nil {
 		return nil, 0, nil, err
@@ -58,5 +60,23 @@ func (e *Engine) evaluateWhole(ctx context.Context, path string, params func(*ch
 	}
 	n := len(f.Resources)
 	f.Resources = slices.DeleteFunc(f.Resources, func(r checks.Resource) bool { return r.Type != checks.TypeRecordedResult })
-	return f, n, findings, nil
+	// Spilled past the budget as a streamed file's are: the facts are let go
+	// when this returns, the findings stay.
+	set := checks.NewFindingSet(e.spillBudget())
+	if err := set.Add(findings); err != nil {
+		_ = set.Close()
+		return nil, 0, nil, err
+	}
+	if err := set.Finish(); err != nil {
+		_ = set.Close()
+		return nil, 0, nil, err
+	}
+	return f, n, set, nil
+}
+
+func (e *Engine) spillBudget() int {
+	if e.SpillBudget > 0 {
+		return e.SpillBudget
+	}
+	return checks.DefaultSpillBudget
 }

@@ -24,6 +24,10 @@ func TestEvaluateFileMatchesWhole(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// A small budget: the findings of the larger files spill to disk, and
+	// nothing is left behind.
+	e.SpillBudget = 16 << 10
+	t.Setenv("TMPDIR", t.TempDir())
 	demo, err := os.ReadFile("../../fixtures/demo/facts.json")
 	if err != nil {
 		t.Fatal(err)
@@ -100,7 +104,7 @@ func TestEvaluateFileMatchesWhole(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			params := func(f *checks.Facts) (Params, error) { return Params{AsOf: f.AsOf()}, nil }
 			var seen atomic.Int64
-			facts, n, got, err := e.EvaluateFile(context.Background(), tc.file, params, func(*checks.Resource) { seen.Add(1) })
+			facts, n, set, err := e.EvaluateFile(context.Background(), tc.file, params, func(*checks.Resource) { seen.Add(1) })
 			whole, werr := checks.ReadFactsFile(tc.file)
 			if werr != nil {
 				if err == nil || err.Error() != werr.Error() {
@@ -109,6 +113,16 @@ func TestEvaluateFileMatchesWhole(t *testing.T) {
 				return
 			}
 			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := set.Collect()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if tc.streamed && streams && tc.name != "demo" && !set.Spilled() {
+				t.Error("not spilled")
+			}
+			if err := set.Close(); err != nil {
 				t.Fatal(err)
 			}
 			want, err := e.Evaluate(context.Background(), whole, Params{AsOf: whole.AsOf()})
@@ -133,6 +147,12 @@ func TestEvaluateFileMatchesWhole(t *testing.T) {
 			s, _ := e.streamFile(context.Background(), tc.file, params, nil)
 			if streamed := s != nil && s.ok; streamed != (tc.streamed && streams) {
 				t.Errorf("streamed = %v, want %v", streamed, tc.streamed)
+			}
+			if s != nil && s.findings != nil {
+				s.findings.Close()
+			}
+			if left, _ := os.ReadDir(os.Getenv("TMPDIR")); len(left) != 0 {
+				t.Errorf("left behind: %v", left)
 			}
 		})
 	}

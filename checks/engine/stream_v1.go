@@ -13,7 +13,7 @@ type stream struct {
 	ok       bool
 	facts    *checks.Facts
 	n        int
-	findings []checks.Finding
+	findings *checks.FindingSet
 }
 
 // streamFile needs encoding/json/jsontext: without GOEXPERIMENT=jsonv2 a facts

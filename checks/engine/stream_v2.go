@@ -19,7 +19,7 @@ type stream struct {
 	ok       bool
 	facts    *checks.Facts
 	n        int
-	findings []checks.Finding
+	findings *checks.FindingSet
 
 	mu       sync.Mutex
 	seed     maphash.Seed
@@ -52,8 +52,7 @@ func (e *Engine) streamFile(ctx context.Context, path string, params func(*check
 	var sess *evalSession
 	abandon := func() {
 		if sess != nil {
-			sess.failed.Store(true)
-			_, _ = sess.finish(nil) // the results are not used
+			sess.abandon()
 		}
 	}
 	for dec.PeekKind() != '}' {
@@ -82,7 +81,7 @@ func (e *Engine) streamFile(ctx context.Context, path string, params func(*check
 		if err != nil {
 			return nil, err
 		}
-		if sess, err = e.startEval(ctx, p); err != nil {
+		if sess, err = e.startEval(ctx, p, e.spillBudget()); err != nil {
 			return nil, err
 		}
 		sess.decode = func(j job) []job { return s.decode(e, j, observe) }
@@ -116,10 +115,8 @@ func (e *Engine) streamFile(ctx context.Context, path string, params func(*check
 	if err != nil {
 		return nil, err
 	}
-	if sess.failed.Load() {
-		return s, nil
-	}
-	if facts.Validate() != nil {
+	if sess.failed.Load() || facts.Validate() != nil {
+		_ = findings.Close()
 		return s, nil
 	}
 	s.ok, s.facts, s.findings = true, facts, findings

@@ -75,6 +75,9 @@ type Setup struct {
 	Params                Params
 	Gate                  Gate
 	Limits                engine.EvalLimits
+	// SpillBudget is the memory RunFile's findings may take before they spill
+	// to a temporary file (0: checks.DefaultSpillBudget).
+	SpillBudget int
 	// Compiling, when set, is called just before the checks are compiled.
 	Compiling func()
 }
@@ -156,12 +159,16 @@ type Gate struct {
 
 // Verdict is the gate's verdict on an assessment.
 type Verdict struct {
-	// New marks the failing, unwaived findings not in the baseline, by check and
-	// resource.
-	New map[[2]string]bool
-	// Failures counts those at or above the gate's severity; the gate fails
-	// when it is positive.
+	// Failures counts the failing, unwaived findings not in the baseline at or
+	// above the gate's severity; the gate fails when it is positive.
 	Failures int
+	baseline map[[2]string]bool
+}
+
+// New reports whether a failing, unwaived finding is new: not in the gate's
+// baseline (with no baseline, every one is).
+func (v Verdict) New(checkID, resourceID string) bool {
+	return !v.baseline[[2]string{checkID, resourceID}]
 }
 
 // Err is the verdict as an error (nil when the gate passed).
@@ -178,14 +185,15 @@ func (v Verdict) Err(g Gate) error {
 
 // Judge returns the gate's verdict on an assessment.
 func (g Gate) Judge(a *controls.Assessment) Verdict {
-	v := Verdict{New: map[[2]string]bool{}}
-	for _, f := range a.Findings {
-		k := [2]string{f.CheckID, f.ResourceID}
-		if f.Status != checks.Fail || f.Waiver != nil || g.Baseline[k] {
+	v := Verdict{baseline: g.Baseline}
+	if g.Severity == "" {
+		return v
+	}
+	for f := range a.EachFinding() {
+		if f.Status != checks.Fail || f.Waiver != nil || !v.New(f.CheckID, f.ResourceID) {
 			continue
 		}
-		v.New[k] = true
-		if g.Severity != "" && f.Severity.Rank() >= g.Severity.Rank() {
+		if f.Severity.Rank() >= g.Severity.Rank() {
 			v.Failures++
 		}
 	}
@@ -225,6 +233,7 @@ func compile(s *Setup) (*engine.Engine, error) {
 		return nil, err
 	}
 	eng.Limits = s.Limits
+	eng.SpillBudget = s.SpillBudget
 	if s.External == nil && s.Collectors != nil {
 		s.External = s.Collectors.External()
 	}
@@ -304,7 +313,7 @@ type Options struct {
 	// Evaluated, when set, sees the facts and findings after evaluation and
 	// before the roll-up (the backup review, the reports' locations); the facts'
 	// resources are released after it unless KeepResources.
-	Evaluated     func(facts *checks.Facts, findings []checks.Finding, list []*checks.Check)
+	Evaluated     func(facts *checks.Facts, findings *checks.FindingSet, list []*checks.Check)
 	KeepResources bool
 	// Observe, when set, sees each resource before it is evaluated: from
 	// several goroutines at once as a facts file is streamed (RunFile).
@@ -313,13 +322,24 @@ type Options struct {
 
 // Result is what one run gives.
 type Result struct {
-	Findings   []checks.Finding
+	// Findings are the checks' findings, sorted: in memory from Run, spilled
+	// to a temporary file past a budget from RunFile. Close releases them.
+	Findings   *checks.FindingSet
 	Checks     []*checks.Check
 	Assessment *controls.Assessment
 	Verdict    Verdict
 	Stats      engine.EvalStats
 	// Resources is how many resources were assessed.
 	Resources int
+}
+
+// Close releases the findings' temporary file, if any: once the assessment
+// and its reports are written.
+func (r *Result) Close() error {
+	if r == nil || r.Findings == nil {
+		return nil
+	}
+	return r.Findings.Close()
 }
 
 // Run evaluates the checks over the facts, rolls the findings up into the
@@ -337,7 +357,7 @@ func (p *Prepared) Run(ctx context.Context, facts *checks.Facts, o Options) (*Re
 	}
 	n := len(facts.Resources)
 	slog.Debug("evaluated", "checks", len(p.Engine.Checks()), "resources", n, "findings", len(findings), "elapsed", time.Since(start))
-	return p.rollUp(facts, n, findings, o), nil
+	return p.rollUp(facts, n, checks.FindingSetOf(findings), false, o)
 }
 
 // RunFile assesses a facts file as it is read: each resource is decoded,
@@ -366,18 +386,25 @@ func RunFile(ctx context.Context, s Setup, path string, asOf func(*checks.Facts)
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	slog.Debug("evaluated", "checks", len(eng.Checks()), "resources", n, "findings", len(findings), "elapsed", time.Since(start))
+	slog.Debug("evaluated", "checks", len(eng.Checks()), "resources", n, "findings", findings.Len(), "spilled", findings.Spilled(), "elapsed", time.Since(start))
 	s.Recorded = facts
 	p, err := load(s, eng)
 	if err != nil {
+		_ = findings.Close()
 		return nil, nil, nil, err
 	}
-	return p, p.rollUp(facts, n, findings, o), facts, nil
+	res, err := p.rollUp(facts, n, findings, true, o)
+	if err != nil {
+		_ = findings.Close()
+		return nil, nil, nil, err
+	}
+	return p, res, facts, nil
 }
 
 // rollUp rolls the findings of n resources up into the assessment and judges
-// the gate.
-func (p *Prepared) rollUp(facts *checks.Facts, n int, findings []checks.Finding, o Options) *Result {
+// the gate. stream: the assessment reads the findings from the set (the file
+// may hold more than memory can) rather than holding them.
+func (p *Prepared) rollUp(facts *checks.Facts, n int, findings *checks.FindingSet, stream bool, o Options) (*Result, error) {
 	s := p.Setup
 	list := p.Engine.ChecksFor(facts)
 	if o.Select != nil {
@@ -398,10 +425,9 @@ func (p *Prepared) rollUp(facts *checks.Facts, n int, findings []checks.Finding,
 	for _, l := range p.Waivers {
 		waivers = append(waivers, l...)
 	}
-	a := controls.Assess(controls.Input{
+	in := controls.Input{
 		Tool:         s.Tool,
 		Facts:        facts,
-		Findings:     findings,
 		Checks:       list,
 		Catalogue:    p.Catalogue,
 		Attestations: atts,
@@ -410,10 +436,23 @@ func (p *Prepared) rollUp(facts *checks.Facts, n int, findings []checks.Finding,
 		Frameworks:   s.Params.Frameworks,
 		ExpiringDays: s.Params.ExpiringDays,
 		Covering:     s.Collectors.Covering,
-	})
+	}
+	if stream {
+		in.Set = findings
+	} else {
+		var err error
+		if in.Findings, err = findings.Collect(); err != nil {
+			return nil, err
+		}
+	}
+	a := controls.Assess(in)
+	v := s.Gate.Judge(a)
+	if err := findings.Err(); err != nil {
+		return nil, err
+	}
 	stats := p.Engine.LastStats()
 	a.Evaluation = evaluation(stats)
-	return &Result{Findings: findings, Checks: list, Assessment: a, Verdict: s.Gate.Judge(a), Stats: stats, Resources: n}
+	return &Result{Findings: findings, Checks: list, Assessment: a, Verdict: v, Stats: stats, Resources: n}, nil
 }
 
 // evaluation is the engine's statistics as the assessment reports them.

@@ -1,9 +1,10 @@
 package runner
 
 import (
+	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
+	"os"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -12,6 +13,7 @@ import (
 	"github.com/sdescan/sdescan/checks"
 	"github.com/sdescan/sdescan/checks/engine"
 	"github.com/sdescan/sdescan/collectors"
+	"github.com/sdescan/sdescan/controls"
 )
 
 // customCheck is a --policy check with an alias, passing resources tagged ok.
@@ -135,7 +137,7 @@ func TestRun(t *testing.T) {
 	var seen int
 	res, err := p.Run(context.Background(), f, Options{
 		Select:    func(c *checks.Check) bool { return strings.HasPrefix(c.ID, "TEST-") },
-		Evaluated: func(f *checks.Facts, _ []checks.Finding, _ []*checks.Check) { seen = len(f.Resources) },
+		Evaluated: func(f *checks.Facts, _ *checks.FindingSet, _ []*checks.Check) { seen = len(f.Resources) },
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -150,7 +152,7 @@ func TestRun(t *testing.T) {
 	if len(res.Checks) != 1 || res.Checks[0].ID != "TEST-001" {
 		t.Errorf("checks reported: %v, want TEST-001 alone", res.Checks)
 	}
-	if res.Verdict.Failures != 1 || !res.Verdict.New[[2]string{"TEST-001", "b"}] {
+	if res.Verdict.Failures != 1 || !res.Verdict.New("TEST-001", "b") {
 		t.Errorf("verdict %+v, want TEST-001 on b failing the gate", res.Verdict)
 	}
 	if err := res.Verdict.Err(s.Gate); err == nil || err.Error() != "gate failed: 1 unwaived finding(s) at or above high" {
@@ -158,7 +160,7 @@ func TestRun(t *testing.T) {
 	}
 	// A baseline holding the failure: no longer new, the gate passes.
 	s.Gate.Baseline = map[[2]string]bool{{"TEST-001", "b"}: true}
-	if v := s.Gate.Judge(res.Assessment); v.Failures != 0 || len(v.New) != 0 {
+	if v := s.Gate.Judge(res.Assessment); v.Failures != 0 || v.New("TEST-001", "b") {
 		t.Errorf("with the baseline: %+v", v)
 	}
 	f = facts()
@@ -221,39 +223,80 @@ func TestNothingAssessed(t *testing.T) {
 // count); the assessment time comes from the file when none is given.
 func TestRunFileMatchesRun(t *testing.T) {
 	const file = "../../fixtures/demo/facts.json"
+	for _, tc := range []struct {
+		name    string
+		budget  int
+		spilled bool
+	}{{"in memory", 0, false}, {"spilled", 2048, true}} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Setenv("TMPDIR", t.TempDir())
+			s := testSetup(t)
+			s.Params.AsOf = time.Time{}
+			s.Gate = Gate{Severity: checks.High}
+			s.SpillBudget = tc.budget
+			// A waiver, applied as the findings are read back.
+			s.Waivers = []File{{Name: "w.yaml", Data: []byte("waivers:\n  - check: AWS-S3-001\n    resource: \"*\"\n    reason: accepted for the test\n    approver: Jo Bloggs\n    expires: \"2099-01-01\"\n")}}
+			asOf := func(f *checks.Facts) (time.Time, error) { return f.AsOf(), nil }
+			_, streamed, header, err := RunFile(context.Background(), s, file, asOf, Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !streamed.Assessment.Streamed() || streamed.Findings.Spilled() != tc.spilled {
+				t.Errorf("streamed %v, spilled %v", streamed.Assessment.Streamed(), streamed.Findings.Spilled())
+			}
+			whole, err := checks.ReadFactsFile(file)
+			if err != nil {
+				t.Fatal(err)
+			}
+			s.Params.AsOf, s.Recorded = whole.AsOf(), whole
+			p, err := Prepare(s)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want, err := p.Run(context.Background(), whole, Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got, exp bytes.Buffer
+			if err := controls.WriteJSON(&got, streamed.Assessment, streamed.Assessment); err != nil {
+				t.Fatal(err)
+			}
+			if err := controls.WriteJSON(&exp, want.Assessment, want.Assessment); err != nil {
+				t.Fatal(err)
+			}
+			if got.String() != exp.String() || streamed.Findings.Len() != want.Findings.Len() || streamed.Verdict.Failures != want.Verdict.Failures {
+				t.Errorf("streamed assessment differs from the whole one at line %d (%d vs %d findings, %d vs %d gate failures)",
+					firstDiffLine(got.String(), exp.String()), streamed.Findings.Len(), want.Findings.Len(), streamed.Verdict.Failures, want.Verdict.Failures)
+			}
+			if w := want.Assessment.Waivers; len(w) != 1 || w[0].Applied == 0 {
+				t.Errorf("the waiver was not applied: %+v", w)
+			}
+			if streamed.Resources != want.Resources || streamed.Resources == 0 || len(header.Runs) != len(whole.Runs) {
+				t.Errorf("%d resources streamed, %d whole; %d runs, want %d", streamed.Resources, want.Resources, len(header.Runs), len(whole.Runs))
+			}
+			if err := streamed.Close(); err != nil {
+				t.Fatal(err)
+			}
+			if left, _ := os.ReadDir(os.Getenv("TMPDIR")); len(left) != 0 {
+				t.Errorf("left behind: %v", left)
+			}
+		})
+	}
 	s := testSetup(t)
-	s.Params.AsOf = time.Time{}
-	s.Gate = Gate{Severity: checks.High}
 	asOf := func(f *checks.Facts) (time.Time, error) { return f.AsOf(), nil }
-	_, streamed, header, err := RunFile(context.Background(), s, file, asOf, Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	whole, err := checks.ReadFactsFile(file)
-	if err != nil {
-		t.Fatal(err)
-	}
-	s.Params.AsOf, s.Recorded = whole.AsOf(), whole
-	p, err := Prepare(s)
-	if err != nil {
-		t.Fatal(err)
-	}
-	want, err := p.Run(context.Background(), whole, Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	got, _ := json.Marshal(streamed.Assessment)
-	exp, _ := json.Marshal(want.Assessment)
-	if string(got) != string(exp) || len(streamed.Findings) != len(want.Findings) || streamed.Verdict.Failures != want.Verdict.Failures {
-		t.Errorf("streamed assessment differs from the whole one (%d vs %d findings, %d vs %d gate failures)",
-			len(streamed.Findings), len(want.Findings), streamed.Verdict.Failures, want.Verdict.Failures)
-	}
-	if streamed.Resources != want.Resources || streamed.Resources == 0 || len(header.Runs) != len(whole.Runs) {
-		t.Errorf("%d resources streamed, %d whole; %d runs, want %d", streamed.Resources, want.Resources, len(header.Runs), len(whole.Runs))
-	}
 	// A waiver for an unknown check is bad input, found after the file is read.
 	s.Waivers = []File{{Name: "w.yaml", Data: []byte("waivers:\n  - check: NOPE-001\n    resource: r\n    reason: accepted for the test\n    approver: Jo Bloggs\n    expires: \"2027-01-01\"\n")}}
 	if _, _, _, err := RunFile(context.Background(), s, file, asOf, Options{}); err == nil || !strings.Contains(err.Error(), "w.yaml") {
 		t.Errorf("RunFile with a bad waiver: %v", err)
 	}
+}
+
+func firstDiffLine(a, b string) int {
+	la, lb := strings.Split(a, "\n"), strings.Split(b, "\n")
+	for i := range min(len(la), len(lb)) {
+		if la[i] != lb[i] {
+			return i + 1
+		}
+	}
+	return min(len(la), len(lb)) + 1
 }

@@ -348,7 +348,13 @@ func Build(p *BuildInput) (*Files, error) {
 	// the findings, assessment and reports at once, one goroutine each, then add
 	// them in the order (and with the errors) of doing it one after the other.
 	factsR := async(func() ([]byte, error) { return evidence.Redact(p.Facts.json), nil })
-	findingsR := async(func() ([]byte, error) { return renderFindings(params.AsOf, p.Result.Findings) })
+	findingsR := async(func() ([]byte, error) {
+		list, err := p.Result.Findings.Collect() // in memory: Run's
+		if err != nil {
+			return nil, err
+		}
+		return renderFindings(params.AsOf, list)
+	})
 	assessmentR := async(func() ([]byte, error) { return renderAssessment(assessment) })
 	reportsR := make([]*future, len(packReports))
 	for i, r := range packReports {

@@ -582,7 +582,8 @@ func reevaluate(ctx context.Context, v *Verification, m *Manifest, pc *Contents,
 	// The findings are rendered while the roll-up runs (Evaluated), then the
 	// assessment and each report at once; they are compared in the order listed.
 	var findingsR *match
-	res, err := prep.Run(ctx, facts, runner.Options{Evaluated: func(_ *checks.Facts, findings []checks.Finding, _ []*checks.Check) {
+	res, err := prep.Run(ctx, facts, runner.Options{Evaluated: func(_ *checks.Facts, set *checks.FindingSet, _ []*checks.Check) {
+		findings, _ := set.Collect() // Run's, in memory: no error
 		findingsR = asyncMatch(pc, reports.PackFindings, func(w io.Writer) error { return writeFindings(w, asOf, findings) },
 			func() ([]byte, error) { return renderFindings(asOf, findings) })
 	}})

@@ -238,9 +238,10 @@ func (o *assessOptions) run(ctx context.Context, g *globalOptions, in inputs) er
 	var loc reports.Locator
 	// Reports keep only what locates findings in files (loc); the backup review
 	// reads the data stores' attributes.
-	opts := runner.Options{Evaluated: func(facts *checks.Facts, findings []checks.Finding, list []*checks.Check) {
-		if o.backupReview {
-			review = reports.NewBackupReview(facts, findings, setup.Params.Checks(), "")
+	opts := runner.Options{Evaluated: func(facts *checks.Facts, findings *checks.FindingSet, list []*checks.Check) {
+		if o.backupReview { // not streamed: in memory
+			list, _ := findings.Collect()
+			review = reports.NewBackupReview(facts, list, setup.Params.Checks(), "")
 		}
 		rin = reports.NewInput(nil, list, nil)
 	}, Observe: loc.Observe}
@@ -259,6 +260,8 @@ func (o *assessOptions) run(ctx context.Context, g *globalOptions, in inputs) er
 			return err
 		}
 	}
+	// The findings' temporary file, if they spilled to one, once the reports are written.
+	defer res.Close()
 	a := res.Assessment
 	rin.Paths = loc.Paths()
 
@@ -421,11 +424,11 @@ func contains(list []string, s string) bool {
 
 // boundHeap sets a soft limit on the Go heap while a facts file is streamed,
 // unless GOMEMLIMIT sets one: a fixed working set (the compiled checks, a few
-// runs of resources in flight) and room for what is kept, which grows with the
-// facts (the findings: about 1.5 bytes per byte of facts). Without it the
-// collector lets the heap grow to twice what is live between collections, and
-// evaluation makes garbage fast (docs/performance.md, "Streaming"). It returns
-// what restores the limit before.
+// runs of resources in flight, the findings not yet spilled to disk) and room
+// for what grows with the facts (the resource IDs seen, recorded results).
+// Without it the collector lets the heap grow to twice what is live between
+// collections, and evaluation makes garbage fast (docs/performance.md,
+// "Streaming"). It returns what restores the limit before.
 func boundHeap(file string) func() {
 	if os.Getenv("GOMEMLIMIT") != "" {
 		return func() {}

@@ -252,8 +252,9 @@ func scanIaC(ctx context.Context, sc trivy.Scanner, roots []iacRoot, opts trivy.
 type IACReport struct {
 	Result *trivy.Result
 	Input  reports.Input
-	// New marks the failing findings not in the baseline, by check and resource.
-	New map[[2]string]bool
+	// Verdict is the gate's: it says which failing findings are not in the
+	// baseline.
+	Verdict runner.Verdict
 }
 
 func iacRun(ctx context.Context, g *globalOptions, o *IACOptions) error {
@@ -321,9 +322,8 @@ func iacRun(ctx context.Context, g *globalOptions, o *IACOptions) error {
 	if err := run.Verdict.Err(gate); err != nil {
 		gateErr = &exitError{code: ExitGateFailed, err: err}
 	}
-	newFailures := run.Verdict.New
 	gateErr = notAssessedGate(gate.Severity, res.Entries, gateErr)
-	rep := &IACReport{Result: res, Input: rin, New: newFailures}
+	rep := &IACReport{Result: res, Input: rin, Verdict: run.Verdict}
 	if err := writeReports(g, o.Format, o.Output, o.Reports, func(w io.Writer, format string) error { return writeIAC(w, format, rep) }); err != nil {
 		return err
 	}
@@ -434,7 +434,7 @@ func iacTable(w io.Writer, rep *IACReport) error {
 		loc string
 	}
 	var rows []row
-	for _, f := range a.Findings {
+	for f := range a.EachFinding() {
 		if f.Status != checks.Fail {
 			continue
 		}
@@ -464,7 +464,7 @@ func iacTable(w io.Writer, rep *IACReport) error {
 		case r.f.Waiver != nil:
 			note = " [waived: " + r.f.Waiver.ID + "]"
 			waived++
-		case !rep.New[[2]string{r.f.CheckID, r.f.ResourceID}]:
+		case !rep.Verdict.New(r.f.CheckID, r.f.ResourceID):
 			note = " [in baseline]"
 			known++
 		default:

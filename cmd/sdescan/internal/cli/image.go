@@ -213,7 +213,7 @@ func imageTable(w io.Writer, rep *ImageReport) error {
 		return err
 	}
 	var fails, notAssessed []controls.Finding
-	for _, f := range a.Findings {
+	for f := range a.EachFinding() {
 		switch f.Status {
 		case checks.Fail:
 			fails = append(fails, f)

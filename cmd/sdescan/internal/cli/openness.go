@@ -185,7 +185,10 @@ func opennessRun(ctx context.Context, g *globalOptions, o *OpennessOptions) erro
 	if err != nil {
 		return err
 	}
-	findings := run.Findings
+	findings, err := run.Findings.Collect() // Run's, in memory
+	if err != nil {
+		return err
+	}
 	view := reports.BuildOpenness(checks.Version{Name: "sdescan", Version: Version}, facts, findings)
 	render := func(w io.Writer) error { return reports.WriteOpenness(w, o.Format, view) }
 	if o.Output != "" {
