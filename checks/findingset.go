@@ -10,6 +10,7 @@ import (
 	"iter"
 	"os"
 	"slices"
+	"strings"
 	"sync"
 )
 
@@ -17,8 +18,9 @@ import (
 // once finished, without holding them all in memory: as they are added, each
 // run of findings past the set's memory budget is sorted and spilled to a
 // temporary file, and All merges the runs back in order. A set under its
-// budget never touches the disk. Findings that compare equal (recorded results
-// may repeat a pair) keep the order they were added in.
+// budget never touches the disk. Findings of the same check and resource
+// (recorded results may repeat a pair) are ordered by the rest of their
+// content (compareWhole), so the order never depends on the order of adding.
 //
 // Add may be called from several goroutines; Finish once, after the last Add;
 // All, Len and Err after Finish; Close once, when done (it removes the file).
@@ -52,8 +54,9 @@ func NewFindingSet(budget int) *FindingSet {
 	return &FindingSet{budget: budget}
 }
 
-// FindingSetOf returns a finished set holding list, which must be in
-// CompareFindings order; the set does not copy it.
+// FindingSetOf returns a finished set holding list, which must be in the
+// set's order (sorted by a set, or without two findings of one check and
+// resource); the set does not copy it.
 func FindingSetOf(list []Finding) *FindingSet {
 	return &FindingSet{buf: list, n: len(list), finished: true}
 }
@@ -91,9 +94,32 @@ func (s *FindingSet) Add(list []Finding) error {
 	return s.err
 }
 
+// compareWhole orders findings as CompareFindings does, then by the rest of
+// their content: a total order, so an unstable sort gives one result.
+func compareWhole(a, b Finding) int {
+	if c := CompareFindings(a, b); c != 0 {
+		return c
+	}
+	for _, p := range [...][2]string{{a.ResourceType, b.ResourceType}, {string(a.Status), string(b.Status)}, {string(a.Severity), string(b.Severity)}, {a.Classification, b.Classification}} {
+		if c := strings.Compare(p[0], p[1]); c != 0 {
+			return c
+		}
+	}
+	if c := slices.Compare(a.Messages, b.Messages); c != 0 {
+		return c
+	}
+	switch {
+	case a.Messages == nil && b.Messages != nil:
+		return -1
+	case a.Messages != nil && b.Messages == nil:
+		return 1
+	}
+	return 0
+}
+
 // spill sorts the buffer and writes it to the file as one run.
 func (s *FindingSet) spill() error {
-	slices.SortStableFunc(s.buf, CompareFindings)
+	slices.SortFunc(s.buf, compareWhole)
 	if s.file == nil {
 		f, err := os.CreateTemp("", "sdescan-findings-*")
 		if err != nil {
@@ -133,7 +159,7 @@ func (s *FindingSet) Finish() error {
 	}
 	s.finished = true
 	if s.err == nil {
-		slices.SortStableFunc(s.buf, CompareFindings)
+		slices.SortFunc(s.buf, compareWhole)
 	}
 	return s.err
 }
@@ -216,7 +242,7 @@ type cursor struct {
 	left int
 	mem  []Finding
 	cur  Finding
-	rank int // the run's place: ties go to the earlier run
+	rank int // the run's place: ties (identical findings) go to the earlier run
 }
 
 func (c *cursor) next(d *decoder) (bool, error) {
@@ -238,7 +264,7 @@ type cursorHeap []*cursor
 
 func (h cursorHeap) Len() int { return len(h) }
 func (h cursorHeap) Less(i, j int) bool {
-	if c := CompareFindings(h[i].cur, h[j].cur); c != 0 {
+	if c := compareWhole(h[i].cur, h[j].cur); c != 0 {
 		return c < 0
 	}
 	return h[i].rank < h[j].rank

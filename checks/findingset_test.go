@@ -102,31 +102,36 @@ func TestFindingSet(t *testing.T) {
 	}
 }
 
-// Findings that compare equal (recorded results may repeat a pair) keep the
-// order they were added in, across spilled runs too.
-func TestFindingSetKeepsOrderOfEqualFindings(t *testing.T) {
+// Findings of one check and resource (recorded results may repeat a pair) are
+// ordered by the rest of their content, however they were added, across
+// spilled runs too.
+func TestFindingSetOrdersEqualPairsByContent(t *testing.T) {
 	t.Setenv("TMPDIR", t.TempDir())
 	var want []Finding
-	s := NewFindingSet(1)
 	for i := range 20 {
-		f := Finding{CheckID: "T-1", ResourceID: "r", Messages: []string{fmt.Sprint(i)}}
-		want = append(want, f)
-		if err := s.Add([]Finding{f, {CheckID: "T-0", ResourceID: fmt.Sprint(i)}}); err != nil {
+		want = append(want, Finding{CheckID: "T-1", ResourceID: "r", Messages: []string{fmt.Sprintf("%02d", i)}})
+	}
+	want = append([]Finding{{CheckID: "T-1", ResourceID: "r"}, {CheckID: "T-1", ResourceID: "r", Messages: []string{}}}, want...)
+	for _, budget := range []int{0, 1} {
+		s := NewFindingSet(budget)
+		for i := len(want) - 1; i >= 0; i-- {
+			if err := s.Add([]Finding{want[i], {CheckID: "T-0", ResourceID: fmt.Sprint(i)}}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := s.Finish(); err != nil {
 			t.Fatal(err)
 		}
-	}
-	if err := s.Finish(); err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	var got []Finding
-	for f := range s.All() {
-		if f.CheckID == "T-1" {
-			got = append(got, f)
+		var got []Finding
+		for f := range s.All() {
+			if f.CheckID == "T-1" {
+				got = append(got, f)
+			}
 		}
-	}
-	if !reflect.DeepEqual(got, want) {
-		t.Fatalf("equal findings reordered: %v", got)
+		s.Close()
+		if !reflect.DeepEqual(got, want) {
+			t.Fatalf("budget %d: equal pairs in the order %v", budget, got)
+		}
 	}
 }
 

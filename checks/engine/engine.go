@@ -641,9 +641,9 @@ func (s *evalSession) finishWith(recordedFn func() []checks.Finding) (*checks.Fi
 	s.e.stats = st
 	s.e.statsMu.Unlock()
 	st.log(s.ctx)
-	// Evaluated findings first, recorded ones after: the set keeps findings
-	// that compare equal (recorded results could repeat a pair) in the order
-	// added, and the evaluator's pairs are unique, so this is one order.
+	// The evaluator's pairs are unique; recorded results could repeat a pair,
+	// and the set orders those by their content: one order, however the
+	// workers finished.
 	if err := s.set.Add(recordedFn()); err != nil {
 		_ = s.set.Close()
 		return nil, err
