@@ -52,7 +52,7 @@ func TestDiffCommand(t *testing.T) {
 			stderr: "sdescan: absent.zip: no such file or directory"},
 		{name: "not an assessment", args: []string{"diff", "old.zip", "old"}, code: 2,
 			stderr: "no manifest.json: not an evidence pack"},
-		{name: "one argument", args: []string{"diff", "old.zip"}, code: 2, stderr: "accepts 2 arg(s)"},
+		{name: "one argument", args: []string{"diff", "old.zip"}, code: 2, stderr: "sdescan: diff: want OLD NEW (two assessments, each an evidence pack or an assessment.json file), got 1 argument"},
 		{name: "unknown format", args: []string{"diff", "old.zip", "new.zip", "-f", "sarif"}, code: 2,
 			stderr: `--format "sarif": want table, json, md`},
 	}

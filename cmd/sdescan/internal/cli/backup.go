@@ -34,7 +34,7 @@ The sources are those of scan (--aws, --demo) or a saved facts file.`,
 		Example: `  sdescan backup --demo
   sdescan backup --aws --region eu-west-2 --attestations attestations.yaml
   sdescan backup facts.json --format md >> "$GITHUB_STEP_SUMMARY"`,
-		Args: cobra.MaximumNArgs(1),
+		Args: positional(0, 1, "at most one FACTS.json (a facts file from scan --save-facts or collect)"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if !contains(backupFormats, o.format) {
 				return inputError(fmt.Errorf("--format %q: want table, json or md", o.format))

@@ -41,11 +41,12 @@ func newControlsCmd(g *globalOptions) *cobra.Command {
 		Use:   "controls",
 		Short: "List and show the frameworks, requirements and attestation kinds",
 	}
+	commandGroup(cmd)
 	var format string
 	list := &cobra.Command{
 		Use:   "list",
 		Short: "List the built-in frameworks",
-		Args:  exactArgs(0),
+		Args:  noArgs(),
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if err := listFormat(format); err != nil {
 				return err
@@ -84,7 +85,7 @@ func newControlsCmd(g *globalOptions) *cobra.Command {
 	show := &cobra.Command{
 		Use:   "show FRAMEWORK",
 		Short: "Show a framework's requirements with the checks and attestations that evidence them",
-		Args:  exactArgs(1),
+		Args:  positional(1, 1, "FRAMEWORK (a framework ID from sdescan controls list)"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := listFormat(showFormat); err != nil {
 				return err
@@ -129,7 +130,7 @@ func newControlsCmd(g *globalOptions) *cobra.Command {
 	atts := &cobra.Command{
 		Use:   "attestations",
 		Short: "List the attestation kinds an attestations file may contain",
-		Args:  exactArgs(0),
+		Args:  noArgs(),
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if err := listFormat(attFormat); err != nil {
 				return err

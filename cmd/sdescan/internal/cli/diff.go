@@ -2,6 +2,7 @@ package cli
 
 import (
 	"bufio"
+	"context"
 	"fmt"
 	"io"
 	"strings"
@@ -45,9 +46,9 @@ worsened; 2 usage error or an input that cannot be read.`,
 		Example: `  sdescan diff last-month.zip pack.zip
   sdescan diff old/assessment.json new/assessment.json --format md >> "$GITHUB_STEP_SUMMARY"
   sdescan diff baseline.zip pack.zip --fail-on-worse`,
-		Args: exactArgs(2),
+		Args: positional(2, 2, "OLD NEW (two assessments, each an evidence pack or an assessment.json file)"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return diffRun(g, o, args[0], args[1])
+			return diffRun(cmd.Context(), g, o, args[0], args[1])
 		},
 	}
 	f := cmd.Flags()
@@ -75,7 +76,7 @@ func readAssessmentArg(g *globalOptions, name, flag string, noVerify bool) (*con
 	return src.Assessment, nil
 }
 
-func diffRun(g *globalOptions, o *diffOptions, oldName, newName string) error {
+func diffRun(ctx context.Context, g *globalOptions, o *diffOptions, oldName, newName string) error {
 	if !contains(reports.DiffFormats, o.format) {
 		return inputError(fmt.Errorf("--format %q: want %s", o.format, strings.Join(reports.DiffFormats, ", ")))
 	}
@@ -90,7 +91,7 @@ func diffRun(g *globalOptions, o *diffOptions, oldName, newName string) error {
 	d := reports.Compare(oldA, newA, oldName, newName)
 	render := func(w io.Writer) error { return reports.WriteDiff(w, o.format, d) }
 	if o.output != "" {
-		if err := writeFileAtomic(o.output, render); err != nil {
+		if err := writeFileCtx(ctx, o.output, render); err != nil {
 			return inputError(err)
 		}
 	} else {

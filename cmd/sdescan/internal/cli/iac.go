@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -98,11 +97,9 @@ patterns over IDs such as iac:infra/main.tf#aws_s3_bucket.raw. See docs/iac.md.`
 		Example: `  sdescan iac infra/ --fail-on high
   sdescan iac . --format sarif --output results.sarif --report junit=iac-junit.xml
   sdescan iac infra/ --tf-vars prod.tfvars --waivers waivers.yaml --baseline previous.json --fail-on high`,
+		Args: positional(1, -1, "PATH... (one or more directories of infrastructure code)"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			o.Paths = args
-			if len(o.Paths) == 0 {
-				return inputError(errors.New("iac needs a PATH (a directory of infrastructure code)"))
-			}
 			if err := o.check(); err != nil {
 				return err
 			}
@@ -324,7 +321,7 @@ func iacRun(ctx context.Context, g *globalOptions, o *IACOptions) error {
 	}
 	gateErr = notAssessedGate(gate.Severity, res.Entries, gateErr)
 	rep := &IACReport{Result: res, Input: rin, Verdict: run.Verdict}
-	if err := writeReports(g, o.Format, o.Output, o.Reports, func(w io.Writer, format string) error { return writeIAC(w, format, rep) }); err != nil {
+	if err := writeReports(ctx, g, o.Format, o.Output, o.Reports, func(w io.Writer, format string) error { return writeIAC(w, format, rep) }); err != nil {
 		return err
 	}
 	for _, e := range res.Entries {

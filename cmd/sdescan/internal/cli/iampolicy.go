@@ -16,7 +16,7 @@ func newIAMPolicyCmd(g *globalOptions) *cobra.Command {
 AWS collector may call. It is generated from the same allow-list that the collector
 enforces in code (anything else is refused before it is signed), so the two cannot
 drift. Deploy it as a role: see docs/aws.md.`,
-		Args: exactArgs(0),
+		Args: noArgs(),
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			doc, err := aws.IAMPolicy()
 			if err != nil {

@@ -3,7 +3,6 @@ package cli
 import (
 	"bufio"
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"path/filepath"
@@ -48,11 +47,9 @@ sdescan never downloads one. See docs/images.md.`,
 		Example: `  sdescan image app.tar --fail-on high
   sdescan image oci-layout/ --db ~/.cache/trivy --format sarif --output image.sarif
   sdescan image app.tar --save-facts out/facts.json --report junit=image-junit.xml`,
+		Args: positional(1, -1, "REF... (a docker save tarball, an OCI layout, a root file system or a registry reference)"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			o.Refs = args
-			if len(o.Refs) == 0 {
-				return inputError(errors.New("image needs a REF (a docker save tarball, an OCI layout, a root file system or a registry reference)"))
-			}
 			if err := o.check(); err != nil {
 				return err
 			}
@@ -81,15 +78,15 @@ func (o *ImageCmdOptions) check() error {
 
 // writeReports writes the main report (to --output or stdout) and each
 // --report FORMAT=FILE with render (iac.go does the same inline).
-func writeReports(g *globalOptions, format, output string, extra []string, render func(io.Writer, string) error) error {
+func writeReports(ctx context.Context, g *globalOptions, format, output string, extra []string, render func(io.Writer, string) error) error {
 	for _, r := range extra {
 		f, file, _ := strings.Cut(r, "=")
-		if err := writeFileAtomic(file, func(w io.Writer) error { return render(w, f) }); err != nil {
+		if err := writeFileCtx(ctx, file, func(w io.Writer) error { return render(w, f) }); err != nil {
 			return inputError(err)
 		}
 	}
 	if output != "" {
-		if err := writeFileAtomic(output, func(w io.Writer) error { return render(w, format) }); err != nil {
+		if err := writeFileCtx(ctx, output, func(w io.Writer) error { return render(w, format) }); err != nil {
 			return inputError(err)
 		}
 		return nil
@@ -149,7 +146,7 @@ func imageRun(ctx context.Context, g *globalOptions, o *ImageCmdOptions) error {
 	}
 	facts := trivy.ImageFacts(setup.Tool, asOf, images)
 	if o.SaveFacts != "" {
-		if err := writeFileAtomic(o.SaveFacts, func(w io.Writer) error { return checks.WriteJSON(w, facts) }); err != nil {
+		if err := writeFileCtx(ctx, o.SaveFacts, func(w io.Writer) error { return checks.WriteJSON(w, facts) }); err != nil {
 			return inputError(err)
 		}
 	}
@@ -159,7 +156,7 @@ func imageRun(ctx context.Context, g *globalOptions, o *ImageCmdOptions) error {
 	}
 	a, list := run.Assessment, run.Checks
 	rep := &ImageReport{Images: images, Input: reports.NewInput(a, list, facts.Resources)}
-	if err := writeReports(g, o.Format, o.Output, o.Reports, func(w io.Writer, format string) error {
+	if err := writeReports(ctx, g, o.Format, o.Output, o.Reports, func(w io.Writer, format string) error {
 		if format == "table" {
 			return imageTable(w, rep)
 		}

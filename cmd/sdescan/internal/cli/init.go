@@ -121,7 +121,7 @@ func newInitCmd(g *globalOptions) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "init",
 		Short: "Write a commented sdescan.yaml and attestation and waiver templates",
-		Args:  exactArgs(0),
+		Args:  noArgs(),
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			att, err := attestationsTemplate()
 			if err != nil {

@@ -27,7 +27,7 @@ only), and PREFIX.pub, its public key (PKIX PEM). Sign a pack with
 ` + "`sdescan verify PACK --key PREFIX.pub`" + `, or with openssl alone (docs/evidence-pack.md).
 Existing files are never overwritten.`,
 		Example: `  sdescan keygen --out sdescan-signing`,
-		Args:    exactArgs(0),
+		Args:    noArgs(),
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return keygenRun(g, o)
 		},

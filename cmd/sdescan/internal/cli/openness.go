@@ -66,6 +66,7 @@ reported as not assessed, never as passing. See docs/openness.md.`,
   sdescan openness --recursive ~/src --format md --output openness.md
   sdescan openness --github-org nhs-example --save-facts facts.json
   sdescan openness --github-repo nhs-example/rtt-analysis --github-url https://ghe.example.nhs.uk`,
+		Args: positional(0, -1, "PATH... (local repositories)"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			o.Paths = args
 			if len(o.Paths) == 0 && len(o.Orgs) == 0 && len(o.Repos) == 0 {
@@ -177,7 +178,7 @@ func opennessRun(ctx context.Context, g *globalOptions, o *OpennessOptions) erro
 	}
 	facts.Normalize()
 	if o.SaveFacts != "" {
-		if err := writeFileAtomic(o.SaveFacts, func(w io.Writer) error { return checks.WriteJSON(w, facts) }); err != nil {
+		if err := writeFileCtx(ctx, o.SaveFacts, func(w io.Writer) error { return checks.WriteJSON(w, facts) }); err != nil {
 			return inputError(err)
 		}
 	}
@@ -192,7 +193,7 @@ func opennessRun(ctx context.Context, g *globalOptions, o *OpennessOptions) erro
 	view := reports.BuildOpenness(checks.Version{Name: "sdescan", Version: Version}, facts, findings)
 	render := func(w io.Writer) error { return reports.WriteOpenness(w, o.Format, view) }
 	if o.Output != "" {
-		if err := writeFileAtomic(o.Output, render); err != nil {
+		if err := writeFileCtx(ctx, o.Output, render); err != nil {
 			return inputError(err)
 		}
 	} else {

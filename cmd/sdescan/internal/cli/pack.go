@@ -87,7 +87,7 @@ The same facts, catalogue, attestations, waivers and key give a byte-identical p
 See docs/evidence-pack.md.`,
 		Example: `  sdescan pack facts.json --attestations attestations.yaml --waivers waivers.yaml -o pack.zip
   sdescan pack facts.json --dir pack/ --key sdescan.key`,
-		Args: exactArgs(1),
+		Args: positional(1, 1, "FACTS.json (a facts file from scan --save-facts or collect)"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if !o.pack.enabled() {
 				return inputError(errors.New("pack needs -o PACK.zip or --dir DIR"))

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"bufio"
+	"context"
 	"fmt"
 	"io"
 
@@ -38,9 +39,9 @@ Formats: ` + reports.FormatList() + ` (docs/reports.md).`,
   sdescan report pack.zip -f md >> "$GITHUB_STEP_SUMMARY"
   sdescan report pack/ -f oscal -o assessment-results.json
   sdescan report pack.zip -f html -o board.html --previous last-quarter.zip`,
-		Args: exactArgs(1),
+		Args: positional(1, 1, "PACK (an evidence pack: a .zip file or a directory)"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return reportRun(g, o, args[0])
+			return reportRun(cmd.Context(), g, o, args[0])
 		},
 	}
 	f := cmd.Flags()
@@ -51,7 +52,7 @@ Formats: ` + reports.FormatList() + ` (docs/reports.md).`,
 	return cmd
 }
 
-func reportRun(g *globalOptions, o *reportOptions, packName string) error {
+func reportRun(ctx context.Context, g *globalOptions, o *reportOptions, packName string) error {
 	if !contains(reports.Formats, o.format) {
 		return inputError(fmt.Errorf("--format %q: want %s", o.format, reports.FormatList()))
 	}
@@ -75,7 +76,7 @@ func reportRun(g *globalOptions, o *reportOptions, packName string) error {
 	}
 	render := func(w io.Writer) error { return reports.Write(w, o.format, pi.Input) }
 	if o.output != "" {
-		return inputError(writeFileAtomic(o.output, render))
+		return inputError(writeFileCtx(ctx, o.output, render))
 	}
 	bw := bufio.NewWriterSize(g.stdout, 1<<16)
 	if err := render(bw); err != nil {

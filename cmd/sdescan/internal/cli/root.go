@@ -22,6 +22,7 @@ const (
 	ExitGateFailed = 1 // a failing, unwaived finding at or above --fail-on
 	ExitInput      = 2 // usage error or input that cannot be read or is malformed
 	ExitIncomplete = 3 // nothing assessed, or --strict and a collector run did not complete
+	// ExitInterrupted (130, interrupt.go): stopped by Ctrl-C.
 )
 
 // exitError carries an exit code with its one-line message.
@@ -59,6 +60,12 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	if err == nil {
 		return ExitOK
+	}
+	if interrupted(ctx, err) {
+		// Ctrl-C: whatever the interrupted step said, one line; nothing was
+		// written (outputs are renamed into place only when whole).
+		fmt.Fprintln(errOut, "sdescan: interrupted")
+		return ExitInterrupted
 	}
 	code := ExitInput
 	var ee *exitError
@@ -107,7 +114,7 @@ missing attestation is reported as not assessed, never as met.
 
 Exit codes: 0 ok, 1 gate failed (--fail-on) or, for verify and report, an invalid pack,
 2 usage or input error, 3 nothing assessed (every collector run failed) or, with
---strict, scan incomplete (collector errors).`,
+--strict, scan incomplete (collector errors), 130 interrupted (Ctrl-C).`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		Version:       Version,
@@ -115,9 +122,18 @@ Exit codes: 0 ok, 1 gate failed (--fail-on) or, for verify and report, an invali
 			slog.SetDefault(g.logger())
 		},
 	}
+	commandGroup(root)
 	root.SetOut(stdout)
 	root.SetErr(stderr)
-	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return inputError(err) })
+	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
+		// "sdescan scna --demo": the flag is unknown because the command is.
+		if c.HasSubCommands() && c.Flags().NArg() > 0 {
+			if aerr := c.Args(c, c.Flags().Args()); aerr != nil {
+				return aerr
+			}
+		}
+		return inputError(err)
+	})
 	root.PersistentFlags().BoolVarP(&g.verbose, "verbose", "v", false, "log progress and details to stderr")
 	root.AddCommand(
 		newScanCmd(g),
@@ -138,11 +154,4 @@ Exit codes: 0 ok, 1 gate failed (--fail-on) or, for verify and report, an invali
 		newDiffCmd(g),
 	)
 	return root
-}
-
-// exactArgs is cobra.ExactArgs with an input-error exit code.
-func exactArgs(n int) cobra.PositionalArgs {
-	return func(cmd *cobra.Command, args []string) error {
-		return inputError(cobra.ExactArgs(n)(cmd, args))
-	}
 }

@@ -48,7 +48,7 @@ just that.`,
   sdescan scan --aws --iac infra/ --pack pack.zip
   sdescan scan --demo --pack pack.zip --key sdescan-signing.key
   sdescan scan --aws --org --role-name SdescanReadOnly --external-id "$EXTERNAL_ID" --region all`,
-		Args: exactArgs(0),
+		Args: noArgs(),
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			// Refuse an unknown report format before collecting anything.
 			if err := o.checkFormats(); err != nil {
@@ -113,7 +113,7 @@ just that.`,
 				in.evidence = os.DirFS(root)
 			}
 			if saveFacts != "" {
-				if err := writeFileAtomic(saveFacts, func(w io.Writer) error { return checks.WriteJSON(w, in.facts) }); err != nil {
+				if err := writeFileCtx(cmd.Context(), saveFacts, func(w io.Writer) error { return checks.WriteJSON(w, in.facts) }); err != nil {
 					return inputError(err)
 				}
 			}
@@ -170,8 +170,8 @@ must not have run the same collector over the same scope.`,
   sdescan evaluate facts.json --format json --output assessment.json --fail-on high
   sdescan evaluate --merge shard-0.json shard-1.json shard-2.json`,
 		Args: func(cmd *cobra.Command, args []string) error {
-			if len(args) == 0 {
-				return inputError(errors.New("evaluate needs a facts file"))
+			if err := positional(1, -1, "FACTS.json (a facts file from scan --save-facts or collect; several with --merge)")(cmd, args); err != nil {
+				return err
 			}
 			if len(args) > 1 && !merge {
 				return inputError(fmt.Errorf("%d facts files given: use --merge to join shards", len(args)))
@@ -221,7 +221,7 @@ func newCollectCmd(g *globalOptions) *cobra.Command {
 Large estates are collected in shards (for example one per account, in parallel jobs)
 and joined with ` + "`sdescan evaluate --merge`" + `: see docs/scale.md.`,
 		Example: `  sdescan collect --aws --accounts 111111111111 --region all -o shard-111111111111.json`,
-		Args:    exactArgs(0),
+		Args:    noArgs(),
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if output == "" {
 				return inputError(errors.New("collect needs -o FACTS.json"))
@@ -237,7 +237,7 @@ and joined with ` + "`sdescan evaluate --merge`" + `: see docs/scale.md.`,
 			if err != nil {
 				return err
 			}
-			return inputError(writeFileAtomic(output, func(w io.Writer) error { return checks.WriteJSON(w, in.facts) }))
+			return inputError(writeFileCtx(cmd.Context(), output, func(w io.Writer) error { return checks.WriteJSON(w, in.facts) }))
 		},
 	}
 	cmd.Flags().StringVarP(&output, "output", "o", "", "write the facts to `FILE`")

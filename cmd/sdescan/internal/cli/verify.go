@@ -42,7 +42,7 @@ Each problem is printed on its own line. Exit codes: 0 valid, 1 invalid, 2 the p
 or key cannot be read (or is unsafe to read: see the limits in docs/evidence-pack.md).`,
 		Example: `  sdescan verify pack.zip --key sdescan-signing.pub
   sdescan verify pack/`,
-		Args: exactArgs(1),
+		Args: positional(1, 1, "PACK (an evidence pack: a .zip file or a directory)"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return verifyRun(cmd.Context(), g, o, args[0])
 		},

@@ -12,7 +12,7 @@ func newVersionCmd(g *globalOptions) *cobra.Command {
 	return &cobra.Command{
 		Use:   "version",
 		Short: "Print the sdescan version and the versions it was built with",
-		Args:  exactArgs(0),
+		Args:  noArgs(),
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			opa := "unknown"
 			if bi, ok := debug.ReadBuildInfo(); ok {
