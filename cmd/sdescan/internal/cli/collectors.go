@@ -9,6 +9,7 @@ import (
 	"github.com/sdescan/sdescan/checks"
 	"github.com/sdescan/sdescan/collectors"
 	"github.com/sdescan/sdescan/collectors/aws"
+	"github.com/sdescan/sdescan/collectors/azure"
 	"github.com/sdescan/sdescan/collectors/github"
 	"github.com/sdescan/sdescan/collectors/trivy"
 )
@@ -43,6 +44,7 @@ type estateSource interface {
 // (docs/writing-collectors.md). Tests may add one (TestRegisterCollector).
 var registered = []registration{
 	{Collector: aws.Collector(), source: func() estateSource { return &awsSource{} }},
+	{Collector: azure.Collector(), source: func() estateSource { return &azureSource{} }},
 	{Collector: trivy.IaCCollector()},
 	{Collector: trivy.ImageCollector()},
 	{Collector: github.GitCollector()},

@@ -193,7 +193,7 @@ func TestRegisterCollector(t *testing.T) {
 		}
 	}
 	// Without its flag, scan says which sources there are, the new one among them.
-	if r := runCLI(t, "scan"); r.code != ExitInput || !strings.Contains(r.stderr, "use --aws or --tiny (your estate)") {
+	if r := runCLI(t, "scan"); r.code != ExitInput || !strings.Contains(r.stderr, "use --aws or --azure or --tiny (your estate)") {
 		t.Errorf("scan without a source: exit %d, stderr %q", r.code, r.stderr)
 	}
 }
