@@ -344,6 +344,74 @@ func round1(x float64) float64 {
 }
 
 // count returns how many requirement changes are of the given kind.
+// Measures says, measure by measure, what got better from OLD to NEW and what
+// got worse: the risk score, the framework scores, the requirements, the
+// findings, the attestations and waivers, and the checks that could be
+// assessed. A measure that did not move is in neither list. There is no
+// overall verdict: a higher score beside new failing findings is both.
+func (d *Diff) Measures() (better, worse []string) {
+	switch {
+	case d.ScoreChange > 0:
+		better = append(better, "risk score "+signed(d.ScoreChange))
+	case d.ScoreChange < 0:
+		worse = append(worse, "risk score "+signed(d.ScoreChange))
+	}
+	up, down := 0, 0
+	for _, f := range d.Frameworks {
+		if f.OldScore == nil || f.NewScore == nil {
+			continue
+		}
+		switch {
+		case f.ScoreChange > 0:
+			up++
+		case f.ScoreChange < 0:
+			down++
+		}
+	}
+	if up > 0 {
+		better = append(better, plural(up, "framework score", "framework scores")+" up")
+	}
+	if down > 0 {
+		worse = append(worse, plural(down, "framework score", "framework scores")+" down")
+	}
+	if n := d.count(ChangeImproved); n > 0 {
+		better = append(better, plural(n, "requirement", "requirements")+" improved")
+	}
+	if n := d.count(ChangeWorsened); n > 0 {
+		worse = append(worse, plural(n, "requirement", "requirements")+" worsened")
+	}
+	if n := len(d.ResolvedFindings); n > 0 {
+		better = append(better, plural(n, "finding", "findings")+" resolved")
+	}
+	if n := len(d.NewFindings); n > 0 {
+		worse = append(worse, plural(n, "new failing finding", "new failing findings"))
+	}
+	if n := len(d.Expired); n > 0 {
+		worse = append(worse, plural(n, "attestation or waiver", "attestations or waivers")+" lapsed")
+	}
+	if n := len(d.NewlyNotAssessed); n > 0 {
+		worse = append(worse, plural(n, "check", "checks")+" newly not fully assessed")
+	}
+	return better, worse
+}
+
+// wrapList breaks a "label: a; b; c" line after its semicolons so that no
+// line is longer than width (an item longer than width alone excepted);
+// continuation lines start with indent.
+func wrapList(s string, width int, indent string) string {
+	var b strings.Builder
+	line := ""
+	for i, part := range strings.SplitAfter(s, "; ") {
+		if i > 0 && len([]rune(strings.TrimRight(line+part, " "))) > width {
+			b.WriteString(strings.TrimRight(line, " ") + "\n")
+			line = indent
+		}
+		line += part
+	}
+	b.WriteString(strings.TrimRight(line, " ") + "\n")
+	return b.String()
+}
+
 func (d *Diff) count(change string) int {
 	n := 0
 	for _, r := range d.Requirements {
@@ -397,21 +465,33 @@ func diffText(w io.Writer, d *Diff, markdown bool) error {
 	if markdown {
 		esc = mdText
 	}
-	trend := "unchanged"
-	switch {
-	case d.ScoreChange > 0:
-		trend = "better"
-	case d.ScoreChange < 0:
-		trend = "worse"
-	}
 	oldScore := scoreRAG(&d.Old.Score, &d.Old.RAG)
 	newScore := scoreRAG(&d.New.Score, &d.New.RAG)
+	// No overall verdict: each measure is said to be better or worse on its own.
+	better, worse := d.Measures()
+	judged := func(label string, list []string) string {
+		if len(list) == 0 {
+			return label + ": nothing"
+		}
+		return label + ": " + strings.Join(list, "; ")
+	}
 	if markdown {
-		fmt.Fprintf(&b, "## sdescan diff: risk score %s → %s (%s, %s)\n\n", oldScore, newScore, signed(d.ScoreChange), trend)
-		fmt.Fprintf(&b, "OLD %s (as of %s); NEW %s (as of %s).\n", esc(d.Old.Source), d.Old.AsOf, esc(d.New.Source), d.New.AsOf)
+		fmt.Fprintf(&b, "## sdescan diff: risk score %s → %s (%s)\n\n", oldScore, newScore, signed(d.ScoreChange))
+		fmt.Fprintf(&b, "OLD %s (as of %s); NEW %s (as of %s).\n\n", esc(d.Old.Source), d.Old.AsOf, esc(d.New.Source), d.New.AsOf)
+		if len(better)+len(worse) == 0 {
+			b.WriteString("No measure got better or worse.\n")
+		} else {
+			fmt.Fprintf(&b, "- %s\n- %s\n", judged("**Better**", better), judged("**Worse**", worse))
+		}
 	} else {
 		fmt.Fprintf(&b, "sdescan diff: OLD %s (as of %s) → NEW %s (as of %s)\n", d.Old.Source, d.Old.AsOf, d.New.Source, d.New.AsOf)
-		fmt.Fprintf(&b, "Risk score %s → %s (%s, %s)\n", oldScore, newScore, signed(d.ScoreChange), trend)
+		fmt.Fprintf(&b, "Risk score %s → %s (%s)\n", oldScore, newScore, signed(d.ScoreChange))
+		if len(better)+len(worse) == 0 {
+			b.WriteString("No measure got better or worse.\n")
+		} else {
+			b.WriteString(wrapList(judged("Better", better), 100, "  "))
+			b.WriteString(wrapList(judged("Worse", worse), 100, "  "))
+		}
 	}
 	for _, n := range d.Notes {
 		fmt.Fprintf(&b, "\nNote: %s\n", esc(n))

@@ -269,3 +269,76 @@ func TestTrendInReports(t *testing.T) {
 		t.Errorf("md: no %q in\n%s", line, md[:400])
 	}
 }
+
+// TestDiffMeasures: diff judges each measure on its own and never calls the
+// whole comparison better or worse, so a higher score beside new failing
+// findings says both, in the table and in the Markdown; every line fits 100
+// columns.
+func TestDiffMeasures(t *testing.T) {
+	up, down := 80.0, 70.0
+	failing := []FindingChange{{CheckID: "AWS-S3-001", ResourceID: "aws://1/eu-west-2/s3/bucket/a", Severity: checks.High, Old: "pass", New: "fail"},
+		{CheckID: "AWS-S3-002", ResourceID: "aws://1/eu-west-2/s3/bucket/b", Severity: checks.High, New: "fail"},
+		{CheckID: "AWS-S3-003", ResourceID: "aws://1/eu-west-2/s3/bucket/c", Severity: checks.Low, Old: "pass", New: "fail"}}
+	for _, tc := range []struct {
+		name          string
+		d             Diff
+		better, worse []string
+	}{
+		{name: "higher score, new failures", d: Diff{ScoreChange: 2.3, NewFindings: failing},
+			better: []string{"risk score +2.3"}, worse: []string{"3 new failing findings"}},
+		{name: "lower score, findings resolved", d: Diff{ScoreChange: -0.4, ResolvedFindings: failing[:1]},
+			better: []string{"1 finding resolved"}, worse: []string{"risk score -0.4"}},
+		{name: "frameworks and requirements apart", d: Diff{
+			Frameworks: []FrameworkChange{{ID: "a", OldScore: &down, NewScore: &up, ScoreChange: 10}, {ID: "b", OldScore: &up, NewScore: &down, ScoreChange: -10},
+				{ID: "c", OldScore: &up, NewScore: &down, ScoreChange: -10}, {ID: "d", NewScore: &up}},
+			Requirements: []RequirementChange{{Change: ChangeImproved}, {Change: ChangeWorsened}, {Change: ChangeChanged}},
+			Expired:      []EvidenceChange{{Kind: "waiver", ID: "w"}}, NewlyNotAssessed: []CheckChange{{ID: "X"}, {ID: "Y"}}},
+			better: []string{"1 framework score up", "1 requirement improved"},
+			worse:  []string{"2 framework scores down", "1 requirement worsened", "1 attestation or waiver lapsed", "2 checks newly not fully assessed"}},
+		{name: "nothing moved", d: Diff{Requirements: []RequirementChange{{Change: ChangeChanged}}, GoneFindings: failing}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			better, worse := tc.d.Measures()
+			if strings.Join(better, "|") != strings.Join(tc.better, "|") || strings.Join(worse, "|") != strings.Join(tc.worse, "|") {
+				t.Errorf("better %q, worse %q; want %q, %q", better, worse, tc.better, tc.worse)
+			}
+			for _, format := range []string{"table", "md"} {
+				var b bytes.Buffer
+				if err := WriteDiff(&b, format, &tc.d); err != nil {
+					t.Fatal(err)
+				}
+				text := b.String()
+				head, _, _ := strings.Cut(text, "\n\n") // the headline, before the sections
+				if format == "md" {
+					head, _, _ = strings.Cut(text, "\n### ")
+				}
+				// "better" and "worse" appear only as the labels of the two lists.
+				for _, line := range strings.Split(head, "\n") {
+					l := strings.ToLower(strings.NewReplacer("**", "", "- ", "").Replace(line))
+					if (strings.Contains(l, "better") && !strings.HasPrefix(l, "better: ") && !strings.HasPrefix(l, "no measure")) ||
+						(strings.Contains(l, "worse") && !strings.HasPrefix(l, "worse: ") && !strings.HasPrefix(l, "no measure")) {
+						t.Errorf("%s: %q judges more than one measure", format, line)
+					}
+				}
+				want := []string{"No measure got better or worse."}
+				if len(tc.better)+len(tc.worse) > 0 {
+					want = []string{"Better", "Worse"}
+					want = append(append(want, tc.better...), tc.worse...)
+				}
+				flat := strings.Join(strings.Fields(head), " ")
+				for _, w := range want {
+					if !strings.Contains(flat, w) {
+						t.Errorf("%s: no %q in\n%s", format, w, head)
+					}
+				}
+				if format == "table" {
+					for _, line := range strings.Split(text, "\n") {
+						if n := len([]rune(line)); n > 100 {
+							t.Errorf("table: %d columns: %q", n, line)
+						}
+					}
+				}
+			}
+		})
+	}
+}

@@ -45,7 +45,7 @@ func TestDiffCommand(t *testing.T) {
 		{name: "better passes the gate", args: []string{"diff", "new.zip", "old.zip", "--fail-on-worse"},
 			stdout: []string{"improved  dspt-caf ", "Note: NEW (as of 2026-11-20T09:00:00Z) is older than OLD"}},
 		{name: "unchanged passes the gate", args: []string{"diff", "old.zip", "old/assessment.json", "--fail-on-worse"},
-			stdout: []string{"(0.0, unchanged)", "Requirements: 0 improved, 0 worsened, 0 changed otherwise", "New failing findings: 0"}},
+			stdout: []string{"(0.0)\nNo measure got better or worse.\n", "Requirements: 0 improved, 0 worsened, 0 changed otherwise", "New failing findings: 0"}},
 		{name: "directory pack and JSON", args: []string{"diff", "old/assessment.json", "newdir", "-f", "md"},
 			stdout: []string{"## sdescan diff: risk score 71.2 AMBER → ", "| attestation | pentest | valid → expired | 2027-03-12 |"}},
 		{name: "missing input", args: []string{"diff", "old.zip", "absent.zip"}, code: 2,
