@@ -136,6 +136,8 @@ func TestCollectFaults(t *testing.T) {
 		present    []string
 		absent     []string
 		check      func(t *testing.T, a *armStandIn, f *checks.Facts)
+		// minElapsed: the collection waited at least this long (Retry-After).
+		minElapsed time.Duration
 	}{
 		{
 			name: "403 on storage", path: "/providers/microsoft.storage/", fault: status(403, "AuthorizationFailed", "no read on Microsoft.Storage"),
@@ -172,10 +174,27 @@ func TestCollectFaults(t *testing.T) {
 				armError(w, http.StatusTooManyRequests, "TooManyRequests", "slow down")
 				return true
 			},
-			status: checks.RunOK, present: []string{sa, nsg, vnet, kv},
+			status: checks.RunOK, present: []string{sa, nsg, vnet, kv}, minElapsed: time.Second,
 			check: func(t *testing.T, a *armStandIn, f *checks.Facts) {
 				if n := f.Runs[0].APICalls["NetworkSecurityGroups.ListAll"]; n != 2 {
 					t.Errorf("NetworkSecurityGroups.ListAll sent %d times, want 2", n)
+				}
+			},
+		},
+		{
+			name: "429 with a Retry-After beyond the bound", path: "/providers/microsoft.network/networksecuritygroups",
+			fault: func(w http.ResponseWriter, _ *http.Request, _ int) bool {
+				w.Header().Set("Retry-After", "600")
+				armError(w, http.StatusTooManyRequests, "TooManyRequests", "come back in ten minutes")
+				return true
+			},
+			status: checks.RunPartial,
+			want: []checks.CollectError{{Service: "network", API: "NetworkSecurityGroups.ListAll", ResourceTypes: nsgTypes,
+				Message: "HTTP 429 TooManyRequests: come back in ten minutes"}},
+			present: []string{sa, vnet, kv}, absent: []string{nsg},
+			check: func(t *testing.T, a *armStandIn, _ *checks.Facts) {
+				if n := a.hit(http.MethodGet, "/subscriptions/"+sub1+"/providers/Microsoft.Network/networkSecurityGroups"); n != 1 {
+					t.Errorf("sent %d times, want 1 (a wait beyond the bound is not waited for)", n)
 				}
 			},
 		},
@@ -259,7 +278,11 @@ func TestCollectFaults(t *testing.T) {
 			opts := a.options()
 			opts.RequestTimeout = 300 * time.Millisecond
 			opts.Subscriptions = []string{sub1}
+			start := time.Now()
 			f := Collect(context.Background(), staticCredential{}, opts)
+			if elapsed := time.Since(start); elapsed < tc.minElapsed {
+				t.Errorf("collected in %v: Retry-After (%v) not waited for", elapsed, tc.minElapsed)
+			}
 			if err := f.Validate(); err != nil {
 				t.Fatal(err)
 			}
