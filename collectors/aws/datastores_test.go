@@ -54,6 +54,10 @@ func expectedDatastoreFindings(ids mototest.Datastores) map[string]checks.Status
 		"AWS-RDS-001 " + ids.BadDBCluster:   checks.Fail,
 		"AWS-RDS-003 " + ids.BadDBCluster:   checks.Fail,
 
+		"AWS-RDS-004 " + ids.PrivateDBSnapshot:     checks.Pass, // shared with one named account
+		"AWS-RDS-004 " + ids.PublicDBSnapshot:      checks.Fail,
+		"AWS-RDS-004 " + ids.PublicClusterSnapshot: checks.Fail,
+
 		"AWS-DDB-001 " + ids.GoodTable: checks.Pass,
 		"AWS-DDB-001 " + ids.BadTable:  checks.Fail,
 
@@ -143,7 +147,10 @@ func TestCollectDatastoresAgainstMoto(t *testing.T) {
 		"rds:DescribeDBInstances": 1, "rds:DescribeDBClusters": 1,
 		"dynamodb:ListTables": 1, "dynamodb:DescribeTable": 2, "dynamodb:DescribeContinuousBackups": 2, "dynamodb:ListTagsOfResource": 2,
 		"kms:ListKeys": 1, "kms:ListAliases": 1, "kms:DescribeKey": 4, "kms:ListResourceTags": 4,
-		"kms:GetKeyRotationStatus":         3, // good, bad and disabled: customer managed, symmetric, KMS key material
+		"kms:GetKeyRotationStatus": 3, // good, bad and disabled: customer managed, symmetric, KMS key material
+		// Manual snapshots only: AWS does not let automated ones be shared.
+		"rds:DescribeDBSnapshots": 1, "rds:DescribeDBSnapshotAttributes": 2,
+		"rds:DescribeDBClusterSnapshots": 1, "rds:DescribeDBClusterSnapshotAttributes": 1,
 		"cloudwatchlogs:DescribeLogGroups": 1,
 	})
 
@@ -208,6 +215,8 @@ func TestCollectDatastoresFailures(t *testing.T) {
 				return bytes.Contains(body, []byte(ids.BadKeyID))
 			case "ListTagsOfResource":
 				return true
+			case "DescribeDBSnapshotAttributes":
+				return bytes.Contains(body, []byte("sde-bad-db-manual"))
 			}
 			return false
 		})
@@ -227,6 +236,7 @@ func TestCollectDatastoresFailures(t *testing.T) {
 		wantFailures := []failure{
 			{"DescribeContinuousBackups", ids.GoodTable}, {"ListTagsOfResource", ids.GoodTable}, {"ListTagsOfResource", ids.BadTable},
 			{"GetKeyRotationStatus", ids.GoodKey}, {"DescribeKey", ids.BadKey},
+			{"DescribeDBSnapshotAttributes", ids.PublicDBSnapshot},
 		}
 		slices.SortFunc(failures, func(a, b failure) int { return strings.Compare(a.api+a.resource, b.api+b.resource) })
 		slices.SortFunc(wantFailures, func(a, b failure) int { return strings.Compare(a.api+a.resource, b.api+b.resource) })
@@ -252,6 +262,8 @@ func TestCollectDatastoresFailures(t *testing.T) {
 			"AWS-DDB-001 " + ids.GoodTable: checks.Error, // PITR unknown
 			"AWS-KMS-001 " + ids.GoodKey:   checks.Error, // rotation unknown
 			"AWS-KMS-001 " + ids.BadKey:    checks.Error, // whether it is in scope unknown
+			// Who may restore it unknown: not assessed, never private.
+			"AWS-RDS-004 " + ids.PublicDBSnapshot: checks.Error,
 		}
 		for key, w := range want {
 			if c, ok := changed[key]; ok {

@@ -2,6 +2,8 @@ package aws
 
 import (
 	"context"
+	"slices"
+	"strings"
 	"time"
 
 	sdkaws "github.com/aws/aws-sdk-go-v2/aws"
@@ -26,14 +28,16 @@ func init() {
 			{"EC2", "DescribeInstances", "ec2:DescribeInstances"},
 			{"EC2", "DescribeVolumes", "ec2:DescribeVolumes"},
 			{"EC2", "DescribeSnapshots", "ec2:DescribeSnapshots"},
+			{"EC2", "DescribeSnapshotAttribute", "ec2:DescribeSnapshotAttribute"},
 		},
 	})
 }
 
 // collectCompute reads the instances, EBS volumes and the account's own EBS
-// snapshots of the configured region: one paginated listing each, nothing per
-// resource. A listing that fails is recorded and its type is left unassessed; the
-// other two are unaffected.
+// snapshots of the configured region: one paginated listing each, and each
+// snapshot's createVolumePermission (who may restore it: AWS-EC2-007). A listing
+// that fails is recorded and its type is left unassessed; the other two are
+// unaffected.
 func (c *collector) collectCompute(ctx context.Context) {
 	client := ec2.NewFromConfig(c.cfg)
 	c.collectInstances(ctx, client)
@@ -177,20 +181,55 @@ func (c *collector) collectSnapshots(ctx context.Context, client *ec2.Client) {
 		c.fail(checks.CollectError{Region: c.cfg.Region, Service: "ec2", API: "DescribeSnapshots", ResourceTypes: ec2SnapshotTypes, Message: errorMessage(err)})
 		return
 	}
-	for _, s := range snapshots {
-		id := sdkaws.ToString(s.SnapshotId)
-		attrs := map[string]any{
-			"snapshot_id": id,
-			"encrypted":   sdkaws.ToBool(s.Encrypted),
-		}
-		attrSetString(attrs, "volume_id", s.VolumeId)
-		attrSetString(attrs, "kms_key_id", s.KmsKeyId)
-		attrSetTime(attrs, "start_time", s.StartTime)
-		if s.State != "" {
-			attrs["state"] = string(s.State)
-		}
-		c.add(ctx, c.ec2Resource("aws.ec2.snapshot", "ec2/snapshot", id, s.Tags, attrs))
+	c.readConcurrently(ctx, len(snapshots), func(ctx context.Context, i int) resourceRead {
+		return c.readSnapshot(ctx, client, snapshots[i])
+	})
+}
+
+// readSnapshot keeps what the listing says of a snapshot and reads who may create
+// volumes from it. A permission read that fails leaves create_volume_permissions
+// out (the check is not assessed on it) and is recorded; a snapshot deleted since
+// it was listed is dropped.
+func (c *collector) readSnapshot(ctx context.Context, client *ec2.Client, s ec2types.Snapshot) resourceRead {
+	id := sdkaws.ToString(s.SnapshotId)
+	attrs := map[string]any{
+		"snapshot_id": id,
+		"encrypted":   sdkaws.ToBool(s.Encrypted),
 	}
+	attrSetString(attrs, "volume_id", s.VolumeId)
+	attrSetString(attrs, "kms_key_id", s.KmsKeyId)
+	attrSetTime(attrs, "start_time", s.StartTime)
+	if s.State != "" {
+		attrs["state"] = string(s.State)
+	}
+	r := c.ec2Resource("aws.ec2.snapshot", "ec2/snapshot", id, s.Tags, attrs)
+	out := resourceRead{resource: &r}
+	perm, err := client.DescribeSnapshotAttribute(ctx, &ec2.DescribeSnapshotAttributeInput{SnapshotId: s.SnapshotId, Attribute: ec2types.SnapshotAttributeNameCreateVolumePermission})
+	switch {
+	case err == nil:
+		groups, users := []any{}, []any{}
+		for _, p := range perm.CreateVolumePermissions {
+			if p.Group != "" {
+				groups = append(groups, string(p.Group))
+			}
+			if u := sdkaws.ToString(p.UserId); u != "" {
+				users = append(users, u)
+			}
+		}
+		sortAny(groups)
+		sortAny(users)
+		attrs["create_volume_permissions"] = map[string]any{"groups": groups, "user_ids": users}
+	case errorCode(err) == "InvalidSnapshot.NotFound":
+		return resourceRead{}
+	default:
+		out.errors = append(out.errors, checks.CollectError{Region: c.cfg.Region, Service: "ec2", API: "DescribeSnapshotAttribute", Resource: r.ID, ResourceTypes: ec2SnapshotTypes, Message: errorMessage(err)})
+	}
+	return out
+}
+
+// sortAny sorts a list of strings held as []any (as facts hold lists).
+func sortAny(list []any) {
+	slices.SortFunc(list, func(a, b any) int { return strings.Compare(a.(string), b.(string)) })
 }
 
 // attrSetString sets attrs[key] to *v when it is a non-empty string.

@@ -3,6 +3,7 @@ package aws
 import (
 	"context"
 	"net/http"
+	"reflect"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -131,6 +132,9 @@ func TestCollectEC2AndRegionAgainstMoto(t *testing.T) {
 	if snap.Attributes["encrypted"] != false || snap.Attributes["volume_id"] != strings.TrimPrefix(c.PlainVolume, "aws://123456789012/eu-west-2/ec2/volume/") {
 		t.Errorf("plain snapshot %v", snap.Attributes)
 	}
+	if p := ec2RegionResource(t, f, c.EncryptedSnapshot).Attributes["create_volume_permissions"]; !reflect.DeepEqual(p, map[string]any{"groups": []any{}, "user_ids": []any{"210987654321"}}) {
+		t.Errorf("shared snapshot's permissions %v", p)
+	}
 	logs, _ := ec2RegionResource(t, f, n.LoggedVPC).Attributes["flow_logs"].([]any)
 	if len(logs) != 1 {
 		t.Fatalf("logged VPC flow_logs %v, want one", logs)
@@ -175,6 +179,8 @@ func TestCollectEC2AndRegionAgainstMoto(t *testing.T) {
 		"AWS-EC2-005 " + c.PlainVolume:             checks.Fail,
 		"AWS-EC2-005 " + c.EncryptedSnapshot:       checks.Pass,
 		"AWS-EC2-005 " + c.PlainSnapshot:           checks.Fail,
+		"AWS-EC2-007 " + c.EncryptedSnapshot:       checks.Pass, // shared with one named account
+		"AWS-EC2-007 " + c.PlainSnapshot:           checks.Fail, // public
 		"AWS-VPC-001 " + n.LoggedVPC:               checks.Pass,
 		"AWS-VPC-001 " + n.RejectOnlyVPC:           checks.Fail,
 		"AWS-VPC-001 " + n.UnloggedVPC:             checks.Fail,

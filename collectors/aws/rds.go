@@ -28,6 +28,8 @@ func init() {
 			{"RDS", "DescribeDBClusters", "rds:DescribeDBClusters"},
 			{"RDS", "DescribeDBSnapshots", "rds:DescribeDBSnapshots"},
 			{"RDS", "DescribeDBClusterSnapshots", "rds:DescribeDBClusterSnapshots"},
+			{"RDS", "DescribeDBSnapshotAttributes", "rds:DescribeDBSnapshotAttributes"},
+			{"RDS", "DescribeDBClusterSnapshotAttributes", "rds:DescribeDBClusterSnapshotAttributes"},
 		},
 	})
 }
@@ -65,7 +67,10 @@ func (c *collector) collectRDS(ctx context.Context) {
 
 // collectRDSSnapshots lists the account's own DB and DB cluster snapshots (manual and
 // automated) of the region: the backup review counts them among a database's
-// recovery points. A listing that fails hides the snapshots, not the databases.
+// recovery points, and AWS-RDS-004 judges who may restore each one that can be
+// shared (its "restore" attribute: one call per manual snapshot; AWS does not let
+// automated snapshots be shared). A listing that fails hides the snapshots, not
+// the databases.
 func (c *collector) collectRDSSnapshots(ctx context.Context, client *rds.Client) {
 	region := c.cfg.Region
 	sctx := cite(ctx)
@@ -74,10 +79,12 @@ func (c *collector) collectRDSSnapshots(ctx context.Context, client *rds.Client)
 	if err != nil {
 		c.fail(checks.CollectError{Region: region, Service: "rds", API: "DescribeDBSnapshots", ResourceTypes: rdsSnapshotTypes, Message: errorMessage(err)})
 	}
+	list := make([]rdsSnapshot, 0, len(snaps))
 	for _, s := range snaps {
-		c.addRDSSnapshot(sctx, rdsSnapshot{kind: "db", db: s.DBInstanceIdentifier, id: s.DBSnapshotIdentifier, arn: s.DBSnapshotArn,
+		list = append(list, rdsSnapshot{kind: "db", db: s.DBInstanceIdentifier, id: s.DBSnapshotIdentifier, arn: s.DBSnapshotArn,
 			snapshotType: s.SnapshotType, status: s.Status, encrypted: s.Encrypted, created: s.SnapshotCreateTime, tags: s.TagList})
 	}
+	c.readConcurrently(sctx, len(list), func(ctx context.Context, i int) resourceRead { return c.readRDSSnapshot(ctx, client, list[i]) })
 	cctx := cite(ctx)
 	csnaps, err := listAll(cctx, rds.NewDescribeDBClusterSnapshotsPaginator(client, &rds.DescribeDBClusterSnapshotsInput{}),
 		func(o *rds.DescribeDBClusterSnapshotsOutput) []rdstypes.DBClusterSnapshot {
@@ -86,10 +93,12 @@ func (c *collector) collectRDSSnapshots(ctx context.Context, client *rds.Client)
 	if err != nil {
 		c.fail(checks.CollectError{Region: region, Service: "rds", API: "DescribeDBClusterSnapshots", ResourceTypes: rdsSnapshotTypes, Message: errorMessage(err)})
 	}
+	list = list[:0]
 	for _, s := range csnaps {
-		c.addRDSSnapshot(cctx, rdsSnapshot{kind: "cluster", db: s.DBClusterIdentifier, id: s.DBClusterSnapshotIdentifier, arn: s.DBClusterSnapshotArn,
+		list = append(list, rdsSnapshot{kind: "cluster", db: s.DBClusterIdentifier, id: s.DBClusterSnapshotIdentifier, arn: s.DBClusterSnapshotArn,
 			snapshotType: s.SnapshotType, status: s.Status, encrypted: s.StorageEncrypted, created: s.SnapshotCreateTime, tags: s.TagList})
 	}
+	c.readConcurrently(cctx, len(list), func(ctx context.Context, i int) resourceRead { return c.readRDSSnapshot(ctx, client, list[i]) })
 }
 
 // rdsSnapshot is what the facts keep of a DB or DB cluster snapshot.
@@ -101,7 +110,11 @@ type rdsSnapshot struct {
 	tags                              []rdstypes.Tag
 }
 
-func (c *collector) addRDSSnapshot(ctx context.Context, s rdsSnapshot) {
+// readRDSSnapshot keeps what the listing says of a snapshot and, unless it is
+// automated, reads who may restore it. A read that fails leaves
+// restore_shared_with out (AWS-RDS-004 is not assessed on it) and is recorded;
+// a snapshot deleted since it was listed is dropped.
+func (c *collector) readRDSSnapshot(ctx context.Context, client *rds.Client, s rdsSnapshot) resourceRead {
 	region := c.cfg.Region
 	attrs := map[string]any{"kind": s.kind, "db_identifier": sdkaws.ToString(s.db), "status": sdkaws.ToString(s.status)}
 	setAttrString(attrs, "snapshot_identifier", s.id)
@@ -110,9 +123,48 @@ func (c *collector) addRDSSnapshot(ctx context.Context, s rdsSnapshot) {
 	setAttrBool(attrs, "encrypted", s.encrypted)
 	attrSetTime(attrs, "create_time", s.created)
 	kind := map[string]string{"db": "rds/db-snapshot", "cluster": "rds/db-cluster-snapshot"}[s.kind]
-	c.add(ctx, checks.Resource{ID: resourceID(c.account, region, kind, sdkaws.ToString(s.id)), Type: "aws.rds.db_snapshot",
-		Source: "aws", Scope: checks.Scope{Account: c.account, Region: region}, Tags: rdsTags(s.tags), Attributes: attrs})
-
+	r := checks.Resource{ID: resourceID(c.account, region, kind, sdkaws.ToString(s.id)), Type: "aws.rds.db_snapshot",
+		Source: "aws", Scope: checks.Scope{Account: c.account, Region: region}, Tags: rdsTags(s.tags), Attributes: attrs}
+	out := resourceRead{resource: &r}
+	if sdkaws.ToString(s.snapshotType) == "automated" {
+		return out
+	}
+	var api string
+	var attributes []rdstypes.DBSnapshotAttribute
+	var err error
+	if s.kind == "db" {
+		api = "DescribeDBSnapshotAttributes"
+		var o *rds.DescribeDBSnapshotAttributesOutput
+		if o, err = client.DescribeDBSnapshotAttributes(ctx, &rds.DescribeDBSnapshotAttributesInput{DBSnapshotIdentifier: s.id}); err == nil && o.DBSnapshotAttributesResult != nil {
+			attributes = o.DBSnapshotAttributesResult.DBSnapshotAttributes
+		}
+	} else {
+		api = "DescribeDBClusterSnapshotAttributes"
+		var o *rds.DescribeDBClusterSnapshotAttributesOutput
+		if o, err = client.DescribeDBClusterSnapshotAttributes(ctx, &rds.DescribeDBClusterSnapshotAttributesInput{DBClusterSnapshotIdentifier: s.id}); err == nil && o.DBClusterSnapshotAttributesResult != nil {
+			for _, a := range o.DBClusterSnapshotAttributesResult.DBClusterSnapshotAttributes {
+				attributes = append(attributes, rdstypes.DBSnapshotAttribute{AttributeName: a.AttributeName, AttributeValues: a.AttributeValues})
+			}
+		}
+	}
+	switch code := errorCode(err); {
+	case err == nil:
+		shared := []any{}
+		for _, a := range attributes {
+			if sdkaws.ToString(a.AttributeName) == "restore" {
+				for _, v := range a.AttributeValues {
+					shared = append(shared, v)
+				}
+			}
+		}
+		sortAny(shared)
+		attrs["restore_shared_with"] = shared
+	case code == "DBSnapshotNotFound" || code == "DBClusterSnapshotNotFoundFault":
+		return resourceRead{}
+	default:
+		out.errors = append(out.errors, checks.CollectError{Region: region, Service: "rds", API: api, Resource: r.ID, ResourceTypes: rdsSnapshotTypes, Message: errorMessage(err)})
+	}
+	return out
 }
 
 func (c *collector) rdsInstance(region string, db rdstypes.DBInstance) checks.Resource {

@@ -22,7 +22,11 @@ type Datastores struct {
 	// ClusterMember is an instance of GoodDBCluster: judged on the cluster for backups.
 	ClusterMember               string
 	GoodDBCluster, BadDBCluster string
-	GoodTable, BadTable         string
+	// PrivateDBSnapshot is a manual snapshot of the good instance shared with one
+	// account; PublicDBSnapshot (of the bad instance) and PublicClusterSnapshot
+	// (of the bad cluster) are restorable by all.
+	PrivateDBSnapshot, PublicDBSnapshot, PublicClusterSnapshot string
+	GoodTable, BadTable                                        string
 	// GoodKey rotates, BadKey does not; AsymmetricKey and DisabledKey are out of
 	// scope of AWS-KMS-001. KeyIDs are the key IDs by the same names.
 	GoodKey, BadKey, AsymmetricKey, DisabledKey string
@@ -113,6 +117,20 @@ func (s *Server) SeedDatastores(t testing.TB) Datastores {
 	ids.GoodDBInstance, ids.BadDBInstance = datastoreID("rds/db-instance", "sde-good-db"), datastoreID("rds/db-instance", "sde-bad-db")
 	ids.ClusterMember = datastoreID("rds/db-instance", "sde-good-cluster-1")
 	ids.GoodDBCluster, ids.BadDBCluster = datastoreID("rds/db-cluster", "sde-good-cluster"), datastoreID("rds/db-cluster", "sde-bad-cluster")
+	_, err = rc.CreateDBSnapshot(ctx, &rds.CreateDBSnapshotInput{DBInstanceIdentifier: aws.String("sde-good-db"), DBSnapshotIdentifier: aws.String("sde-good-db-manual")})
+	must("private DB snapshot", err)
+	_, err = rc.ModifyDBSnapshotAttribute(ctx, &rds.ModifyDBSnapshotAttributeInput{DBSnapshotIdentifier: aws.String("sde-good-db-manual"), AttributeName: aws.String("restore"), ValuesToAdd: []string{"210987654321"}})
+	must("share DB snapshot", err)
+	_, err = rc.CreateDBSnapshot(ctx, &rds.CreateDBSnapshotInput{DBInstanceIdentifier: aws.String("sde-bad-db"), DBSnapshotIdentifier: aws.String("sde-bad-db-manual")})
+	must("public DB snapshot", err)
+	_, err = rc.ModifyDBSnapshotAttribute(ctx, &rds.ModifyDBSnapshotAttributeInput{DBSnapshotIdentifier: aws.String("sde-bad-db-manual"), AttributeName: aws.String("restore"), ValuesToAdd: []string{"all"}})
+	must("make DB snapshot public", err)
+	_, err = rc.CreateDBClusterSnapshot(ctx, &rds.CreateDBClusterSnapshotInput{DBClusterIdentifier: aws.String("sde-bad-cluster"), DBClusterSnapshotIdentifier: aws.String("sde-bad-cluster-manual")})
+	must("public DB cluster snapshot", err)
+	_, err = rc.ModifyDBClusterSnapshotAttribute(ctx, &rds.ModifyDBClusterSnapshotAttributeInput{DBClusterSnapshotIdentifier: aws.String("sde-bad-cluster-manual"), AttributeName: aws.String("restore"), ValuesToAdd: []string{"all"}})
+	must("make DB cluster snapshot public", err)
+	ids.PrivateDBSnapshot, ids.PublicDBSnapshot = datastoreID("rds/db-snapshot", "sde-good-db-manual"), datastoreID("rds/db-snapshot", "sde-bad-db-manual")
+	ids.PublicClusterSnapshot = datastoreID("rds/db-cluster-snapshot", "sde-bad-cluster-manual")
 
 	// DynamoDB.
 	dc := dynamodb.NewFromConfig(cfg)

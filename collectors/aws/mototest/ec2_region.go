@@ -109,7 +109,8 @@ type EC2Compute struct {
 }
 
 // SeedCompute launches two instances into the subnets of n, and creates an
-// encrypted and an unencrypted volume with a snapshot of each.
+// encrypted and an unencrypted volume with a snapshot of each: the unencrypted
+// one public, the encrypted one shared with one account.
 func (s *Server) SeedCompute(t testing.TB, n EC2Network) EC2Compute {
 	t.Helper()
 	ctx := context.Background()
@@ -156,10 +157,19 @@ func (s *Server) SeedCompute(t testing.TB, n EC2Network) EC2Compute {
 		return aws.ToString(sn.SnapshotId)
 	}
 	enc, plain := volume(true), volume(false)
+	encSnap, plainSnap := snapshot(enc), snapshot(plain)
+	// The plain snapshot is public too (AWS-EC2-007); the encrypted one is shared
+	// with one named account.
+	_, err = c.ModifySnapshotAttribute(ctx, &ec2.ModifySnapshotAttributeInput{SnapshotId: aws.String(plainSnap), Attribute: ec2types.SnapshotAttributeNameCreateVolumePermission,
+		OperationType: ec2types.OperationTypeAdd, GroupNames: []string{"all"}})
+	must("make snapshot public", err)
+	_, err = c.ModifySnapshotAttribute(ctx, &ec2.ModifySnapshotAttributeInput{SnapshotId: aws.String(encSnap), Attribute: ec2types.SnapshotAttributeNameCreateVolumePermission,
+		OperationType: ec2types.OperationTypeAdd, UserIds: []string{"210987654321"}})
+	must("share snapshot", err)
 	return EC2Compute{
 		GoodInstance: ec2ResourceID("instance", good), BadInstance: ec2ResourceID("instance", bad),
 		EncryptedVolume: ec2ResourceID("volume", enc), PlainVolume: ec2ResourceID("volume", plain),
-		EncryptedSnapshot: ec2ResourceID("snapshot", snapshot(enc)), PlainSnapshot: ec2ResourceID("snapshot", snapshot(plain)),
+		EncryptedSnapshot: ec2ResourceID("snapshot", encSnap), PlainSnapshot: ec2ResourceID("snapshot", plainSnap),
 	}
 }
 
