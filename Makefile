@@ -19,8 +19,11 @@ all: build
 build:
 	$(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/sdescan
 
-# The main job on the bundled demo estate: no credentials, no network.
-demo: build
+# The main job on the bundled demo estate: no credentials, no network. It says what it
+# is doing first: a cold first build is silent for a long time.
+demo:
+	@echo "make demo: building bin/sdescan (a first build takes about 25 minutes), then the demo scan"
+	@$(MAKE) --no-print-directory build
 	$(BIN) scan --demo --iac fixtures/demo/iac --output-dir out/demo --pack out/demo/pack.zip
 	$(BIN) scan --demo --iac fixtures/demo/iac --format html --output out/demo/board.html
 	$(BIN) backup --demo
