@@ -190,3 +190,46 @@ func TestAzureFlags(t *testing.T) {
 		t.Errorf("exit %d, stderr %q", r.code, r.stderr)
 	}
 }
+
+// TestAzureScanEndToEnd: `sdescan scan --azure --azure-cloud FILE` against
+// the stand-in judges the estate with the AZ- checks (the RDP rule is open on
+// 3380-3390, so AZ-NET-002 fails too; the untagged account is not judged by
+// AZ-ST-006), and the denied provider's checks are not assessed, never
+// passed.
+func TestAzureScanEndToEnd(t *testing.T) {
+	e := newAzureEstate(t)
+	code, stdout, stderr := e.run(t, "scan", "--azure", "--azure-cloud", e.cloudFile, "--subscription", azureSub, "--format", "json")
+	var a struct {
+		Checks []struct {
+			ID, Status string
+		} `json:"checks"`
+		Findings []struct {
+			CheckID    string `json:"check_id"`
+			ResourceID string `json:"resource_id"`
+			Status     string `json:"status"`
+		} `json:"findings"`
+	}
+	if err := json.Unmarshal([]byte(stdout), &a); err != nil {
+		t.Fatalf("exit %d, stderr %s\nstdout %.2000s: %v", code, stderr, stdout, err)
+	}
+	status := map[string]string{}
+	for _, f := range a.Findings {
+		status[f.CheckID+" "+f.ResourceID[strings.LastIndex(f.ResourceID, "/")+1:]] = f.Status
+	}
+	for k, want := range map[string]string{
+		"AZ-ST-001 sa": "fail", "AZ-ST-002 sa": "pass", "AZ-ST-003 sa": "pass", "AZ-ST-004 sa": "pass", "AZ-ST-005 sa": "pass",
+		"AZ-NET-001 nsg": "fail", "AZ-NET-002 nsg": "fail", "AZ-NET-003 vnet": "fail", "AZ-ST-006 sa": "not_applicable",
+	} {
+		if status[k] != want {
+			t.Errorf("%s: %q, want %s (findings %v)", k, status[k], want, status)
+		}
+	}
+	checkStatus := map[string]string{}
+	for _, c := range a.Checks {
+		checkStatus[c.ID] = c.Status
+	}
+	if checkStatus["AZ-KV-001"] != "not_assessed" || checkStatus["AZ-KV-002"] != "not_assessed" {
+		t.Errorf("Key Vault checks %q %q, want not_assessed (the provider denied)", checkStatus["AZ-KV-001"], checkStatus["AZ-KV-002"])
+	}
+	e.onlyReads(t)
+}

@@ -1,0 +1,55 @@
+# METADATA
+# title: No network security group admits the internet to any other port
+# description: >-
+#   Services inside an SDE (databases, notebooks, internal web applications) should not
+#   be reachable from the whole internet. Any inbound Allow rule whose sources include
+#   "*", "Any", the Internet service tag, 0.0.0.0/0 or ::/0 is reported, on any port and
+#   protocol, except rules that open only SSH or RDP (judged by AZ-NET-001) and ICMP.
+#   Deny rules of a higher priority are not credited. Public entry points belong behind
+#   Application Gateway, Front Door or Azure Firewall with their own controls.
+# custom:
+#   id: AZ-NET-002
+#   severity: high
+#   resource_types: [azure.network.nsg]
+#   remediation: >-
+#     Restrict the rule's source to the address ranges, service tags or application
+#     security groups that need it. Terraform: azurerm_network_security_rule with a
+#     specific source_address_prefix(es) instead of "*" or "Internet".
+package sdescan.checks.azure.nsg_open_ports
+
+import data.sdescan.lib.azure_nsg as lib
+import data.sdescan.lib.facts
+import rego.v1
+
+nsg := object.get(input.resource.attributes, "name", input.resource.id)
+
+# Only SSH or RDP on TCP or UDP: judged by AZ-NET-001.
+admin_only(r) if {
+	is_string(r.protocol)
+	lower(r.protocol) in {"tcp", "udp"}
+	count(r.destination_ports) > 0
+	every spec in r.destination_ports {
+		is_string(spec)
+		trim_space(spec) in {"22", "3389"}
+	}
+}
+
+deny contains msg if {
+	some r in input.resource.attributes.security_rules
+	lib.inbound_allow(r)
+	is_string(r.protocol)
+	not lib.icmp(r)
+	not admin_only(r)
+	is_array(r.destination_ports)
+	src := lib.internet_source(r)
+	msg := sprintf("NSG %s rule %s (priority %v) allows %s to %s ports %s", [nsg, object.get(r, "name", "?"), object.get(r, "priority", "?"), src, r.protocol, concat(",", r.destination_ports)])
+}
+
+missing contains "attributes.security_rules" if {
+	not facts.present("security_rules")
+}
+
+missing contains sprintf("attributes.security_rules[%d].%s", [i, key]) if {
+	some i, r in input.resource.attributes.security_rules
+	some key in lib.incomplete(r)
+}
