@@ -21,10 +21,27 @@ type secretRule struct {
 var secretRules = []secretRule{
 	{name: "aws-access-key-id", re: regexp.MustCompile(`\b(AKIA|ASIA|AGPA|AIDA|AROA|AIPA|ANPA|ANVA|ABIA|ACCA)[A-Z2-7]{16}\b`),
 		reject: func(m []byte) bool { return bytes.HasSuffix(m, []byte("EXAMPLE")) }},
-	{name: "private-key", re: regexp.MustCompile(`-----BEGIN ((RSA|DSA|EC|OPENSSH|PGP|ENCRYPTED) )?PRIVATE KEY( BLOCK)?-----`)},
-	{name: "github-token", re: regexp.MustCompile(`\b((ghp|gho|ghu|ghs|ghr)_[A-Za-z0-9]{36}|github_pat_[A-Za-z0-9_]{60,})\b`)},
+	// A private key block with a key in it: the header, any PEM headers, then at
+	// least 60 base64 characters (the shortest real key, Ed25519 in PKCS #8, has
+	// 64), across lines or escaped newlines (a key quoted in JSON or source). A
+	// header alone (a prefix a test compares against, a redaction pattern) is no key.
+	{name: "private-key", re: regexp.MustCompile(`-----BEGIN ((RSA|DSA|EC|OPENSSH|PGP|ENCRYPTED) )?PRIVATE KEY( BLOCK)?-----(?:(?:\s|\\[nr])+[A-Za-z][A-Za-z-]*:[^\n\\]*)*(?:(?:\s|\\[nr])*[A-Za-z0-9+/=]){60}`)},
+	{name: "github-token", re: regexp.MustCompile(`\b((ghp|gho|ghu|ghs|ghr)_[A-Za-z0-9]{36}|github_pat_[A-Za-z0-9_]{60,})\b`),
+		reject: placeholderToken},
 	{name: "password-assignment", re: regexp.MustCompile(`(?i)\b(password|passwd|pwd|db_pass(word)?|secret_key|client_secret)\s*(=|:|<-|:=)\s*(["'])([^"'\s]{6,})(["'])`),
 		reject: placeholderPassword},
+}
+
+// placeholderToken discards tokens that are published placeholders, not
+// credentials: a random token never holds a run like "abcdefghij".
+func placeholderToken(m []byte) bool {
+	v := strings.ToLower(string(m))
+	for _, p := range []string{"example", "xxxxxxxx", "abcdefghij", "0123456789", "1234567890"} {
+		if strings.Contains(v, p) {
+			return true
+		}
+	}
+	return false
 }
 
 var passwordValue = regexp.MustCompile(`(?i)(["'])([^"'\s]{6,})(["'])\s*$`)
