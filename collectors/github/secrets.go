@@ -19,8 +19,11 @@ type secretRule struct {
 // repository costs an operator time, a false negative is caught by GitHub's own
 // secret scanning (see the github.repo facts).
 var secretRules = []secretRule{
-	{name: "aws-access-key-id", re: regexp.MustCompile(`\b(AKIA|ASIA|AGPA|AIDA|AROA|AIPA|ANPA|ANVA|ABIA|ACCA)[A-Z2-7]{16}\b`),
-		reject: func(m []byte) bool { return bytes.HasSuffix(m, []byte("EXAMPLE")) }},
+	// Access key IDs only (long-term AKIA, temporary ASIA, and the ABIA/ACCA
+	// kinds): AIDA, AROA, AGPA and the other unique IDs of users, roles and
+	// groups name principals, they are not credentials.
+	{name: "aws-access-key-id", re: regexp.MustCompile(`\b(AKIA|ASIA|ABIA|ACCA)[A-Z2-7]{16}\b`),
+		reject: placeholderKeyID},
 	// A private key block with a key in it: the header, any PEM headers, then at
 	// least 60 base64 characters (the shortest real key, Ed25519 in PKCS #8, has
 	// 64), across lines or escaped newlines (a key quoted in JSON or source). A
@@ -30,6 +33,21 @@ var secretRules = []secretRule{
 		reject: placeholderToken},
 	{name: "password-assignment", re: regexp.MustCompile(`(?i)\b(password|passwd|pwd|db_pass(word)?|secret_key|client_secret)\s*(=|:|<-|:=)\s*(["'])([^"'\s]{6,})(["'])`),
 		reject: placeholderPassword},
+}
+
+// placeholderKeyID discards AWS's documented example key IDs (…EXAMPLE) and
+// the hand-typed placeholders of docs and tests (a keyboard row, an alphabet
+// run), which a randomly made key never contains.
+func placeholderKeyID(m []byte) bool {
+	if bytes.HasSuffix(m, []byte("EXAMPLE")) {
+		return true
+	}
+	for _, p := range []string{"QWERTYUIOP", "ASDFGHJKL", "ZXCVBNM", "ABCDEFGHIJ"} {
+		if bytes.Contains(m, []byte(p)) {
+			return true
+		}
+	}
+	return false
 }
 
 // placeholderToken discards tokens that are published placeholders, not

@@ -37,7 +37,7 @@ func TestScanSecrets(t *testing.T) {
 	}
 	edPEM := pemKey(t, "PRIVATE KEY", ed)
 	quoted, _ := json.Marshal(map[string]string{"key": pemKey(t, "EC PRIVATE KEY", ec)})
-	akia := "AK" + "IA" + "QWERTYUIOPASDFGH"
+	akia := "AK" + "IA" + "J2R5T7W3Y4Q6P2M5"
 	token := "gh" + "p_" + "Zq8RvL2mXw9TnB4kYc7HsD1fJg6PaE3uWo5i"
 	for _, tc := range []struct {
 		name, data string
@@ -45,6 +45,9 @@ func TestScanSecrets(t *testing.T) {
 	}{
 		{"AWS access key ID", "aws_access_key_id = " + akia, []string{"aws-access-key-id"}},
 		{"AWS's documented example key ID", "aws_access_key_id = AKIAIOSFODNN7EXAMPLE", nil},
+		{"a keyboard-row placeholder", "key = AKIA" + "QWERTYUIOPASDFGH", nil},
+		{"an IAM user's unique ID is no credential", "AIDA" + "J2R5T7W3Y4Q6P2M5", nil},
+		{"temporary key ID", "ASIA" + "J2R5T7W3Y4Q6P2M5", []string{"aws-access-key-id"}},
 		{"Ed25519 key (the shortest)", edPEM, []string{"private-key"}},
 		{"EC key quoted in JSON", string(quoted), []string{"private-key"}},
 		{"encrypted key with PEM headers", "-----BEGIN RSA PRIVATE KEY-----\nProc-Type: 4,ENCRYPTED\nDEK-Info: AES-128-CBC,00\n\n" + strings.Repeat("QUJD", 20) + "\n", []string{"private-key"}},
