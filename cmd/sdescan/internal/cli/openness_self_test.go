@@ -46,6 +46,7 @@ func TestOpennessOfSdescan(t *testing.T) {
 		{"OPEN-004", "automated tests"},
 		{"OPEN-005", "dependencies declared and locked"},
 		{"OPEN-006", "tags, releases or a changelog"},
+		{"OPEN-008", "no credential committed, in any commit (documented example keys and placeholders are not credentials)"},
 		{"OPEN-009", "no data files or session histories"},
 	} {
 		t.Run(tc.id, func(t *testing.T) {
