@@ -49,11 +49,11 @@ func TestCollect(t *testing.T) {
 	if len(f.Runs) != 1 || f.Runs[0].Status != checks.RunOK || f.Runs[0].Scope != sub1 || len(f.Runs[0].Errors) != 0 {
 		t.Fatalf("runs %+v", f.Runs)
 	}
-	if !slices.Equal(f.Runs[0].Covers, []string{"azure.keyvault.vault", "azure.network.nsg", "azure.network.vnet", "azure.storage.account"}) {
+	if !slices.Equal(f.Runs[0].Covers, []string{"azure.keyvault.vault", "azure.network.nsg", "azure.network.vnet", "azure.postgresql.flexible_server", "azure.sql.server", "azure.storage.account"}) {
 		t.Errorf("covers %v", f.Runs[0].Covers)
 	}
 	res := byID(f)
-	if len(res) != 6 {
+	if len(res) != 9 {
 		t.Errorf("%d resources: %v", len(res), res)
 	}
 	for _, tc := range []struct {
@@ -88,6 +88,17 @@ func TestCollect(t *testing.T) {
 			"enable_soft_delete": "true", "enable_purge_protection": "true", "enable_rbac_authorization": "true",
 			"public_network_access": `"Disabled"`, "network_default_action": `"Deny"`, "soft_delete_retention_days": "90",
 		}},
+		{rgID + "/providers/microsoft.sql/servers/sql-sde", "azure.sql.server", "uksouth", map[string]string{
+			"name": `"sql-sde"`, "resource_group": `"rg-sde"`, "version": `"12.0"`, "public_network_access": `"Disabled"`,
+			"minimal_tls_version": `"1.2"`, "azure_ad_only_authentication": "true",
+		}},
+		{rgID + "/providers/microsoft.sql/servers/sql-legacy", "azure.sql.server", "ukwest", map[string]string{
+			"public_network_access": "null", "minimal_tls_version": "null", "azure_ad_only_authentication": "false",
+		}},
+		{rgID + "/providers/microsoft.dbforpostgresql/flexibleservers/pg-sde", "azure.postgresql.flexible_server", "uksouth", map[string]string{
+			"name": `"pg-sde"`, "resource_group": `"rg-sde"`, "version": `"16"`, "public_network_access": `"Disabled"`,
+			"delegated_subnet": `"` + rgID + `/providers/microsoft.network/virtualnetworks/vnet-sde/subnets/data"`, "require_secure_transport": `"on"`,
+		}},
 	} {
 		r, ok := res[tc.id]
 		if !ok {
@@ -109,7 +120,8 @@ func TestCollect(t *testing.T) {
 	}
 	calls := f.Runs[0].APICalls
 	for op, n := range map[string]int{"StorageAccounts.List": 2, "BlobServices.GetServiceProperties": 2, "NetworkSecurityGroups.ListAll": 1,
-		"VirtualNetworks.ListAll": 1, "NetworkWatchers.ListAll": 1, "FlowLogs.List": 1, "Vaults.ListBySubscription": 1} {
+		"VirtualNetworks.ListAll": 1, "NetworkWatchers.ListAll": 1, "FlowLogs.List": 1, "Vaults.ListBySubscription": 1,
+		"Servers.List": 2, "ServerAzureADOnlyAuthentications.ListByServer": 2, "FlexibleServers.List": 1, "Configurations.Get": 1} {
 		if calls[op] != n {
 			t.Errorf("api calls %s = %d, want %d (%v)", op, calls[op], n, calls)
 		}
@@ -128,6 +140,8 @@ func TestCollectFaults(t *testing.T) {
 	nsg := rgID + "/providers/microsoft.network/networksecuritygroups/nsg-web"
 	vnet := rgID + "/providers/microsoft.network/virtualnetworks/vnet-sde"
 	kv := rgID + "/providers/microsoft.keyvault/vaults/kv-sde"
+	sql := rgID + "/providers/microsoft.sql/servers/sql-sde"
+	pg := rgID + "/providers/microsoft.dbforpostgresql/flexibleservers/pg-sde"
 	for _, tc := range []struct {
 		name, path string
 		fault      fault
@@ -145,6 +159,44 @@ func TestCollectFaults(t *testing.T) {
 			want: []checks.CollectError{{Service: "storage", API: "StorageAccounts.List", ResourceTypes: storageTypes,
 				Message: "HTTP 403 AuthorizationFailed: no read on Microsoft.Storage"}},
 			present: []string{nsg, vnet, kv}, absent: []string{sa},
+		},
+		{
+			name: "403 on SQL", path: "/providers/microsoft.sql/", fault: status(403, "AuthorizationFailed", "no read on Microsoft.Sql"),
+			status: checks.RunPartial,
+			want: []checks.CollectError{{Service: "sql", API: "Servers.List", ResourceTypes: sqlTypes,
+				Message: "HTTP 403 AuthorizationFailed: no read on Microsoft.Sql"}},
+			present: []string{sa, nsg, vnet, kv, pg}, absent: []string{sql},
+		},
+		{
+			name: "403 on PostgreSQL", path: "/providers/microsoft.dbforpostgresql/", fault: status(403, "AuthorizationFailed", "no read on Microsoft.DBforPostgreSQL"),
+			status: checks.RunPartial,
+			want: []checks.CollectError{{Service: "postgresql", API: "FlexibleServers.List", ResourceTypes: postgresTypes,
+				Message: "HTTP 403 AuthorizationFailed: no read on Microsoft.DBforPostgreSQL"}},
+			present: []string{sa, nsg, vnet, kv, sql}, absent: []string{pg},
+		},
+		{
+			name: "403 on one SQL server's Entra-only setting", path: "/servers/sql-sde/azureadonlyauthentications", fault: status(403, "AuthorizationFailed", "denied"),
+			status: checks.RunPartial,
+			want: []checks.CollectError{{Service: "sql", API: "ServerAzureADOnlyAuthentications.ListByServer", Resource: sql, ResourceTypes: sqlTypes,
+				Message: "HTTP 403"}},
+			present: []string{sql, pg},
+			check: func(t *testing.T, _ *armStandIn, f *checks.Facts) {
+				if _, ok := byID(f)[sql].Attributes["azure_ad_only_authentication"]; ok {
+					t.Error("azure_ad_only_authentication recorded although it could not be read")
+				}
+			},
+		},
+		{
+			name: "403 on a PostgreSQL server parameter", path: "/configurations/require_secure_transport", fault: status(403, "AuthorizationFailed", "denied"),
+			status: checks.RunPartial,
+			want: []checks.CollectError{{Service: "postgresql", API: "Configurations.Get", Resource: pg, ResourceTypes: postgresTypes,
+				Message: "require_secure_transport: HTTP 403"}},
+			present: []string{sql, pg},
+			check: func(t *testing.T, _ *armStandIn, f *checks.Facts) {
+				if _, ok := byID(f)[pg].Attributes["require_secure_transport"]; ok {
+					t.Error("require_secure_transport recorded although it could not be read")
+				}
+			},
 		},
 		{
 			name: "unregistered provider", path: "/providers/microsoft.keyvault/vaults", fault: status(409, "MissingSubscriptionRegistration", "The subscription is not registered to use namespace 'Microsoft.KeyVault'"),
@@ -333,7 +385,7 @@ func TestDiscovery(t *testing.T) {
 		if e := f.Runs[1].Errors; len(e) != 1 || e[0].Account != sub2 || !strings.Contains(e[0].Message, "Disabled") {
 			t.Errorf("errors %+v", e)
 		}
-		if len(f.Resources) != 6 {
+		if len(f.Resources) != 9 {
 			t.Errorf("%d resources", len(f.Resources))
 		}
 	})
@@ -364,7 +416,7 @@ func TestDiscovery(t *testing.T) {
 		if len(f.Runs) != 2 || f.Runs[0].Scope != sub1 || f.Runs[1].Scope != sub2 || f.Runs[1].Status != checks.RunPartial {
 			t.Fatalf("runs %+v", f.Runs)
 		}
-		if n := len(f.Runs[1].Errors); n != 5 {
+		if n := len(f.Runs[1].Errors); n != 7 {
 			t.Errorf("%d errors in %s, want one per listing: %+v", n, sub2, f.Runs[1].Errors)
 		}
 	})

@@ -3,6 +3,7 @@ package azure
 import (
 	"context"
 	"errors"
+	"io"
 	"net/http"
 	"strings"
 	"sync/atomic"
@@ -17,6 +18,8 @@ import (
 	netfake "github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/network/armnetwork/v6/fake"
 	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/resources/armsubscriptions"
 	subfake "github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/resources/armsubscriptions/fake"
+	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/sql/armsql"
+	sqlfake "github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/sql/armsql/fake"
 	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/storage/armstorage"
 	stfake "github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/storage/armstorage/fake"
 
@@ -25,8 +28,8 @@ import (
 
 // byProvider sends each request to the SDK fake server of its package.
 type byProvider struct {
-	storage, network, keyvault, subscriptions policy.Transporter
-	sent                                      atomic.Int64
+	storage, network, keyvault, sql, postgres, subscriptions policy.Transporter
+	sent                                                     atomic.Int64
 }
 
 func (b *byProvider) Do(req *http.Request) (*http.Response, error) {
@@ -39,8 +42,21 @@ func (b *byProvider) Do(req *http.Request) (*http.Response, error) {
 		return b.network.Do(req)
 	case strings.Contains(p, "/microsoft.keyvault/"):
 		return b.keyvault.Do(req)
+	case strings.Contains(p, "/microsoft.sql/"):
+		return b.sql.Do(req)
+	case strings.Contains(p, "/microsoft.dbforpostgresql/"):
+		return b.postgres.Do(req)
 	}
 	return b.subscriptions.Do(req)
+}
+
+// noServers answers every listing with an empty one (armpostgresqlflexibleservers
+// v1.1.0 has no fake server).
+type noServers struct{}
+
+func (noServers) Do(req *http.Request) (*http.Response, error) {
+	return &http.Response{StatusCode: http.StatusOK, Header: http.Header{"Content-Type": {"application/json"}},
+		Body: io.NopCloser(strings.NewReader(`{"value": []}`)), Request: req}, nil
 }
 
 // fakes are the SDK's own fake servers answering for one subscription.
@@ -101,6 +117,19 @@ func fakes(deletes *atomic.Int64) *byProvider {
 		resp.AddResponseError(http.StatusForbidden, "AuthorizationFailed")
 		return
 	}
+	sq := &sqlfake.ServerFactory{}
+	sq.ServersServer.NewListPager = func(*armsql.ServersClientListOptions) (resp azfake.PagerResponder[armsql.ServersClientListResponse]) {
+		resp.AddPage(http.StatusOK, armsql.ServersClientListResponse{ServerListResult: armsql.ServerListResult{Value: []*armsql.Server{{
+			ID: to.Ptr(rg + "/providers/Microsoft.Sql/servers/sql"), Name: to.Ptr("sql"), Location: to.Ptr("uksouth"),
+			Properties: &armsql.ServerProperties{PublicNetworkAccess: to.Ptr(armsql.ServerNetworkAccessFlagEnabled), MinimalTLSVersion: to.Ptr("1.0")},
+		}}}}, nil)
+		return
+	}
+	sq.ServerAzureADOnlyAuthenticationsServer.NewListByServerPager = func(string, string, *armsql.ServerAzureADOnlyAuthenticationsClientListByServerOptions) (resp azfake.PagerResponder[armsql.ServerAzureADOnlyAuthenticationsClientListByServerResponse]) {
+		resp.AddPage(http.StatusOK, armsql.ServerAzureADOnlyAuthenticationsClientListByServerResponse{AzureADOnlyAuthListResult: armsql.AzureADOnlyAuthListResult{
+			Value: []*armsql.ServerAzureADOnlyAuthentication{{Name: to.Ptr("Default"), Properties: &armsql.AzureADOnlyAuthProperties{AzureADOnlyAuthentication: to.Ptr(false)}}}}}, nil)
+		return
+	}
 	sb := &subfake.ServerFactory{}
 	sb.Server.Get = func(_ context.Context, id string, _ *armsubscriptions.ClientGetOptions) (resp azfake.Responder[armsubscriptions.ClientGetResponse], errResp azfake.ErrorResponder) {
 		resp.SetResponse(http.StatusOK, armsubscriptions.ClientGetResponse{Subscription: armsubscriptions.Subscription{
@@ -110,6 +139,7 @@ func fakes(deletes *atomic.Int64) *byProvider {
 	return &byProvider{
 		storage: stfake.NewServerFactoryTransport(st), network: netfake.NewServerFactoryTransport(nw),
 		keyvault: kvfake.NewServerFactoryTransport(kv), subscriptions: subfake.NewServerFactoryTransport(sb),
+		sql: sqlfake.NewServerFactoryTransport(sq), postgres: noServers{},
 	}
 }
 
@@ -140,6 +170,10 @@ func TestCollectFakeServers(t *testing.T) {
 	vnet := res[rg+"/providers/microsoft.network/virtualnetworks/vnet"]
 	if got := jsonOf(t, vnet.Attributes["flow_logs"]); got != `{"subnets":[],"vnet_enabled":true}` {
 		t.Errorf("vnet flow logs %s", got)
+	}
+	sql := res[rg+"/providers/microsoft.sql/servers/sql"]
+	if sql.Attributes["public_network_access"] != "Enabled" || sql.Attributes["minimal_tls_version"] != "1.0" || sql.Attributes["azure_ad_only_authentication"] != false {
+		t.Errorf("SQL server %+v", sql)
 	}
 	if deletes.Load() != 0 {
 		t.Error("a write reached the fake server")

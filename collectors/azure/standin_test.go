@@ -164,7 +164,7 @@ func drop(w http.ResponseWriter, _ *http.Request, _ int) bool {
 }
 
 // estate serves one subscription with each resource type, its storage
-// accounts over two pages.
+// accounts and SQL servers over two pages.
 func estate(a *armStandIn) {
 	s := "/subscriptions/" + sub1
 	rg := s + "/resourceGroups/rg-sde"
@@ -210,4 +210,19 @@ func estate(a *armStandIn) {
 		  "tenantId": "11111111-1111-1111-1111-111111111111", "sku": {"family": "A", "name": "standard"},
 		  "enableSoftDelete": true, "softDeleteRetentionInDays": 90, "enablePurgeProtection": true, "enableRbacAuthorization": true,
 		  "publicNetworkAccess": "Disabled", "networkAcls": {"defaultAction": "Deny", "bypass": "None"}}}]}`)
+	sql := rg + "/providers/Microsoft.Sql/servers"
+	a.set(s+"/providers/Microsoft.Sql/servers",
+		`{"value": [{"id": "`+sql+`/sql-sde", "name": "sql-sde", "type": "Microsoft.Sql/servers", "location": "uksouth", "kind": "v12.0",
+		  "properties": {"version": "12.0", "publicNetworkAccess": "Disabled", "minimalTlsVersion": "1.2", "state": "Ready",
+		    "administrators": {"administratorType": "ActiveDirectory", "azureADOnlyAuthentication": true, "login": "sde-admins"}}}]}`,
+		`{"value": [{"id": "`+sql+`/sql-legacy", "name": "sql-legacy", "type": "Microsoft.Sql/servers", "location": "ukwest", "properties": {"version": "12.0", "administratorLogin": "sa"}}]}`)
+	a.set(sql+"/sql-sde/azureADOnlyAuthentications", `{"value": [{"id": "`+sql+`/sql-sde/azureADOnlyAuthentications/Default", "name": "Default", "properties": {"azureADOnlyAuthentication": true}}]}`)
+	a.set(sql+"/sql-legacy/azureADOnlyAuthentications", `{"value": []}`)
+	pg := rg + "/providers/Microsoft.DBforPostgreSQL/flexibleServers/pg-sde"
+	a.set(s+"/providers/Microsoft.DBforPostgreSQL/flexibleServers",
+		`{"value": [{"id": "`+pg+`", "name": "pg-sde", "type": "Microsoft.DBforPostgreSQL/flexibleServers", "location": "uksouth",
+		  "sku": {"name": "Standard_D2ds_v4", "tier": "GeneralPurpose"}, "properties": {"version": "16", "state": "Ready",
+		    "network": {"publicNetworkAccess": "Disabled", "delegatedSubnetResourceId": "`+rg+`/providers/Microsoft.Network/virtualNetworks/vnet-sde/subnets/DATA"}}}]}`)
+	a.set(pg+"/configurations/require_secure_transport",
+		`{"id": "`+pg+`/configurations/require_secure_transport", "name": "require_secure_transport", "properties": {"value": "on", "defaultValue": "on", "dataType": "Boolean", "source": "system-default"}}`)
 }
