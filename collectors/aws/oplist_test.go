@@ -17,6 +17,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/configservice"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
+	"github.com/aws/aws-sdk-go-v2/service/ecr"
 	"github.com/aws/aws-sdk-go-v2/service/efs"
 	"github.com/aws/aws-sdk-go-v2/service/guardduty"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
@@ -44,6 +45,7 @@ var serviceIDs = map[string]string{
 	"github.com/aws/aws-sdk-go-v2/service/configservice":  configservice.ServiceID,
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb":       dynamodb.ServiceID,
 	"github.com/aws/aws-sdk-go-v2/service/ec2":            ec2.ServiceID,
+	"github.com/aws/aws-sdk-go-v2/service/ecr":            ecr.ServiceID,
 	"github.com/aws/aws-sdk-go-v2/service/guardduty":      guardduty.ServiceID,
 	"github.com/aws/aws-sdk-go-v2/service/iam":            iam.ServiceID,
 	"github.com/aws/aws-sdk-go-v2/service/kms":            kms.ServiceID,
