@@ -49,11 +49,11 @@ func TestCollect(t *testing.T) {
 	if len(f.Runs) != 1 || f.Runs[0].Status != checks.RunOK || f.Runs[0].Scope != sub1 || len(f.Runs[0].Errors) != 0 {
 		t.Fatalf("runs %+v", f.Runs)
 	}
-	if !slices.Equal(f.Runs[0].Covers, []string{"azure.keyvault.vault", "azure.network.nsg", "azure.network.vnet", "azure.postgresql.flexible_server", "azure.sql.server", "azure.storage.account"}) {
+	if !slices.Equal(f.Runs[0].Covers, []string{"azure.aks.cluster", "azure.keyvault.vault", "azure.network.nsg", "azure.network.vnet", "azure.postgresql.flexible_server", "azure.sql.server", "azure.storage.account"}) {
 		t.Errorf("covers %v", f.Runs[0].Covers)
 	}
 	res := byID(f)
-	if len(res) != 9 {
+	if len(res) != 10 {
 		t.Errorf("%d resources: %v", len(res), res)
 	}
 	for _, tc := range []struct {
@@ -88,6 +88,11 @@ func TestCollect(t *testing.T) {
 			"enable_soft_delete": "true", "enable_purge_protection": "true", "enable_rbac_authorization": "true",
 			"public_network_access": `"Disabled"`, "network_default_action": `"Deny"`, "soft_delete_retention_days": "90",
 		}},
+		{rgID + "/providers/microsoft.containerservice/managedclusters/aks-sde", "azure.aks.cluster", "uksouth", map[string]string{
+			"name": `"aks-sde"`, "kubernetes_version": `"1.31.2"`, "private_cluster": "false", "authorized_ip_ranges": `["198.51.100.7/32","203.0.113.0/24"]`,
+			"public_network_access": `"Enabled"`, "disable_local_accounts": "true", "enable_rbac": "true", "entra_managed": "true",
+			"enable_azure_rbac": "true", "network_policy": `"cilium"`,
+		}},
 		{rgID + "/providers/microsoft.sql/servers/sql-sde", "azure.sql.server", "uksouth", map[string]string{
 			"name": `"sql-sde"`, "resource_group": `"rg-sde"`, "version": `"12.0"`, "public_network_access": `"Disabled"`,
 			"minimal_tls_version": `"1.2"`, "azure_ad_only_authentication": "true",
@@ -121,7 +126,8 @@ func TestCollect(t *testing.T) {
 	calls := f.Runs[0].APICalls
 	for op, n := range map[string]int{"StorageAccounts.List": 2, "BlobServices.GetServiceProperties": 2, "NetworkSecurityGroups.ListAll": 1,
 		"VirtualNetworks.ListAll": 1, "NetworkWatchers.ListAll": 1, "FlowLogs.List": 1, "Vaults.ListBySubscription": 1,
-		"Servers.List": 2, "ServerAzureADOnlyAuthentications.ListByServer": 2, "FlexibleServers.List": 1, "Configurations.Get": 1} {
+		"Servers.List": 2, "ServerAzureADOnlyAuthentications.ListByServer": 2, "FlexibleServers.List": 1, "Configurations.Get": 1,
+		"ManagedClusters.List": 1} {
 		if calls[op] != n {
 			t.Errorf("api calls %s = %d, want %d (%v)", op, calls[op], n, calls)
 		}
@@ -142,6 +148,7 @@ func TestCollectFaults(t *testing.T) {
 	kv := rgID + "/providers/microsoft.keyvault/vaults/kv-sde"
 	sql := rgID + "/providers/microsoft.sql/servers/sql-sde"
 	pg := rgID + "/providers/microsoft.dbforpostgresql/flexibleservers/pg-sde"
+	aks := rgID + "/providers/microsoft.containerservice/managedclusters/aks-sde"
 	for _, tc := range []struct {
 		name, path string
 		fault      fault
@@ -173,6 +180,13 @@ func TestCollectFaults(t *testing.T) {
 			want: []checks.CollectError{{Service: "postgresql", API: "FlexibleServers.List", ResourceTypes: postgresTypes,
 				Message: "HTTP 403 AuthorizationFailed: no read on Microsoft.DBforPostgreSQL"}},
 			present: []string{sa, nsg, vnet, kv, sql}, absent: []string{pg},
+		},
+		{
+			name: "403 on AKS", path: "/providers/microsoft.containerservice/", fault: status(403, "AuthorizationFailed", "no read on Microsoft.ContainerService"),
+			status: checks.RunPartial,
+			want: []checks.CollectError{{Service: "aks", API: "ManagedClusters.List", ResourceTypes: aksTypes,
+				Message: "HTTP 403 AuthorizationFailed: no read on Microsoft.ContainerService"}},
+			present: []string{sa, nsg, vnet, kv, sql, pg}, absent: []string{aks},
 		},
 		{
 			name: "403 on one SQL server's Entra-only setting", path: "/servers/sql-sde/azureadonlyauthentications", fault: status(403, "AuthorizationFailed", "denied"),
@@ -385,7 +399,7 @@ func TestDiscovery(t *testing.T) {
 		if e := f.Runs[1].Errors; len(e) != 1 || e[0].Account != sub2 || !strings.Contains(e[0].Message, "Disabled") {
 			t.Errorf("errors %+v", e)
 		}
-		if len(f.Resources) != 9 {
+		if len(f.Resources) != 10 {
 			t.Errorf("%d resources", len(f.Resources))
 		}
 	})
@@ -416,7 +430,7 @@ func TestDiscovery(t *testing.T) {
 		if len(f.Runs) != 2 || f.Runs[0].Scope != sub1 || f.Runs[1].Scope != sub2 || f.Runs[1].Status != checks.RunPartial {
 			t.Fatalf("runs %+v", f.Runs)
 		}
-		if n := len(f.Runs[1].Errors); n != 7 {
+		if n := len(f.Runs[1].Errors); n != 8 {
 			t.Errorf("%d errors in %s, want one per listing: %+v", n, sub2, f.Runs[1].Errors)
 		}
 	})

@@ -44,14 +44,14 @@ func (b *byProvider) Do(req *http.Request) (*http.Response, error) {
 		return b.keyvault.Do(req)
 	case strings.Contains(p, "/microsoft.sql/"):
 		return b.sql.Do(req)
-	case strings.Contains(p, "/microsoft.dbforpostgresql/"):
+	case strings.Contains(p, "/microsoft.dbforpostgresql/"), strings.Contains(p, "/microsoft.containerservice/"):
 		return b.postgres.Do(req)
 	}
 	return b.subscriptions.Do(req)
 }
 
 // noServers answers every listing with an empty one (armpostgresqlflexibleservers
-// v1.1.0 has no fake server).
+// v1.1.0 has no fake server; AKS clusters are tested against the stand-in).
 type noServers struct{}
 
 func (noServers) Do(req *http.Request) (*http.Response, error) {

@@ -223,6 +223,12 @@ func estate(a *armStandIn) {
 		`{"value": [{"id": "`+pg+`", "name": "pg-sde", "type": "Microsoft.DBforPostgreSQL/flexibleServers", "location": "uksouth",
 		  "sku": {"name": "Standard_D2ds_v4", "tier": "GeneralPurpose"}, "properties": {"version": "16", "state": "Ready",
 		    "network": {"publicNetworkAccess": "Disabled", "delegatedSubnetResourceId": "`+rg+`/providers/Microsoft.Network/virtualNetworks/vnet-sde/subnets/DATA"}}}]}`)
+	a.set(s+"/providers/Microsoft.ContainerService/managedClusters",
+		`{"value": [{"id": "`+rg+`/providers/Microsoft.ContainerService/managedClusters/aks-sde", "name": "aks-sde", "location": "uksouth", "properties": {
+		  "currentKubernetesVersion": "1.31.2", "enableRBAC": true, "disableLocalAccounts": true, "publicNetworkAccess": "Enabled",
+		  "aadProfile": {"managed": true, "enableAzureRBAC": true, "tenantId": "11111111-1111-1111-1111-111111111111"},
+		  "apiServerAccessProfile": {"enablePrivateCluster": false, "authorizedIPRanges": ["203.0.113.0/24", " 198.51.100.7/32"]},
+		  "networkProfile": {"networkPlugin": "azure", "networkPolicy": "cilium"}}}]}`)
 	a.set(pg+"/configurations/require_secure_transport",
 		`{"id": "`+pg+`/configurations/require_secure_transport", "name": "require_secure_transport", "properties": {"value": "on", "defaultValue": "on", "dataType": "Boolean", "source": "system-default"}}`)
 }

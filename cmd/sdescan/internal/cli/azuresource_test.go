@@ -63,10 +63,11 @@ func newAzureEstate(t *testing.T) *azureEstate {
 		s + "/providers/Microsoft.Network/networkSecurityGroups": `{"value": [{"id": "` + rg + `/providers/Microsoft.Network/networkSecurityGroups/nsg", "name": "nsg", "location": "uksouth",
 			"properties": {"securityRules": [{"name": "rdp", "properties": {"direction": "Inbound", "access": "Allow", "protocol": "Tcp", "priority": 100,
 			"sourceAddressPrefix": "Internet", "destinationPortRanges": ["3380-3390"]}}]}}]}`,
-		s + "/providers/Microsoft.Network/virtualNetworks":         `{"value": [{"id": "` + rg + `/providers/Microsoft.Network/virtualNetworks/vnet", "name": "vnet", "location": "uksouth", "properties": {"subnets": []}}]}`,
-		s + "/providers/Microsoft.Network/networkWatchers":         `{"value": []}`,
-		s + "/providers/Microsoft.Sql/servers":                     `{"value": []}`,
-		s + "/providers/Microsoft.DBforPostgreSQL/flexibleServers": `{"value": []}`,
+		s + "/providers/Microsoft.Network/virtualNetworks":          `{"value": [{"id": "` + rg + `/providers/Microsoft.Network/virtualNetworks/vnet", "name": "vnet", "location": "uksouth", "properties": {"subnets": []}}]}`,
+		s + "/providers/Microsoft.Network/networkWatchers":          `{"value": []}`,
+		s + "/providers/Microsoft.Sql/servers":                      `{"value": []}`,
+		s + "/providers/Microsoft.DBforPostgreSQL/flexibleServers":  `{"value": []}`,
+		s + "/providers/Microsoft.ContainerService/managedClusters": `{"value": []}`,
 	}
 	e := &azureEstate{dir: t.TempDir()}
 	srv := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -152,7 +153,7 @@ func TestAzureCollectEndToEnd(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
-	if !strings.Contains(stderr, "azure "+azureSub+": 5 services read, 1 errors") {
+	if !strings.Contains(stderr, "azure "+azureSub+": 6 services read, 1 errors") {
 		t.Errorf("progress: %s", stderr)
 	}
 	f, err := checks.ReadFactsFile(out)
