@@ -46,6 +46,19 @@ type Resource struct {
 	Evidence   []EvidenceRef     `json:"evidence,omitempty"`
 }
 
+// ErrorLine is an error message as a CollectError keeps it: its first line,
+// trimmed, at most 400 bytes (a collector's error can hold a whole response).
+func ErrorLine(s string) string {
+	s = strings.TrimSpace(s)
+	if i := strings.IndexByte(s, '\n'); i >= 0 {
+		s = s[:i]
+	}
+	if len(s) > 400 {
+		s = s[:397] + "..."
+	}
+	return s
+}
+
 // CollectError records something a collector could not see. It never becomes a
 // resource: the checks over the resource types it names are not assessed.
 type CollectError struct {

@@ -13,6 +13,17 @@ import (
 	"github.com/sdescan/sdescan/checks"
 )
 
+// TypesOf is the resource types of a collector made of parts (its services),
+// each part listing those it covers: every type once, sorted.
+func TypesOf(parts ...[]string) []string {
+	var out []string
+	for _, p := range parts {
+		out = append(out, p...)
+	}
+	sort.Strings(out)
+	return slices.Compact(out)
+}
+
 // Collector describes one source of facts. Each collector package declares its
 // own (aws.Collector, github.Collectors, trivy.Collectors); the command line
 // registers them once (cmd/sdescan/internal/cli/collectors.go), and everything

@@ -445,7 +445,7 @@ func (s *jobSummary) record(state string, completedAt, createdAt *time.Time, mes
 		s.failed++
 		if when != nil && !when.Before(s.lastFailed) {
 			s.lastFailed = *when
-			s.lastFailureMessage = oneLine(message)
+			s.lastFailureMessage = checks.ErrorLine(message)
 		}
 	default:
 		s.other++

@@ -7,7 +7,6 @@ import (
 	"log/slog"
 	"net"
 	"sort"
-	"strings"
 	"sync"
 	"time"
 
@@ -20,6 +19,7 @@ import (
 
 	"github.com/sdescan/sdescan/checks"
 	"github.com/sdescan/sdescan/checks/evidence"
+	"github.com/sdescan/sdescan/collectors"
 )
 
 // service is one part of the collection: the resource types it produces, the
@@ -47,18 +47,11 @@ func register(s service) {
 // Covers lists the resource types this collector gathers. A check over any other
 // aws.* type finds no collector for it and is reported not assessed.
 func Covers() []string {
-	var out []string
-	seen := map[string]bool{}
-	for _, s := range services {
-		for _, t := range s.covers {
-			if !seen[t] {
-				seen[t] = true
-				out = append(out, t)
-			}
-		}
+	parts := make([][]string, len(services))
+	for i, s := range services {
+		parts[i] = s.covers
 	}
-	sort.Strings(out)
-	return out
+	return collectors.TypesOf(parts...)
 }
 
 // Options say what to collect.
@@ -362,24 +355,13 @@ func errorMessage(err error) string {
 		if m := ae.ErrorMessage(); m != "" {
 			msg += ": " + m
 		}
-		return oneLine(msg)
+		return checks.ErrorLine(msg)
 	}
 	var refused *RefusedError
 	if errors.As(err, &refused) {
 		return refused.Error()
 	}
-	return oneLine(err.Error())
-}
-
-func oneLine(s string) string {
-	s = strings.TrimSpace(s)
-	if i := strings.IndexByte(s, '\n'); i >= 0 {
-		s = s[:i]
-	}
-	if len(s) > 400 {
-		s = s[:397] + "..."
-	}
-	return s
+	return checks.ErrorLine(err.Error())
 }
 
 func resourceID(account, region, kind, name string) string {

@@ -219,7 +219,7 @@ func evidenceFailed(c *collector) func(error) {
 	return func(err error) {
 		once.Do(func() {
 			slog.Warn("raw evidence could not be kept", "error", err)
-			c.fail(checks.CollectError{Service: "evidence", Message: "raw API responses could not all be kept, so some facts cite no evidence: " + oneLine(err.Error()), ResourceTypes: []string{"aws.evidence"}})
+			c.fail(checks.CollectError{Service: "evidence", Message: "raw API responses could not all be kept, so some facts cite no evidence: " + checks.ErrorLine(err.Error()), ResourceTypes: []string{"aws.evidence"}})
 		})
 	}
 }

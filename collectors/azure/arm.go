@@ -17,6 +17,8 @@ import (
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/cloud"
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/runtime"
+
+	"github.com/sdescan/sdescan/checks"
 )
 
 // Operation is one ARM request a service may send: its name (as the run's
@@ -202,23 +204,12 @@ func errorMessage(err error) string {
 				}
 			}
 		}
-		return oneLine(msg)
+		return checks.ErrorLine(msg)
 	}
 	if errors.Is(err, context.DeadlineExceeded) {
-		return oneLine("timed out: " + err.Error())
+		return checks.ErrorLine("timed out: " + err.Error())
 	}
-	return oneLine(err.Error())
-}
-
-func oneLine(s string) string {
-	s = strings.TrimSpace(s)
-	if i := strings.IndexByte(s, '\n'); i >= 0 {
-		s = s[:i]
-	}
-	if len(s) > 400 {
-		s = s[:397] + "..."
-	}
-	return s
+	return checks.ErrorLine(err.Error())
 }
 
 // listAll reads every page of a listing (following nextLink). A listing is

@@ -13,6 +13,7 @@ import (
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
 
 	"github.com/sdescan/sdescan/checks"
+	"github.com/sdescan/sdescan/collectors"
 )
 
 // service is one part of a subscription's collection: the resource types it
@@ -37,18 +38,11 @@ func register(s service) {
 // Covers lists the resource types this collector gathers. A check over any
 // other azure.* type finds no collector for it and is reported not assessed.
 func Covers() []string {
-	var out []string
-	seen := map[string]bool{}
-	for _, s := range services {
-		for _, t := range s.covers {
-			if !seen[t] {
-				seen[t] = true
-				out = append(out, t)
-			}
-		}
+	parts := make([][]string, len(services))
+	for i, s := range services {
+		parts[i] = s.covers
 	}
-	sort.Strings(out)
-	return out
+	return collectors.TypesOf(parts...)
 }
 
 // Options say what to collect.
