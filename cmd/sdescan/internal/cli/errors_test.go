@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"io"
-	"net"
 	"os"
 	"path/filepath"
 	"strings"
@@ -74,20 +73,7 @@ func TestArgumentErrors(t *testing.T) {
 // report, nor assessment.json, nor saved facts, nor a temporary file.
 func TestInterrupted(t *testing.T) {
 	// collect --aws against a closed loopback port, so nothing leaves the machine.
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	endpoint := "http://" + l.Addr().String()
-	l.Close()
-	home := t.TempDir()
-	for k, v := range map[string]string{
-		"AWS_ENDPOINT_URL": endpoint, "AWS_ACCESS_KEY_ID": "AKIAIOSFODNN7EXAMPLE", "AWS_SECRET_ACCESS_KEY": "test-secret",
-		"AWS_REGION": "eu-west-2", "AWS_CONFIG_FILE": filepath.Join(home, "config"), "AWS_SHARED_CREDENTIALS_FILE": filepath.Join(home, "credentials"),
-		"AWS_EC2_METADATA_DISABLED": "true", "AWS_MAX_ATTEMPTS": "1", "AWS_PROFILE": "", "AWS_SESSION_TOKEN": "",
-	} {
-		t.Setenv(k, v)
-	}
+	unreachableAWS(t)
 	root := filepath.Join("..", "..", "..", "..")
 	facts := filepath.Join(root, "fixtures", "demo", "facts.json")
 	good := filepath.Join(root, "fixtures", "iac", "terraform", "good")

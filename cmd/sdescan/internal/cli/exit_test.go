@@ -56,6 +56,19 @@ func TestNothingAssessedExits3(t *testing.T) {
 // TestScanAWSUnreachable: scan --aws against an endpoint nothing listens on
 // exits 3 and says why on stderr (the endpoint is a closed loopback port).
 func TestScanAWSUnreachable(t *testing.T) {
+	unreachableAWS(t)
+	r := runBounded(t, "scan", "--aws", "--region", "eu-west-2", "--output", filepath.Join(t.TempDir(), "out.txt"))
+	if r.code != ExitIncomplete || !strings.HasPrefix(r.stderr, "sdescan: nothing assessed: the collector run failed; aws ") ||
+		!strings.Contains(r.stderr, "connection refused") || strings.Count(r.stderr, "\n") != 1 {
+		t.Fatalf("exit %d, stderr %q; want exit 3 and one line saying the collector run failed", r.code, r.stderr)
+	}
+}
+
+// unreachableAWS points the AWS SDK at a closed loopback port with example
+// credentials and no shared configuration, so nothing leaves the machine and
+// every call fails at once.
+func unreachableAWS(t *testing.T) {
+	t.Helper()
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -69,10 +82,5 @@ func TestScanAWSUnreachable(t *testing.T) {
 		"AWS_EC2_METADATA_DISABLED": "true", "AWS_MAX_ATTEMPTS": "1", "AWS_PROFILE": "", "AWS_SESSION_TOKEN": "",
 	} {
 		t.Setenv(k, v)
-	}
-	r := runBounded(t, "scan", "--aws", "--region", "eu-west-2", "--output", filepath.Join(home, "out.txt"))
-	if r.code != ExitIncomplete || !strings.HasPrefix(r.stderr, "sdescan: nothing assessed: the collector run failed; aws ") ||
-		!strings.Contains(r.stderr, "connection refused") || strings.Count(r.stderr, "\n") != 1 {
-		t.Fatalf("exit %d, stderr %q; want exit 3 and one line saying the collector run failed", r.code, r.stderr)
 	}
 }
