@@ -25,18 +25,20 @@ import (
 // Add may be called from several goroutines; Finish once, after the last Add;
 // All, Len and Err after Finish; Close once, when done (it removes the file).
 type FindingSet struct {
-	mu       sync.Mutex
-	budget   int // bytes held before a run spills; <= 0: never spills
+	mu       sync.Mutex // guards the fields up to err
+	budget   int        // bytes held before a run spills; <= 0: never spills
 	buf      []Finding
 	bufBytes int
+	n        int
+	finished bool
+	err      error // the first write or read error
+
+	spillMu  sync.Mutex // guards the file and its runs while they are written
 	file     *os.File
 	w        *bufio.Writer
 	off      int64
 	runs     []spillRun
-	n        int
-	finished bool
-	unlinked bool  // the file is already gone from its directory
-	err      error // the first write or read error
+	unlinked bool // the file is already gone from its directory
 }
 
 type spillRun struct {
@@ -73,25 +75,38 @@ func findingBytes(f *Finding) int {
 // Add adds findings to the set, spilling a run when the budget is passed.
 func (s *FindingSet) Add(list []Finding) error {
 	s.mu.Lock()
-	defer s.mu.Unlock()
 	if s.finished {
+		s.mu.Unlock()
 		return errors.New("findings: added after Finish")
 	}
 	if s.err != nil {
+		s.mu.Unlock()
 		return s.err
 	}
 	s.buf = append(s.buf, list...)
 	s.n += len(list)
-	if s.budget <= 0 {
+	var chunk []Finding
+	if s.budget > 0 {
+		for i := range list {
+			s.bufBytes += findingBytes(&list[i])
+		}
+		if s.bufBytes >= s.budget {
+			// The run is sorted and written outside the lock: the other
+			// workers go on adding (and evaluating) meanwhile.
+			chunk = s.buf
+			s.buf = make([]Finding, 0, cap(chunk))
+			s.bufBytes = 0
+		}
+	}
+	s.mu.Unlock()
+	if chunk == nil {
 		return nil
 	}
-	for i := range list {
-		s.bufBytes += findingBytes(&list[i])
+	if err := s.spill(chunk); err != nil {
+		s.fail(err)
+		return err
 	}
-	if s.bufBytes >= s.budget {
-		s.err = s.spill()
-	}
-	return s.err
+	return nil
 }
 
 // compareWhole orders findings as CompareFindings does, then by the rest of
@@ -117,9 +132,13 @@ func compareWhole(a, b Finding) int {
 	return 0
 }
 
-// spill sorts the buffer and writes it to the file as one run.
-func (s *FindingSet) spill() error {
-	slices.SortFunc(s.buf, compareWhole)
+// spill sorts a run of findings and writes it to the file. Runs are written
+// one at a time, in any order: the merge orders findings by their whole
+// content, so the order of runs never shows.
+func (s *FindingSet) spill(run []Finding) error {
+	slices.SortFunc(run, compareWhole)
+	s.spillMu.Lock()
+	defer s.spillMu.Unlock()
 	if s.file == nil {
 		f, err := os.CreateTemp("", "sdescan-findings-*")
 		if err != nil {
@@ -133,8 +152,8 @@ func (s *FindingSet) spill() error {
 	}
 	start := s.off
 	var scratch []byte
-	for i := range s.buf {
-		scratch = appendFinding(scratch[:0], &s.buf[i])
+	for i := range run {
+		scratch = appendFinding(scratch[:0], &run[i])
 		if _, err := s.w.Write(scratch); err != nil {
 			return fmt.Errorf("findings: %s: %w", s.file.Name(), err)
 		}
@@ -143,10 +162,7 @@ func (s *FindingSet) spill() error {
 	if err := s.w.Flush(); err != nil {
 		return fmt.Errorf("findings: %s: %w", s.file.Name(), err)
 	}
-	s.runs = append(s.runs, spillRun{off: start, size: s.off - start, n: len(s.buf)})
-	clear(s.buf) // let the strings go
-	s.buf = s.buf[:0]
-	s.bufBytes = 0
+	s.runs = append(s.runs, spillRun{off: start, size: s.off - start, n: len(run)})
 	return nil
 }
 
@@ -220,8 +236,8 @@ func (s *FindingSet) Collect() ([]Finding, error) {
 
 // Close releases the temporary file.
 func (s *FindingSet) Close() error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
+	s.spillMu.Lock()
+	defer s.spillMu.Unlock()
 	if s.file == nil {
 		return nil
 	}
