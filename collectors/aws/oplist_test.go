@@ -19,6 +19,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	"github.com/aws/aws-sdk-go-v2/service/ecr"
 	"github.com/aws/aws-sdk-go-v2/service/efs"
+	"github.com/aws/aws-sdk-go-v2/service/eks"
 	"github.com/aws/aws-sdk-go-v2/service/guardduty"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/kms"
@@ -46,6 +47,7 @@ var serviceIDs = map[string]string{
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb":       dynamodb.ServiceID,
 	"github.com/aws/aws-sdk-go-v2/service/ec2":            ec2.ServiceID,
 	"github.com/aws/aws-sdk-go-v2/service/ecr":            ecr.ServiceID,
+	"github.com/aws/aws-sdk-go-v2/service/eks":            eks.ServiceID,
 	"github.com/aws/aws-sdk-go-v2/service/guardduty":      guardduty.ServiceID,
 	"github.com/aws/aws-sdk-go-v2/service/iam":            iam.ServiceID,
 	"github.com/aws/aws-sdk-go-v2/service/kms":            kms.ServiceID,
