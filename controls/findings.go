@@ -35,14 +35,6 @@ func (a *Assessment) EachFinding() iter.Seq[Finding] {
 	}
 }
 
-// FindingCount is how many findings the assessment has.
-func (a *Assessment) FindingCount() int {
-	if a.stream == nil {
-		return len(a.Findings)
-	}
-	return a.stream.set.Len()
-}
-
 // Streamed says whether the findings are read from a set (Findings is nil).
 func (a *Assessment) Streamed() bool { return a.stream != nil }
 

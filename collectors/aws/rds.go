@@ -93,7 +93,7 @@ func (c *collector) collectRDSSnapshots(ctx context.Context, client *rds.Client)
 	if err != nil {
 		c.fail(checks.CollectError{Region: region, Service: "rds", API: "DescribeDBClusterSnapshots", ResourceTypes: rdsSnapshotTypes, Message: errorMessage(err)})
 	}
-	list = list[:0]
+	list = make([]rdsSnapshot, 0, len(csnaps))
 	for _, s := range csnaps {
 		list = append(list, rdsSnapshot{kind: "cluster", db: s.DBClusterIdentifier, id: s.DBClusterSnapshotIdentifier, arn: s.DBClusterSnapshotArn,
 			snapshotType: s.SnapshotType, status: s.Status, encrypted: s.StorageEncrypted, created: s.SnapshotCreateTime, tags: s.TagList})
