@@ -156,6 +156,7 @@ func collectSubscription(ctx context.Context, cred azcore.TokenCredential, opts 
 		s.collect(c, ctx)
 		c.tell(s.name, true)
 	}
+	joinBackups(c.resources, c.errors) // what protects each data store (backupjoin.go)
 	run.Ended = now().UTC().Truncate(time.Second)
 	run.Errors = sortedErrors(c.errors)
 	run.APICalls = c.calls.snapshot()

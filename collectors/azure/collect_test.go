@@ -49,11 +49,12 @@ func TestCollect(t *testing.T) {
 	if len(f.Runs) != 1 || f.Runs[0].Status != checks.RunOK || f.Runs[0].Scope != sub1 || len(f.Runs[0].Errors) != 0 {
 		t.Fatalf("runs %+v", f.Runs)
 	}
-	if !slices.Equal(f.Runs[0].Covers, []string{"azure.aks.cluster", "azure.keyvault.vault", "azure.network.nsg", "azure.network.vnet", "azure.postgresql.flexible_server", "azure.sql.server", "azure.storage.account"}) {
+	if !slices.Equal(f.Runs[0].Covers, []string{"azure.aks.cluster", "azure.avd.host_pool", "azure.compute.disk", "azure.compute.virtual_machine", "azure.databricks.workspace", "azure.dataprotection.backup_vault", "azure.keyvault.vault", "azure.ml.workspace", "azure.network.nsg", "azure.network.vnet", "azure.postgresql.flexible_server", "azure.recoveryservices.vault", "azure.sql.database", "azure.sql.server", "azure.storage.account",
+		"azure.subscription.activity_log", "azure.subscription.defender", "azure.subscription.policy", "azure.subscription.rbac"}) {
 		t.Errorf("covers %v", f.Runs[0].Covers)
 	}
 	res := byID(f)
-	if len(res) != 10 {
+	if len(res) != 10+4+10 { // + the 4 subscription-level resources of governance_test.go; + the 10 of workloads_test.go
 		t.Errorf("%d resources: %v", len(res), res)
 	}
 	for _, tc := range []struct {
@@ -170,7 +171,7 @@ func TestCollectFaults(t *testing.T) {
 		{
 			name: "403 on SQL", path: "/providers/microsoft.sql/", fault: status(403, "AuthorizationFailed", "no read on Microsoft.Sql"),
 			status: checks.RunPartial,
-			want: []checks.CollectError{{Service: "sql", API: "Servers.List", ResourceTypes: sqlTypes,
+			want: []checks.CollectError{{Service: "sql", API: "Servers.List", ResourceTypes: sqlListTypes,
 				Message: "HTTP 403 AuthorizationFailed: no read on Microsoft.Sql"}},
 			present: []string{sa, nsg, vnet, kv, pg}, absent: []string{sql},
 		},
@@ -399,7 +400,7 @@ func TestDiscovery(t *testing.T) {
 		if e := f.Runs[1].Errors; len(e) != 1 || e[0].Account != sub2 || !strings.Contains(e[0].Message, "Disabled") {
 			t.Errorf("errors %+v", e)
 		}
-		if len(f.Resources) != 10 {
+		if len(f.Resources) != 10+4+10 {
 			t.Errorf("%d resources", len(f.Resources))
 		}
 	})
@@ -430,7 +431,7 @@ func TestDiscovery(t *testing.T) {
 		if len(f.Runs) != 2 || f.Runs[0].Scope != sub1 || f.Runs[1].Scope != sub2 || f.Runs[1].Status != checks.RunPartial {
 			t.Fatalf("runs %+v", f.Runs)
 		}
-		if n := len(f.Runs[1].Errors); n != 8 {
+		if n := len(f.Runs[1].Errors); n != 8+6+4+3 { // + defender, monitor, policy and rbac's 3; + backup's 2 and compute's 2; + avd, ml and databricks
 			t.Errorf("%d errors in %s, want one per listing: %+v", n, sub2, f.Runs[1].Errors)
 		}
 	})

@@ -46,6 +46,12 @@ func (b *byProvider) Do(req *http.Request) (*http.Response, error) {
 		return b.sql.Do(req)
 	case strings.Contains(p, "/microsoft.dbforpostgresql/"), strings.Contains(p, "/microsoft.containerservice/"):
 		return b.postgres.Do(req)
+	case strings.Contains(p, "/microsoft.security/"), strings.Contains(p, "/microsoft.insights/"), strings.Contains(p, "/microsoft.authorization/"):
+		return noServers{}.Do(req) // governance: tested against the stand-in (governance_test.go)
+	case strings.Contains(p, "/microsoft.compute/"), strings.Contains(p, "/microsoft.recoveryservices/"), strings.Contains(p, "/microsoft.dataprotection/"):
+		return noServers{}.Do(req) // backup and its stores: tested against the stand-in (backup_test.go)
+	case strings.Contains(p, "/microsoft.desktopvirtualization/"), strings.Contains(p, "/microsoft.machinelearningservices/"), strings.Contains(p, "/microsoft.databricks/"):
+		return noServers{}.Do(req) // workloads: tested against the stand-in and their own fake servers (workloads_test.go)
 	}
 	return b.subscriptions.Do(req)
 }
@@ -128,6 +134,10 @@ func fakes(deletes *atomic.Int64) *byProvider {
 	sq.ServerAzureADOnlyAuthenticationsServer.NewListByServerPager = func(string, string, *armsql.ServerAzureADOnlyAuthenticationsClientListByServerOptions) (resp azfake.PagerResponder[armsql.ServerAzureADOnlyAuthenticationsClientListByServerResponse]) {
 		resp.AddPage(http.StatusOK, armsql.ServerAzureADOnlyAuthenticationsClientListByServerResponse{AzureADOnlyAuthListResult: armsql.AzureADOnlyAuthListResult{
 			Value: []*armsql.ServerAzureADOnlyAuthentication{{Name: to.Ptr("Default"), Properties: &armsql.AzureADOnlyAuthProperties{AzureADOnlyAuthentication: to.Ptr(false)}}}}}, nil)
+		return
+	}
+	sq.DatabasesServer.NewListByServerPager = func(string, string, *armsql.DatabasesClientListByServerOptions) (resp azfake.PagerResponder[armsql.DatabasesClientListByServerResponse]) {
+		resp.AddPage(http.StatusOK, armsql.DatabasesClientListByServerResponse{}, nil) // databases: backup_test.go
 		return
 	}
 	sb := &subfake.ServerFactory{}

@@ -78,6 +78,7 @@ func (c *collector) collectPostgresServer(ctx context.Context, configs *armpostg
 	}
 	if p := s.Properties; p != nil {
 		attrs["version"] = str(p.Version)
+		attrs["backup_settings"] = postgresBackup(p.Backup) // backupjoin.go
 		if n := p.Network; n != nil {
 			attrs["public_network_access"] = str(n.PublicNetworkAccess)
 			if n.DelegatedSubnetResourceID != nil {

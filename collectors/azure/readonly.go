@@ -24,6 +24,10 @@ var secretOperations = []string{
 	"listsecrets", "listconnectionstrings", "listadmincredentials", "listusercredentials",
 	"listclusteradmincredential", "listclusterusercredential", "listauthkeys", "regeneratekey",
 	"regeneratekeys", "listkeyvaluesecrets", "getkeys",
+	// Machine Learning and Azure Virtual Desktop: notebook and storage keys,
+	// notebook access tokens, host-pool registration tokens.
+	"listnotebookkeys", "liststorageaccountkeys", "listnotebookaccesstoken",
+	"retrieveregistrationtoken", "listregistrationtokens",
 }
 
 // RefusedError is a request the read-only policy stopped before it was sent.

@@ -54,6 +54,9 @@ func TestReadOnly(t *testing.T) {
 		{"provider registration", http.MethodPost, sub + "/providers/Microsoft.Storage/register", false},
 		{"dot segments around an allowed path", http.MethodPost, acct + "/listKeys/../../../../providers/Microsoft.ResourceGraph/resources", false},
 		{"trailing slash on a secret", http.MethodPost, acct + "/listKeys/", false},
+		{"ML notebook keys", http.MethodPost, sub + "/resourceGroups/rg/providers/Microsoft.MachineLearningServices/workspaces/w/listNotebookKeys", false},
+		{"ML notebook access token, as a GET", http.MethodGet, sub + "/resourceGroups/rg/providers/Microsoft.MachineLearningServices/workspaces/w/listNotebookAccessToken", false},
+		{"AVD registration token, as a GET", http.MethodGet, sub + "/resourceGroups/rg/providers/Microsoft.DesktopVirtualization/hostPools/hp/retrieveRegistrationToken", false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			before := hits.Load()

@@ -16,12 +16,12 @@ var sqlTypes = []string{"azure.sql.server"}
 func init() {
 	register(service{
 		name:    "sql",
-		covers:  sqlTypes,
+		covers:  sqlListTypes, // sqldb.go: the servers' databases too
 		collect: (*collector).collectSQL,
-		ops: []Operation{
+		ops: append([]Operation{
 			{"Servers.List", http.MethodGet, "/subscriptions/{subscriptionId}/providers/Microsoft.Sql/servers", "Microsoft.Sql/servers/read"},
 			{"ServerAzureADOnlyAuthentications.ListByServer", http.MethodGet, "/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.Sql/servers/{serverName}/azureADOnlyAuthentications", "Microsoft.Sql/servers/azureADOnlyAuthentications/read"},
-		},
+		}, sqlDatabaseOps...),
 	})
 }
 
@@ -34,7 +34,7 @@ func (c *collector) collectSQL(ctx context.Context) {
 		list, err = listAll(ctx, servers.NewListPager(nil), func(p armsql.ServersClientListResponse) []*armsql.Server { return p.Value })
 	}
 	if err != nil {
-		c.fail(checks.CollectError{Service: "sql", API: "Servers.List", ResourceTypes: sqlTypes, Message: errorMessage(err)})
+		c.fail(checks.CollectError{Service: "sql", API: "Servers.List", ResourceTypes: sqlListTypes, Message: errorMessage(err)})
 		return
 	}
 	entra, err := armsql.NewServerAzureADOnlyAuthenticationsClient(c.sub, c.cred, c.options())
@@ -91,6 +91,7 @@ func (c *collector) collectSQLServer(ctx context.Context, entra *armsql.ServerAz
 		Scope: checks.Scope{Account: c.sub, Region: strings.ToLower(val(s.Location))},
 		Tags:  tags(s.Tags), Attributes: attrs,
 	})
+	c.collectServerDatabases(ctx, s) // sqldb.go
 }
 
 // entraOnly is whether Microsoft Entra-only authentication is on: the

@@ -24,53 +24,37 @@
 #     role_based_access_control_enabled = true and network_profile { network_policy }.
 package sdescan.checks.azure.aks_cluster
 
-import data.sdescan.lib.facts
+import data.sdescan.lib.azure_aks as aks
 import rego.v1
+
+# The decision is lib_aks's, shared with IAC-AZ-007.
 
 attrs := input.resource.attributes
 
 cluster := object.get(attrs, "name", input.resource.id)
 
-keys := ["private_cluster", "authorized_ip_ranges", "disable_local_accounts", "entra_managed", "enable_rbac", "network_policy"]
-
-open_ranges := {"0.0.0.0/0", "*", "::/0"}
-
-restricted if attrs.private_cluster == true
-
-restricted if {
-	count(attrs.authorized_ip_ranges) > 0
-	every r in attrs.authorized_ip_ranges {
-		not r in open_ranges
-	}
-}
+failing := aks.failing(attrs)
 
 deny contains sprintf("AKS cluster %s's API server is reachable from the internet (not private; authorised IP ranges %v)", [cluster, attrs.authorized_ip_ranges]) if {
-	facts.present("private_cluster")
-	facts.present("authorized_ip_ranges")
-	not restricted
+	"api_server" in failing
 }
 
 deny contains sprintf("AKS cluster %s allows local accounts (disableLocalAccounts %v)", [cluster, attrs.disable_local_accounts]) if {
-	facts.present("disable_local_accounts")
-	attrs.disable_local_accounts != true
+	"disable_local_accounts" in failing
 }
 
 deny contains sprintf("AKS cluster %s does not use Microsoft Entra ID integration (aadProfile.managed %v)", [cluster, attrs.entra_managed]) if {
-	facts.present("entra_managed")
-	attrs.entra_managed != true
+	"entra_managed" in failing
 }
 
 deny contains sprintf("AKS cluster %s has RBAC off (enableRBAC %v)", [cluster, attrs.enable_rbac]) if {
-	facts.present("enable_rbac")
-	attrs.enable_rbac != true
+	"enable_rbac" in failing
 }
 
 deny contains sprintf("AKS cluster %s has no network policy engine (networkPolicy %v)", [cluster, attrs.network_policy]) if {
-	facts.present("network_policy")
-	not attrs.network_policy in {"azure", "calico", "cilium"}
+	"network_policy" in failing
 }
 
 missing contains sprintf("attributes.%s", [key]) if {
-	some key in keys
-	not facts.present(key)
+	some key in aks.unknown(attrs)
 }

@@ -16,24 +16,26 @@
 #     rbac_authorization_enabled = true.
 package sdescan.checks.azure.keyvault_access
 
-import data.sdescan.lib.facts
+import data.sdescan.lib.azure_keyvault as keyvault
 import rego.v1
+
+# The decision is lib_keyvault's, shared with IAC-AZ-004 (RBAC) and, for
+# public network access in code, IAC-AZ-001.
+
+judged := ["public_network_access", "enable_rbac_authorization"]
 
 attrs := input.resource.attributes
 
 vault := object.get(attrs, "name", input.resource.id)
 
 deny contains sprintf("key vault %s is open to public networks (publicNetworkAccess %v)", [vault, attrs.public_network_access]) if {
-	facts.present("public_network_access")
-	attrs.public_network_access != "Disabled"
+	"public_network_access" in keyvault.failing(attrs, judged)
 }
 
 deny contains sprintf("key vault %s uses access policies, not RBAC authorisation (enableRbacAuthorization %v)", [vault, attrs.enable_rbac_authorization]) if {
-	facts.present("enable_rbac_authorization")
-	attrs.enable_rbac_authorization != true
+	"enable_rbac_authorization" in keyvault.failing(attrs, judged)
 }
 
 missing contains sprintf("attributes.%s", [key]) if {
-	some key in ["public_network_access", "enable_rbac_authorization"]
-	not facts.present(key)
+	some key in keyvault.unknown(attrs, judged)
 }

@@ -15,24 +15,25 @@
 #     soft_delete_retention_days set.
 package sdescan.checks.azure.keyvault_recovery
 
-import data.sdescan.lib.facts
+import data.sdescan.lib.azure_keyvault as keyvault
 import rego.v1
+
+# The decision is lib_keyvault's, shared with IAC-AZ-004.
+
+judged := ["enable_soft_delete", "enable_purge_protection"]
 
 attrs := input.resource.attributes
 
 vault := object.get(attrs, "name", input.resource.id)
 
 deny contains sprintf("key vault %s does not have soft delete on (enableSoftDelete %v)", [vault, attrs.enable_soft_delete]) if {
-	facts.present("enable_soft_delete")
-	attrs.enable_soft_delete != true
+	"enable_soft_delete" in keyvault.failing(attrs, judged)
 }
 
 deny contains sprintf("key vault %s does not have purge protection on (enablePurgeProtection %v)", [vault, attrs.enable_purge_protection]) if {
-	facts.present("enable_purge_protection")
-	attrs.enable_purge_protection != true
+	"enable_purge_protection" in keyvault.failing(attrs, judged)
 }
 
 missing contains sprintf("attributes.%s", [key]) if {
-	some key in ["enable_soft_delete", "enable_purge_protection"]
-	not facts.present(key)
+	some key in keyvault.unknown(attrs, judged)
 }

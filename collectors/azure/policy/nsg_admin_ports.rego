@@ -22,18 +22,15 @@ import data.sdescan.lib.azure_nsg as lib
 import data.sdescan.lib.facts
 import rego.v1
 
-admin_ports := {22: "SSH", 3389: "RDP"}
+# The decision is lib_nsg's, shared with AZ-NET-002 and IAC-AZ-003.
 
 nsg := object.get(input.resource.attributes, "name", input.resource.id)
 
 deny contains msg if {
 	some r in input.resource.attributes.security_rules
-	lib.inbound_allow(r)
-	lib.ported(r)
-	src := lib.internet_source(r)
-	some port, service in admin_ports
-	some spec in r.destination_ports
-	lib.covers_port(spec, port)
+	some port, service in lib.admin_ports
+	lib.opens_admin(r, port)
+	some src in lib.internet_sources(r)
 	msg := sprintf("NSG %s rule %s (priority %v) allows %s to port %d (%s)", [nsg, object.get(r, "name", "?"), object.get(r, "priority", "?"), src, port, service])
 }
 

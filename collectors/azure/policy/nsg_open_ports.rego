@@ -21,27 +21,15 @@ import data.sdescan.lib.azure_nsg as lib
 import data.sdescan.lib.facts
 import rego.v1
 
-nsg := object.get(input.resource.attributes, "name", input.resource.id)
+# The decision is lib_nsg's, shared with AZ-NET-001 and IAC-AZ-003 (a rule
+# that opens only SSH or RDP on TCP or UDP is AZ-NET-001's).
 
-# Only SSH or RDP on TCP or UDP: judged by AZ-NET-001.
-admin_only(r) if {
-	is_string(r.protocol)
-	lower(r.protocol) in {"tcp", "udp"}
-	count(r.destination_ports) > 0
-	every spec in r.destination_ports {
-		is_string(spec)
-		trim_space(spec) in {"22", "3389"}
-	}
-}
+nsg := object.get(input.resource.attributes, "name", input.resource.id)
 
 deny contains msg if {
 	some r in input.resource.attributes.security_rules
-	lib.inbound_allow(r)
-	is_string(r.protocol)
-	not lib.icmp(r)
-	not admin_only(r)
-	is_array(r.destination_ports)
-	src := lib.internet_source(r)
+	lib.opens_other(r)
+	some src in lib.internet_sources(r)
 	msg := sprintf("NSG %s rule %s (priority %v) allows %s to %s ports %s", [nsg, object.get(r, "name", "?"), object.get(r, "priority", "?"), src, r.protocol, concat(",", r.destination_ports)])
 }
 

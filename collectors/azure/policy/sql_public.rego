@@ -13,18 +13,19 @@
 #     Terraform: azurerm_mssql_server with public_network_access_enabled = false.
 package sdescan.checks.azure.sql_public
 
-import data.sdescan.lib.facts
+import data.sdescan.lib.azure_sql as sql
 import rego.v1
+
+# The decision is lib_sql's (IAC-AZ-001 judges the setting in code).
 
 attrs := input.resource.attributes
 
 server := object.get(attrs, "name", input.resource.id)
 
 deny contains sprintf("SQL server %s is open to public networks (publicNetworkAccess %v)", [server, attrs.public_network_access]) if {
-	facts.present("public_network_access")
-	attrs.public_network_access != "Disabled"
+	"public_network_access" in sql.failing(attrs, ["public_network_access"])
 }
 
 missing contains "attributes.public_network_access" if {
-	not facts.present("public_network_access")
+	"public_network_access" in sql.unknown(attrs, ["public_network_access"])
 }

@@ -16,24 +16,25 @@
 #     azuread_authentication_only = true }.
 package sdescan.checks.azure.sql_tls_entra
 
-import data.sdescan.lib.facts
+import data.sdescan.lib.azure_sql as sql
 import rego.v1
+
+# The decision is lib_sql's, shared with IAC-AZ-005.
+
+judged := ["minimal_tls_version", "azure_ad_only_authentication"]
 
 attrs := input.resource.attributes
 
 server := object.get(attrs, "name", input.resource.id)
 
 deny contains sprintf("SQL server %s accepts TLS below 1.2 (minimalTlsVersion %v)", [server, attrs.minimal_tls_version]) if {
-	facts.present("minimal_tls_version")
-	not attrs.minimal_tls_version in {"1.2", "1.3"}
+	"minimal_tls_version" in sql.failing(attrs, judged)
 }
 
 deny contains sprintf("SQL server %s allows SQL authentication (Microsoft Entra-only authentication %v)", [server, attrs.azure_ad_only_authentication]) if {
-	facts.present("azure_ad_only_authentication")
-	attrs.azure_ad_only_authentication != true
+	"azure_ad_only_authentication" in sql.failing(attrs, judged)
 }
 
 missing contains sprintf("attributes.%s", [key]) if {
-	some key in ["minimal_tls_version", "azure_ad_only_authentication"]
-	not facts.present(key)
+	some key in sql.unknown(attrs, judged)
 }

@@ -15,22 +15,25 @@
 #     allow_nested_items_to_be_public = false.
 package sdescan.checks.azure.storage_public_blob
 
-import data.sdescan.lib.facts
+import data.sdescan.lib.azure_storage as storage
 import rego.v1
+
+# The decision is lib_storage's, shared with IAC-AZ-002.
 
 attrs := input.resource.attributes
 
 account := object.get(attrs, "name", input.resource.id)
 
 deny contains sprintf("storage account %s allows anonymous blob access", [account]) if {
+	"allow_blob_public_access" in storage.failing(attrs)
 	attrs.allow_blob_public_access == true
 }
 
 deny contains sprintf("storage account %s does not disallow anonymous blob access (allowBlobPublicAccess unset)", [account]) if {
-	facts.present("allow_blob_public_access")
+	"allow_blob_public_access" in storage.failing(attrs)
 	attrs.allow_blob_public_access == null
 }
 
 missing contains "attributes.allow_blob_public_access" if {
-	not facts.present("allow_blob_public_access")
+	"allow_blob_public_access" in storage.unknown(attrs)
 }

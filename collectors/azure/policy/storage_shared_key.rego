@@ -15,18 +15,19 @@
 #     shared_access_key_enabled = false.
 package sdescan.checks.azure.storage_shared_key
 
-import data.sdescan.lib.facts
+import data.sdescan.lib.azure_storage as storage
 import rego.v1
+
+# The decision is lib_storage's, shared with IAC-AZ-002.
 
 attrs := input.resource.attributes
 
 account := object.get(attrs, "name", input.resource.id)
 
 deny contains sprintf("storage account %s allows shared-key access (allowSharedKeyAccess %v)", [account, attrs.allow_shared_key_access]) if {
-	facts.present("allow_shared_key_access")
-	attrs.allow_shared_key_access != false
+	"allow_shared_key_access" in storage.failing(attrs)
 }
 
 missing contains "attributes.allow_shared_key_access" if {
-	not facts.present("allow_shared_key_access")
+	"allow_shared_key_access" in storage.unknown(attrs)
 }

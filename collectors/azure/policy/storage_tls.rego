@@ -15,27 +15,23 @@
 #     min_tls_version = "TLS1_2".
 package sdescan.checks.azure.storage_tls
 
-import data.sdescan.lib.facts
+import data.sdescan.lib.azure_storage as storage
 import rego.v1
+
+# The decision is lib_storage's, shared with IAC-AZ-002.
 
 attrs := input.resource.attributes
 
 account := object.get(attrs, "name", input.resource.id)
 
 deny contains sprintf("storage account %s accepts plain HTTP (supportsHttpsTrafficOnly %v)", [account, attrs.https_only]) if {
-	facts.present("https_only")
-	attrs.https_only != true
+	"https_only" in storage.failing(attrs)
 }
 
 deny contains sprintf("storage account %s accepts TLS below 1.2 (minimumTlsVersion %v)", [account, attrs.minimum_tls_version]) if {
-	facts.present("minimum_tls_version")
-	not attrs.minimum_tls_version in {"TLS1_2", "TLS1_3"}
+	"minimum_tls_version" in storage.failing(attrs)
 }
 
-missing contains "attributes.https_only" if {
-	not facts.present("https_only")
-}
-
-missing contains "attributes.minimum_tls_version" if {
-	not facts.present("minimum_tls_version")
+missing contains sprintf("attributes.%s", [key]) if {
+	some key in (storage.unknown(attrs) & {"https_only", "minimum_tls_version"})
 }
