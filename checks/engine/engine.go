@@ -35,6 +35,49 @@ type Params struct {
 	// BackupMinRetentionDays is the shortest retention of backups accepted
 	// (default 35).
 	BackupMinRetentionDays int
+	// DataResidencyAllowedRegions are the regions identifiable and pseudonymised
+	// data may be held in (AWS-S3-007); empty: DefaultAllowedRegions.
+	DataResidencyAllowedRegions []string
+	// ImageMaxDBAgeDays is the oldest a vulnerability database may be at the
+	// assessment time for IMG-002 to say an image has no fixable critical
+	// vulnerability (0: DefaultImageMaxDBAgeDays).
+	ImageMaxDBAgeDays int
+	// AzurePolicyInitiatives are policy set definition IDs accepted by
+	// AZ-POL-001 beside UK OFFICIAL and UK NHS.
+	AzurePolicyInitiatives []string
+	// AzureGuestObjectIDs are Entra object IDs of guest users: AZ-RBAC-001
+	// fails an Owner among them.
+	AzureGuestObjectIDs []string
+}
+
+// DefaultImageMaxDBAgeDays is the default of image.max_db_age_days.
+const DefaultImageMaxDBAgeDays = 7
+
+// ImageMaxDBAgeDaysOrDefault is the configured maximum database age, or the default.
+func (p Params) ImageMaxDBAgeDaysOrDefault() int {
+	if p.ImageMaxDBAgeDays > 0 {
+		return p.ImageMaxDBAgeDays
+	}
+	return DefaultImageMaxDBAgeDays
+}
+
+// DefaultAllowedRegions are the UK regions: AWS London and Azure UK South and UK
+// West, where an NHS SDE holds its data unless configured otherwise.
+var DefaultAllowedRegions = []string{"eu-west-2", "uksouth", "ukwest"}
+
+// AllowedRegionsOrDefault returns the configured regions data may be held in,
+// lower-cased (AWS and Azure region names are compared without case).
+func (p Params) AllowedRegionsOrDefault() []string {
+	list := p.DataResidencyAllowedRegions
+	if len(list) == 0 {
+		list = DefaultAllowedRegions
+	}
+	out := make([]string, 0, len(list))
+	for _, r := range list {
+		out = append(out, strings.ToLower(strings.TrimSpace(r)))
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
 }
 
 // Backup review defaults.
@@ -64,13 +107,30 @@ func (p Params) value() map[string]any {
 	for _, r := range p.BreakGlassRoles {
 		roles = append(roles, r)
 	}
+	regions := []any{}
+	for _, r := range p.AllowedRegionsOrDefault() {
+		regions = append(regions, r)
+	}
 	return map[string]any{
 		"as_of":                     p.AsOf.UTC().Format(time.RFC3339),
 		"classification_tag":        p.classificationTag(),
 		"break_glass_roles":         roles,
 		"backup_default_rpo_hours":  p.RPOHoursOrDefault(),
 		"backup_min_retention_days": p.MinRetentionDaysOrDefault(),
+		"data_residency":            map[string]any{"allowed_regions": regions},
+		"image_max_db_age_days":     p.ImageMaxDBAgeDaysOrDefault(),
+		"azure_policy_initiatives":  anyList(p.AzurePolicyInitiatives),
+		"azure_guest_object_ids":    anyList(p.AzureGuestObjectIDs),
 	}
+}
+
+// anyList is a list of strings as a JSON array value (never null).
+func anyList(in []string) []any {
+	out := make([]any, 0, len(in))
+	for _, s := range in {
+		out = append(out, s)
+	}
+	return out
 }
 
 func (p Params) classificationTag() string {

@@ -52,6 +52,11 @@ func joinBackups(resources []checks.Resource, errs []checks.CollectError) {
 		planErr, pointErr, jobErr, snapErr, rdsSnapErr bool
 	}
 	byRegion := map[string]*regional{}
+	// read is whether AWS Backup was read in a region: its jobs resource, a
+	// plan or vault, or a recorded failure of one of its reads.
+	read := func(g *regional) bool {
+		return g.jobs != nil || len(g.plans) > 0 || len(g.vaults) > 0 || g.planErr || g.pointErr || g.jobErr
+	}
 	get := func(region string) *regional {
 		if byRegion[region] == nil {
 			byRegion[region] = &regional{}
@@ -93,6 +98,27 @@ func joinBackups(resources []checks.Resource, errs []checks.CollectError) {
 			rdsSnapshots[k] = append(rdsSnapshots[k], r)
 		}
 	}
+	// Where each store's recovery points are, across every region read: the
+	// regions of the vaults holding them (by the store's ARN, which a copy in
+	// another region's vault keeps), for data residency (AWS-S3-007). Unknown
+	// when some region's vaults or recovery points could not all be read.
+	pointRegions, pointsKnown := map[string]map[string]bool{}, true
+	for region, g := range byRegion {
+		pointsKnown = pointsKnown && !g.pointErr
+		for _, v := range g.vaults {
+			list, ok := v.Attributes["recovery_points"].([]any)
+			pointsKnown = pointsKnown && ok
+			for _, e := range list {
+				m, _ := e.(map[string]any)
+				if arn, _ := m["resource_arn"].(string); arn != "" {
+					if pointRegions[arn] == nil {
+						pointRegions[arn] = map[string]bool{}
+					}
+					pointRegions[arn][region] = true
+				}
+			}
+		}
+	}
 	for i := range resources {
 		r := &resources[i]
 		if !dataStoreTypes[r.Type] {
@@ -102,7 +128,10 @@ func joinBackups(resources []checks.Resource, errs []checks.CollectError) {
 			continue // an Aurora member is backed up through its cluster
 		}
 		arn := storeARN(r)
-		if arn == "" {
+		if arn == "" || r.Scope.Region == "" {
+			// A store whose region is unknown (a bucket whose location could not be
+			// read) cannot be matched to its region's plans and vaults: its backups
+			// are left unknown, not judged against no plans.
 			continue
 		}
 		g := get(r.Scope.Region)
@@ -123,11 +152,28 @@ func joinBackups(resources []checks.Resource, errs []checks.CollectError) {
 			cited = append(cited, rdsSnapshots[k]...)
 		}
 		r.Evidence = mergeEvidence(r.Evidence, cited)
+		if !read(g) {
+			// AWS Backup was not read in the store's region (a bucket outside
+			// --region: S3 lists every region's): its plans, recovery points
+			// and jobs are unknown, never "no plan".
+			if r.Attributes == nil {
+				r.Attributes = map[string]any{}
+			}
+			r.Attributes["backup"] = b
+			continue
+		}
 		if sel, ok := selectedBy(g.plans, g.planErr, arn, r.Tags); ok {
 			b["aws_backup"] = sel
 		}
 		if pts, ok := recoveryPoints(g.vaults, g.pointErr, arn); ok {
 			b["recovery_points"] = pts
+		}
+		if pointsKnown {
+			regions := make([]string, 0, len(pointRegions[arn]))
+			for region := range pointRegions[arn] {
+				regions = append(regions, region)
+			}
+			b["recovery_point_regions"] = sortedStrings(regions)
 		}
 		if g.jobs != nil && !g.jobErr {
 			b["restore_jobs"] = restoresOf(g.jobs, arn)
@@ -163,6 +209,9 @@ func selectedBy(plans []*checks.Resource, failed bool, arn string, tags map[stri
 				entry["rules"] = rules
 				selected = append(selected, entry)
 			case Unresolved:
+				// Its rules too: where the plan would copy the store, if it selects
+				// it, is itself a fact (data residency, AWS-S3-007).
+				entry["rules"] = rules
 				unresolved = append(unresolved, entry)
 			}
 		}
@@ -192,8 +241,8 @@ func recoveryPoints(vaults []*checks.Resource, failed bool, arn string) (map[str
 			if m["resource_arn"] != arn {
 				continue
 			}
-			n, _ := asInt(m["count"])
-			c, _ := asInt(m["completed"])
+			n, _ := checks.Int(m["count"])
+			c, _ := checks.Int(m["completed"])
 			count += n
 			completed += c
 			if enc, _ := m["all_encrypted"].(bool); !enc {
@@ -211,7 +260,7 @@ func recoveryPoints(vaults []*checks.Resource, failed bool, arn string) (map[str
 					newest = t
 				}
 			}
-			if d, ok := asFloat(m["min_delete_after_days"]); ok && (minDelete == nil || d < *minDelete) {
+			if d, ok := checks.Number(m["min_delete_after_days"]); ok && (minDelete == nil || d < *minDelete) {
 				minDelete = &d
 			}
 			vault := map[string]any{"name": v.Attributes["name"], "locked": v.Attributes["locked"] == true}
@@ -283,13 +332,13 @@ func nativeProtection(r *checks.Resource, snapshots map[string][]*checks.Resourc
 	case "aws.dynamodb.table":
 		if v, ok := a["point_in_time_recovery_enabled"].(bool); ok {
 			var extra map[string]any
-			if d, ok := asInt(a["pitr_recovery_period_days"]); ok {
+			if d, ok := checks.Int(a["pitr_recovery_period_days"]); ok {
 				extra = map[string]any{"retention_days": d}
 			}
 			add("dynamodb-pitr", v, extra)
 		}
 	case "aws.rds.db_instance", "aws.rds.db_cluster":
-		if d, ok := asInt(a["backup_retention_period"]); ok {
+		if d, ok := checks.Int(a["backup_retention_period"]); ok {
 			add("rds-automated-backups", d > 0, map[string]any{"retention_days": d})
 		}
 	case "aws.s3.bucket":
@@ -333,30 +382,6 @@ func nativeProtection(r *checks.Resource, snapshots map[string][]*checks.Resourc
 		add("ebs-snapshots", n > 0, extra)
 	}
 	return out
-}
-
-func asInt(v any) (int, bool) {
-	switch n := v.(type) {
-	case int:
-		return n, true
-	case int64:
-		return int(n), true
-	case float64:
-		return int(n), true
-	}
-	return 0, false
-}
-
-func asFloat(v any) (float64, bool) {
-	switch n := v.(type) {
-	case int:
-		return float64(n), true
-	case int64:
-		return float64(n), true
-	case float64:
-		return n, true
-	}
-	return 0, false
 }
 
 // mergeEvidence adds the evidence of other resources to refs, sorted by path, once each.

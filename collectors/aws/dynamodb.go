@@ -120,6 +120,15 @@ func (c *collector) readTable(ctx context.Context, client *dynamodb.Client, regi
 				setAttrString(attrs, "kms_key_arn", t.SSEDescription.KMSMasterKeyArn)
 			}
 		}
+		// A global table holds its data in every replica's region too (data
+		// residency, AWS-S3-007); [] when it has no replica.
+		replicas := []string{}
+		for _, rep := range t.Replicas {
+			if n := sdkaws.ToString(rep.RegionName); n != "" && n != region {
+				replicas = append(replicas, n)
+			}
+		}
+		attrs["replica_regions"] = sortedStrings(replicas)
 	case errorCode(err) == "ResourceNotFoundException":
 		return resourceRead{} // deleted since it was listed
 	case err != nil:

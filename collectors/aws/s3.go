@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/url"
+	"strings"
 	"time"
 
 	sdkaws "github.com/aws/aws-sdk-go-v2/aws"
@@ -95,6 +96,58 @@ func (c *collector) collectS3(ctx context.Context) {
 	for range workers {
 		<-done
 	}
+	c.placeReplicas()
+}
+
+// placeReplicas gives each bucket's replication destinations their regions
+// (replication_destination_regions): a destination that is one of the account's
+// buckets, whose location was read, is where replicated data goes (data
+// residency, AWS-S3-007). S3 lists every bucket of the account at once, so the
+// join needs no other read; a destination in another account, or whose location
+// is unknown, is listed without a region.
+func (c *collector) placeReplicas() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	where := map[string]*checks.Resource{} // bucket ARN -> the bucket, of known region
+	for i := range c.resources {
+		r := &c.resources[i]
+		if r.Type == "aws.s3.bucket" && r.Scope.Account == c.account && r.Scope.Region != "" {
+			if arn, ok := r.Attributes["arn"].(string); ok {
+				where[arn] = r
+			}
+		}
+	}
+	for i := range c.resources {
+		r := &c.resources[i]
+		if r.Type != "aws.s3.bucket" || r.Scope.Account != c.account {
+			continue
+		}
+		var cited []*checks.Resource
+		dests, ok := r.Attributes["replication_destinations"].([]any)
+		if !ok {
+			continue
+		}
+		out := make([]any, 0, len(dests))
+		for _, d := range dests {
+			name, _ := d.(string)
+			e := map[string]any{"destination": name}
+			// Own-account destinations are written as the bare ARN, or with
+			// the account named when the rule gives it.
+			arn, account, named := strings.Cut(name, " (account ")
+			if !named || strings.TrimSuffix(account, ")") == c.account {
+				if dest, ok := where[arn]; ok {
+					e["region"] = dest.Scope.Region
+					cited = append(cited, dest)
+				}
+			}
+			out = append(out, e)
+		}
+		r.Attributes["replication_destination_regions"] = out
+		// The destinations' regions come from their own location reads.
+		if len(cited) > 0 {
+			r.Evidence = mergeEvidence(r.Evidence, cited)
+		}
+	}
 }
 
 // accountPublicAccessBlock returns the account-level Block Public Access settings,
@@ -145,19 +198,34 @@ func pab(configured bool, acls, ignore, policy, restrict *bool) map[string]any {
 func (c *collector) collectBucket(ctx context.Context, client *s3.Client, b s3types.Bucket, account map[string]any) {
 	ctx = cite(ctx)
 	name := sdkaws.ToString(b.Name)
-	region := c.cfg.Region
-	if b.BucketRegion != nil && *b.BucketRegion != "" {
-		region = *b.BucketRegion
-	} else if loc, err := client.GetBucketLocation(ctx, &s3.GetBucketLocationInput{Bucket: b.Name}); err == nil {
-		region = string(loc.LocationConstraint)
-		if region == "" {
-			region = "us-east-1"
+	// Where the bucket is: ListBuckets says (BucketRegion) in most partitions,
+	// GetBucketLocation otherwise. A location that could not be read is recorded
+	// and stays unknown (no region in the scope, "unknown" in the ID), never
+	// the configured region: the bucket's data residency (AWS-S3-007) is then not
+	// assessed rather than passed. Its other settings are still read, through
+	// the configured region.
+	region := sdkaws.ToString(b.BucketRegion)
+	var locErr error
+	if region == "" {
+		loc, err := client.GetBucketLocation(ctx, &s3.GetBucketLocationInput{Bucket: b.Name})
+		if err != nil {
+			locErr = err
+		} else {
+			region = bucketRegion(string(loc.LocationConstraint))
 		}
 	}
-	if region != c.cfg.Region {
+	if region != "" && region != c.cfg.Region {
 		client = c.s3Client(region)
 	}
-	id := resourceID(c.account, region, "s3/bucket", name)
+	idRegion := region
+	if idRegion == "" {
+		idRegion = unknownRegion
+	}
+	id := resourceID(c.account, idRegion, "s3/bucket", name)
+	if locErr != nil {
+		c.fail(checks.CollectError{Service: "s3", API: "GetBucketLocation", Resource: id, ResourceTypes: bucketTypes,
+			Message: "the location of the bucket could not be read: " + errorMessage(locErr)})
+	}
 	attrs := map[string]any{"name": name, "arn": "arn:aws:s3:::" + name}
 	if b.CreationDate != nil {
 		attrs["creation_date"] = b.CreationDate.UTC().Format(time.RFC3339)
@@ -317,6 +385,21 @@ func (c *collector) collectBucket(ctx context.Context, client *s3.Client, b s3ty
 		}
 	}
 	c.add(ctx, r)
+}
+
+// unknownRegion stands in the ID of a bucket whose location could not be read.
+const unknownRegion = "unknown"
+
+// bucketRegion is the region a GetBucketLocation LocationConstraint names: none
+// is us-east-1, and EU is the legacy name of eu-west-1.
+func bucketRegion(constraint string) string {
+	switch constraint {
+	case "":
+		return "us-east-1"
+	case string(s3types.BucketLocationConstraintEu):
+		return "eu-west-1"
+	}
+	return constraint
 }
 
 // fixedS3ControlEndpoint resolves every S3 Control request to one base URL.

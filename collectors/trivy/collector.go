@@ -10,7 +10,7 @@ import (
 // and Trivy's own, which Catalogue lists.
 func IaCCollector() collectors.Collector {
 	return collectors.Collector{Name: Source, Covers: []string{"iac.*"},
-		ResourceTypes: []string{TypeTerraformResource, TypeCloudFormationResource, TypeKubernetesObject, TypeComposeService, TypeDockerfile, TypeFile, checks.TypeRecordedResult},
+		ResourceTypes: []string{TypeTerraformResource, TypeCloudFormationResource, TypeKubernetesObject, TypeComposeService, TypeDockerfile, TypeFile, TypeARMResource, checks.TypeRecordedResult},
 		PolicyDir:     "trivy/policy", Policies: collectors.ShippedPolicies("trivy/policy"), External: Catalogue}
 }
 

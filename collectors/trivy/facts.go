@@ -26,6 +26,8 @@ var entryTypes = map[string][]string{
 	KindHelmValues:     {TypeFile},
 	KindDockerfile:     {TypeDockerfile},
 	KindCompose:        {TypeComposeService},
+	KindARM:            {TypeARMResource},
+	KindBicep:          {TypeARMResource},
 }
 
 // Facts are the scan's resources as sdescan facts, with one collector run whose

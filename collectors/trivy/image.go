@@ -134,7 +134,10 @@ type ImageResult struct {
 
 	VulnsScanned bool
 	VulnsReason  string // why vulnerabilities were not assessed
-	Vulns        []ImageVuln
+	// DBUpdatedAt is when the vulnerability database scanned with was built
+	// (zero: it has no metadata.json, so its age is unknown).
+	DBUpdatedAt time.Time
+	Vulns       []ImageVuln
 
 	// SBOM is the CycloneDX SBOM (JSON), deterministic for the same image and AsOf.
 	SBOM []byte
@@ -301,7 +304,7 @@ func ScanImage(ctx context.Context, ref string, opts ImageOptions) (*ImageResult
 	default:
 		vopts := sopts
 		vopts.Scanners = append(types.Scanners{types.VulnerabilityScanner}, sopts.Scanners...)
-		resp, err = scanWithDB(ctx, svc, dbDir, aref, vopts)
+		resp, res.DBUpdatedAt, err = scanWithDB(ctx, svc, dbDir, aref, vopts)
 		if err != nil {
 			res.VulnsReason = "vulnerability detection failed: " + flatten(err.Error())
 		} else {
@@ -339,20 +342,23 @@ func ScanImage(ctx context.Context, ref string, opts ImageOptions) (*ImageResult
 }
 
 // scanWithDB runs Trivy's scan with the operator's database opened read-only.
-func scanWithDB(ctx context.Context, svc local.Service, dbDir string, aref artifact.Reference, o types.ScanOptions) (resp types.ScanResponse, err error) {
+// It returns when the database was built (its metadata.json's UpdatedAt; zero
+// when the database has no metadata.json), which IMG-002 judges.
+func scanWithDB(ctx context.Context, svc local.Service, dbDir string, aref artifact.Reference, o types.ScanOptions) (resp types.ScanResponse, updated time.Time, err error) {
 	dbMu.Lock()
 	defer dbMu.Unlock()
 	if _, err := os.Stat(metadata.Path(dbDir)); err == nil {
 		meta, err := metadata.NewClient(dbDir).Get()
 		if err != nil {
-			return resp, fmt.Errorf("cannot read %s: %w", metadata.Path(dbDir), err)
+			return resp, updated, fmt.Errorf("cannot read %s: %w", metadata.Path(dbDir), err)
 		}
 		if meta.Version != trivydb.SchemaVersion {
-			return resp, fmt.Errorf("the database has schema %d; this sdescan (Trivy %s) reads schema %d", meta.Version, trivyVersion(), trivydb.SchemaVersion)
+			return resp, updated, fmt.Errorf("the database has schema %d; this sdescan (Trivy %s) reads schema %d", meta.Version, trivyVersion(), trivydb.SchemaVersion)
 		}
+		updated = meta.UpdatedAt.UTC()
 	}
 	if err := db.Init(dbDir); err != nil {
-		return resp, fmt.Errorf("cannot open %s: %w", db.Path(dbDir), err)
+		return resp, updated, fmt.Errorf("cannot open %s: %w", db.Path(dbDir), err)
 	}
 	defer func() { _ = db.Close() }()
 	defer func() {
@@ -360,7 +366,8 @@ func scanWithDB(ctx context.Context, svc local.Service, dbDir string, aref artif
 			err = fmt.Errorf("panic: %v", r)
 		}
 	}()
-	return svc.Scan(ctx, aref.Name, aref.ID, aref.BlobIDs, o)
+	resp, err = svc.Scan(ctx, aref.Name, aref.ID, aref.BlobIDs, o)
+	return resp, updated, err
 }
 
 // collect turns Trivy's results into facts, sorted.
@@ -697,6 +704,11 @@ func (r *ImageResult) Resource() checks.Resource {
 			vs = append(vs, map[string]any{"id": v.ID, "package": v.Package, "installed_version": v.InstalledVersion, "fixed_version": v.FixedVersion, "severity": v.Severity})
 		}
 		attrs["vulnerabilities"] = vs
+		dbInfo := map[string]any{"updated_at": nil}
+		if !r.DBUpdatedAt.IsZero() {
+			dbInfo["updated_at"] = r.DBUpdatedAt.Format(time.RFC3339)
+		}
+		attrs["vulnerability_db"] = dbInfo
 	} else {
 		attrs["vulnerabilities_not_assessed"] = r.VulnsReason
 	}

@@ -150,6 +150,18 @@ func TestImageVulnerabilities(t *testing.T) {
 		if !r.VulnsScanned || !reflect.DeepEqual(r.Vulns, want) {
 			t.Errorf("--db %s: scanned=%v reason=%q vulns=%+v", db, r.VulnsScanned, r.VulnsReason, r.Vulns)
 		}
+		if !r.DBUpdatedAt.Equal(imagefixture.DBUpdatedAt) {
+			t.Errorf("--db %s: database built %v, want its metadata.json's %v", db, r.DBUpdatedAt, imagefixture.DBUpdatedAt)
+		}
+	}
+	// A database without metadata.json is read, its age unknown (IMG-002 then
+	// cannot say "no vulnerabilities").
+	ageless := t.TempDir()
+	if err := imagefixture.WriteDBAt(ageless, time.Time{}, nil); err != nil {
+		t.Fatal(err)
+	}
+	if r := scan(t, ref, ImageOptions{DB: ageless}); !r.VulnsScanned || !r.DBUpdatedAt.IsZero() {
+		t.Errorf("database without metadata.json: scanned=%v built %v", r.VulnsScanned, r.DBUpdatedAt)
 	}
 	// A database of another schema, or a file that is not one, is a hole in IMG-002 only.
 	if err := os.WriteFile(filepath.Join(dbDir, "db", "metadata.json"), []byte(`{"Version":1}`), 0o644); err != nil {

@@ -33,6 +33,8 @@ const (
 	KindHelmValues     = "helm-values"
 	KindDockerfile     = "dockerfile"
 	KindCompose        = "compose"
+	KindARM            = "arm"
+	KindBicep          = "bicep"
 )
 
 // Resource types of the facts (docs/facts.md, "Infrastructure as code").
@@ -43,10 +45,11 @@ const (
 	TypeComposeService         = "iac.compose.service"
 	TypeDockerfile             = "iac.dockerfile"
 	TypeFile                   = "iac.file"
+	TypeARMResource            = "iac.arm.resource"
 )
 
 // Types lists every resource type of the facts.
-var Types = []string{TypeCloudFormationResource, TypeComposeService, TypeDockerfile, TypeFile, TypeKubernetesObject, TypeTerraformResource}
+var Types = []string{TypeARMResource, TypeCloudFormationResource, TypeComposeService, TypeDockerfile, TypeFile, TypeKubernetesObject, TypeTerraformResource}
 
 // maxFile is the largest file parsed into facts (Trivy still scans larger ones).
 const maxFile = 8 << 20
@@ -143,6 +146,14 @@ func (p *parser) files(files []string) {
 			p.refuse(f, EntryNotAssessed, "archive not unpacked (a packaged Helm chart is not rendered by sdescan; scan the chart's source): not assessed")
 			continue
 		}
+		if kind == "" && strings.HasSuffix(lower, ".bicep") {
+			// Bicep is compiled to an ARM template by az bicep build; sdescan
+			// reads the template, not the source.
+			p.kinds[f] = KindBicep
+			p.res.Files[display(p.prefix, f)] = KindBicep
+			p.entry(f, EntryNotAssessed, "Bicep source is not compiled by sdescan: build it to an ARM template (az bicep build --file FILE, or bicep build FILE) and scan the JSON; not assessed")
+			continue
+		}
 		if kind == "" && !yamlish {
 			continue
 		}
@@ -232,15 +243,21 @@ func (p *parser) yamlFile(rel string, data []byte) {
 		if isJSON && !looksLikeIaC(data) {
 			return
 		}
-		p.kinds[rel] = "yaml"
-		p.res.Files[display(p.prefix, rel)] = "yaml"
+		kind, what := "yaml", "YAML"
+		if isJSON && bytes.Contains(bytes.ToLower(data), []byte("deploymenttemplate.json")) {
+			kind, what = KindARM, "JSON (an ARM template)"
+		}
+		p.kinds[rel] = kind
+		p.res.Files[display(p.prefix, rel)] = kind
 		p.exclude(rel)
-		p.entry(rel, EntryError, "does not parse as YAML: "+oneLine(err.Error()))
+		p.entry(rel, EntryError, "does not parse as "+what+": "+oneLine(err.Error()))
 		return
 	}
 	for _, m := range docs {
 		v, _ := nodeValue(m).(map[string]any)
 		switch {
+		case isJSON && isARMTemplate(v):
+			p.arm(rel, m, v)
 		case v["AWSTemplateFormatVersion"] != nil || isCFNResources(v["Resources"]):
 			p.kinds[rel] = KindCloudFormation
 			p.res.Files[display(p.prefix, rel)] = KindCloudFormation
@@ -306,7 +323,7 @@ func (e *aliasError) Error() string {
 }
 
 func looksLikeIaC(data []byte) bool {
-	return bytes.Contains(data, []byte("AWSTemplateFormatVersion")) || bytes.Contains(data, []byte(`"apiVersion"`)) || bytes.Contains(data, []byte(`"Resources"`))
+	return bytes.Contains(data, []byte("AWSTemplateFormatVersion")) || bytes.Contains(bytes.ToLower(data), []byte("deploymenttemplate.json")) || bytes.Contains(data, []byte(`"apiVersion"`)) || bytes.Contains(data, []byte(`"Resources"`))
 }
 
 func isComposeName(rel string) bool {

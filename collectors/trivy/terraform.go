@@ -192,7 +192,7 @@ func (p *parser) tfResource(b *terraform.Block, backupPolicies []*terraform.Bloc
 			unknown = append(unknown, a.Name())
 		}
 	}
-	attrs["unknown_attributes"] = unknown
+	attrs["unknown_attributes"] = append(unknown, nestedUnknown(b, cfg)...)
 	refs := map[string]any{}
 	for _, a := range b.GetAttributes() {
 		if _, ok := cfg[a.Name()]; ok {
@@ -213,6 +213,7 @@ func (p *parser) tfResource(b *terraform.Block, backupPolicies []*terraform.Bloc
 		refs[a.Name()] = list
 	}
 	attrs["unknown_references"] = refs
+	hostPoolRDP(b, cfg, attrs)
 	if b.Type() == "resource" && b.TypeLabel() == "aws_efs_file_system" {
 		if s, ok := efsBackupStatus(b, backupPolicies); ok {
 			attrs["efs_backup_policy_status"] = s

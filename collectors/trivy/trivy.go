@@ -257,7 +257,7 @@ func linkTarget(realRoot, p, rel string) (bool, string) {
 // YAML or JSON that may be).
 func iacName(rel string) bool {
 	lower := strings.ToLower(rel)
-	if strings.HasSuffix(lower, ".yaml") || strings.HasSuffix(lower, ".yml") || strings.HasSuffix(lower, ".json") {
+	if strings.HasSuffix(lower, ".yaml") || strings.HasSuffix(lower, ".yml") || strings.HasSuffix(lower, ".json") || strings.HasSuffix(lower, ".bicep") {
 		return true
 	}
 	return classify(rel, nil) != ""

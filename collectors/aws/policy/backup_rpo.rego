@@ -4,12 +4,14 @@
 #   The recovery point objective (RPO) is how much data the SDE can afford to lose: the
 #   tag backup-rpo-hours on the store, or the configured default (24 hours). A store is
 #   judged by the best of its mechanisms: point-in-time recovery (DynamoDB PITR, RDS
-#   automated backups) restores to minutes ago; otherwise the newest completed AWS Backup
-#   recovery point or EBS snapshot must be younger than the RPO.
+#   automated backups; on Azure, SQL Database and PostgreSQL automated backups) restores to
+#   minutes ago; otherwise the newest completed AWS Backup recovery point or EBS snapshot (on
+#   Azure, the newest recovery point of a Recovery Services or Backup vault item) must be
+#   younger than the RPO.
 # custom:
 #   id: BKP-002
 #   severity: high
-#   resource_types: [aws.s3.bucket, aws.rds.db_instance, aws.rds.db_cluster, aws.dynamodb.table, aws.ec2.volume, aws.efs.file_system]
+#   resource_types: [aws.s3.bucket, aws.rds.db_instance, aws.rds.db_cluster, aws.dynamodb.table, aws.ec2.volume, aws.efs.file_system, azure.storage.account, azure.sql.database, azure.postgresql.flexible_server, azure.compute.disk, azure.compute.virtual_machine]
 #   remediation: >-
 #     Schedule backups at least as often as the RPO (an AWS Backup rule with a cron
 #     schedule), or enable point-in-time recovery where the service offers it; investigate
@@ -17,6 +19,7 @@
 package sdescan.checks.aws.backup_rpo
 
 import data.sdescan.lib.backup
+import data.sdescan.lib.backup_store
 import rego.v1
 
 # Applicable to classified stores and stores with an RPO (a rule for each, so
@@ -52,7 +55,7 @@ rpo := object.get(input.resource, "backup_rpo_hours", data.sdescan.params.backup
 
 continuous if {
 	some n in input.resource.attributes.backup.native
-	n.mechanism in {"dynamodb-pitr", "rds-automated-backups"}
+	n.mechanism in backup_store.continuous_mechanisms
 	n.enabled == true
 }
 

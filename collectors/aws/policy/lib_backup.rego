@@ -24,3 +24,8 @@ name := n if {
 } else := n if {
 	n := input.resource.attributes.volume_id
 } else := object.get(input.resource.attributes, "file_system_id", input.resource.id)
+
+# azure: the store is an Azure one, whose attributes.backup has Azure's parts
+# (azure_backup for what protects it, vault entries with soft delete and
+# geo-redundancy) where an AWS store's has aws_backup and copy jobs.
+azure if startswith(input.resource.type, "azure.")

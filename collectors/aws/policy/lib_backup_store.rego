@@ -91,3 +91,41 @@ days(v) := to_number(v) if {
 	is_string(v)
 	regex.match(`^[0-9]+$`, v)
 }
+
+# --- Azure Backup vaults and mechanisms ------------------------------------------
+# The backup checks (BKP-001 to BKP-006) judge Azure stores too; the Azure
+# collector joins attributes.backup in the AWS shape (collectors/azure/
+# backupjoin.go), with Azure's vaults described by these fields:
+#   {"locked": bool, "lock_mode": "compliance" | "governance", "soft_delete":
+#    bool, "geo_redundant": bool, "encryption_key_type":
+#    "CUSTOMER_MANAGED_KEY" | "PLATFORM_MANAGED_KEY", ...}
+
+# continuous_mechanisms restore to minutes ago (point-in-time restore): they
+# meet any RPO of minutes or more.
+continuous_mechanisms := {"dynamodb-pitr", "rds-automated-backups", "sql-automated-backups", "postgres-automated-backups"}
+
+# azure_automated_backups are Azure's own always-on automated backups, judged
+# on their retention when no vault or long-term retention protects the store.
+azure_automated_backups := {"sql-automated-backups", "postgres-automated-backups"}
+
+# vault_unlocked(v): Azure vault v has no immutability (Unlocked, like a
+# governance-mode lock, and Locked, like compliance mode, both count).
+vault_unlocked(v) if v.locked != true
+
+# vault_soft_delete_off(v): deleted recovery points in Azure vault v are gone
+# at once (soft delete off).
+vault_soft_delete_off(v) if v.soft_delete == false
+
+# vault_geo(v): Azure vault v keeps its recovery points in another region too
+# (geo-redundant storage, or cross-region restore).
+vault_geo(v) if v.geo_redundant == true
+
+# vault_cmk(v): Azure vault v encrypts with a customer-managed key.
+vault_cmk(v) if v.encryption_key_type == "CUSTOMER_MANAGED_KEY"
+
+# active_protections: the store's Azure vault items and long-term retention
+# policies that still schedule backups.
+active_protections contains p if {
+	some p in input.resource.attributes.backup.azure_backup.protected_by
+	p.active == true
+}
