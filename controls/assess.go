@@ -390,6 +390,9 @@ func errorHides(e checks.CollectError, covers []string, typ string) bool {
 	return checks.CoversType(e.ResourceTypes, typ)
 }
 
+// maxCauseRunes bounds the collector message a reason quotes.
+const maxCauseRunes = 1000
+
 func describeCollectError(e checks.CollectError) string {
 	var where []string
 	for _, s := range []string{e.Collector, e.Account, e.Region, e.Service, e.API, e.Resource} {
@@ -397,9 +400,12 @@ func describeCollectError(e checks.CollectError) string {
 			where = append(where, s)
 		}
 	}
+	// The cause is shown whole (the table wraps it); only a message longer than
+	// any real one is cut, on a character boundary, to bound what one
+	// collector's answer can add to every check it hides.
 	msg := e.Message
-	if len(msg) > 160 {
-		msg = msg[:157] + "..."
+	if r := []rune(msg); len(r) > maxCauseRunes {
+		msg = string(r[:maxCauseRunes-1]) + "…"
 	}
 	return fmt.Sprintf("collection failed (%s): %s", strings.Join(where, " "), msg)
 }
@@ -418,9 +424,26 @@ func rollChecks(list []*checks.Check, counts tally, facts *checks.Facts, coverin
 	if facts != nil {
 		runs = facts.Runs
 	}
+	// The sources (the first part of a type: aws, azure, iac…) some run of the
+	// scan covers.
+	inScan := map[string]bool{}
+	for _, r := range runs {
+		for _, t := range covering(r) {
+			inScan[typeSource(t)] = true
+		}
+	}
 	for i := range out {
 		c := &out[i]
 		holes := 0
+		// A check judging several sources (the backup checks judge AWS and
+		// Azure stores) is assessed over the sources the scan read: a type
+		// of a source no run of the scan reads at all is outside its scope,
+		// not a hole, when another of its types is read. A check none of
+		// whose types is read stays not assessed.
+		readSome := false
+		for _, t := range c.Types {
+			readSome = readSome || inScan[typeSource(t)]
+		}
 		if c.Error > 0 {
 			holes++
 			c.Reasons = append(c.Reasons, fmt.Sprintf("could not assess %d resource(s): a fact it needs is missing or evaluation failed", c.Error))
@@ -455,9 +478,9 @@ func rollChecks(list []*checks.Check, counts tally, facts *checks.Facts, coverin
 					holes++
 				}
 			}
-			if !covered {
+			if !covered && (!readSome || inScan[typeSource(t)]) {
 				holes++
-				c.Reasons = append(c.Reasons, fmt.Sprintf("no collector in this scan reads %s, so none was assessed", t))
+				c.Reasons = append(c.Reasons, noCollectorPrefix+t+noCollectorSuffix)
 			}
 		}
 		c.incomplete = holes > 0
@@ -621,3 +644,26 @@ func ScoreRAG(assessed, failed, criticalFailures int) (float64, string) {
 }
 
 func round1(x float64) float64 { return math.Round(x*10) / 10 }
+
+// The reason a check gives for a resource type no collector in the scan reads.
+const (
+	noCollectorPrefix = "no collector in this scan reads "
+	noCollectorSuffix = ", so none was assessed"
+)
+
+// UncollectedType is the resource type a check's reason says no collector in
+// the scan reads, if that is the reason: reports group such reasons into one.
+func UncollectedType(reason string) (string, bool) {
+	t, ok := strings.CutPrefix(reason, noCollectorPrefix)
+	if !ok {
+		return "", false
+	}
+	return strings.CutSuffix(t, noCollectorSuffix)
+}
+
+// typeSource is the source of a resource type: its first part (aws for
+// aws.s3.bucket, azure for azure.storage.account).
+func typeSource(t string) string {
+	src, _, _ := strings.Cut(t, ".")
+	return src
+}

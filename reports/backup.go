@@ -9,6 +9,7 @@ import (
 
 	"github.com/sdescan/sdescan/checks"
 	"github.com/sdescan/sdescan/checks/engine"
+	"github.com/sdescan/sdescan/reports/texttable"
 )
 
 // The backup review on its own (`sdescan backup`): one row per classified data
@@ -24,7 +25,10 @@ type BackupReview struct {
 	DefaultRPOHours  float64     `json:"default_rpo_hours"`
 	MinRetentionDays int         `json:"min_retention_days"`
 	Stores           []BackupRow `json:"stores"`
-	Plan             []string    `json:"plan"`
+	// Vaults are the backup vaults of the estate (AWS Backup vaults, Azure
+	// Recovery Services and Backup vaults), by ID.
+	Vaults []BackupVaultRow `json:"vaults"`
+	Plan   []string         `json:"plan"`
 	// RestoreTest is the restore-test attestation's state (as the assessment
 	// judged it): "valid", "expired", "missing"; BKP-007.
 	RestoreTest string `json:"restore_test"`
@@ -52,11 +56,35 @@ type BackupRow struct {
 	Unknown  []string          `json:"not_assessed"`
 }
 
+// BackupVaultRow is one backup vault: how it protects the recovery points it
+// holds. A dash (in the table) is a setting the cloud does not have or that
+// was not read.
+type BackupVaultRow struct {
+	ID   string `json:"id"`
+	Name string `json:"name"`
+	Type string `json:"type"`
+	// Region (AWS) or location (Azure).
+	Region string `json:"region"`
+	// Lock is compliance, governance or none (AWS vault lock; Azure
+	// immutability Locked, Unlocked or Disabled).
+	Lock string `json:"lock"`
+	// SoftDelete is on or off (Azure only).
+	SoftDelete string `json:"soft_delete,omitempty"`
+	// Redundancy is the storage redundancy (Azure), with cross-region restore.
+	Redundancy string `json:"redundancy,omitempty"`
+	// Key is customer-managed or the cloud's own key type.
+	Key string `json:"key,omitempty"`
+	// Protects is how many resources have recovery points in it (AWS) or how
+	// many items or instances it protects (Azure); nil when they could not be
+	// read.
+	Protects *int `json:"protects,omitempty"`
+}
+
 // NewBackupReview builds the review from the facts and the findings of the BKP
 // checks. restoreTest is the restore-test attestation's state.
 func NewBackupReview(f *checks.Facts, findings []checks.Finding, p engine.Params, restoreTest string) *BackupReview {
 	rv := &BackupReview{AsOf: p.AsOf.UTC().Format(time.RFC3339), DefaultRPOHours: p.RPOHoursOrDefault(),
-		MinRetentionDays: p.MinRetentionDaysOrDefault(), Stores: []BackupRow{}, Plan: []string{}, RestoreTest: restoreTest}
+		MinRetentionDays: p.MinRetentionDaysOrDefault(), Stores: []BackupRow{}, Vaults: []BackupVaultRow{}, Plan: []string{}, RestoreTest: restoreTest}
 	byRes := map[string][]checks.Finding{}
 	isBackup := map[string]bool{}
 	for _, c := range BackupChecks {
@@ -67,6 +95,12 @@ func NewBackupReview(f *checks.Facts, findings []checks.Finding, p engine.Params
 			byRes[x.ResourceID] = append(byRes[x.ResourceID], x)
 		}
 	}
+	for i := range f.Resources {
+		if v, ok := backupVault(&f.Resources[i]); ok {
+			rv.Vaults = append(rv.Vaults, v)
+		}
+	}
+	sort.SliceStable(rv.Vaults, func(i, j int) bool { return rv.Vaults[i].ID < rv.Vaults[j].ID })
 	for i := range f.Resources {
 		r := &f.Resources[i]
 		fs := byRes[r.ID]
@@ -122,6 +156,25 @@ func backupRow(r *checks.Resource, fs []checks.Finding, p engine.Params) BackupR
 			if m["enabled"] == true {
 				row.Mechanisms = append(row.Mechanisms, fmt.Sprint(m["mechanism"]))
 			}
+		}
+	}
+	if az, ok := b["azure_backup"].(map[string]any); ok {
+		by, _ := az["protected_by"].([]any)
+		active := false
+		for _, e := range by {
+			m, _ := e.(map[string]any)
+			if m["active"] != true {
+				continue
+			}
+			active = true
+			if m["vault_type"] == "sql-long-term-retention" {
+				row.Plans = append(row.Plans, "long-term retention")
+			} else {
+				row.Plans = append(row.Plans, fmt.Sprintf("%v (%v)", m["policy"], m["vault"]))
+			}
+		}
+		if active {
+			row.Mechanisms = append(row.Mechanisms, "azure-backup")
 		}
 	}
 	if ab, ok := b["aws_backup"].(map[string]any); ok {
@@ -227,10 +280,18 @@ func backupPlan(rows []BackupRow, restoreTest string) []string {
 				tier = 0
 			}
 			rank := tier*10 + classRank(r.Classification) + 1
-			items = append(items, item{rank, fmt.Sprintf("%s (%s): %s", r.Name, orDash(r.Classification), backupAction[c])})
+			action := backupAction[c]
+			if a, ok := azureBackupAction[c]; ok && strings.HasPrefix(r.Type, "azure.") {
+				action = a
+			}
+			items = append(items, item{rank, fmt.Sprintf("%s (%s): %s", r.Name, orDash(r.Classification), action)})
 		}
 		if len(r.Unknown) > 0 {
-			items = append(items, item{40, fmt.Sprintf("%s: could not be fully assessed; grant the read-only role AWS Backup access (see docs/aws.md) and re-run", r.Name)})
+			access := "grant the read-only role AWS Backup access (see docs/aws.md)"
+			if strings.HasPrefix(r.Type, "azure.") {
+				access = "grant the reader role read access to the Recovery Services and Backup vaults (see docs/azure.md)"
+			}
+			items = append(items, item{40, fmt.Sprintf("%s: could not be fully assessed; %s and re-run", r.Name, access)})
 		}
 	}
 	switch restoreTest {
@@ -260,6 +321,69 @@ var backupAction = map[string]string{
 	"BKP-006": "keep its backups at least the minimum retention",
 }
 
+// azureBackupAction replaces backupAction's words for an Azure store.
+var azureBackupAction = map[string]string{
+	"BKP-001": "protect it in a Recovery Services or Backup vault (a SQL database: a long-term retention policy)",
+	"BKP-003": "keep its recovery points in a vault with immutability and soft delete on",
+	"BKP-004": "keep its backups in a geo-redundant vault (or geo-redundant automated backups)",
+	"BKP-005": "encrypt its vault with a customer-managed key",
+}
+
+// backupVault is a vault of either cloud as a row; ok is false for other
+// resources.
+func backupVault(r *checks.Resource) (BackupVaultRow, bool) {
+	a := r.Attributes
+	v := BackupVaultRow{ID: r.ID, Type: r.Type, Region: r.Scope.Region, Lock: "none"}
+	v.Name, _ = a["name"].(string)
+	count := func(key string) {
+		if list, ok := a[key].([]any); ok {
+			n := len(list)
+			v.Protects = &n
+		}
+	}
+	switch r.Type {
+	case "aws.backup.vault":
+		if lock, ok := a["lock"].(map[string]any); ok && a["locked"] == true {
+			v.Lock = fmt.Sprint(lock["mode"])
+		} else if a["locked"] == true {
+			v.Lock = "governance"
+		}
+		if k, ok := a["encryption_key_type"].(string); ok && k != "" {
+			v.Key = strings.ToLower(strings.ReplaceAll(k, "_", "-"))
+		}
+		count("recovery_points")
+	case "azure.recoveryservices.vault", "azure.dataprotection.backup_vault":
+		switch strings.ToLower(fmt.Sprint(a["immutability_state"])) {
+		case "locked":
+			v.Lock = "compliance"
+		case "unlocked":
+			v.Lock = "governance"
+		}
+		v.SoftDelete = "on"
+		switch strings.ToLower(fmt.Sprint(a["soft_delete_state"])) {
+		case "disabled", "off", "invalid":
+			v.SoftDelete = "off"
+		}
+		red, _ := a["storage_redundancy"].(string)
+		if red == "" && r.Type == "azure.recoveryservices.vault" {
+			red = "GeoRedundant" // Azure's default
+		}
+		if strings.EqualFold(fmt.Sprint(a["cross_region_restore"]), "Enabled") {
+			red += ", cross-region restore"
+		}
+		v.Redundancy = red
+		v.Key = "platform-managed"
+		if k, _ := a["cmk_key_uri"].(string); k != "" || strings.EqualFold(fmt.Sprint(a["cmk_state"]), "Enabled") {
+			v.Key = "customer-managed"
+		}
+		count("protected_items")
+		count("backup_instances")
+	default:
+		return v, false
+	}
+	return v, true
+}
+
 func orDash(s string) string {
 	if s == "" {
 		return "-"
@@ -268,26 +392,43 @@ func orDash(s string) string {
 }
 
 // WriteBackupTable writes the review for a terminal.
-func WriteBackupTable(w io.Writer, rv *BackupReview) error {
-	fmt.Fprintf(w, "Backup review as of %s (default RPO %v h, minimum retention %d days; restore test: %s)\n\n", rv.AsOf, rv.DefaultRPOHours, rv.MinRetentionDays, rv.RestoreTest)
-	t := newTable(w)
-	t.Header("Data store", "Class", "Mechanisms", "Newest vs RPO", "Retention", "Copied", "Locked", "Last restore", "Status")
+func WriteBackupTable(w io.Writer, rv *BackupReview, width int) error {
+	var b strings.Builder
+	b.WriteString(texttable.Fill(fmt.Sprintf("Backup review as of %s (default RPO %v h, minimum retention %d days; restore test: %s)", rv.AsOf, rv.DefaultRPOHours, rv.MinRetentionDays, rv.RestoreTest), width, "", "  "))
+	b.WriteString("\n")
+	// Borderless, as other listings: nine columns in a box would not fit 80.
+	t := texttable.New(texttable.Column{Header: "DATA STORE", Wrap: true}, texttable.Column{Header: "CLASS"},
+		texttable.Column{Header: "MECHANISMS", Wrap: true}, texttable.Column{Header: "NEWEST VS RPO", Wrap: true},
+		texttable.Column{Header: "RETENTION", Wrap: true}, texttable.Column{Header: "COPIED"}, texttable.Column{Header: "LOCKED", Wrap: true},
+		texttable.Column{Header: "LAST RESTORE", Wrap: true}, texttable.Column{Header: "STATUS", Wrap: true}).Plain()
 	for _, r := range rv.Stores {
-		if err := t.Append(r.Name, orDash(r.Classification), orDash(strings.Join(r.Mechanisms, ", ")), ageVsRPO(r), orDash(r.Retention),
-			orDash(r.Copied), orDash(r.Locked), orDash(r.LastRestore), strings.ReplaceAll(r.Status, "_", " ")); err != nil {
+		t.Row(r.Name, orDash(r.Classification), orDash(strings.Join(r.Mechanisms, ", ")), ageVsRPO(r), orDash(r.Retention),
+			orDash(r.Copied), orDash(r.Locked), orDash(r.LastRestore), strings.ReplaceAll(r.Status, "_", " "))
+	}
+	if err := t.Render(&b, width); err != nil {
+		return err
+	}
+	if len(rv.Vaults) > 0 {
+		b.WriteString("\nVaults:\n")
+		t := texttable.New(texttable.Column{Header: "VAULT", Wrap: true}, texttable.Column{Header: "TYPE", Wrap: true},
+			texttable.Column{Header: "REGION"}, texttable.Column{Header: "LOCK", Wrap: true}, texttable.Column{Header: "SOFT DELETE", Wrap: true},
+			texttable.Column{Header: "REDUNDANCY", Wrap: true}, texttable.Column{Header: "KEY", Wrap: true}, texttable.Column{Header: "PROTECTS", Wrap: true}).Plain()
+		for _, v := range rv.Vaults {
+			t.Row(v.Name, v.Type, orDash(v.Region), v.Lock, orDash(v.SoftDelete), orDash(v.Redundancy), orDash(v.Key), protects(v))
+		}
+		if err := t.Render(&b, width); err != nil {
 			return err
 		}
 	}
-	if err := t.Render(); err != nil {
-		return err
-	}
 	if len(rv.Plan) > 0 {
-		fmt.Fprintln(w, "\nWhat to do, most important first:")
+		b.WriteString("\nWhat to do, most important first:\n")
 		for i, p := range rv.Plan {
-			fmt.Fprintf(w, "%d. %s\n", i+1, p)
+			n := fmt.Sprintf("%d. ", i+1)
+			b.WriteString(texttable.Fill(p, width, n, strings.Repeat(" ", len(n))))
 		}
 	}
-	return nil
+	_, err := io.WriteString(w, b.String())
+	return err
 }
 
 // WriteBackupMarkdown writes the review as Markdown.
@@ -299,6 +440,16 @@ func WriteBackupMarkdown(w io.Writer, rv *BackupReview) error {
 		fmt.Fprintf(w, "| %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", md(r.Name), md(orDash(r.Classification)), md(orDash(strings.Join(r.Mechanisms, ", "))), md(ageVsRPO(r)),
 			md(orDash(r.Retention)), md(orDash(r.Copied)), md(orDash(r.Locked)), md(orDash(r.LastRestore)), md(strings.ReplaceAll(r.Status, "_", " ")))
 	}
+	if len(rv.Vaults) > 0 {
+		fmt.Fprintln(w, "\n## Vaults")
+		fmt.Fprintln(w)
+		fmt.Fprintln(w, "| Vault | Type | Region | Lock | Soft delete | Redundancy | Key | Protects |")
+		fmt.Fprintln(w, "|---|---|---|---|---|---|---|---|")
+		for _, v := range rv.Vaults {
+			fmt.Fprintf(w, "| %s | %s | %s | %s | %s | %s | %s | %s |\n", md(v.Name), md(v.Type), md(orDash(v.Region)), md(v.Lock), md(orDash(v.SoftDelete)),
+				md(orDash(v.Redundancy)), md(orDash(v.Key)), md(protects(v)))
+		}
+	}
 	if len(rv.Plan) > 0 {
 		fmt.Fprintln(w, "\n## What to do, most important first")
 		fmt.Fprintln(w)
@@ -309,10 +460,18 @@ func WriteBackupMarkdown(w io.Writer, rv *BackupReview) error {
 	return nil
 }
 
+// protects is a vault's count, or "not read".
+func protects(v BackupVaultRow) string {
+	if v.Protects == nil {
+		return "not read"
+	}
+	return fmt.Sprint(*v.Protects)
+}
+
 func ageVsRPO(r BackupRow) string {
 	if r.NewestAgeHours == nil {
 		for _, m := range r.Mechanisms {
-			if m == "dynamodb-pitr" || m == "rds-automated-backups" {
+			if m == "dynamodb-pitr" || m == "rds-automated-backups" || m == "sql-automated-backups" || m == "postgres-automated-backups" {
 				return fmt.Sprintf("continuous / %vh", r.RPOHours)
 			}
 		}

@@ -55,6 +55,15 @@ func TestBackupReviewDemo(t *testing.T) {
 		"sde-prod-reference-data":       "not_met", // weekly plan meets its 168 h RPO, but no lock or copy
 		"sde-dev-pseudo-extract":        "not_assessed",
 		"sde-dev-synthetic-data":        "not_assessed",
+		// The Azure subscription.
+		"stgenomicsdata":        "met",     // daily in a locked, geo-redundant, CMK vault
+		"stlegacyshare":         "not_met", // identifiable data in no vault at all
+		"stairlockexport":       "not_met",
+		"tre-metadata":          "not_met", // automated backups only: no LTR, not copied
+		"pg-genomics":           "not_met",
+		"vm-genomics-01":        "not_met", // newest recovery point 79 hours old
+		"vm-genomics-01-data":   "not_met", // protected through its VM, as stale
+		"disk-genomics-scratch": "not_met", // a data disk of no VM, in no vault
 	}
 	for name, w := range want {
 		if status[name] != w {
@@ -67,18 +76,18 @@ func TestBackupReviewDemo(t *testing.T) {
 	if rv.Stores[0].Classification != "identifiable" {
 		t.Errorf("first row %s (%s): identifiable stores come first", rv.Stores[0].Name, rv.Stores[0].Classification)
 	}
-	// The demo's identifiable stores are well protected: the plan starts with the
-	// restore test, then missing plans and RPO breaches on pseudonymised data, and
-	// ends with what could not be assessed.
-	if len(rv.Plan) < 3 || !strings.Contains(rv.Plan[0], "restore test") || !strings.Contains(rv.Plan[1], "(pseudonymised): assign it to an AWS Backup plan") ||
+	// The plan starts with the restore test, then the identifiable store left
+	// unprotected in Azure, then missing plans and RPO breaches on pseudonymised
+	// data, and ends with what could not be assessed.
+	if len(rv.Plan) < 3 || !strings.Contains(rv.Plan[0], "restore test") || !strings.Contains(rv.Plan[1], "stlegacyshare (identifiable): protect it in a Recovery Services or Backup vault") ||
 		!strings.Contains(rv.Plan[len(rv.Plan)-1], "could not be fully assessed") {
 		t.Errorf("plan order: %q", rv.Plan)
 	}
 	var a, b bytes.Buffer
-	if err := WriteBackupTable(&a, rv); err != nil {
+	if err := WriteBackupTable(&a, rv, 100); err != nil {
 		t.Fatal(err)
 	}
-	if err := WriteBackupTable(&b, demoBackupReview(t)); err != nil {
+	if err := WriteBackupTable(&b, demoBackupReview(t), 100); err != nil {
 		t.Fatal(err)
 	}
 	if a.String() != b.String() || !strings.Contains(a.String(), "sde-prod-research-raw") {

@@ -8,10 +8,10 @@ import (
 	"math"
 	"sort"
 	"strings"
-	"text/tabwriter"
 
 	"github.com/sdescan/sdescan/checks"
 	"github.com/sdescan/sdescan/controls"
+	"github.com/sdescan/sdescan/reports/texttable"
 )
 
 // DiffFormats are the formats of sdescan diff.
@@ -402,7 +402,7 @@ func wrapList(s string, width int, indent string) string {
 	var b strings.Builder
 	line := ""
 	for i, part := range strings.SplitAfter(s, "; ") {
-		if i > 0 && len([]rune(strings.TrimRight(line+part, " "))) > width {
+		if i > 0 && width > 0 && len([]rune(strings.TrimRight(line+part, " "))) > width {
 			b.WriteString(strings.TrimRight(line, " ") + "\n")
 			line = indent
 		}
@@ -422,15 +422,15 @@ func (d *Diff) count(change string) int {
 	return n
 }
 
-// WriteDiff renders a diff as table, json or md.
-func WriteDiff(w io.Writer, format string, d *Diff) error {
+// WriteDiff renders a diff as table (fitted to width; 0: no limit), json or md.
+func WriteDiff(w io.Writer, format string, d *Diff, width int) error {
 	switch format {
 	case "json":
 		return checks.WriteJSON(w, d)
 	case "table":
-		return diffText(w, d, false)
+		return diffText(w, d, false, width)
 	case "md":
-		return diffText(w, d, true)
+		return diffText(w, d, true, 0)
 	}
 	return fmt.Errorf("unknown format %q (want table, json or md)", format)
 }
@@ -457,9 +457,10 @@ func orNone(s string) string {
 	return s
 }
 
-// diffText writes the table (for a terminal) or the Markdown (for a job summary
-// or a merge request) of a diff. The two share their sections and order.
-func diffText(w io.Writer, d *Diff, markdown bool) error {
+// diffText writes the tables (for a terminal, fitted to width) or the Markdown
+// (for a job summary or a merge request) of a diff. The two share their
+// sections and order.
+func diffText(w io.Writer, d *Diff, markdown bool, width int) error {
 	var b bytes.Buffer
 	esc := func(s string) string { return s }
 	if markdown {
@@ -484,20 +485,23 @@ func diffText(w io.Writer, d *Diff, markdown bool) error {
 			fmt.Fprintf(&b, "- %s\n- %s\n", judged("**Better**", better), judged("**Worse**", worse))
 		}
 	} else {
-		fmt.Fprintf(&b, "sdescan diff: OLD %s (as of %s) → NEW %s (as of %s)\n", d.Old.Source, d.Old.AsOf, d.New.Source, d.New.AsOf)
+		b.WriteString(texttable.Fill(fmt.Sprintf("sdescan diff: OLD %s (as of %s) → NEW %s (as of %s)", d.Old.Source, d.Old.AsOf, d.New.Source, d.New.AsOf), width, "", "  "))
 		fmt.Fprintf(&b, "Risk score %s → %s (%s)\n", oldScore, newScore, signed(d.ScoreChange))
 		if len(better)+len(worse) == 0 {
 			b.WriteString("No measure got better or worse.\n")
 		} else {
-			b.WriteString(wrapList(judged("Better", better), 100, "  "))
-			b.WriteString(wrapList(judged("Worse", worse), 100, "  "))
+			b.WriteString(wrapList(judged("Better", better), width, "  "))
+			b.WriteString(wrapList(judged("Worse", worse), width, "  "))
 		}
 	}
 	for _, n := range d.Notes {
-		fmt.Fprintf(&b, "\nNote: %s\n", esc(n))
+		b.WriteString("\n")
+		b.WriteString(texttable.Fill("Note: "+esc(n), width, "", "  "))
 	}
 
-	// section writes a heading and rows: a Markdown table, or aligned columns.
+	// section writes a heading and rows: a Markdown table, or a table fitted to
+	// the width whose titles, resources and statuses wrap (IDs are kept whole).
+	wraps := map[string]bool{"Title": true, "Resource": true, "Status": true, "Requirement": true}
 	section := func(title string, header []string, rows [][]string) {
 		if markdown {
 			fmt.Fprintf(&b, "\n### %s\n\n", title)
@@ -514,19 +518,30 @@ func diffText(w io.Writer, d *Diff, markdown bool) error {
 			}
 			return
 		}
-		fmt.Fprintf(&b, "\n%s\n", title)
+		b.WriteString("\n")
+		b.WriteString(texttable.Fill(title, width, "", "  "))
 		if len(rows) == 0 {
 			b.WriteString("  none\n")
 			return
 		}
-		tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
-		fmt.Fprintf(tw, "  %s\n", strings.Join(header, "\t"))
-		for _, r := range rows {
-			fmt.Fprintf(tw, "  %s\n", strings.Join(r, "\t"))
+		cols := make([]texttable.Column, len(header))
+		for i, h := range header {
+			cols[i] = texttable.Column{Header: h, Wrap: wraps[h]}
 		}
-		tw.Flush()
+		t := texttable.New(cols...)
+		for _, r := range rows {
+			t.Row(r...)
+		}
+		_ = t.Render(&b, width) // a bytes.Buffer never fails
 	}
 
+	// A title is clipped in Markdown (its tables do not wrap); a terminal table wraps it.
+	title := func(s string) string {
+		if markdown {
+			return clip(s, 60)
+		}
+		return s
+	}
 	var rows [][]string
 	for _, f := range d.Frameworks {
 		change := "—"
@@ -539,10 +554,21 @@ func diffText(w io.Writer, d *Diff, markdown bool) error {
 
 	rows = nil
 	for _, r := range d.Requirements {
-		rows = append(rows, []string{r.Change, r.Framework, r.ID, clip(r.Title, 60), orNone(r.Old) + " → " + orNone(r.New)})
+		status := orNone(r.Old) + " → " + orNone(r.New)
+		if markdown {
+			rows = append(rows, []string{r.Change, r.Framework, r.ID, title(r.Title), status})
+		} else {
+			// One wrapping cell for framework, ID and title: a terminal
+			// 80 columns wide has no room for three.
+			rows = append(rows, []string{r.Change, r.Framework + " " + r.ID + " " + r.Title, status})
+		}
+	}
+	header := []string{"Change", "Requirement", "Status"}
+	if markdown {
+		header = []string{"Change", "Framework", "Requirement", "Title", "Status"}
 	}
 	section(fmt.Sprintf("Requirements: %d improved, %d worsened, %d changed otherwise", d.count(ChangeImproved), d.count(ChangeWorsened), len(d.Requirements)-d.count(ChangeImproved)-d.count(ChangeWorsened)),
-		[]string{"Change", "Framework", "Requirement", "Title", "Status"}, rows)
+		header, rows)
 
 	findingRows := func(list []FindingChange) [][]string {
 		var rows [][]string
@@ -555,7 +581,7 @@ func diffText(w io.Writer, d *Diff, markdown bool) error {
 		}
 		return rows
 	}
-	header := []string{"Check", "Severity", "Resource", "Status"}
+	header = []string{"Check", "Severity", "Resource", "Status"}
 	section(fmt.Sprintf("New failing findings: %d", len(d.NewFindings)), header, findingRows(d.NewFindings))
 	section(fmt.Sprintf("Resolved findings (fail → pass): %d", len(d.ResolvedFindings)), header, findingRows(d.ResolvedFindings))
 	if len(d.GoneFindings) > 0 {
@@ -570,7 +596,7 @@ func diffText(w io.Writer, d *Diff, markdown bool) error {
 
 	rows = nil
 	for _, c := range d.NewlyNotAssessed {
-		rows = append(rows, []string{c.ID, clip(c.Title, 60), orNone(c.Old) + " → " + c.New})
+		rows = append(rows, []string{c.ID, title(c.Title), orNone(c.Old) + " → " + c.New})
 	}
 	section(fmt.Sprintf("Checks newly not fully assessed: %d", len(d.NewlyNotAssessed)), []string{"Check", "Title", "Status"}, rows)
 
@@ -637,12 +663,12 @@ func JSONWithTrend(w io.Writer, a, prev *controls.Assessment) error {
 
 // tableWithTrend is Table with the trend line under the risk score when a
 // previous assessment is given.
-func tableWithTrend(w io.Writer, a, prev *controls.Assessment) error {
+func tableWithTrend(w io.Writer, a, prev *controls.Assessment, width int) error {
 	if prev == nil {
-		return Table(w, a)
+		return Table(w, a, width)
 	}
 	var b bytes.Buffer
-	if err := Table(&b, a); err != nil {
+	if err := Table(&b, a, width); err != nil {
 		return err
 	}
 	out := b.Bytes()

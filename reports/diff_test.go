@@ -197,10 +197,10 @@ func TestDiff(t *testing.T) {
 			// Rendering is deterministic and every format renders.
 			for _, f := range DiffFormats {
 				var a, b bytes.Buffer
-				if err := WriteDiff(&a, f, d); err != nil {
+				if err := WriteDiff(&a, f, d, 100); err != nil {
 					t.Fatal(err)
 				}
-				if err := WriteDiff(&b, f, Compare(oldA, newA, "old.zip", "new.zip")); err != nil {
+				if err := WriteDiff(&b, f, Compare(oldA, newA, "old.zip", "new.zip"), 100); err != nil {
 					t.Fatal(err)
 				}
 				if !bytes.Equal(a.Bytes(), b.Bytes()) {
@@ -219,7 +219,7 @@ func TestDiffGolden(t *testing.T) {
 	d := Compare(oldA, newA, "out/2026-11/pack.zip", "out/2027-06/pack.zip")
 	for _, f := range []struct{ format, file string }{{"table", "diff-demo.txt"}, {"json", "diff-demo.json"}, {"md", "diff-demo.md"}} {
 		var b bytes.Buffer
-		if err := WriteDiff(&b, f.format, d); err != nil {
+		if err := WriteDiff(&b, f.format, d, 100); err != nil {
 			t.Fatal(err)
 		}
 		golden(t, f.file, b.Bytes())
@@ -227,7 +227,7 @@ func TestDiffGolden(t *testing.T) {
 	// The JSON has every list, never null.
 	var m map[string]any
 	var b bytes.Buffer
-	if err := WriteDiff(&b, "json", Compare(oldA, oldA, "a", "a")); err != nil {
+	if err := WriteDiff(&b, "json", Compare(oldA, oldA, "a", "a"), 100); err != nil {
 		t.Fatal(err)
 	}
 	if err := json.Unmarshal(b.Bytes(), &m); err != nil {
@@ -304,7 +304,7 @@ func TestDiffMeasures(t *testing.T) {
 			}
 			for _, format := range []string{"table", "md"} {
 				var b bytes.Buffer
-				if err := WriteDiff(&b, format, &tc.d); err != nil {
+				if err := WriteDiff(&b, format, &tc.d, 100); err != nil {
 					t.Fatal(err)
 				}
 				text := b.String()

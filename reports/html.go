@@ -7,6 +7,7 @@ import (
 	"html/template"
 	"io"
 	"path"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -581,30 +582,25 @@ func holesOf(a *controls.Assessment) holesView {
 			h.CollectErrors = append(h.CollectErrors, fmt.Sprintf("%s %s: the collection failed", r.Collector, r.Scope))
 		}
 	}
-	incomplete := map[string]bool{}
-	for _, id := range a.Risk.NotAssessedChecks {
-		incomplete[id] = true
-	}
+	// The causes the operator's table lists, in its order, said plainly; two
+	// causes that read the same for the board are one group.
 	group := map[string]int{}
-	for _, c := range a.Checks {
-		if !incomplete[c.ID] {
-			continue
-		}
-		why := "incomplete evidence"
-		if len(c.Reasons) > 0 {
-			why = plainReason(c.Reasons[0])
-		}
-		id := c.ID
-		if c.Pass+c.Fail+c.Waived > 0 {
-			id += " (partly)"
-		}
+	for _, c := range notAssessedCauses(a) {
+		why := plainReason(c.why)
 		gi, ok := group[why]
 		if !ok {
 			gi = len(h.Checks)
 			group[why] = gi
 			h.Checks = append(h.Checks, holeGroup{Why: why})
 		}
-		h.Checks[gi].IDs = append(h.Checks[gi].IDs, id)
+		for i, id := range c.checks {
+			if c.partly[i] {
+				id += " (partly)"
+			}
+			if !slices.Contains(h.Checks[gi].IDs, id) {
+				h.Checks[gi].IDs = append(h.Checks[gi].IDs, id)
+			}
+		}
 	}
 	for _, at := range a.Attestations {
 		if at.Status == controls.AttMissing {

@@ -44,10 +44,10 @@ func Markdown(w io.Writer, a *controls.Assessment) error {
 			fmt.Fprintf(&b, "| %s | %s %s | %s |\n", md(fr.framework), md(fr.req.ID), md(fr.req.Title), md(strings.Join(fr.checks, ", ")))
 		}
 	}
-	if holes := notAssessed(a); len(holes) > 0 {
+	if holes := notAssessedCauses(a); len(holes) > 0 {
 		b.WriteString("\n## Not assessed (never counted as met)\n\n")
 		for _, h := range holes {
-			fmt.Fprintf(&b, "- %s\n", md(h))
+			fmt.Fprintf(&b, "- %s\n", md(h.String()))
 		}
 	}
 	if len(a.Attestations) > 0 {
@@ -161,14 +161,14 @@ func summary(w io.Writer, a, prev *controls.Assessment) error {
 		}
 	}
 
-	if holes := notAssessed(a); len(holes) > 0 {
+	if holes := notAssessedCauses(a); len(holes) > 0 {
 		b.WriteString("\n### Not assessed (never counted as met)\n\n")
 		for i, h := range holes {
 			if i == summaryMaxHoles {
-				fmt.Fprintf(&b, "- …and %d more\n", len(holes)-summaryMaxHoles)
+				fmt.Fprintf(&b, "- …and %d more cause(s)\n", len(holes)-summaryMaxHoles)
 				break
 			}
-			fmt.Fprintf(&b, "- %s\n", mdText(h))
+			fmt.Fprintf(&b, "- %s\n", mdText(h.String()))
 		}
 	}
 

@@ -45,9 +45,9 @@ func TestMarkdownEscapesInputs(t *testing.T) {
 	}{
 		{"pack summary (Markdown)", func(b *bytes.Buffer) error { return Markdown(b, a) }},
 		{"job summary (md)", func(b *bytes.Buffer) error { return Summary(b, a) }},
-		{"diff md", func(b *bytes.Buffer) error { return WriteDiff(b, "md", d) }},
+		{"diff md", func(b *bytes.Buffer) error { return WriteDiff(b, "md", d, 0) }},
 		{"backup md", func(b *bytes.Buffer) error { return WriteBackupMarkdown(b, rv) }},
-		{"openness md", func(b *bytes.Buffer) error { return WriteOpenness(b, "md", o) }},
+		{"openness md", func(b *bytes.Buffer) error { return WriteOpenness(b, "md", o, 0) }},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var b bytes.Buffer

@@ -37,7 +37,7 @@ func TestSummaryStaysSmall(t *testing.T) {
 	a := &controls.Assessment{Tool: checks.Version{Version: long}, AsOf: "2026-01-01T00:00:00Z"}
 	for i := range 2000 {
 		id := fmt.Sprintf("X-%04d", i)
-		a.Checks = append(a.Checks, controls.CheckResult{ID: id, Title: long, Severity: checks.High, Reasons: []string{long}})
+		a.Checks = append(a.Checks, controls.CheckResult{ID: id, Title: long, Severity: checks.High, Reasons: []string{long + id}})
 		a.Risk.NotAssessedChecks = append(a.Risk.NotAssessedChecks, id)
 		for j := range 20 {
 			a.Findings = append(a.Findings, controls.Finding{Finding: checks.Finding{CheckID: id, ResourceID: fmt.Sprintf("r%d", j), Status: checks.Fail, Severity: checks.High}})
@@ -59,7 +59,7 @@ func TestSummaryStaysSmall(t *testing.T) {
 	if rawHTML.Match(buf.Bytes()) {
 		t.Fatalf("raw HTML in the summary: %q", rawHTML.Find(buf.Bytes()))
 	}
-	for _, want := range []string{"…and 1990 more.", "- …and 1975 more", "- …and 3975 more", "expires on"} {
+	for _, want := range []string{"…and 1990 more.", "- …and 1975 more cause(s)", "- …and 3975 more", "expires on"} {
 		if !strings.Contains(buf.String(), want) {
 			t.Errorf("summary lacks %q", want)
 		}

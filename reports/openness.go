@@ -8,6 +8,7 @@ import (
 
 	"github.com/sdescan/sdescan/checks"
 	"github.com/sdescan/sdescan/collectors/github/rap"
+	"github.com/sdescan/sdescan/reports/texttable"
 )
 
 // OpennessFormats lists the formats WriteOpenness understands.
@@ -122,16 +123,6 @@ func strs(v any) []string {
 	return out
 }
 
-func num(v any) (int, bool) {
-	switch x := v.(type) {
-	case float64:
-		return int(x), true
-	case int:
-		return x, true
-	}
-	return 0, false
-}
-
 func licenceCell(a map[string]any) string {
 	f, ok := a["licence_file"].(string)
 	switch {
@@ -182,7 +173,7 @@ func ciCell(a map[string]any) string {
 }
 
 func testsCell(a map[string]any) string {
-	n, ok := num(a["test_files"])
+	n, ok := checks.Int(a["test_files"])
 	switch {
 	case !ok:
 		return "unknown"
@@ -192,11 +183,12 @@ func testsCell(a map[string]any) string {
 	return fmt.Sprintf("%d files", n)
 }
 
-// WriteOpenness renders the view as a table, JSON or Markdown.
-func WriteOpenness(w io.Writer, format string, o *Openness) error {
+// WriteOpenness renders the view as a table (fitted to width; 0: no limit),
+// JSON or Markdown.
+func WriteOpenness(w io.Writer, format string, o *Openness, width int) error {
 	switch format {
 	case "table":
-		return opennessTable(w, o)
+		return opennessTable(w, o, width)
 	case "json":
 		return checks.WriteJSON(w, o)
 	case "md":
@@ -212,22 +204,30 @@ func cell(list []string) string {
 	return strings.Join(list, " ")
 }
 
-func opennessTable(w io.Writer, o *Openness) error {
-	t := newTable(w)
-	t.Header("Repository", "Licence", "README", "CI", "Tests", "RAP level", "Failing checks", "Not assessed")
+func opennessTable(w io.Writer, o *Openness, width int) error {
+	// Borderless, as other listings: eight columns in a box would not fit 80.
+	t := texttable.New(
+		texttable.Column{Header: "Repository", Wrap: true},
+		texttable.Column{Header: "Licence", Wrap: true},
+		texttable.Column{Header: "README", Wrap: true},
+		texttable.Column{Header: "CI", Wrap: true},
+		texttable.Column{Header: "Tests", Wrap: true},
+		texttable.Column{Header: "RAP level", Wrap: true},
+		texttable.Column{Header: "Failing checks", Wrap: true},
+		texttable.Column{Header: "Not assessed", Wrap: true},
+	).Plain()
 	for _, r := range o.Repositories {
-		if err := t.Append(clip(r.Name, 48), r.Licence, r.README, r.CI, r.Tests, r.RAPLevel, cell(r.Failing), cell(r.NotAssessed)); err != nil {
-			return err
-		}
+		t.Row(r.Name, r.Licence, r.README, r.CI, r.Tests, r.RAPLevel, cell(r.Failing), cell(r.NotAssessed))
 	}
-	if err := t.Render(); err != nil {
+	if err := t.Render(w, width); err != nil {
 		return err
 	}
-	return opennessFooter(w, o, false)
+	return opennessFooter(w, o, false, width)
 }
 
 // opennessFooter lists collection errors and organisation settings under the table.
-func opennessFooter(w io.Writer, o *Openness, markdown bool) error {
+// Prose is fitted to width (0: no limit; Markdown is never fitted).
+func opennessFooter(w io.Writer, o *Openness, markdown bool, width int) error {
 	var b strings.Builder
 	esc := func(s string) string { return s }
 	if markdown {
@@ -235,15 +235,17 @@ func opennessFooter(w io.Writer, o *Openness, markdown bool) error {
 	}
 	for _, org := range o.Organisations {
 		a := org.Attributes
-		fmt.Fprintf(&b, "\nOrganisation %s: two-factor required %s, default repository permission %s\n",
-			esc(str(a, "login", org.ID)), fmtAny(a["two_factor_requirement_enabled"]), fmtAny(a["default_repository_permission"]))
+		b.WriteString("\n")
+		b.WriteString(texttable.Fill(fmt.Sprintf("Organisation %s: two-factor required %s, default repository permission %s",
+			esc(str(a, "login", org.ID)), fmtAny(a["two_factor_requirement_enabled"]), fmtAny(a["default_repository_permission"])), width, "", "  "))
 	}
 	n := 0
 	for _, r := range o.Runs {
 		n += len(r.Errors)
 	}
 	if n > 0 {
-		fmt.Fprintf(&b, "\nNot assessed: %d collection error(s), never counted as passing:\n", n)
+		b.WriteString("\n")
+		b.WriteString(texttable.Fill(fmt.Sprintf("Not assessed: %d collection error(s), never counted as passing:", n), width, "", ""))
 		if markdown {
 			b.WriteString("\n")
 		}
@@ -253,7 +255,7 @@ func opennessFooter(w io.Writer, o *Openness, markdown bool) error {
 				if what == "" {
 					what = r.Scope
 				}
-				fmt.Fprintf(&b, "- %s %s: %s\n", esc(r.Collector), esc(what), esc(clip(e.Message, 200)))
+				b.WriteString(texttable.Fill(fmt.Sprintf("%s %s: %s", esc(r.Collector), esc(what), esc(clip(e.Message, 200))), width, "- ", "  "))
 			}
 		}
 	}
@@ -305,5 +307,5 @@ func opennessMarkdown(w io.Writer, o *Openness) error {
 	if _, err := io.WriteString(w, b.String()); err != nil {
 		return err
 	}
-	return opennessFooter(w, o, true)
+	return opennessFooter(w, o, true, 0)
 }

@@ -66,7 +66,7 @@ func TestOpennessView(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.format, func(t *testing.T) {
 			var b bytes.Buffer
-			if err := WriteOpenness(&b, c.format, o); err != nil {
+			if err := WriteOpenness(&b, c.format, o, 100); err != nil {
 				t.Fatal(err)
 			}
 			for _, s := range c.want {
@@ -79,7 +79,7 @@ func TestOpennessView(t *testing.T) {
 			}
 		})
 	}
-	if err := WriteOpenness(&bytes.Buffer{}, "xml", o); err == nil {
+	if err := WriteOpenness(&bytes.Buffer{}, "xml", o, 100); err == nil {
 		t.Error("xml accepted")
 	}
 }
@@ -128,7 +128,7 @@ func TestOpennessRAPFromFindings(t *testing.T) {
 				t.Errorf("RAP %s %q (unassessed %q), want %s %q", r.RAPLevel, r.RAPMissing, r.RAPUnassessed, c.level, c.missing)
 			}
 			var b bytes.Buffer
-			if err := WriteOpenness(&b, "md", o); err != nil {
+			if err := WriteOpenness(&b, "md", o, 100); err != nil {
 				t.Fatal(err)
 			}
 			if !strings.Contains(b.String(), "| nhs/claims-gold | unknown | unknown | unknown | unknown | "+c.level+" |") {

@@ -43,6 +43,9 @@ type Input struct {
 	// Previous, when given (--previous), is an earlier assessment of the same
 	// estate: the reports that can show a trend show it.
 	Previous *controls.Assessment
+	// Width is the terminal width the table format is fitted to
+	// (texttable.Width); 0 puts no limit on it. Other formats ignore it.
+	Width int
 }
 
 // PackSource describes the evidence pack a report is rendered from, as the
@@ -110,7 +113,7 @@ func Write(w io.Writer, format string, in Input) error {
 func write(w io.Writer, format string, in Input) error {
 	switch format {
 	case "table":
-		return tableWithTrend(w, in.Assessment, in.Previous)
+		return tableWithTrend(w, in.Assessment, in.Previous, in.Width)
 	case "json":
 		return JSONWithTrend(w, in.Assessment, in.Previous)
 	case "md":

@@ -3,14 +3,13 @@ package reports
 import (
 	"fmt"
 	"io"
+	"slices"
 	"sort"
 	"strings"
 
-	"github.com/olekukonko/tablewriter"
-	"github.com/olekukonko/tablewriter/tw"
-
 	"github.com/sdescan/sdescan/checks"
 	"github.com/sdescan/sdescan/controls"
+	"github.com/sdescan/sdescan/reports/texttable"
 )
 
 // TopRequirements is how many failing requirements the table lists, and
@@ -20,54 +19,70 @@ const (
 	maxChecksShown  = 4
 )
 
-// Table writes the operator's one-screen summary: the overall risk, one row per
-// framework, the requirements that fail with the checks that fail them, and what
-// could not be assessed.
-func Table(w io.Writer, a *controls.Assessment) error {
+// Table writes the operator's one-screen summary fitted to width (0: no limit):
+// the overall risk, one row per framework, the requirements that fail with the
+// checks that fail them, and what could not be assessed, grouped by cause.
+func Table(w io.Writer, a *controls.Assessment, width int) error {
 	r := a.Risk
-	fmt.Fprintf(w, "sdescan %s: assessment as of %s\n", a.Tool.Version, a.AsOf)
-	fmt.Fprintf(w, "Risk score %.1f (%s): failed weight %d of %d assessed", r.Score, strings.ToUpper(r.RAG), r.FailedWeight, r.AssessedWeight)
+	var b strings.Builder
+	fmt.Fprintf(&b, "sdescan %s: assessment as of %s\n", a.Tool.Version, a.AsOf)
+	head := fmt.Sprintf("Risk score %.1f (%s): failed weight %d of %d assessed", r.Score, strings.ToUpper(r.RAG), r.FailedWeight, r.AssessedWeight)
 	if r.WaivedWeight > 0 {
-		fmt.Fprintf(w, ", %d waived", r.WaivedWeight)
+		head += fmt.Sprintf(", %d waived", r.WaivedWeight)
 	}
-	fmt.Fprintf(w, "; %d critical failure(s); %d check(s) not fully assessed\n\n", r.CriticalFailures, r.NotAssessed)
-
-	t := newTable(w)
-	t.Header("Framework", "Score", "RAG", "Status", "Met", "Not met", "Partial", "Not assessed", "Waived", "Coverage auto/attested/none")
-	for _, f := range a.Frameworks {
-		c := f.Counts
-		if err := t.Append(f.ID, fmt.Sprintf("%.1f", f.Score), strings.ToUpper(f.RAG), f.Status,
-			c.Met, c.NotMet, c.Partial, c.NotAssessed, c.Waived,
-			fmt.Sprintf("%d/%d/%d", f.Coverage.Automated, f.Coverage.Attested, f.Coverage.None)); err != nil {
-			return err
-		}
-	}
-	if err := t.Render(); err != nil {
+	head += fmt.Sprintf("; %d critical failure(s); %d check(s) not fully assessed", r.CriticalFailures, r.NotAssessed)
+	b.WriteString(texttable.Fill(head, width, "", ""))
+	b.WriteString("\n")
+	if _, err := io.WriteString(w, b.String()); err != nil {
 		return err
 	}
 
+	t := texttable.New(
+		texttable.Column{Header: "Framework"},
+		texttable.Column{Header: "Score"},
+		texttable.Column{Header: "Status", Wrap: true},
+		texttable.Column{Header: "Met/ not met/ partial/ not assessed/ waived"},
+		texttable.Column{Header: "Coverage: automated/ attested/ none"},
+	)
+	for _, f := range a.Frameworks {
+		c := f.Counts
+		t.Row(f.ID, fmt.Sprintf("%.1f %s", f.Score, strings.ToUpper(f.RAG)), f.Status,
+			fmt.Sprintf("%d/%d/%d/%d/%d", c.Met, c.NotMet, c.Partial, c.NotAssessed, c.Waived),
+			fmt.Sprintf("%d/%d/%d", f.Coverage.Automated, f.Coverage.Attested, f.Coverage.None))
+	}
+	if err := t.Render(w, width); err != nil {
+		return err
+	}
+
+	b.Reset()
 	top := failingRequirements(a)
 	if len(top) > 0 {
-		fmt.Fprintf(w, "\nTop failing requirements, heaviest failed weight first (%d not met in all)\n", len(top))
-		t = newTable(w)
-		t.Header("Framework", "Requirement", "Failing checks (resources)")
+		b.WriteString("\n")
+		b.WriteString(texttable.Fill(fmt.Sprintf("Top failing requirements, heaviest failed weight first (%d not met in all)", len(top)), width, "", ""))
+		t = texttable.New(
+			texttable.Column{Header: "Framework"},
+			texttable.Column{Header: "Requirement", Wrap: true},
+			texttable.Column{Header: "Failing checks (resources)", Wrap: true},
+		)
 		for i, fr := range top {
 			if i == TopRequirements {
 				break
 			}
-			if err := t.Append(fr.framework, clip(fr.req.ID+" "+fr.req.Title, 60), strings.Join(fr.checks, ", ")); err != nil {
-				return err
-			}
+			t.Row(fr.framework, fr.req.ID+" "+fr.req.Title, strings.Join(fr.checks, ", "))
 		}
-		if err := t.Render(); err != nil {
+		if _, err := io.WriteString(w, b.String()); err != nil {
 			return err
 		}
+		if err := t.Render(w, width); err != nil {
+			return err
+		}
+		b.Reset()
 	}
 
-	if holes := notAssessed(a); len(holes) > 0 {
-		fmt.Fprintf(w, "\nNot assessed (never counted as met)\n")
-		for _, h := range holes {
-			fmt.Fprintf(w, "  - %s\n", h)
+	if causes := notAssessedCauses(a); len(causes) > 0 {
+		fmt.Fprintf(&b, "\nNot assessed (never counted as met): %d check(s), %d cause(s)\n", r.NotAssessed, len(causes))
+		for _, c := range causes {
+			b.WriteString(texttable.Fill(c.String(), width, "  - ", "    "))
 		}
 	}
 	var notes []string
@@ -87,20 +102,13 @@ func Table(w io.Writer, a *controls.Assessment) error {
 		}
 	}
 	if len(notes) > 0 {
-		fmt.Fprintf(w, "\nAttestations and waivers\n")
+		b.WriteString("\nAttestations and waivers\n")
 		for _, n := range notes {
-			fmt.Fprintf(w, "  - %s\n", n)
+			b.WriteString(texttable.Fill(n, width, "  - ", "    "))
 		}
 	}
-	return nil
-}
-
-func newTable(w io.Writer) *tablewriter.Table {
-	return tablewriter.NewTable(w,
-		tablewriter.WithHeaderAutoFormat(tw.Off),
-		tablewriter.WithRowAutoWrap(tw.WrapNormal),
-		tablewriter.WithRowMaxWidth(80),
-	)
+	_, err := io.WriteString(w, b.String())
+	return err
 }
 
 type failing struct {
@@ -150,31 +158,95 @@ func failingRequirements(a *controls.Assessment) []failing {
 	return out
 }
 
-// notAssessed says which checks could not be fully assessed and why.
-func notAssessed(a *controls.Assessment) []string {
+// cause is one reason checks could not be (fully) assessed and the checks it
+// hides.
+type cause struct {
+	why    string
+	checks []string
+	partly []bool   // by checks: assessed in part
+	types  []string // the resource types no collector read, for that cause
+}
+
+// partial is how many of the checks were assessed in part.
+func (c cause) partial() int {
+	n := 0
+	for _, p := range c.partly {
+		if p {
+			n++
+		}
+	}
+	return n
+}
+
+// String is the cause first, never cut, then how many checks it hides and which.
+func (c cause) String() string {
+	n := fmt.Sprintf("%d check(s)", len(c.checks))
+	if p := c.partial(); p > 0 {
+		n += fmt.Sprintf(", %d of them in part", p)
+	}
+	return fmt.Sprintf("%s (%s): %s", c.why, n, strings.Join(c.checks, ", "))
+}
+
+// notAssessedCauses groups the checks that could not be fully assessed by
+// cause: one per distinct reason, the causes hiding the most checks first (a
+// check with several reasons is under each). Operators read one line per thing
+// to fix, not one per check.
+func notAssessedCauses(a *controls.Assessment) []cause {
 	incomplete := map[string]bool{}
 	for _, id := range a.Risk.NotAssessedChecks {
 		incomplete[id] = true
 	}
-	var out []string
+	byWhy := map[string]*cause{}
+	var out []*cause
 	for _, c := range a.Checks {
 		if !incomplete[c.ID] {
 			continue
 		}
-		why := "incomplete evidence"
-		if len(c.Reasons) > 0 {
-			why = c.Reasons[0]
-			if len(c.Reasons) > 1 {
-				why += fmt.Sprintf(" (+%d more)", len(c.Reasons)-1)
+		reasons := c.Reasons
+		if len(reasons) == 0 {
+			reasons = []string{"incomplete evidence"}
+		}
+		seen := map[*cause]bool{}
+		for _, why := range reasons {
+			key := why
+			t, uncollected := controls.UncollectedType(why)
+			if uncollected {
+				key = "" // one cause for every type no collector read
 			}
+			g := byWhy[key]
+			if g == nil {
+				g = &cause{why: why}
+				byWhy[key] = g
+				out = append(out, g)
+			}
+			if uncollected && !slices.Contains(g.types, t) {
+				g.types = append(g.types, t)
+			}
+			if seen[g] {
+				continue
+			}
+			seen[g] = true
+			g.checks = append(g.checks, c.ID)
+			g.partly = append(g.partly, c.Pass+c.Fail+c.Waived > 0)
 		}
-		state := "not assessed"
-		if c.Pass+c.Fail+c.Waived > 0 {
-			state = "only partly assessed"
-		}
-		out = append(out, fmt.Sprintf("%s %s: %s", c.ID, state, why))
 	}
-	return out
+	for _, g := range out {
+		if len(g.types) > 0 {
+			sort.Strings(g.types)
+			g.why = "no collector in this scan reads " + strings.Join(g.types, ", ") + ", so none was assessed"
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		if len(out[i].checks) != len(out[j].checks) {
+			return len(out[i].checks) > len(out[j].checks)
+		}
+		return out[i].why < out[j].why
+	})
+	res := make([]cause, len(out))
+	for i, g := range out {
+		res[i] = *g
+	}
+	return res
 }
 
 func clip(s string, n int) string {

@@ -97,12 +97,22 @@ type Params struct {
 	// Backup review settings (0: the defaults).
 	BackupDefaultRPOHours  float64
 	BackupMinRetentionDays int
+	// DataResidencyAllowedRegions are the regions classified data may be held in
+	// (empty: engine.DefaultAllowedRegions).
+	DataResidencyAllowedRegions []string
+	// ImageMaxDBAgeDays (0: the default), AzurePolicyInitiatives and
+	// AzureGuestObjectIDs: see engine.Params.
+	ImageMaxDBAgeDays      int
+	AzurePolicyInitiatives []string
+	AzureGuestObjectIDs    []string
 }
 
 // Checks returns the parameters the checks see.
 func (p Params) Checks() engine.Params {
 	return engine.Params{AsOf: p.AsOf, ClassificationTag: p.ClassificationTag, BreakGlassRoles: p.BreakGlassRoles,
-		BackupDefaultRPOHours: p.BackupDefaultRPOHours, BackupMinRetentionDays: p.BackupMinRetentionDays}
+		BackupDefaultRPOHours: p.BackupDefaultRPOHours, BackupMinRetentionDays: p.BackupMinRetentionDays,
+		DataResidencyAllowedRegions: p.DataResidencyAllowedRegions, ImageMaxDBAgeDays: p.ImageMaxDBAgeDays,
+		AzurePolicyInitiatives: p.AzurePolicyInitiatives, AzureGuestObjectIDs: p.AzureGuestObjectIDs}
 }
 
 // Record is how an evidence pack records the parameters (manifest.json's
@@ -116,19 +126,32 @@ type Record struct {
 	// The backup review's settings, as the checks saw them.
 	BackupDefaultRPOHours  float64 `json:"backup_default_rpo_hours"`
 	BackupMinRetentionDays int     `json:"backup_min_retention_days"`
+	// The regions classified data may be held in, as the checks saw them
+	// (AWS-S3-007). A pack recorded before it existed has none: the default.
+	DataResidencyAllowedRegions []string `json:"data_residency_allowed_regions,omitempty"`
+	// The image, Azure Policy and guest settings, as the checks saw them
+	// (IMG-002, AZ-POL-001, AZ-RBAC-001). A pack recorded before they existed
+	// has none: the defaults.
+	ImageMaxDBAgeDays      int      `json:"image_max_db_age_days,omitempty"`
+	AzurePolicyInitiatives []string `json:"azure_policy_initiatives,omitempty"`
+	AzureGuestObjectIDs    []string `json:"azure_guest_object_ids,omitempty"`
 }
 
 // Record returns the parameters as a pack records them.
 func (p Params) Record() Record {
 	cp := p.Checks()
 	return Record{
-		AsOf:                   p.AsOf.UTC().Format(time.RFC3339),
-		Frameworks:             nonNil(p.Frameworks),
-		ClassificationTag:      p.ClassificationTag,
-		BreakGlassRoles:        nonNil(p.BreakGlassRoles),
-		ExpiringDays:           p.ExpiringDays,
-		BackupDefaultRPOHours:  cp.RPOHoursOrDefault(),
-		BackupMinRetentionDays: cp.MinRetentionDaysOrDefault(),
+		AsOf:                        p.AsOf.UTC().Format(time.RFC3339),
+		Frameworks:                  nonNil(p.Frameworks),
+		ClassificationTag:           p.ClassificationTag,
+		BreakGlassRoles:             nonNil(p.BreakGlassRoles),
+		ExpiringDays:                p.ExpiringDays,
+		BackupDefaultRPOHours:       cp.RPOHoursOrDefault(),
+		BackupMinRetentionDays:      cp.MinRetentionDaysOrDefault(),
+		DataResidencyAllowedRegions: cp.AllowedRegionsOrDefault(),
+		ImageMaxDBAgeDays:           cp.ImageMaxDBAgeDaysOrDefault(),
+		AzurePolicyInitiatives:      p.AzurePolicyInitiatives,
+		AzureGuestObjectIDs:         p.AzureGuestObjectIDs,
 	}
 }
 
@@ -139,7 +162,9 @@ func (r Record) Params() (Params, error) {
 		return Params{}, fmt.Errorf("assessment.as_of %q is not an RFC 3339 time", r.AsOf)
 	}
 	return Params{AsOf: asOf, Frameworks: r.Frameworks, ClassificationTag: r.ClassificationTag, BreakGlassRoles: r.BreakGlassRoles,
-		ExpiringDays: r.ExpiringDays, BackupDefaultRPOHours: r.BackupDefaultRPOHours, BackupMinRetentionDays: r.BackupMinRetentionDays}, nil
+		ExpiringDays: r.ExpiringDays, BackupDefaultRPOHours: r.BackupDefaultRPOHours, BackupMinRetentionDays: r.BackupMinRetentionDays,
+		DataResidencyAllowedRegions: r.DataResidencyAllowedRegions, ImageMaxDBAgeDays: r.ImageMaxDBAgeDays,
+		AzurePolicyInitiatives: r.AzurePolicyInitiatives, AzureGuestObjectIDs: r.AzureGuestObjectIDs}, nil
 }
 
 func nonNil(s []string) []string {

@@ -115,7 +115,7 @@ func TestVerifyPack(t *testing.T) {
 			want: []string{"findings.json: does not follow from the packed facts and policies"}},
 		{name: "assessment forged, manifest rewritten", build: unsigned,
 			tamper: func(t *testing.T, p *Files) {
-				replaceIn(t, p, reports.PackAssessment, `"rag": "amber"`, `"rag": "green"`)
+				replaceIn(t, p, reports.PackAssessment, `"rag": "red"`, `"rag": "green"`)
 				remanifest(t, p, nil)
 			},
 			want: []string{"assessment.json: does not follow from the packed facts and policies (first difference at line 9)"}},

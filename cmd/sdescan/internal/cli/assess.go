@@ -195,7 +195,9 @@ func (o *assessOptions) run(ctx context.Context, g *globalOptions, in inputs) er
 		RestoreTestMaxAgeDays: cfg.Backup.RestoreTestMaxAgeDays,
 		Params: runner.Params{AsOf: asOf, Frameworks: append(append([]string{}, cfg.Frameworks...), o.frameworks...),
 			ClassificationTag: cfg.ClassificationTag, BreakGlassRoles: cfg.BreakGlassRoles, ExpiringDays: cfg.ExpiringDays,
-			BackupDefaultRPOHours: cfg.Backup.DefaultRPOHours, BackupMinRetentionDays: cfg.Backup.MinRetentionDays},
+			BackupDefaultRPOHours: cfg.Backup.DefaultRPOHours, BackupMinRetentionDays: cfg.Backup.MinRetentionDays,
+			DataResidencyAllowedRegions: cfg.DataResidency.AllowedRegions, ImageMaxDBAgeDays: cfg.Image.MaxDBAgeDays,
+			AzurePolicyInitiatives: cfg.Azure.PolicyInitiatives, AzureGuestObjectIDs: cfg.Azure.GuestObjectIDs},
 		Gate: runner.Gate{Severity: gate},
 	}
 	if setup.Limits, err = o.eval.limits(); err != nil {
@@ -278,7 +280,7 @@ func (o *assessOptions) run(ctx context.Context, g *globalOptions, in inputs) er
 		}
 	}
 
-	rin.Assessment, rin.Previous = a, prev
+	rin.Assessment, rin.Previous, rin.Width = a, prev, g.width()
 	if review != nil {
 		review.SetRestoreTest(restoreTestState(a))
 		if err := o.writeBackupReview(g, review); err != nil {

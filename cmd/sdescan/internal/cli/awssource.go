@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/smithy-go/logging"
 	"github.com/spf13/pflag"
 
 	"github.com/sdescan/sdescan/checks"
@@ -65,6 +66,11 @@ func (a *awsSource) collect(ctx context.Context, stderr io.Writer, root string) 
 	if a.profile != "" {
 		opts = append(opts, config.WithSharedConfigProfile(a.profile))
 	}
+	// The SDK's own log lines (warnings such as unsupported checksums) go
+	// through sdescan's logger at debug level: quiet unless -v.
+	opts = append(opts, config.WithLogger(logging.LoggerFunc(func(c logging.Classification, format string, v ...any) {
+		slog.Debug("aws sdk: "+fmt.Sprintf(format, v...), "classification", string(c))
+	})))
 	cfg, err := config.LoadDefaultConfig(ctx, opts...)
 	if err != nil {
 		return nil, inputError(fmt.Errorf("aws configuration: %w", err))

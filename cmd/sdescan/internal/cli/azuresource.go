@@ -10,6 +10,7 @@ import (
 	"sync"
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/cloud"
+	azlog "github.com/Azure/azure-sdk-for-go/sdk/azcore/log"
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
 	"github.com/Azure/azure-sdk-for-go/sdk/azidentity"
 	"github.com/spf13/pflag"
@@ -52,6 +53,10 @@ func (a *azureSource) collect(ctx context.Context, stderr io.Writer, _ string) (
 			return nil, inputError(fmt.Errorf("--azure-cloud: %w", err))
 		}
 	}
+	// The SDK's own log (retries, error answers, credential attempts) goes
+	// through sdescan's logger at debug level: quiet unless -v.
+	azlog.SetEvents(azlog.EventRetryPolicy, azlog.EventResponseError, azidentity.EventAuthentication)
+	azlog.SetListener(func(ev azlog.Event, msg string) { slog.Debug("azure sdk", "event", string(ev), "message", msg) })
 	cred, err := azidentity.NewDefaultAzureCredential(&azidentity.DefaultAzureCredentialOptions{ClientOptions: policy.ClientOptions{Cloud: cfg}})
 	if err != nil {
 		return nil, inputError(fmt.Errorf("azure credentials: %w", err))

@@ -69,6 +69,20 @@ func newAzureEstate(t *testing.T) *azureEstate {
 		s + "/providers/Microsoft.DBforPostgreSQL/flexibleServers":  `{"value": []}`,
 		s + "/providers/Microsoft.ContainerService/managedClusters": `{"value": []}`,
 	}
+	// Recovery Services and Backup vaults, virtual machines and disks: none.
+	for _, p := range []string{"Microsoft.RecoveryServices/vaults", "Microsoft.DataProtection/backupVaults", "Microsoft.Compute/virtualMachines", "Microsoft.Compute/disks"} {
+		docs[s+"/providers/"+p] = `{"value": []}`
+	}
+	// Azure Virtual Desktop, Machine Learning and Databricks: none.
+	for _, p := range []string{"Microsoft.DesktopVirtualization/hostPools", "Microsoft.MachineLearningServices/workspaces", "Microsoft.Databricks/workspaces"} {
+		docs[s+"/providers/"+p] = `{"value": []}`
+	}
+	// Defender plans, activity-log diagnostic settings, role assignments and
+	// definitions, classic administrators and policy assignments: none.
+	for _, p := range []string{"Microsoft.Security/pricings", "Microsoft.Insights/diagnosticSettings", "Microsoft.Authorization/roleAssignments",
+		"Microsoft.Authorization/roleDefinitions", "Microsoft.Authorization/classicAdministrators", "Microsoft.Authorization/policyAssignments"} {
+		docs[s+"/providers/"+p] = `{"value": []}`
+	}
 	e := &azureEstate{dir: t.TempDir()}
 	srv := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		e.mu.Lock()
@@ -153,7 +167,7 @@ func TestAzureCollectEndToEnd(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
-	if !strings.Contains(stderr, "azure "+azureSub+": 6 services read, 1 errors") {
+	if !strings.Contains(stderr, fmt.Sprintf("azure %s: %d services read, 1 errors", azureSub, 6+7+2)) { // + AVD, ML, Databricks, Defender, Monitor, RBAC, Policy; + backup, compute
 		t.Errorf("progress: %s", stderr)
 	}
 	f, err := checks.ReadFactsFile(out)

@@ -23,14 +23,16 @@ func newBackupCmd(g *globalOptions) *cobra.Command {
 		Use:   "backup [FACTS.json]",
 		Short: "Review the backups of every classified data store",
 		Long: `backup reviews the backups of every classified data store (S3 buckets, RDS
-instances and clusters, DynamoDB tables, EBS volumes, EFS file systems): which
-mechanisms protect it, how old its newest recovery point is against its RPO (tag
+instances and clusters, DynamoDB tables, EBS volumes, EFS file systems; Azure storage
+accounts, SQL databases, PostgreSQL flexible servers, managed disks and virtual
+machines): which mechanisms protect it, how old its newest recovery point is against its RPO (tag
 backup-rpo-hours, or backup.default_rpo_hours in the configuration, default 24), its
 retention, whether backups are copied elsewhere and locked, and its last restore; then
 a short plan of the missing protections, most important first. A store whose backup
 facts could not be read is "not assessed", never "no backup". See docs/backup.md.
 
-The sources are those of scan (--aws, --demo) or a saved facts file.`,
+The sources are those of scan (--aws, --azure, --demo) or a saved facts file. The
+backup vaults (AWS Backup, Azure Recovery Services and Backup vaults) are listed too.`,
 		Example: `  sdescan backup --demo
   sdescan backup --aws --region eu-west-2 --attestations attestations.yaml
   sdescan backup facts.json --format md >> "$GITHUB_STEP_SUMMARY"`,
@@ -105,7 +107,7 @@ func (o *assessOptions) writeBackupReview(g *globalOptions, rv *reports.BackupRe
 		case "md":
 			return reports.WriteBackupMarkdown(w, rv)
 		}
-		return reports.WriteBackupTable(w, rv)
+		return reports.WriteBackupTable(w, rv, g.width())
 	}
 	if o.output != "" {
 		return inputError(writeFileAtomic(o.output, render))

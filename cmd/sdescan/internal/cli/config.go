@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 
 	"github.com/sdescan/sdescan/checks/limits"
 	"github.com/sdescan/sdescan/controls"
@@ -32,6 +33,8 @@ type Config struct {
 	ExpiringDays int `yaml:"expiring_days"`
 	// Backup holds the backup review's settings.
 	Backup BackupConfig `yaml:"backup"`
+	// DataResidency says where classified data may be held (AWS-S3-007).
+	DataResidency DataResidencyConfig `yaml:"data_residency"`
 	// IaC is infrastructure code that scan assesses with the estate.
 	IaC IaCConfig `yaml:"iac"`
 	// Images are container images scan assesses with the estate (docs/images.md):
@@ -40,7 +43,35 @@ type Config struct {
 	// VulnerabilityDB is a Trivy database for the images' vulnerabilities (IMG-002);
 	// sdescan never downloads one.
 	VulnerabilityDB string `yaml:"vulnerability_db"`
+	// Image holds the images' settings.
+	Image ImageConfig `yaml:"image"`
+	// Azure holds the Azure checks' settings.
+	Azure AzureConfig `yaml:"azure"`
 }
+
+// ImageConfig is how container images are judged (docs/images.md).
+type ImageConfig struct {
+	// MaxDBAgeDays is the oldest the vulnerability database may be at the
+	// assessment time for IMG-002 to say "no vulnerability" (default 7).
+	MaxDBAgeDays int `yaml:"max_db_age_days"`
+}
+
+// AzureConfig tunes the Azure checks (docs/azure.md).
+type AzureConfig struct {
+	// PolicyInitiatives are policy set definition IDs AZ-POL-001 accepts beside
+	// UK OFFICIAL and UK NHS.
+	PolicyInitiatives []string `yaml:"policy_initiatives"`
+	// GuestObjectIDs are the Entra object IDs of guest users (AZ-RBAC-001).
+	GuestObjectIDs []string `yaml:"guest_object_ids"`
+}
+
+// policySetID is the shape of a policy set definition ID: built in
+// (/providers/Microsoft.Authorization/policySetDefinitions/NAME) or custom,
+// under a management group or subscription.
+var policySetID = regexp.MustCompile(`(?i)^(/providers/microsoft\.management/managementgroups/[^/]+|/subscriptions/[^/]+)?/providers/microsoft\.authorization/policysetdefinitions/[^/]+$`)
+
+// objectID is the shape of an Entra object ID (a GUID).
+var objectID = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
 
 // IaCConfig names the infrastructure code scan assesses (docs/iac.md), as
 // `sdescan iac` would.
@@ -69,6 +100,17 @@ type BackupConfig struct {
 	RestoreTestMaxAgeDays int `yaml:"restore_test_max_age_days"`
 }
 
+// DataResidencyConfig says where identifiable and pseudonymised data may be held.
+type DataResidencyConfig struct {
+	// AllowedRegions are AWS and Azure region names (eu-west-2, uksouth); left
+	// out, the UK's: eu-west-2, uksouth and ukwest.
+	AllowedRegions []string `yaml:"allowed_regions"`
+}
+
+// regionName is the shape of an AWS (eu-west-2, us-gov-west-1) or Azure
+// (uksouth, ukwest) region name, in any case.
+var regionName = regexp.MustCompile(`^[A-Za-z]+(-[A-Za-z]+)*(-?[0-9]+)?$`)
+
 // loadConfig reads and strictly validates a configuration file.
 func loadConfig(file string) (*Config, error) {
 	data, err := limits.ReadFile(file, limits.Config)
@@ -86,6 +128,27 @@ func loadConfig(file string) (*Config, error) {
 	}
 	if c.Backup.DefaultRPOHours < 0 || c.Backup.MinRetentionDays < 0 || c.Backup.RestoreTestMaxAgeDays < 0 {
 		return nil, fmt.Errorf("%s: backup settings must not be negative", file)
+	}
+	if c.Image.MaxDBAgeDays < 0 {
+		return nil, fmt.Errorf("%s: image.max_db_age_days must not be negative", file)
+	}
+	for _, id := range c.Azure.PolicyInitiatives {
+		if !policySetID.MatchString(id) {
+			return nil, fmt.Errorf("%s: azure.policy_initiatives: %q is not a policy set definition ID (/providers/Microsoft.Authorization/policySetDefinitions/NAME)", file, id)
+		}
+	}
+	for _, id := range c.Azure.GuestObjectIDs {
+		if !objectID.MatchString(id) {
+			return nil, fmt.Errorf("%s: azure.guest_object_ids: %q is not an Entra object ID (a GUID)", file, id)
+		}
+	}
+	if r := c.DataResidency.AllowedRegions; r != nil && len(r) == 0 {
+		return nil, fmt.Errorf("%s: data_residency.allowed_regions is empty (leave it out for the default, the UK regions)", file)
+	}
+	for _, r := range c.DataResidency.AllowedRegions {
+		if !regionName.MatchString(r) {
+			return nil, fmt.Errorf("%s: data_residency.allowed_regions: %q is not a region name (eu-west-2, uksouth)", file, r)
+		}
 	}
 	dir := filepath.Dir(file)
 	for _, p := range c.IaC.Paths {

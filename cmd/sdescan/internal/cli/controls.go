@@ -2,18 +2,18 @@ package cli
 
 import (
 	"fmt"
+	"io"
 	"sort"
 	"strconv"
 	"strings"
 
-	"github.com/olekukonko/tablewriter"
-	"github.com/olekukonko/tablewriter/tw"
 	"github.com/spf13/cobra"
 
 	"github.com/sdescan/sdescan/checks"
 	"github.com/sdescan/sdescan/checks/engine"
 	"github.com/sdescan/sdescan/controls"
 	"github.com/sdescan/sdescan/controls/runner"
+	"github.com/sdescan/sdescan/reports/texttable"
 )
 
 // builtinCatalogue loads the embedded checks and frameworks.
@@ -69,14 +69,12 @@ func newControlsCmd(g *globalOptions) *cobra.Command {
 			if format == "json" {
 				return checks.WriteJSON(g.stdout, rows)
 			}
-			t := table(g)
-			t.Header("ID", "Title", "Version", "Requirements")
+			t := texttable.New(texttable.Column{Header: "ID"}, texttable.Column{Header: "Title", Wrap: true},
+				texttable.Column{Header: "Version", Wrap: true}, texttable.Column{Header: "Requirements"})
 			for _, r := range rows {
-				if err := t.Append(r.ID, r.Title, r.Version, r.Requirements); err != nil {
-					return err
-				}
+				t.Row(r.ID, r.Title, r.Version, strconv.Itoa(r.Requirements))
 			}
-			return t.Render()
+			return t.Render(g.stdout, g.width())
 		},
 	}
 	list.Flags().StringVarP(&format, "format", "f", "table", "table or json")
@@ -105,23 +103,28 @@ func newControlsCmd(g *globalOptions) *cobra.Command {
 			if showFormat == "json" {
 				return checks.WriteJSON(g.stdout, fw)
 			}
-			fmt.Fprintf(g.stdout, "%s: %s\nversion %s, %s\nsource %s\n", fw.ID, fw.Title, fw.Version, fw.Publisher, fw.Source)
+			width := g.width()
+			var b strings.Builder
+			b.WriteString(texttable.Fill(fw.ID+": "+fw.Title, width, "", "  "))
+			b.WriteString(texttable.Fill("version "+fw.Version+", "+fw.Publisher, width, "", "  "))
+			b.WriteString(texttable.Fill("source "+fw.Source, width, "", "  "))
 			if fw.Attribution != "" {
-				fmt.Fprintf(g.stdout, "%s\n", fw.Attribution)
+				b.WriteString(texttable.Fill(fw.Attribution, width, "", ""))
 			}
-			fmt.Fprintln(g.stdout)
-			t := table(g)
-			t.Header("ID", "Requirement", "Checks", "Attestations")
+			b.WriteString("\n")
+			if _, err := io.WriteString(g.stdout, b.String()); err != nil {
+				return err
+			}
+			t := texttable.New(texttable.Column{Header: "ID"}, texttable.Column{Header: "Requirement", Wrap: true},
+				texttable.Column{Header: "Checks", Wrap: true}, texttable.Column{Header: "Attestations", Wrap: true})
 			for _, r := range fw.Requirements {
 				title := r.Title
 				if r.Importance != "" {
 					title += " [" + r.Importance + "]"
 				}
-				if err := t.Append(r.ID, title, strings.Join(r.Checks, " "), strings.Join(r.Attestations, " ")); err != nil {
-					return err
-				}
+				t.Row(r.ID, title, strings.Join(r.Checks, " "), strings.Join(r.Attestations, " "))
 			}
-			return t.Render()
+			return t.Render(g.stdout, g.width())
 		},
 	}
 	show.Flags().StringVarP(&showFormat, "format", "f", "table", "table or json")
@@ -143,14 +146,12 @@ func newControlsCmd(g *globalOptions) *cobra.Command {
 			if attFormat == "json" {
 				return checks.WriteJSON(g.stdout, kinds)
 			}
-			t := table(g)
-			t.Header("ID", "Title", "Max age (days)", "Question")
+			t := texttable.New(texttable.Column{Header: "ID"}, texttable.Column{Header: "Title", Wrap: true},
+				texttable.Column{Header: "Max age (days)", Wrap: true}, texttable.Column{Header: "Question", Wrap: true})
 			for _, k := range kinds {
-				if err := t.Append(k.ID, k.Title, maxAge(k), k.Question); err != nil {
-					return err
-				}
+				t.Row(k.ID, k.Title, maxAge(k), k.Question)
 			}
-			return t.Render()
+			return t.Render(g.stdout, g.width())
 		},
 	}
 	atts.Flags().StringVarP(&attFormat, "format", "f", "table", "table or json")
@@ -172,12 +173,4 @@ func sortedKinds(cat *controls.Catalogue) []*controls.AttestationKind {
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
 	return out
-}
-
-func table(g *globalOptions) *tablewriter.Table {
-	return tablewriter.NewTable(g.stdout,
-		tablewriter.WithHeaderAutoFormat(tw.Off),
-		tablewriter.WithRowAutoWrap(tw.WrapNormal),
-		tablewriter.WithRowMaxWidth(70),
-	)
 }

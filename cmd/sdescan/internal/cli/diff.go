@@ -89,7 +89,7 @@ func diffRun(ctx context.Context, g *globalOptions, o *diffOptions, oldName, new
 		return err
 	}
 	d := reports.Compare(oldA, newA, oldName, newName)
-	render := func(w io.Writer) error { return reports.WriteDiff(w, o.format, d) }
+	render := func(w io.Writer) error { return reports.WriteDiff(w, o.format, d, g.width()) }
 	if o.output != "" {
 		if err := writeFileCtx(ctx, o.output, render); err != nil {
 			return inputError(err)

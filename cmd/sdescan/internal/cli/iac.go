@@ -11,7 +11,6 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
-	"text/tabwriter"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -24,6 +23,7 @@ import (
 	"github.com/sdescan/sdescan/controls"
 	"github.com/sdescan/sdescan/controls/runner"
 	"github.com/sdescan/sdescan/reports"
+	"github.com/sdescan/sdescan/reports/texttable"
 )
 
 // IACFormats are the output formats of `sdescan iac`.
@@ -301,6 +301,7 @@ func iacRun(ctx context.Context, g *globalOptions, o *IACOptions) error {
 	a, list := run.Assessment, run.Checks
 	_, regions, paths := res.Findings()
 	rin := reports.NewInput(a, list, facts.Resources)
+	rin.Width = g.width()
 	rin.Regions = map[string][2]int{}
 	for id, r := range regions {
 		rin.Regions[id] = [2]int{r.StartLine, r.EndLine}
@@ -450,8 +451,10 @@ func iacTable(w io.Writer, rep *IACReport) error {
 		}
 		return rows[i].f.CheckID < rows[j].f.CheckID
 	})
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "SEVERITY\tCHECK\tLOCATION\tRESOURCE\tFINDING")
+	width := rep.Input.Width
+	t := texttable.New(texttable.Column{Header: "SEVERITY"}, texttable.Column{Header: "CHECK"},
+		texttable.Column{Header: "LOCATION", Wrap: true}, texttable.Column{Header: "RESOURCE", Wrap: true},
+		texttable.Column{Header: "FINDING", Wrap: true}).Plain()
 	counts := map[checks.Severity]int{}
 	waived, known := 0, 0
 	for _, r := range rows {
@@ -477,26 +480,30 @@ func iacTable(w io.Writer, rep *IACReport) error {
 		if len(msg) > 160 {
 			msg = msg[:157] + "..."
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s%s\n", sev, r.f.CheckID, r.loc, res, msg, note)
+		t.Row(sev, r.f.CheckID, r.loc, res, msg+note)
 	}
-	if err := tw.Flush(); err != nil {
+	if err := t.Render(w, width); err != nil {
 		return err
 	}
+	var b strings.Builder
 	if len(rep.Result.Entries) > 0 {
-		fmt.Fprintln(w, "\nNot assessed:")
+		b.WriteString("\nNot assessed:\n")
 		for _, e := range rep.Result.Entries {
-			fmt.Fprintf(w, "  %s  %s: %s\n", strings.ToUpper(e.Kind), e.Path, e.Reason)
+			b.WriteString(texttable.Fill(fmt.Sprintf("%s  %s: %s", strings.ToUpper(e.Kind), e.Path, e.Reason), width, "  ", "    "))
 		}
 	}
-	fmt.Fprintf(w, "\n%d files, %d resources; failing: %d critical, %d high, %d medium, %d low", len(rep.Result.Files), len(rep.Input.Paths), counts[checks.Critical], counts[checks.High], counts[checks.Medium], counts[checks.Low])
+	sum := fmt.Sprintf("%d files, %d resources; failing: %d critical, %d high, %d medium, %d low", len(rep.Result.Files), len(rep.Input.Paths), counts[checks.Critical], counts[checks.High], counts[checks.Medium], counts[checks.Low])
 	if waived > 0 {
-		fmt.Fprintf(w, "; %d waived", waived)
+		sum += fmt.Sprintf("; %d waived", waived)
 	}
 	if known > 0 {
-		fmt.Fprintf(w, "; %d in the baseline", known)
+		sum += fmt.Sprintf("; %d in the baseline", known)
 	}
-	fmt.Fprintf(w, "; %d not assessed\n", len(rep.Result.Entries))
-	return nil
+	sum += fmt.Sprintf("; %d not assessed", len(rep.Result.Entries))
+	b.WriteString("\n")
+	b.WriteString(texttable.Fill(sum, width, "", ""))
+	_, err := io.WriteString(w, b.String())
+	return err
 }
 
 // iacScope is the infrastructure code a scan assesses: iac.paths of the

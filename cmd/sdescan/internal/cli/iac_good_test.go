@@ -10,7 +10,7 @@ import (
 // sdescan's or Trivy's, fails on it, none errors, and its collector run is ok.
 func TestIACGoodFixturePasses(t *testing.T) {
 	iacRepo(t)
-	for _, dir := range []string{"fixtures/iac/terraform/good"} {
+	for _, dir := range []string{"fixtures/iac/terraform/good", "fixtures/iac/terraform/azure-good", "fixtures/iac/arm/good"} {
 		t.Run(dir, func(t *testing.T) {
 			code, out, stderr := runIAC(t, dir, "--as-of", "2026-11-25", "--fail-on", "low", "--format", "json")
 			if code != ExitOK || stderr != "" {

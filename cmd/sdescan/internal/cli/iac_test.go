@@ -114,6 +114,12 @@ func TestIACChecksGoodAndBad(t *testing.T) {
 		"IAC-BKP-001":     {[]string{"terraform/bad/main.tf#aws_db_instance.cohort", "terraform/bad/main.tf#aws_dynamodb_table.consent", "terraform/bad/main.tf#aws_efs_file_system.scratch", "cloudformation/bad.yaml#Cohort", "cloudformation/bad.yaml#Consent"}, []string{"/good", "good.json"}},
 		"IAC-AZ-001":      {[]string{"terraform/bad/main.tf#azurerm_storage_account.landing", "terraform/bad/main.tf#azurerm_key_vault.keys"}, []string{"/good"}},
 		"IAC-K8S-001":     {[]string{"kubernetes/bad/workloads.yaml#Deployment/scratch/notebook"}, []string{"/good"}},
+		"IAC-AZ-002":      {[]string{"terraform/azure-bad/main.tf#azurerm_storage_account.landing", "arm/bad/azuredeploy.json#Microsoft.Storage/storageAccounts/trustlandingarm"}, []string{"/good", "azure-good", "arm/good"}},
+		"IAC-AZ-003":      {[]string{"terraform/azure-bad/main.tf#azurerm_network_security_group.jump", "terraform/azure-bad/main.tf#azurerm_network_security_rule.rdp_range", "terraform/azure-bad/main.tf#azurerm_network_security_rule.web", "arm/bad/azuredeploy.json#Microsoft.Network/networkSecurityGroups/jump", "arm/bad/azuredeploy.json#Microsoft.Network/networkSecurityGroups/securityRules/jump/all-from-ipv6"}, []string{"azure-good", "arm/good"}},
+		"IAC-AZ-004":      {[]string{"terraform/azure-bad/main.tf#azurerm_key_vault.keys", "arm/bad/azuredeploy.json#Microsoft.KeyVault/vaults/trust-bad-keys-arm"}, []string{"/good", "azure-good", "arm/good"}},
+		"IAC-AZ-005":      {[]string{"terraform/azure-bad/main.tf#azurerm_mssql_server.cohort", "arm/bad/azuredeploy.json#Microsoft.Sql/servers/trust-cohort-bad-arm"}, []string{"azure-good", "arm/good"}},
+		"IAC-AZ-006":      {[]string{"terraform/azure-bad/main.tf#azurerm_virtual_desktop_host_pool.desktop", "arm/bad/azuredeploy.json#Microsoft.DesktopVirtualization/hostPools/sde-desktop-bad-arm"}, []string{"azure-good", "arm/good"}},
+		"IAC-AZ-007":      {[]string{"terraform/azure-bad/main.tf#azurerm_kubernetes_cluster.analysis", "arm/bad/azuredeploy.json#Microsoft.ContainerService/managedClusters/sde-analysis-bad-arm"}, []string{"azure-good", "arm/good"}},
 		"AWS-0090":        {[]string{"terraform/bad/main.tf#aws_s3_bucket.research_raw"}, nil},
 		"KSV-0044":        {[]string{"kubernetes/bad/workloads.yaml"}, []string{"/good"}},
 		"DS-0002":         {[]string{"docker/Dockerfile"}, nil},
@@ -189,6 +195,11 @@ func TestIACGateBaselineWaivers(t *testing.T) {
 	os.WriteFile(waivers, []byte(`waivers:
   - check: AVD-AZU-0012
     resource: "iac:fixtures/iac/terraform/bad/*"
+    reason: landing account is replaced in Q1
+    approver: Jane Smith (SIRO)
+    expires: "2027-01-31"
+  - check: IAC-AZ-002
+    resource: "iac:fixtures/iac/terraform/bad/main.tf#azurerm_storage_account.landing"
     reason: landing account is replaced in Q1
     approver: Jane Smith (SIRO)
     expires: "2027-01-31"

@@ -8,16 +8,17 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
-	"text/tabwriter"
 
 	"github.com/spf13/cobra"
 
 	"github.com/sdescan/sdescan/checks"
+	"github.com/sdescan/sdescan/checks/engine"
 	"github.com/sdescan/sdescan/checks/evidence"
 	"github.com/sdescan/sdescan/collectors/trivy"
 	"github.com/sdescan/sdescan/controls"
 	"github.com/sdescan/sdescan/controls/runner"
 	"github.com/sdescan/sdescan/reports"
+	"github.com/sdescan/sdescan/reports/texttable"
 )
 
 // ImageCmdOptions are the flags of `sdescan image`.
@@ -27,6 +28,8 @@ type ImageCmdOptions struct {
 	DB        string
 	SBOMDir   string
 	SaveFacts string
+	// MaxDBAgeDays is image.max_db_age_days for this command (0: the default).
+	MaxDBAgeDays int
 }
 
 func newImageCmd(g *globalOptions) *cobra.Command {
@@ -60,6 +63,7 @@ sdescan never downloads one. See docs/images.md.`,
 	f.StringVar(&o.DB, "db", "", "Trivy vulnerability database: the `DIR` holding trivy.db or db/trivy.db (never downloaded)")
 	f.StringVar(&o.SBOMDir, "sbom-dir", "", "keep each image's CycloneDX SBOM under `DIR`/evidence/image/ (it is also kept beside --save-facts)")
 	f.StringVar(&o.SaveFacts, "save-facts", "", "write the collected facts to `FILE` (for sdescan evaluate)")
+	f.IntVar(&o.MaxDBAgeDays, "max-db-age-days", engine.DefaultImageMaxDBAgeDays, "the oldest the --db database may be, in `DAYS` before --as-of, for IMG-002 to say an image has no vulnerability (older: not assessed)")
 	o.addFlags(f, "image", "image.sarif", "; resources are image:REF", "end-of-life and waiver expiry are judged at it")
 	return cmd
 }
@@ -67,6 +71,9 @@ sdescan never downloads one. See docs/images.md.`,
 func (o *ImageCmdOptions) check() error {
 	if err := o.gateOptions.check(); err != nil {
 		return err
+	}
+	if o.MaxDBAgeDays < 1 {
+		return inputError(fmt.Errorf("--max-db-age-days %d: want at least 1", o.MaxDBAgeDays))
 	}
 	if o.DB != "" {
 		if _, err := trivy.ResolveDB(o.DB); err != nil {
@@ -109,6 +116,7 @@ func imageRun(ctx context.Context, g *globalOptions, o *ImageCmdOptions) error {
 	if err != nil {
 		return err
 	}
+	setup.Params.ImageMaxDBAgeDays = o.MaxDBAgeDays
 	asOf, gate := setup.Params.AsOf, setup.Gate
 	defer g.quietTrivy()()
 	prep, err := runner.Prepare(setup)
@@ -156,6 +164,7 @@ func imageRun(ctx context.Context, g *globalOptions, o *ImageCmdOptions) error {
 	}
 	a, list := run.Assessment, run.Checks
 	rep := &ImageReport{Images: images, Input: reports.NewInput(a, list, facts.Resources)}
+	rep.Input.Width = g.width()
 	if err := writeReports(ctx, g, o.Format, o.Output, o.Reports, func(w io.Writer, format string) error {
 		if format == "table" {
 			return imageTable(w, rep)
@@ -179,11 +188,14 @@ func imageRun(ctx context.Context, g *globalOptions, o *ImageCmdOptions) error {
 // what could not be assessed and why, and a summary line.
 func imageTable(w io.Writer, rep *ImageReport) error {
 	a := rep.Input.Assessment
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "IMAGE\tKIND\tOS\tUSER\tPACKAGES\tSECRETS\tVULNERABILITIES")
+	width := rep.Input.Width
+	t := texttable.New(texttable.Column{Header: "IMAGE", Wrap: true}, texttable.Column{Header: "KIND"},
+		texttable.Column{Header: "OS", Wrap: true}, texttable.Column{Header: "USER", Wrap: true},
+		texttable.Column{Header: "PACKAGES"}, texttable.Column{Header: "SECRETS"},
+		texttable.Column{Header: "VULNERABILITIES", Wrap: true}).Plain()
 	for _, r := range rep.Images {
 		if r.Failure != "" {
-			fmt.Fprintf(tw, "%s\t%s\t-\t-\t-\t-\tnot assessed\n", r.Ref, r.Kind)
+			t.Row(r.Ref, r.Kind, "-", "-", "-", "-", "not assessed")
 			continue
 		}
 		osName := "unknown"
@@ -204,9 +216,9 @@ func imageTable(w io.Writer, rep *ImageReport) error {
 		if r.VulnsScanned {
 			vulns = fmt.Sprint(len(r.Vulns))
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t%d\t%s\n", r.Ref, r.Kind, osName, user, len(r.Packages), len(r.Secrets), vulns)
+		t.Row(r.Ref, r.Kind, osName, user, fmt.Sprint(len(r.Packages)), fmt.Sprint(len(r.Secrets)), vulns)
 	}
-	if err := tw.Flush(); err != nil {
+	if err := t.Render(w, width); err != nil {
 		return err
 	}
 	var fails, notAssessed []controls.Finding
@@ -222,17 +234,17 @@ func imageTable(w io.Writer, rep *ImageReport) error {
 	counts := map[checks.Severity]int{}
 	if len(fails) > 0 {
 		fmt.Fprintln(w)
-		tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-		fmt.Fprintln(tw, "SEVERITY\tCHECK\tIMAGE\tFINDING")
+		t = texttable.New(texttable.Column{Header: "SEVERITY"}, texttable.Column{Header: "CHECK"},
+			texttable.Column{Header: "IMAGE", Wrap: true}, texttable.Column{Header: "FINDING", Wrap: true}).Plain()
 		for _, f := range fails {
 			counts[f.Severity]++
 			msg := strings.Join(f.Messages, "; ")
 			if len(msg) > 200 {
 				msg = msg[:197] + "..."
 			}
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", strings.ToUpper(string(f.Severity)), f.CheckID, strings.TrimPrefix(f.ResourceID, "image:"), msg)
+			t.Row(strings.ToUpper(string(f.Severity)), f.CheckID, strings.TrimPrefix(f.ResourceID, "image:"), msg)
 		}
-		if err := tw.Flush(); err != nil {
+		if err := t.Render(w, width); err != nil {
 			return err
 		}
 	}
@@ -240,22 +252,22 @@ func imageTable(w io.Writer, rep *ImageReport) error {
 	if len(notAssessed) > 0 || len(a.CollectorRuns) > 0 {
 		var lines []string
 		for _, f := range notAssessed {
-			lines = append(lines, fmt.Sprintf("  %s  %s: %s", f.CheckID, strings.TrimPrefix(f.ResourceID, "image:"), strings.Join(f.Messages, "; ")))
+			lines = append(lines, fmt.Sprintf("%s  %s: %s", f.CheckID, strings.TrimPrefix(f.ResourceID, "image:"), strings.Join(f.Messages, "; ")))
 		}
 		for _, r := range a.CollectorRuns {
 			for _, e := range r.Errors {
-				lines = append(lines, "  IMG-*  "+e.Message)
+				lines = append(lines, "IMG-*  "+e.Message)
 			}
 		}
 		na = len(lines)
 		if na > 0 {
 			fmt.Fprintln(w, "\nNot assessed:")
 			for _, l := range lines {
-				fmt.Fprintln(w, l)
+				fmt.Fprint(w, texttable.Fill(l, width, "  ", "    "))
 			}
 		}
 	}
-	fmt.Fprintf(w, "\n%d image(s); failing: %d critical, %d high, %d medium, %d low; %d not assessed\n", len(rep.Images), counts[checks.Critical], counts[checks.High], counts[checks.Medium], counts[checks.Low], na)
+	fmt.Fprint(w, "\n"+texttable.Fill(fmt.Sprintf("%d image(s); failing: %d critical, %d high, %d medium, %d low; %d not assessed", len(rep.Images), counts[checks.Critical], counts[checks.High], counts[checks.Medium], counts[checks.Low], na), width, "", ""))
 	return nil
 }
 

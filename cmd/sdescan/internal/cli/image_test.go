@@ -9,8 +9,10 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/sdescan/sdescan/checks"
 	"github.com/sdescan/sdescan/collectors/trivy"
@@ -39,17 +41,19 @@ func imageFixtures(t *testing.T) map[string]string {
 	t.Helper()
 	dir := t.TempDir()
 	p := map[string]string{
-		"current": filepath.Join(dir, "current.tar"),
-		"eol":     filepath.Join(dir, "eol.tar"),
-		"a321":    filepath.Join(dir, "alpine321.tar"),
-		"secret":  filepath.Join(dir, "secret.tar"),
-		"oci":     filepath.Join(dir, "oci"),
-		"ociBase": filepath.Join(dir, "oci-base"),
-		"ociTar":  filepath.Join(dir, "oci.tar"),
-		"rootfs":  filepath.Join(dir, "rootfs"),
-		"db":      filepath.Join(dir, "trivy-cache"),
-		"plain":   filepath.Join(dir, "notimage.tar"),
-		"random":  filepath.Join(dir, "random.bin"),
+		"current":   filepath.Join(dir, "current.tar"),
+		"eol":       filepath.Join(dir, "eol.tar"),
+		"a321":      filepath.Join(dir, "alpine321.tar"),
+		"secret":    filepath.Join(dir, "secret.tar"),
+		"oci":       filepath.Join(dir, "oci"),
+		"ociBase":   filepath.Join(dir, "oci-base"),
+		"ociTar":    filepath.Join(dir, "oci.tar"),
+		"rootfs":    filepath.Join(dir, "rootfs"),
+		"db":        filepath.Join(dir, "trivy-cache"),
+		"agelessDB": filepath.Join(dir, "ageless-db"),
+		"emptyDB":   filepath.Join(dir, "empty-db"),
+		"plain":     filepath.Join(dir, "notimage.tar"),
+		"random":    filepath.Join(dir, "random.bin"),
 	}
 	var b bytes.Buffer
 	tw := tar.NewWriter(&b)
@@ -66,6 +70,8 @@ func imageFixtures(t *testing.T) map[string]string {
 		withBase("docker.io/library/alpine", "sha256:4bcff63911fcb4448bd4fdacec207030997caf25e9bea4045fa6c8c44de311d1").WriteOCIArchive(p["ociTar"]),
 		imagefixture.Alpine("3.22.2").WriteRootFS(p["rootfs"]),
 		imagefixture.WriteDB(filepath.Join(p["db"], "db"), []imagefixture.Vuln{{Platform: "alpine 3.22", Package: "musl", ID: "CVE-2026-10001", FixedVersion: "1.2.5-r11", Severity: "CRITICAL"}}),
+		imagefixture.WriteDBAt(p["agelessDB"], time.Time{}, nil),
+		imagefixture.WriteDB(p["emptyDB"], nil),
 		os.WriteFile(p["plain"], b.Bytes(), 0o644),
 		os.WriteFile(p["random"], []byte("\x00\x01 not an image at all \xff"), 0o644),
 	} {
@@ -127,6 +133,10 @@ func TestImageChecks(t *testing.T) {
 			map[string]string{"IMG-001": "pass", "IMG-002": "fail", "IMG-003": "pass", "IMG-004": "pass", "IMG-005": "pass"}},
 		{"current alpine, db, gate", []string{p["current"], "--db", p["db"], "--fail-on", "high"}, 1,
 			map[string]string{"IMG-002": "fail"}},
+		{"db older than image.max_db_age_days: what it finds still fails", []string{p["current"], "--db", p["db"], "--as-of", "2026-12-20"}, 0,
+			map[string]string{"IMG-002": "fail"}},
+		{"db of unknown age finding nothing: not assessed", []string{p["current"], "--db", p["agelessDB"]}, 0,
+			map[string]string{"IMG-002": "error"}},
 		{"end-of-life alpine", []string{p["eol"], "--fail-on", "high"}, 1,
 			map[string]string{"IMG-001": "fail", "IMG-003": "pass"}},
 		{"alpine 3.21 before its end-of-life", []string{p["a321"]}, 0,
@@ -157,8 +167,12 @@ func TestImageChecks(t *testing.T) {
 					t.Errorf("%s = %s (%s), want %s", id, st[id], msg[id], want)
 				}
 			}
-			if c.want["IMG-002"] == "error" && !strings.Contains(msg["IMG-002"], trivy.NoDBReason) {
-				t.Errorf("IMG-002 reason %q does not say %q", msg["IMG-002"], trivy.NoDBReason)
+			reason := trivy.NoDBReason
+			if slices.Contains(c.args, p["agelessDB"]) {
+				reason = "age is unknown"
+			}
+			if c.want["IMG-002"] == "error" && !strings.Contains(msg["IMG-002"], reason) {
+				t.Errorf("IMG-002 reason %q does not say %q", msg["IMG-002"], reason)
 			}
 			if c.want["IMG-002"] == "fail" && !strings.Contains(msg["IMG-002"], "CVE-2026-10001") {
 				t.Errorf("IMG-002 message %q", msg["IMG-002"])

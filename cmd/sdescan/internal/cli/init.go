@@ -55,6 +55,11 @@ backup:
   min_retention_days: 35
   restore_test_max_age_days: 365
 
+# Where identifiable and pseudonymised data may be held (AWS-S3-007): AWS and Azure
+# region names. Left out, the UK: eu-west-2 (London), uksouth and ukwest.
+data_residency:
+  allowed_regions: [eu-west-2, uksouth, ukwest]
+
 # Infrastructure code that scan assesses with the estate, offline, as sdescan iac
 # does (docs/iac.md): Trivy's checks and sdescan's IAC-... checks, in the same
 # assessment and evidence pack.
@@ -69,6 +74,15 @@ iac:
 # vulnerability database for them (IMG-002), which sdescan never downloads.
 images: []
 vulnerability_db: ""
+image:
+  # The oldest the database may be, in days, for IMG-002 to say "no vulnerability".
+  max_db_age_days: 7
+
+# Azure (docs/azure.md): policy set definition IDs AZ-POL-001 accepts beside UK
+# OFFICIAL and UK NHS, and the Entra object IDs of guest users (AZ-RBAC-001).
+azure:
+  policy_initiatives: []
+  guest_object_ids: []
 `
 
 const waiversTemplate = `# Accepted risks. A waiver turns a failing check on matching resources into "waived"

@@ -191,7 +191,7 @@ func opennessRun(ctx context.Context, g *globalOptions, o *OpennessOptions) erro
 		return err
 	}
 	view := reports.BuildOpenness(checks.Version{Name: "sdescan", Version: Version}, facts, findings)
-	render := func(w io.Writer) error { return reports.WriteOpenness(w, o.Format, view) }
+	render := func(w io.Writer) error { return reports.WriteOpenness(w, o.Format, view, g.width()) }
 	if o.Output != "" {
 		if err := writeFileCtx(ctx, o.Output, render); err != nil {
 			return inputError(err)

@@ -74,6 +74,7 @@ func reportRun(ctx context.Context, g *globalOptions, o *reportOptions, packName
 		}
 		fmt.Fprintf(g.stderr, "warning: %s does not match its manifest (%d problem(s)); reporting anyway (--no-verify)\n", packName, len(pi.Problems))
 	}
+	pi.Input.Width = g.width()
 	render := func(w io.Writer) error { return reports.Write(w, o.format, pi.Input) }
 	if o.output != "" {
 		return inputError(writeFileCtx(ctx, o.output, render))

@@ -11,6 +11,8 @@ import (
 	"strings"
 
 	"github.com/spf13/cobra"
+
+	"github.com/sdescan/sdescan/reports/texttable"
 )
 
 // Version is set at build time by the Makefile (-ldflags -X).
@@ -88,9 +90,14 @@ func oneLine(s string) string {
 
 type globalOptions struct {
 	verbose bool
+	wide    bool
 	stdout  io.Writer
 	stderr  io.Writer
 }
+
+// width is the width table output is fitted to: the terminal's, else COLUMNS,
+// else 100; 0 (no limit) with --wide.
+func (g *globalOptions) width() int { return texttable.Width(g.stdout, g.wide) }
 
 func (g *globalOptions) logger() *slog.Logger {
 	level := slog.LevelWarn
@@ -99,6 +106,10 @@ func (g *globalOptions) logger() *slog.Logger {
 	}
 	return slog.New(slog.NewTextHandler(g.stderr, &slog.HandlerOptions{Level: level}))
 }
+
+// Command is sdescan's command tree, output discarded, for the tools that
+// document it (the man pages: cmd/sdescan/internal/mangen).
+func Command() *cobra.Command { return newRoot(io.Discard, io.Discard) }
 
 func newRoot(stdout, stderr io.Writer) *cobra.Command {
 	g := &globalOptions{stdout: stdout, stderr: stderr}
@@ -135,6 +146,7 @@ Exit codes: 0 ok, 1 gate failed (--fail-on) or, for verify and report, an invali
 		return inputError(err)
 	})
 	root.PersistentFlags().BoolVarP(&g.verbose, "verbose", "v", false, "log progress and details to stderr")
+	root.PersistentFlags().BoolVar(&g.wide, "wide", false, "table output at full width, not fitted to the terminal (its width, else COLUMNS, else 100)")
 	root.AddCommand(
 		newScanCmd(g),
 		newEvaluateCmd(g),

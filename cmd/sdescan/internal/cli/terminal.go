@@ -22,6 +22,15 @@ type terminalWriter struct {
 
 func newTerminalWriter(w io.Writer) *terminalWriter { return &terminalWriter{w: w} }
 
+// Fd is the descriptor of the file written to, so that table output can be
+// fitted to a terminal's width; -1 (no terminal) when it is not a file.
+func (t *terminalWriter) Fd() uintptr {
+	if f, ok := t.w.(interface{ Fd() uintptr }); ok {
+		return f.Fd()
+	}
+	return ^uintptr(0)
+}
+
 func (t *terminalWriter) Write(p []byte) (int, error) {
 	n := len(p)
 	if n == 0 {
