@@ -34,20 +34,20 @@ func TestDiffCommand(t *testing.T) {
 		{name: "packs", args: []string{"diff", "old.zip", "new.zip"},
 			stdout: []string{
 				"sdescan diff: OLD old.zip (as of 2026-11-20T09:00:00Z) → NEW new.zip (as of 2027-06-15T00:00:00Z)",
-				"Risk score 70.8 AMBER → ",
-				"worsened  dspt-caf ",
-				"attestation  pentest ",
-				"waiver       W-001 ",
+				"Risk score 66.8 RED → ",
+				"│ worsened │ dspt-caf ",
+				"│ attestation │ pentest ",
+				"│ waiver      │ W-001 ",
 				"active → expired",
 			}},
 		{name: "worse fails the gate", args: []string{"diff", "old.zip", "new.zip", "--fail-on-worse"}, code: 1,
-			stdout: []string{"Risk score"}, stderr: "sdescan: worse: risk score 70.8 → "},
+			stdout: []string{"Risk score"}, stderr: "sdescan: worse: risk score 66.8 → "},
 		{name: "better passes the gate", args: []string{"diff", "new.zip", "old.zip", "--fail-on-worse"},
-			stdout: []string{"improved  dspt-caf ", "Note: NEW (as of 2026-11-20T09:00:00Z) is older than OLD"}},
+			stdout: []string{"│ improved │ dspt-caf ", "Note: NEW (as of 2026-11-20T09:00:00Z) is older than OLD"}},
 		{name: "unchanged passes the gate", args: []string{"diff", "old.zip", "old/assessment.json", "--fail-on-worse"},
 			stdout: []string{"(0.0)\nNo measure got better or worse.\n", "Requirements: 0 improved, 0 worsened, 0 changed otherwise", "New failing findings: 0"}},
 		{name: "directory pack and JSON", args: []string{"diff", "old/assessment.json", "newdir", "-f", "md"},
-			stdout: []string{"## sdescan diff: risk score 70.8 AMBER → ", "| attestation | pentest | valid → expired | 2027-03-12 |"}},
+			stdout: []string{"## sdescan diff: risk score 66.8 RED → ", "| attestation | pentest | valid → expired | 2027-03-12 |"}},
 		{name: "missing input", args: []string{"diff", "old.zip", "absent.zip"}, code: 2,
 			stderr: "sdescan: absent.zip: no such file or directory"},
 		{name: "not an assessment", args: []string{"diff", "old.zip", "old"}, code: 2,
@@ -137,14 +137,14 @@ func TestPreviousTrend(t *testing.T) {
 	if r.code != 0 {
 		t.Fatalf("scan --previous: %+v", r)
 	}
-	trend := "since 2026-11-20T09:00:00Z (was 70.8 AMBER)."
+	trend := "since 2026-11-20T09:00:00Z (was 66.8 RED)."
 	if !strings.Contains(r.stdout, "Trend: down ") || !strings.Contains(r.stdout, trend) {
 		t.Errorf("md: no trend:\n%s", r.stdout)
 	}
 	if s := string(readFile(t, filepath.Join(dir, "table.txt"))); !strings.Contains(s, trend) {
 		t.Errorf("table: no trend:\n%s", s)
 	}
-	if s := string(readFile(t, filepath.Join(dir, "board.html"))); !strings.Contains(s, "70.8") || !strings.Contains(s, "Down") {
+	if s := string(readFile(t, filepath.Join(dir, "board.html"))); !strings.Contains(s, "66.8") || !strings.Contains(s, "Down") {
 		t.Errorf("board: no trend")
 	}
 	var a struct {
@@ -155,7 +155,7 @@ func TestPreviousTrend(t *testing.T) {
 		} `json:"previous"`
 	}
 	if err := json.Unmarshal(readFile(t, filepath.Join(dir, "out", "assessment.json")), &a); err != nil || a.Previous == nil ||
-		a.Previous.AsOf != "2026-11-20T09:00:00Z" || a.Previous.Score != 70.8 || a.Previous.RAG != "amber" {
+		a.Previous.AsOf != "2026-11-20T09:00:00Z" || a.Previous.Score != 66.8 || a.Previous.RAG != "red" {
 		t.Errorf("assessment.json previous: %+v %v", a.Previous, err)
 	}
 

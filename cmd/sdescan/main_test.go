@@ -58,9 +58,9 @@ func runEnv(t *testing.T, dir string, env []string, args ...string) result {
 	t.Helper()
 	cmd := exec.Command(binary, args...)
 	cmd.Dir = dir
-	if env != nil {
-		cmd.Env = append(os.Environ(), env...)
-	}
+	// Table output is fitted to COLUMNS (no terminal here): the same width
+	// whatever the environment running the tests says, unless a test sets it.
+	cmd.Env = append(append(os.Environ(), "COLUMNS=100"), env...)
 	var out, errb bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errb
 	err := cmd.Run()

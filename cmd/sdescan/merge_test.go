@@ -8,9 +8,11 @@ import (
 	"testing"
 )
 
-// TestEvaluateMergedShards splits the demo facts by account into two shards and
-// checks that `evaluate --merge` gives exactly the result of the whole; and that
-// overlapping shards and a missing --merge are input errors.
+// TestEvaluateMergedShards splits the demo facts into three shards, by AWS
+// account and Azure subscription, and checks that `evaluate --merge` gives
+// exactly the result of the whole (both clouds in one assessment, as
+// docs/scale.md shards them); and that overlapping shards and a missing --merge
+// are input errors.
 func TestEvaluateMergedShards(t *testing.T) {
 	dir := t.TempDir()
 	data, err := os.ReadFile(demoFacts(t))
@@ -21,7 +23,7 @@ func TestEvaluateMergedShards(t *testing.T) {
 	if err := json.Unmarshal(data, &whole); err != nil {
 		t.Fatal(err)
 	}
-	shard := func(account string) string {
+	shard := func(account, idPrefix string) string {
 		s := map[string]any{}
 		for k, v := range whole {
 			s[k] = v
@@ -33,7 +35,7 @@ func TestEvaluateMergedShards(t *testing.T) {
 			}
 		}
 		for _, r := range whole["resources"].([]any) {
-			if strings.HasPrefix(r.(map[string]any)["id"].(string), "aws://"+account+"/") {
+			if strings.HasPrefix(r.(map[string]any)["id"].(string), idPrefix) {
 				res = append(res, r)
 			}
 		}
@@ -44,10 +46,12 @@ func TestEvaluateMergedShards(t *testing.T) {
 		}
 		return write(t, dir, "shard-"+account+".json", string(b))
 	}
-	a, b := shard("111111111111"), shard("222222222222")
+	a, b := shard("111111111111", "aws://111111111111/"), shard("222222222222", "aws://222222222222/")
+	const sub = "33333333-3333-3333-3333-333333333333"
+	c := shard(sub, "/subscriptions/"+sub+"/")
 
 	want := run(t, dir, "evaluate", demoFacts(t), "--format", "json")
-	got := run(t, dir, "evaluate", "--merge", b, a, "--format", "json")
+	got := run(t, dir, "evaluate", "--merge", b, c, a, "--format", "json")
 	if got.code != 0 {
 		t.Fatalf("evaluate --merge: exit %d: %s", got.code, got.stderr)
 	}

@@ -80,8 +80,8 @@ func checkCommands(t *testing.T, where, text string) int {
 // Job that merges, and a GitHub Actions matrix with a merge job after it.
 func TestScaleManifests(t *testing.T) {
 	blocks := yamlBlocks(t, "../../docs/scale.md")
-	if len(blocks) != 2 {
-		t.Fatalf("docs/scale.md has %d YAML blocks, want 2 (Kubernetes, GitHub Actions)", len(blocks))
+	if len(blocks) != 3 {
+		t.Fatalf("docs/scale.md has %d YAML blocks, want 3 (Kubernetes, GitHub Actions for AWS accounts, for Azure subscriptions)", len(blocks))
 	}
 
 	k8s := blocks[0]
@@ -106,22 +106,25 @@ func TestScaleManifests(t *testing.T) {
 		t.Errorf("evaluate Job must run sdescan evaluate --merge")
 	}
 
-	gha := blocks[1][0]
-	jobs, _ := gha["jobs"].(map[string]any)
-	accounts, _ := dig(jobs, "collect", "strategy", "matrix", "account").([]any)
-	if len(accounts) < 2 || dig(jobs, "evaluate", "needs") != "collect" {
-		t.Fatalf("workflow must have a collect matrix over accounts and an evaluate job that needs it")
-	}
-	var steps strings.Builder
-	for _, job := range []string{"collect", "evaluate"} {
-		list, _ := dig(jobs, job, "steps").([]any)
-		for _, s := range list {
-			if r, ok := dig(s, "run").(string); ok {
-				steps.WriteString(r + "\n")
+	for i, shard := range []struct{ matrix, flag string }{{"account", "--aws"}, {"subscription", "--azure"}} {
+		gha := blocks[1+i][0]
+		jobs, _ := gha["jobs"].(map[string]any)
+		list, _ := dig(jobs, "collect", "strategy", "matrix", shard.matrix).([]any)
+		if len(list) < 2 || dig(jobs, "evaluate", "needs") != "collect" {
+			t.Fatalf("workflow %d must have a collect matrix over %ss and an evaluate job that needs it", i+1, shard.matrix)
+		}
+		var steps strings.Builder
+		for _, job := range []string{"collect", "evaluate"} {
+			list, _ := dig(jobs, job, "steps").([]any)
+			for _, s := range list {
+				if r, ok := dig(s, "run").(string); ok {
+					steps.WriteString(r + "\n")
+				}
 			}
 		}
-	}
-	if !strings.Contains(steps.String(), "${{ matrix.account }}") || checkCommands(t, "workflow", steps.String()) != 2 {
-		t.Errorf("workflow steps must collect per matrix account and merge: %s", steps.String())
+		if !strings.Contains(steps.String(), "${{ matrix."+shard.matrix+" }}") || !strings.Contains(steps.String(), "collect "+shard.flag) ||
+			checkCommands(t, "workflow", steps.String()) != 2 {
+			t.Errorf("workflow %d steps must collect %s per matrix %s and merge: %s", i+1, shard.flag, shard.matrix, steps.String())
+		}
 	}
 }
