@@ -8,7 +8,6 @@ import (
 	"time"
 
 	sdkaws "github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/santhosh-tekuri/jsonschema/v6"
 
 	"github.com/sdescan/sdescan/checks"
 	"github.com/sdescan/sdescan/checks/engine"
@@ -25,23 +24,7 @@ func validateFacts(t *testing.T, f *checks.Facts) {
 	if err := checks.WriteJSON(&buf, f); err != nil {
 		t.Fatal(err)
 	}
-	sv, err := jsonschema.UnmarshalJSON(bytes.NewReader(schema.Facts))
-	if err != nil {
-		t.Fatal(err)
-	}
-	c := jsonschema.NewCompiler()
-	if err := c.AddResource("facts.schema.json", sv); err != nil {
-		t.Fatal(err)
-	}
-	s, err := c.Compile("facts.schema.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	inst, err := jsonschema.UnmarshalJSON(&buf)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := s.Validate(inst); err != nil {
+	if err := schema.ValidateFacts(buf.Bytes()); err != nil {
 		t.Fatalf("collected facts do not match facts.schema.json: %v", err)
 	}
 }

@@ -1,7 +1,6 @@
 package azure
 
 import (
-	"bytes"
 	"context"
 	"net/http"
 	"slices"
@@ -17,11 +16,9 @@ import (
 	avdfake "github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/desktopvirtualization/armdesktopvirtualization/v2/fake"
 	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/machinelearning/armmachinelearning/v4"
 	mlfake "github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/machinelearning/armmachinelearning/v4/fake"
-	"github.com/santhosh-tekuri/jsonschema/v6"
 
 	"github.com/sdescan/sdescan/checks"
 	"github.com/sdescan/sdescan/checks/engine"
-	"github.com/sdescan/sdescan/checks/schema"
 	"github.com/sdescan/sdescan/collectors"
 )
 
@@ -386,29 +383,7 @@ func TestWorkloadChecks(t *testing.T) {
 	opts := a.options()
 	opts.Subscriptions = []string{sub1}
 	f := Collect(context.Background(), staticCredential{}, opts)
-	var buf bytes.Buffer
-	if err := checks.WriteJSON(&buf, f); err != nil {
-		t.Fatal(err)
-	}
-	doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(schema.Facts))
-	if err != nil {
-		t.Fatal(err)
-	}
-	c := jsonschema.NewCompiler()
-	if err := c.AddResource("facts.schema.json", doc); err != nil {
-		t.Fatal(err)
-	}
-	sch, err := c.Compile("facts.schema.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	inst, err := jsonschema.UnmarshalJSON(&buf)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := sch.Validate(inst); err != nil {
-		t.Errorf("the facts do not match facts.schema.json: %v", err)
-	}
+	matchesSchema(t, f)
 	e, err := engine.New(collectors.Builtin())
 	if err != nil {
 		t.Fatal(err)
